@@ -1,0 +1,64 @@
+# ZI — two commands matter: `make run` (try it) and `make test` (prove it).
+# Everything is set up from nothing but Python >= 3.12 and make.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+PY         := $(VENV)/bin/python
+PIP        := $(VENV)/bin/pip
+MANAGE     := $(PY) manage.py
+# The interpreter used to build the virtualenv: the first Python >= 3.12 found.
+BASE_PY    := $(shell scripts/find_python.sh)
+
+.PHONY: help run test lint fmt messages worker beat check-services browser clean
+
+help:
+	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
+	@echo "make test   — the whole suite on PostgreSQL + Redis (DATABASE_URL, REDIS_URL)"
+	@echo "make lint   — ruff, migrations check, translations check"
+	@echo "make worker / make beat — Celery processes (needs REDIS_URL)"
+
+# The venv is rebuilt when a requirements file changes (stamp per file content).
+$(VENV)/.stamp-run: requirements.txt
+	@test -n "$(BASE_PY)" || { echo "ZI needs Python >= 3.12; none was found (tried python3, python3.13, python3.12, pyenv)."; exit 1; }
+	@test -x $(PY) || $(BASE_PY) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.stamp-dev: $(VENV)/.stamp-run requirements-dev.txt
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.stamp-run
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# Test mode: PostgreSQL and Redis are required; a missing service fails loudly with the fix.
+test: $(VENV)/.stamp-dev
+	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
+	@scripts/ensure_chromium.sh
+	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=zi.settings.test $(MANAGE) makemigrations --check --dry-run
+
+fmt: $(VENV)/.stamp-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Regenerate the Indonesian catalogue and compile it (the .mo is committed so `make run` needs no gettext).
+messages: $(VENV)/.stamp-run
+	$(MANAGE) makemessages -l id --ignore=.venv --ignore=tests --no-obsolete
+	$(MANAGE) compilemessages -l id --ignore=.venv
+
+worker: $(VENV)/.stamp-run
+	$(VENV)/bin/celery -A zi worker -l info
+
+beat: $(VENV)/.stamp-run
+	$(VENV)/bin/celery -A zi beat -l info
+
+clean:
+	rm -rf $(VENV) var/ .pytest_cache

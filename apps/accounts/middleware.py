@@ -1,0 +1,54 @@
+"""Mandatory MFA: members with a privileged role reach no page before enrolling TOTP (DESIGN §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import MFA_REQUIRED_ROLES
+
+# Pages a person must still reach while enrolling: the enrolment pages, logout, language.
+ALLOWED_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "mfa_view_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "mfa_download_recovery_codes",
+        "account_logout",
+        "account_reauthenticate",
+        "set_language",
+        "accounts:mfa-required",
+    }
+)
+
+
+def user_requires_mfa(user: Any) -> bool:
+    return Membership.objects.filter(user=user, is_active=True, role__in=list(MFA_REQUIRED_ROLES)).exists()
+
+
+class MfaRequiredMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> HttpResponse | None:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        match = request.resolver_match
+        name = match.view_name if match else ""
+        if name in ALLOWED_URL_NAMES or request.path_info.startswith("/static/"):
+            return None
+        if is_mfa_enabled(user, ["totp"]):
+            return None
+        if not user_requires_mfa(user):
+            return None
+        return redirect("accounts:mfa-required")

@@ -1,0 +1,20 @@
+"""Context shared by every page: the active membership, the switcher, the unread count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+
+def zi(request: HttpRequest) -> dict[str, Any]:
+    membership = getattr(request, "membership", None)
+    context: dict[str, Any] = {"membership": membership}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        from apps.notifications.selectors import notification_unread_count
+        from apps.tenancy.selectors import membership_list_for_user
+
+        context["memberships"] = membership_list_for_user(user=user)
+        context["unread_count"] = notification_unread_count(user=user, membership=membership)
+    return context

@@ -1,0 +1,42 @@
+"""Language selection: Bahasa Indonesia unless the person chose English.
+
+Django's LocaleMiddleware would follow the browser's Accept-Language; ZI is Indonesian first, so
+only an explicit choice (the language cookie, or the user's saved preference) switches language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+
+_SUPPORTED = {code for code, _name in settings.LANGUAGES}
+
+
+def chosen_language(request: HttpRequest) -> str:
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie in _SUPPORTED:
+        return cookie
+    user = getattr(request, "user", None)
+    preferred = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+    if preferred in _SUPPORTED:
+        return preferred
+    return settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = chosen_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]  # Django's own convention
+        try:
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", language)
+            return response
+        finally:
+            translation.deactivate()

@@ -1,0 +1,57 @@
+"""The shell: landing, role dashboard, membership switcher, error pages, health."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.core import dashboards
+from apps.tenancy.middleware import SESSION_KEY
+from apps.tenancy.selectors import membership_list_for_user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:dashboard")
+    return redirect("account_login")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    membership = getattr(request, "membership", None)
+    context: dict[str, Any] = {"panels": dashboards.panels_for(membership)}
+    return render(request, "core/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def membership_switch(request: HttpRequest, public_id: str) -> HttpResponse:
+    # Only one of the user's own memberships can be chosen; anything else is not found.
+    match = membership_list_for_user(user=request.user).filter(public_id=public_id).first()
+    if match is None:
+        raise Http404
+    request.session[SESSION_KEY] = str(match.public_id)
+    return redirect("core:dashboard")
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

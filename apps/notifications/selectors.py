@@ -1,0 +1,25 @@
+"""Reads of notifications."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from apps.notifications.models import Channel, Notification
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.tenancy.models import Membership
+
+
+def notification_list(*, user: User, membership: Membership) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        instansi_id=membership.instansi_id, recipient=user, channel=Channel.IN_APP
+    ).order_by("-created_at")
+
+
+def notification_unread_count(*, user: User, membership: Membership | None) -> int:
+    if membership is None or membership.instansi_id is None:
+        return 0
+    return notification_list(user=user, membership=membership).filter(read_at__isnull=True).count()

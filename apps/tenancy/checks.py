@@ -1,0 +1,41 @@
+"""tenancy.E001: every concrete TenantModel keeps the fail-closed manager and the public_id constraint.
+
+A subclass that declares its own ``class Meta`` without inheriting ``TenantModel.Meta`` silently
+loses both; this check makes that mistake loud.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.checks import Error, register
+from django.db import models
+
+
+@register()
+def check_tenant_models(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    from apps.tenancy.models import TenantManager, TenantModel
+
+    errors: list[Error] = []
+    for model in apps.get_models():
+        if not issubclass(model, TenantModel):
+            continue
+        label = model._meta.label
+        if not isinstance(model._default_manager, TenantManager):
+            errors.append(Error(f"{label}: the default manager must be TenantManager", id="tenancy.E001"))
+        if model._base_manager.name != "unscoped":
+            errors.append(Error(f"{label}: base_manager_name must be 'unscoped'", id="tenancy.E001"))
+        has_public_id_constraint = any(
+            isinstance(c, models.UniqueConstraint) and tuple(c.fields) == ("instansi", "public_id")
+            for c in model._meta.constraints
+        )
+        if not has_public_id_constraint:
+            errors.append(
+                Error(
+                    f"{label}: missing UniqueConstraint(instansi, public_id); inherit TenantModel.Meta",
+                    hint="class Meta(TenantModel.Meta): ... constraints = [*TenantModel.Meta.constraints, ...]",
+                    id="tenancy.E001",
+                )
+            )
+    return errors

@@ -1,0 +1,55 @@
+"""View decorators: a logged-in user working inside an instansi (or nationally)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+View = Callable[..., HttpResponse]
+
+
+def instansi_member_required(view: View) -> View:
+    """Login required, and an active membership of an instansi (not a national one)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = getattr(request, "membership", None)
+        if membership is None or membership.instansi_id is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def capability_required(capability: str) -> Callable[[View], View]:
+    """Instansi membership with a capability; 403 otherwise (nothing of the tenant is revealed)."""
+
+    def decorator(view: View) -> View:
+        @instansi_member_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.membership.can(capability):  # type: ignore[attr-defined]
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def national_required(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = getattr(request, "membership", None)
+        if membership is None or not membership.is_national:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,32 @@
+"""Opens the tenant scope for each request from the user's active membership."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from apps.tenancy.scope import Scope, reset_scope, set_scope
+from apps.tenancy.selectors import membership_active_for_user
+
+SESSION_KEY = "zi_membership"
+
+
+class ScopeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        membership = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            membership = membership_active_for_user(user=user, preferred_public_id=request.session.get(SESSION_KEY))
+        request.membership = membership  # type: ignore[attr-defined]
+        value = None
+        if membership is not None:
+            value = Scope(instansi_id=membership.instansi_id, national=membership.is_national)
+        token = set_scope(value)
+        try:
+            return self.get_response(request)
+        finally:
+            reset_scope(token)

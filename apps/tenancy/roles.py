@@ -1,0 +1,85 @@
+"""Roles are bundles of capabilities. Code checks capabilities, never role names (DESIGN §5)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN_ZI = "admin_zi", _("ZI administrator")
+    PIMPINAN_INSTANSI = "pimpinan_instansi", _("Head of instansi")
+    PIMPINAN_UNIT = "pimpinan_unit", _("Head of unit")
+    TIM_KERJA = "tim_kerja", _("Tim kerja / unit operator")
+    PEGAWAI = "pegawai", _("Pegawai")
+    TPI = "tpi", _("TPI reviewer (Inspektorat)")
+    VIEWER = "viewer", _("Read-only")
+    KEMENPANRB_ADMIN = "kemenpanrb_admin", _("KemenPANRB administrator")
+    TPN_EVALUATOR = "tpn_evaluator", _("TPN evaluator")
+
+
+class Cap:
+    """Capability names. One constant per capability so a typo is an AttributeError."""
+
+    # instansi administration
+    PEOPLE_MANAGE = "people.manage"
+    UNIT_VIEW = "unit.view"
+    UNIT_MANAGE = "unit.manage"
+    PEGAWAI_VIEW = "pegawai.view"
+    PEGAWAI_MANAGE = "pegawai.manage"
+    CYCLE_MANAGE = "cycle.manage"
+    PENETAPAN_VIEW = "penetapan.view"
+    PENETAPAN_MANAGE = "penetapan.manage"
+    BUKTI_UPLOAD = "bukti.upload"
+    AUDIT_VIEW = "audit.view"
+    REPORT_CREATE = "report.create"
+    # national
+    NATIONAL_VIEW = "national.view"
+
+
+_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW}
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.ADMIN_ZI: frozenset(
+        _READ
+        | {
+            Cap.PEOPLE_MANAGE,
+            Cap.UNIT_MANAGE,
+            Cap.PEGAWAI_MANAGE,
+            Cap.CYCLE_MANAGE,
+            Cap.PENETAPAN_MANAGE,
+            Cap.BUKTI_UPLOAD,
+            Cap.AUDIT_VIEW,
+            Cap.REPORT_CREATE,
+        }
+    ),
+    Role.PIMPINAN_INSTANSI: frozenset(_READ | {Cap.PENETAPAN_MANAGE, Cap.BUKTI_UPLOAD, Cap.AUDIT_VIEW, Cap.REPORT_CREATE}),
+    Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE}),
+    Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE}),
+    Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
+    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE}),
+    Role.VIEWER: frozenset(_READ),
+    Role.KEMENPANRB_ADMIN: frozenset({Cap.NATIONAL_VIEW}),
+    Role.TPN_EVALUATOR: frozenset({Cap.NATIONAL_VIEW}),
+}
+
+NATIONAL_ROLES = frozenset({Role.KEMENPANRB_ADMIN, Role.TPN_EVALUATOR})
+
+# Roles whose members cannot reach any page before enrolling a second factor (DESIGN §5).
+MFA_REQUIRED_ROLES = frozenset(
+    {
+        Role.ADMIN_ZI,
+        Role.PIMPINAN_INSTANSI,
+        Role.PIMPINAN_UNIT,
+        Role.TPI,
+        Role.KEMENPANRB_ADMIN,
+        Role.TPN_EVALUATOR,
+    }
+)
+
+# Roles that are narrowed to one unit subtree when the membership names a unit.
+UNIT_ROLES = frozenset({Role.PIMPINAN_UNIT, Role.TIM_KERJA, Role.PEGAWAI})
+
+
+def capabilities_for(role: str) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role, frozenset())

@@ -1,0 +1,46 @@
+"""Reads of instansi and memberships."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from apps.tenancy.models import Instansi, Membership
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+
+def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
+    """The user's active memberships, for the switcher and the MFA rule."""
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("instansi", "unit")
+        .order_by("instansi__name", "role", "id")
+    )
+
+
+def membership_active_for_user(*, user: User, preferred_public_id: str | None) -> Membership | None:
+    """The membership this session works in: the one chosen in the switcher, else the first."""
+    memberships = list(membership_list_for_user(user=user))
+    if not memberships:
+        return None
+    if preferred_public_id:
+        for membership in memberships:
+            if str(membership.public_id) == preferred_public_id:
+                return membership
+    return memberships[0]
+
+
+def membership_list_for_instansi(*, instansi: Instansi) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(instansi=instansi)
+        .select_related("user", "unit")
+        .order_by("user__name", "user__email", "role")
+    )
+
+
+def instansi_list_national() -> QuerySet[Instansi]:
+    """National selector: every instansi (KemenPANRB/TPN views and management commands only)."""
+    return Instansi.objects.filter(is_active=True).order_by("name")

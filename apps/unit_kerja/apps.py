@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKerjaConfig(AppConfig):
+    name = "apps.unit_kerja"
+    verbose_name = _("Unit kerja")

@@ -1,0 +1,239 @@
+"""Unit kerja register, pegawai roster, the yearly cycle and penetapan (DESIGN §6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.models import TimeStampedModel
+from apps.tenancy.models import TenantModel
+from apps.unit_kerja.validators import validate_nip
+
+# -----------------------------------------------------------------------------
+# Unit kerja
+# -----------------------------------------------------------------------------
+
+
+class UnitKind(models.TextChoices):
+    ESELON_I = "eselon_i", _("Eselon I unit")
+    ESELON_II = "eselon_ii", _("Eselon II unit / satker")
+    KANTOR_WILAYAH = "kanwil", _("Regional office")
+    UPT = "upt", _("Technical implementation unit (UPT)")
+    DINAS = "dinas", _("Dinas")
+    BADAN = "badan", _("Badan")
+    RSUD = "rsud", _("Regional hospital (RSUD)")
+    PUSKESMAS = "puskesmas", _("Puskesmas")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    SEKOLAH = "sekolah", _("School")
+    LAINNYA = "lainnya", _("Other")
+
+
+class UnitKerja(TenantModel, TimeStampedModel):
+    """Unit kerja — a work unit of an instansi, in a tree (parent → children).
+
+    ZI is built per unit kerja (PermenPANRB 90/2021 Lampiran I). ``path`` holds the chain of ids
+    (``/1/7/12/``) so that a subtree is one indexed ``startswith`` query.
+    """
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit")
+    )
+    code = models.CharField(_("unit code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.LAINNYA)
+    address = models.TextField(_("address"), blank=True)
+    head = models.ForeignKey(
+        "unit_kerja.Pegawai",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("head of unit"),
+    )
+    path = models.CharField(max_length=255, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("unit kerja")
+        verbose_name_plural = _("unit kerja")
+        ordering = ["path"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["instansi", "code"],
+                name="unit_kerja_unitkerja_unique_code",
+                violation_error_message=_("Another unit of this instansi already uses this code."),
+            ),
+        ]
+        indexes = [models.Index(fields=["instansi", "path"], name="unit_kerja_inst_path")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# -----------------------------------------------------------------------------
+# Pegawai
+# -----------------------------------------------------------------------------
+
+
+class Pegawai(TenantModel, TimeStampedModel):
+    """Pegawai — an employee on a unit's roster, whether or not they have a login.
+
+    The NIP is unique within the instansi. A pegawai who leaves (``is_active=False``) keeps their
+    history (signatures, assignments); a transfer changes ``unit``.
+    """
+
+    unit = models.ForeignKey(UnitKerja, on_delete=models.PROTECT, related_name="pegawai", verbose_name=_("unit kerja"))
+    nip = models.CharField(_("NIP"), max_length=18, validators=[validate_nip])
+    name = models.CharField(_("name"), max_length=150)
+    position = models.CharField(_("position (jabatan)"), max_length=200, blank=True)
+    rank = models.CharField(_("rank (pangkat/golongan)"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("login"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("pegawai")
+        verbose_name_plural = _("pegawai")
+        ordering = ["name"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["instansi", "nip"],
+                name="unit_kerja_pegawai_unique_nip",
+                violation_error_message=_("A pegawai with this NIP is already on the roster."),
+            ),
+        ]
+        indexes = [models.Index(fields=["instansi", "unit", "is_active"], name="unit_kerja_peg_inst_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nip})"
+
+
+# -----------------------------------------------------------------------------
+# Cycle (tahun) with its date windows
+# -----------------------------------------------------------------------------
+
+
+class Cycle(TenantModel, TimeStampedModel):
+    """Siklus tahun — the instansi's ZI year with its date windows (DESIGN §6).
+
+    Windows: LKE filling by units, TPI review, revision, and the proposal to KemenPANRB, which
+    closes on 31 May of the year unless TPN sets another date.
+    """
+
+    tahun = models.PositiveSmallIntegerField(_("year"))
+    fill_start = models.DateField(_("self-assessment opens"))
+    fill_end = models.DateField(_("self-assessment closes"))
+    review_start = models.DateField(_("TPI review opens"))
+    review_end = models.DateField(_("TPI review closes"))
+    revision_start = models.DateField(_("revision opens"))
+    revision_end = models.DateField(_("revision closes"))
+    proposal_end = models.DateField(_("proposal deadline"))
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        ordering = ["-tahun"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["instansi", "tahun"],
+                name="unit_kerja_cycle_unique_tahun",
+                violation_error_message=_("This year has already been opened."),
+            ),
+            models.CheckConstraint(
+                condition=Q(fill_start__lte=models.F("fill_end"))
+                & Q(review_start__lte=models.F("review_end"))
+                & Q(revision_start__lte=models.F("revision_end")),
+                name="unit_kerja_cycle_windows_ordered",
+                violation_error_message=_("Each window must open before it closes."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.tahun)
+
+
+# -----------------------------------------------------------------------------
+# Penetapan
+# -----------------------------------------------------------------------------
+
+
+class AfirmasiType(models.TextChoices):
+    """Stranas-PK affirmation unit types (PermenPANRB 5/2024)."""
+
+    RSUD = "rsud", _("Regional hospital (RSUD)")
+    DUKCAPIL = "dukcapil", _("Population and civil registry (Dukcapil)")
+    SAMSAT = "samsat", _("One-roof administration (Samsat)")
+    PTSP = "ptsp", _("One-stop integrated service (PTSP)")
+    PENDIDIKAN = "pendidikan", _("Education services")
+    KETENAGAKERJAAN = "ketenagakerjaan", _("Employment services")
+
+
+class PenetapanStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    DESIGNATED = "designated", _("Designated")
+
+
+class Penetapan(TenantModel, TimeStampedModel):
+    """Penetapan — designation of a unit kerja as a ZI pilot for a year, by decree (SK).
+
+    Criteria (PermenPANRB 90/2021): core service, high corruption risk, broad public impact; each
+    criterion met carries its justification. Workflow: proposed → designated (needs the SK number,
+    date and file).
+    """
+
+    unit = models.ForeignKey(UnitKerja, on_delete=models.PROTECT, related_name="penetapan", verbose_name=_("unit kerja"))
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="penetapan", verbose_name=_("year"))
+    is_core_service = models.BooleanField(_("delivers the instansi's core service"), default=False)
+    core_service_reason = models.TextField(_("justification (core service)"), blank=True)
+    is_high_risk = models.BooleanField(_("high corruption risk"), default=False)
+    high_risk_reason = models.TextField(_("justification (corruption risk)"), blank=True)
+    is_broad_impact = models.BooleanField(_("broad public impact"), default=False)
+    broad_impact_reason = models.TextField(_("justification (public impact)"), blank=True)
+    afirmasi_type = models.CharField(_("afirmasi type"), max_length=20, choices=AfirmasiType.choices, blank=True)
+    sk_number = models.CharField(_("SK number"), max_length=100, blank=True)
+    sk_date = models.DateField(_("SK date"), null=True, blank=True)
+    sk_file = models.ForeignKey(
+        "bukti_dukung.BuktiDukung",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SK file"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=PenetapanStatus.choices, default=PenetapanStatus.PROPOSED)
+    designated_at = models.DateTimeField(_("designated at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("penetapan")
+        verbose_name_plural = _("penetapan")
+        ordering = ["-cycle__tahun", "unit__name"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["instansi", "cycle", "unit"],
+                name="unit_kerja_penetapan_unique_unit_year",
+                violation_error_message=_("This unit already has a penetapan for this year."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.cycle}"
+
+    @property
+    def is_afirmasi(self) -> bool:
+        return bool(self.afirmasi_type)

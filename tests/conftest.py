@@ -1,0 +1,131 @@
+"""The two-instansi world and its personas (STYLE §4.10), shared by every test.
+
+* **ani** — tim kerja (operator) of unit A1, instansi A
+* **budi** — TPI reviewer (Inspektorat), instansi A (MFA enrolled)
+* **citra** — admin ZI, instansi A (MFA enrolled)
+* **evi** — read-only member, instansi A
+* **dodi** — tim kerja of unit B1, instansi B: **the outsider**
+
+Use ``world`` for the objects and ``login(persona)`` for a logged-in test client.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import Client
+
+from apps.accounts.models import User
+from apps.tenancy.models import Instansi, InstansiKind, Membership
+from apps.tenancy.roles import Role
+from apps.tenancy.scope import scope
+from apps.unit_kerja.models import UnitKerja, UnitKind
+from tests.factories import MembershipFactory, UnitKerjaFactory, UserFactory
+
+PASSWORD = "rahasia-ZI-2026"
+
+
+@dataclass
+class World:
+    instansi_a: Instansi
+    instansi_b: Instansi
+    unit_a1: UnitKerja
+    unit_a2: UnitKerja
+    unit_b1: UnitKerja
+    ani: User
+    budi: User
+    citra: User
+    evi: User
+    dodi: User
+    totp_secrets: dict[str, str]
+
+    def membership(self, user: User) -> Membership:
+        return Membership.objects.get(user=user)
+
+
+def enrol_totp(user: User) -> str:
+    """Give a user a TOTP authenticator, as if they had enrolled; returns the secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    instansi_a = Instansi.objects.create(code="kemen-a", name="Kementerian Alfa", kind=InstansiKind.KEMENTERIAN)
+    instansi_b = Instansi.objects.create(code="kota-b", name="Pemerintah Kota Beta", kind=InstansiKind.KOTA, province="32")
+    unit_a1 = UnitKerjaFactory(instansi=instansi_a, code="A1", name="Direktorat Pelayanan A1", kind=UnitKind.ESELON_II)
+    unit_a2 = UnitKerjaFactory(instansi=instansi_a, code="A2", name="Biro Umum A2", kind=UnitKind.ESELON_II)
+    unit_b1 = UnitKerjaFactory(instansi=instansi_b, code="B1", name="Dinas Perizinan B1", kind=UnitKind.DINAS)
+
+    def person(email: str, name: str) -> User:
+        return UserFactory(email=email, name=name)
+
+    ani = person("ani@alfa.go.id", "Ani Lestari")
+    budi = person("budi@alfa.go.id", "Budi Santoso")
+    citra = person("citra@alfa.go.id", "Citra Dewi")
+    evi = person("evi@alfa.go.id", "Evi Rahma")
+    dodi = person("dodi@beta.go.id", "Dodi Pratama")
+    MembershipFactory(user=ani, instansi=instansi_a, unit=unit_a1, role=Role.TIM_KERJA)
+    MembershipFactory(user=budi, instansi=instansi_a, role=Role.TPI)
+    MembershipFactory(user=citra, instansi=instansi_a, role=Role.ADMIN_ZI)
+    MembershipFactory(user=evi, instansi=instansi_a, role=Role.VIEWER)
+    MembershipFactory(user=dodi, instansi=instansi_b, unit=unit_b1, role=Role.TIM_KERJA)
+    secrets = {"budi": enrol_totp(budi), "citra": enrol_totp(citra)}
+    return World(instansi_a, instansi_b, unit_a1, unit_a2, unit_b1, ani, budi, citra, evi, dodi, secrets)
+
+
+@pytest.fixture
+def login(world: World) -> Callable[[User], Client]:
+    """``login(world.ani)`` → a test client logged in as that persona."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def in_scope() -> Callable[[Instansi], object]:
+    """``with in_scope(world.instansi_a): ...`` opens the tenant scope, like a request would."""
+
+    def make(instansi: Instansi) -> object:
+        return scope(instansi.pk)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path: Path, settings: object) -> Iterator[None]:
+    """Every test writes uploads and reports into its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """Rate-limit counters and cached values never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+def totp_code(secret: str) -> str:
+    """The current six-digit code for a TOTP secret, as an authenticator app would show it."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+
+
+__all__ = ["PASSWORD", "World", "enrol_totp", "totp_code"]

@@ -1,0 +1,24 @@
+"""Test settings: real PostgreSQL and Redis (never SQLite, never eager Celery).
+
+DATABASE_URL defaults to the CI database on 127.0.0.1:5432 and REDIS_URL to 127.0.0.1:6379/15.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zi")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("ZI_VAR_DIR", "/tmp/zi-test-var")
+
+from zi.settings.base import *  # noqa: E402,F403
+from zi.settings.base import VAR_DIR  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MEDIA_ROOT = VAR_DIR / "media"
+CELERY_TASK_ALWAYS_EAGER = False
+CACHES["default"]["KEY_PREFIX"] = f"zi-test-{os.getpid()}"  # noqa: F405
+ZI_DEMO = False
+# A queue of our own per test run: a worker started by a test never eats stale messages of another run.
+CELERY_TASK_DEFAULT_QUEUE = f"zi-test-{os.getpid()}"

@@ -1,0 +1,19 @@
+"""URL map: HTML pages per app, allauth under /akun/, the APIs under /api/."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("apps.core.urls")),
+    path("akun/", include("allauth.urls")),
+    path("akun/", include("apps.accounts.urls")),
+    path("bahasa/", set_language, name="set_language"),
+    path("audit/", include("apps.audit.urls")),
+    path("notifikasi/", include("apps.notifications.urls")),
+    path("admin-platform/", admin.site.urls),
+]
+
+handler404 = "apps.core.views.page_not_found"
+handler403 = "apps.core.views.permission_denied"
+handler500 = "apps.core.views.server_error"
