@@ -29,7 +29,10 @@ $(VENV)/.stamp-dev: $(VENV)/.stamp-run requirements-dev.txt
 	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
+# The embedded demo: SQLite, tasks in-process, DEBUG on (local only), the demo world seeded.
+run: export DEBUG ?= true
 run: $(VENV)/.stamp-run
+	@scripts/ensure_system_packages.sh || echo "PDF reports need the packages above; everything else works without them."
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:8000
@@ -38,6 +41,8 @@ run: $(VENV)/.stamp-run
 test: $(VENV)/.stamp-dev
 	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_system_packages.sh
+	@scripts/ensure_docker_compose.sh
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev

@@ -11,12 +11,11 @@ Use ``world`` for the objects and ``login(persona)`` for a logged-in test client
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.test import Client
 
@@ -58,7 +57,9 @@ def enrol_totp(user: User) -> str:
 @pytest.fixture
 def world(db: None) -> World:
     instansi_a = Instansi.objects.create(code="kemen-a", name="Kementerian Alfa", kind=InstansiKind.KEMENTERIAN)
-    instansi_b = Instansi.objects.create(code="kota-b", name="Pemerintah Kota Beta", kind=InstansiKind.KOTA, province="32")
+    instansi_b = Instansi.objects.create(
+        code="kota-b", name="Pemerintah Kota Beta", kind=InstansiKind.KOTA, province="32"
+    )
     unit_a1 = UnitKerjaFactory(instansi=instansi_a, code="A1", name="Direktorat Pelayanan A1", kind=UnitKind.ESELON_II)
     unit_a2 = UnitKerjaFactory(instansi=instansi_a, code="A2", name="Biro Umum A2", kind=UnitKind.ESELON_II)
     unit_b1 = UnitKerjaFactory(instansi=instansi_b, code="B1", name="Dinas Perizinan B1", kind=UnitKind.DINAS)
@@ -103,19 +104,17 @@ def in_scope() -> Callable[[Instansi], object]:
 
 
 @pytest.fixture(autouse=True)
-def _media_root(tmp_path: Path, settings: object) -> Iterator[None]:
+def _media_root(tmp_path: Path, settings: object) -> None:
     """Every test writes uploads and reports into its own temporary folder."""
     settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
-    yield
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache() -> Iterator[None]:
+def _clear_cache() -> None:
     """Rate-limit counters and cached values never leak from one test into the next."""
     from django.core.cache import cache
 
     cache.clear()
-    yield
 
 
 def totp_code(secret: str) -> str:

@@ -96,3 +96,28 @@ class MembershipFactory(DjangoModelFactory[Membership]):
     instansi = factory.LazyAttribute(lambda o: o.unit.instansi if o.unit else InstansiFactory())
     unit = None
     role = Role.VIEWER
+
+
+# --- unit_kerja: penetapan ------------------------------------------------------------------------
+
+
+def _cycle_for(instansi: Instansi, tahun: int = 2026) -> Cycle:
+    """The instansi's cycle of that year, opened on first use (one cycle per instansi and year)."""
+    return Cycle.unscoped.filter(instansi=instansi, tahun=tahun).first() or CycleFactory(instansi=instansi, tahun=tahun)
+
+
+class PenetapanFactory(DjangoModelFactory):
+    """A proposed penetapan (core-service criterion justified) of a unit for its instansi's 2026 cycle."""
+
+    class Meta:
+        model = "unit_kerja.Penetapan"
+
+    unit = factory.SubFactory(UnitKerjaFactory)
+    instansi = factory.SelfAttribute("unit.instansi")
+    cycle = factory.LazyAttribute(lambda o: _cycle_for(o.unit.instansi))
+    is_core_service = True
+    core_service_reason = "Unit ini memberikan layanan inti instansi kepada masyarakat."
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        return model_class.unscoped.create(*args, **kwargs)

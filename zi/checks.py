@@ -1,17 +1,40 @@
 """System checks that refuse unsafe production settings (healthchecks' hc/api/apps.py idea).
 
-Production is "DEBUG off". Then the development secret, SQLite and in-process tasks are errors,
-and DEBUG on with a public host name is an error too.
+They run with ``manage.py check --deploy``, which the docker-compose ``migrate`` service runs
+before anything starts: an unsafe configuration stops the stack instead of serving.
+
+Production is "DEBUG off". Then the development secret, SQLite, in-process tasks, a console
+mailer, the demo seed, a SITE_URL that does not match the served host, and a password-less
+database are errors. DEBUG on with a public host name is an error too. There is deliberately no
+exemption for the embedded demo mode: the demo is not a deployment, and a production host that
+forgot DATABASE_URL must not be waved through because the demo default then switches on.
+
+| id | refuses |
+|---|---|
+| zi.E001 | the development SECRET_KEY |
+| zi.E002 | DEBUG with a public host in ALLOWED_HOSTS |
+| zi.E003 | SQLite (no DATABASE_URL) |
+| zi.E004 | in-process tasks (no REDIS_URL) |
+| zi.E005 | a console / in-memory / file mailer |
+| zi.E006 | ZI_DEMO (its seed publishes passwords) |
+| zi.E007 | SITE_URL outside ALLOWED_HOSTS, or plain http behind ZI_HTTPS |
+| zi.E008 | a TCP DATABASE_URL with no password, client certificate or passfile |
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.http.request import validate_host
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+NOT_A_MAILER = ("console.EmailBackend", "locmem.EmailBackend", "filebased.EmailBackend", "dummy.EmailBackend")
 
 
 @register(Tags.security, deploy=True)
@@ -21,19 +44,23 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
     if settings.DEBUG and public_hosts:
         errors.append(
             Error(
-                "DEBUG is on while ALLOWED_HOSTS names public hosts.",
-                hint="Set DEBUG=false in production.",
+                f"DEBUG is on while ALLOWED_HOSTS names public hosts ({', '.join(public_hosts)}).",
+                hint="Set DEBUG=false in production: DEBUG pages show settings and source code.",
                 id="zi.E002",
             )
         )
     if settings.DEBUG:
-        return errors
+        return errors  # a developer's machine: the rest only applies to production
     if settings.SECRET_KEY == settings.DEV_SECRET_KEY:
         errors.append(
-            Error("SECRET_KEY is the development default.", hint="Set SECRET_KEY.", id="zi.E001")
+            Error(
+                "SECRET_KEY is the development default.",
+                hint="Set SECRET_KEY (or SECRET_KEY_FILE) to a long random value, e.g. "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`.",
+                id="zi.E001",
+            )
         )
-    engine = settings.DATABASES["default"]["ENGINE"]
-    if engine.endswith("sqlite3") and not settings.ZI_DEMO:
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         errors.append(
             Error(
                 "SQLite is the embedded demo database, not a production one.",
@@ -41,7 +68,7 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                 id="zi.E003",
             )
         )
-    if settings.CELERY_TASK_ALWAYS_EAGER and not settings.ZI_DEMO:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
         errors.append(
             Error(
                 "Background tasks run in-process (no REDIS_URL).",
@@ -49,13 +76,65 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                 id="zi.E004",
             )
         )
-    mail_backend = str(settings.MAILERS["default"]["BACKEND"])
-    if mail_backend.endswith(("console.EmailBackend", "locmem.EmailBackend")) and not settings.ZI_DEMO:
+    if str(settings.MAILERS["default"]["BACKEND"]).endswith(NOT_A_MAILER):
         errors.append(
             Error(
-                "No real mail backend is configured.",
+                "No real mail backend is configured: invitations and reminders would never leave the server.",
                 hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST.",
                 id="zi.E005",
             )
         )
+    if settings.ZI_DEMO:
+        errors.append(
+            Error(
+                "ZI_DEMO is on: the demo seed creates accounts whose passwords are printed in the README.",
+                hint="Set ZI_DEMO=false in production.",
+                id="zi.E006",
+            )
+        )
+    errors.extend(site_url_errors())
+    errors.extend(database_password_errors(settings.DATABASES["default"]))
     return errors
+
+
+def site_url_errors() -> list[Error]:
+    """Links in emails (invitations, reminders) are built from SITE_URL, not from the request."""
+    parts = urlsplit(settings.SITE_URL)
+    if not parts.hostname or not validate_host(parts.hostname, settings.ALLOWED_HOSTS):
+        return [
+            Error(
+                f"SITE_URL ({settings.SITE_URL}) is not served by this deployment (not in ALLOWED_HOSTS).",
+                hint="Set SITE_URL to the public address, e.g. https://zi.example.go.id.",
+                id="zi.E007",
+            )
+        ]
+    if settings.ZI_HTTPS and parts.scheme != "https":
+        return [
+            Error(
+                f"SITE_URL ({settings.SITE_URL}) is plain http while ZI_HTTPS is on.",
+                hint="Write SITE_URL with https://.",
+                id="zi.E007",
+            )
+        ]
+    return []
+
+
+def database_password_errors(db: Mapping[str, Any]) -> list[Error]:
+    """The compose file's PostgreSQL trusts password-less logins (for the test services); production
+    must not rely on that. Socket, certificate and passfile logins are fine."""
+    if not db["ENGINE"].endswith("postgresql") or db.get("PASSWORD"):
+        return []
+    options = db.get("OPTIONS") or {}
+    host = str(db.get("HOST") or "")
+    if host.startswith("/") or "sslcert" in options or "passfile" in options:
+        return []
+    if os.environ.get("PGPASSWORD") or os.environ.get("PGPASSFILE") or (Path.home() / ".pgpass").exists():
+        return []
+    return [
+        Error(
+            "DATABASE_URL has no password.",
+            hint="Use postgres://USER:PASSWORD@HOST:5432/NAME (percent-encode special characters), "
+            "or a client certificate (?sslcert=…) or passfile.",
+            id="zi.E008",
+        )
+    ]

@@ -3,6 +3,10 @@
 Modelled on healthchecks' envbool/envint/envsecret: a typo such as DEBUG=yes must stop the
 process at start-up, not silently pick a default. Secrets can also come from a file named by
 ``<NAME>_FILE`` (Docker/Kubernetes secrets).
+
+An empty variable counts as unset everywhere: docker-compose passes ``VAR=`` for a variable that
+the operator left blank, and that must mean "the default", never "the empty string" (an empty
+login rate limit would switch throttling off).
 """
 
 from __future__ import annotations
@@ -18,15 +22,23 @@ _FALSE = {"false", "0"}
 
 
 def env_str(name: str, default: str = "") -> str:
-    file_path = os.environ.get(f"{name}_FILE")
+    """``NAME``, or the content of the file named by ``NAME_FILE`` (which wins), or ``default``."""
+    file_path = os.environ.get(f"{name}_FILE", "").strip()
     if file_path:
-        return Path(file_path).read_text(encoding="utf-8").strip()
-    return os.environ.get(name, default)
+        try:
+            value = Path(file_path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE names {file_path!r}, which cannot be read ({exc})") from exc
+        if not value:
+            raise ImproperlyConfigured(f"{name}_FILE names {file_path!r}, which is empty")
+        return value
+    value = os.environ.get(name, "")
+    return value if value != "" else default
 
 
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -38,7 +50,7 @@ def env_bool(name: str, default: bool) -> bool:
 
 def env_int(name: str, default: int) -> int:
     raw = os.environ.get(name)
-    if raw is None or raw == "":
+    if raw is None or raw.strip() == "":
         return default
     try:
         return int(raw)
@@ -47,6 +59,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list; blanks around and between items are ignored."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -54,7 +67,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def parse_database_url(url: str) -> dict[str, object]:
-    """Turn ``postgres://user:pass@host:port/name?sslmode=require`` into a DATABASES entry."""
+    """Turn ``postgres://user:pass@host:port/name?sslmode=require`` into a DATABASES entry.
+
+    User, password and host are percent-decoded, so a password with ``@`` or ``/`` is written
+    ``%40`` / ``%2F``, and a Unix socket directory as the host ``%2Fvar%2Frun%2Fpostgresql``.
+    Query parameters become libpq connection options.
+    """
     parts = urlsplit(url)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(
@@ -64,14 +82,22 @@ def parse_database_url(url: str) -> dict[str, object]:
     name = unquote(parts.path.lstrip("/"))
     if not name:
         raise ImproperlyConfigured("DATABASE_URL has no database name")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL has an invalid port ({exc})") from exc
     options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    host = parts.hostname or ""
+    raw_host = parts.netloc.rpartition("@")[2]
+    if raw_host.lower().startswith("%2f"):  # a socket directory: keep its case (hostname lowercases)
+        host = raw_host.split(":", 1)[0]
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": name,
         "USER": unquote(parts.username or ""),
         "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
+        "HOST": unquote(host),
+        "PORT": str(port or ""),
         "OPTIONS": options,
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,

@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from apps.accounts.views import set_language
 
 urlpatterns = [
     path("", include("apps.core.urls")),
@@ -10,7 +11,10 @@ urlpatterns = [
     path("akun/", include("apps.accounts.urls")),
     path("bahasa/", set_language, name="set_language"),
     path("audit/", include("apps.audit.urls")),
+    path("unit-kerja/", include("apps.unit_kerja.urls")),
+    path("bukti-dukung/", include("apps.bukti_dukung.urls")),
     path("notifikasi/", include("apps.notifications.urls")),
+    path("laporan/", include("apps.reports.urls")),
     path("admin-platform/", admin.site.urls),
 ]
 

@@ -12,7 +12,8 @@ from django.shortcuts import redirect
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import MFA_REQUIRED_ROLES
 
-# Pages a person must still reach while enrolling: the enrolment pages, logout, language.
+# Pages a person must still reach while enrolling: the enrolment pages, logout, language, and an
+# invitation link (it concerns whoever it was sent to, not the session's user).
 ALLOWED_URL_NAMES = frozenset(
     {
         "mfa_activate_totp",
@@ -24,6 +25,7 @@ ALLOWED_URL_NAMES = frozenset(
         "account_reauthenticate",
         "set_language",
         "accounts:mfa-required",
+        "accounts:invitation-accept",
     }
 )
 
@@ -39,7 +41,9 @@ class MfaRequiredMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any) -> HttpResponse | None:
+    def process_view(
+        self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None

@@ -10,7 +10,9 @@ from apps.audit.models import AuditEvent
 from apps.tenancy.models import Instansi
 
 
-def audit_event_list(*, instansi: Instansi, object_type: str | None = None, object_id: uuid.UUID | None = None) -> QuerySet[AuditEvent]:
+def audit_event_list(
+    *, instansi: Instansi, object_type: str | None = None, object_id: uuid.UUID | None = None
+) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.filter(instansi=instansi).select_related("actor")
     if object_type:
         events = events.filter(object_type=object_type)

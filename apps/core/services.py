@@ -10,7 +10,9 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
-def model_update(*, instance: M, fields: Iterable[str], data: Mapping[str, Any]) -> tuple[M, dict[str, tuple[Any, Any]]]:
+def model_update(
+    *, instance: M, fields: Iterable[str], data: Mapping[str, Any]
+) -> tuple[M, dict[str, tuple[Any, Any]]]:
     """Set the allowed ``fields`` from ``data``; save only when something changed.
 
     Returns the instance and a ``{field: (old, new)}`` map of what changed (empty when nothing

@@ -38,7 +38,9 @@ class Notification(TenantModel):
     body = models.TextField(_("message"))
     body_html = models.TextField(_("message (HTML)"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

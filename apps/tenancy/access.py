@@ -39,7 +39,8 @@ def get_in_scope_or_404(model: type[T], actor: Membership | None, public_id: obj
     if obj is None:
         raise Http404
     # Found through the actor's own instansi; anything else is a bug, not a user error.
-    assert obj.instansi_id == actor.instansi_id
+    if obj.instansi_id != actor.instansi_id:
+        raise AssertionError(f"{model.__name__} {parsed} of another instansi passed the scoped lookup")
     return obj
 
 

@@ -138,13 +138,11 @@ class TenantModel(models.Model):
       selectors and management commands.
     """
 
-    instansi = models.ForeignKey(
-        Instansi, on_delete=models.PROTECT, related_name="+", verbose_name=_("instansi")
-    )
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+", verbose_name=_("instansi"))
     public_id = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = TenantManager()
-    unscoped = models.Manager()
+    unscoped = models.Manager()  # noqa: DJ012  (ruff takes a second manager for a field)
 
     class Meta:
         abstract = True
@@ -209,8 +207,8 @@ class Membership(TimeStampedModel):
         ordering = ["instansi__name", "role"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(role__in=list(NATIONAL_ROLES)) & Q(instansi__isnull=True))
-                | (~Q(role__in=list(NATIONAL_ROLES)) & Q(instansi__isnull=False)),
+                condition=(Q(role__in=sorted(NATIONAL_ROLES)) & Q(instansi__isnull=True))
+                | (~Q(role__in=sorted(NATIONAL_ROLES)) & Q(instansi__isnull=False)),
                 name="tenancy_membership_national_roles_have_no_instansi",
                 violation_error_message=_("National roles have no instansi; every other role needs one."),
             ),

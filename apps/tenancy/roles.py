@@ -53,7 +53,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REPORT_CREATE,
         }
     ),
-    Role.PIMPINAN_INSTANSI: frozenset(_READ | {Cap.PENETAPAN_MANAGE, Cap.BUKTI_UPLOAD, Cap.AUDIT_VIEW, Cap.REPORT_CREATE}),
+    Role.PIMPINAN_INSTANSI: frozenset(
+        _READ | {Cap.PENETAPAN_MANAGE, Cap.BUKTI_UPLOAD, Cap.AUDIT_VIEW, Cap.REPORT_CREATE}
+    ),
     Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE}),
     Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE}),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),

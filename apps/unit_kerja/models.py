@@ -68,10 +68,22 @@ class UnitKerja(TenantModel, TimeStampedModel):
                 violation_error_message=_("Another unit of this instansi already uses this code."),
             ),
         ]
-        indexes = [models.Index(fields=["instansi", "path"], name="unit_kerja_inst_path")]
+        indexes = [
+            # Subtree reads are ``path LIKE '/1/7/%'``; on PostgreSQL only a pattern-ops index serves a
+            # prefix LIKE under a non-C collation (other databases ignore opclasses).
+            models.Index(
+                fields=["instansi", "path"],
+                name="unit_kerja_inst_path_like",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def is_in_subtree_of(self, root: UnitKerja) -> bool:
+        """True for ``root`` itself and every unit below it (a pure check on the stored paths)."""
+        return bool(root.path) and self.path.startswith(root.path)
 
 
 # -----------------------------------------------------------------------------
@@ -160,6 +172,11 @@ class Cycle(TenantModel, TimeStampedModel):
                 name="unit_kerja_cycle_windows_ordered",
                 violation_error_message=_("Each window must open before it closes."),
             ),
+            models.CheckConstraint(
+                condition=Q(proposal_end__gt=models.F("fill_end")),
+                name="unit_kerja_cycle_proposal_after_fill",
+                violation_error_message=_("The proposal deadline must come after the self-assessment closes."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -195,7 +212,9 @@ class Penetapan(TenantModel, TimeStampedModel):
     date and file).
     """
 
-    unit = models.ForeignKey(UnitKerja, on_delete=models.PROTECT, related_name="penetapan", verbose_name=_("unit kerja"))
+    unit = models.ForeignKey(
+        UnitKerja, on_delete=models.PROTECT, related_name="penetapan", verbose_name=_("unit kerja")
+    )
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="penetapan", verbose_name=_("year"))
     is_core_service = models.BooleanField(_("delivers the instansi's core service"), default=False)
     core_service_reason = models.TextField(_("justification (core service)"), blank=True)
@@ -214,7 +233,9 @@ class Penetapan(TenantModel, TimeStampedModel):
         related_name="+",
         verbose_name=_("SK file"),
     )
-    status = models.CharField(_("status"), max_length=20, choices=PenetapanStatus.choices, default=PenetapanStatus.PROPOSED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PenetapanStatus.choices, default=PenetapanStatus.PROPOSED
+    )
     designated_at = models.DateTimeField(_("designated at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 

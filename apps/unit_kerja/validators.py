@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 NIP_INVALID_LENGTH = _("NIP must be exactly 18 digits.")
-NIP_INVALID_BIRTH_DATE = _("NIP digits 1–8 must be a valid birth date (YYYYMMDD).")
-NIP_INVALID_APPOINTMENT = _("NIP digits 9–14 must be a valid appointment month (YYYYMM).")
+NIP_INVALID_BIRTH_DATE = _("NIP digits 1 to 8 must be a valid birth date (YYYYMMDD).")
+NIP_INVALID_APPOINTMENT = _("NIP digits 9 to 14 must be a valid appointment month (YYYYMM).")
 NIP_INVALID_SEX = _("NIP digit 15 must be 1 or 2.")
 
 
@@ -23,7 +23,8 @@ def normalize_nip(raw: str) -> str:
 
 
 def validate_nip(value: str) -> None:
-    if len(value) != 18 or not value.isdigit():
+    # isascii(): str.isdigit() also accepts Arabic-Indic and other Unicode digits.
+    if len(value) != 18 or not (value.isascii() and value.isdigit()):
         raise ValidationError(NIP_INVALID_LENGTH, code="nip_length")
     try:
         birth = datetime.date(int(value[0:4]), int(value[4:6]), int(value[6:8]))

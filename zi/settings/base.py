@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "apps.bukti_dukung",
     "apps.notifications",
     "apps.reports",
+    "apps.lke",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [
@@ -201,7 +203,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None
+# Nothing serves this prefix: uploads are only reachable through permission-checked views.
+MEDIA_URL = "/_tidak-dilayani/"
 # Production (ZI_STATIC_MANIFEST=true) serves hashed, compressed files collected into STATIC_ROOT;
 # the embedded and test modes serve straight from static/ through the finders.
 _STATIC_MANIFEST = env_bool("ZI_STATIC_MANIFEST", default=False)
@@ -303,3 +306,7 @@ LOGGING = {
 # ZI
 # -----------------------------------------------------------------------------
 ZI_DEMO = env_bool("ZI_DEMO", default=not DATABASE_URL)
+if ZI_DEMO and DEBUG:
+    # The demo's MFA roles log in with this code instead of an authenticator app. allauth itself
+    # refuses the setting unless DEBUG is on, and zi.E006 refuses ZI_DEMO in production.
+    MFA_TOTP_INSECURE_BYPASS_CODE = "000000"

@@ -9,10 +9,10 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zi")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-os.environ.setdefault("ZI_VAR_DIR", "/tmp/zi-test-var")
+os.environ.setdefault("ZI_VAR_DIR", "/tmp/zi-test-var")  # noqa: S108  (tests only; uploads use tmp_path)
 
-from zi.settings.base import *  # noqa: E402,F403
-from zi.settings.base import VAR_DIR  # noqa: E402
+from zi.settings.base import *  # noqa: F403
+from zi.settings.base import VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}

@@ -1,0 +1,50 @@
+"""Reads for the people page and the profile, always with an explicit instansi or user."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Value, When
+
+from apps.tenancy.models import Instansi, Membership
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.unit_kerja.models import UnitKerja
+
+
+def people_list(*, instansi: Instansi, query: str = "") -> QuerySet[Membership]:
+    """The instansi's memberships for the people page, active first, with what the admin needs to see.
+
+    Annotations: ``mfa_enrolled`` (a TOTP authenticator exists) and ``invitation_pending`` (the
+    person has not set a password yet). ``query`` matches name or email.
+    """
+    memberships = Membership.objects.filter(instansi=instansi).select_related("user", "unit")
+    if query:
+        memberships = memberships.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query))
+    return memberships.annotate(
+        mfa_enrolled=Exists(Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)),
+        invitation_pending=Case(
+            When(user__password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
+    ).order_by("-is_active", "user__name", "user__email", "role", "pk")
+
+
+def unit_choices(*, instansi: Instansi) -> QuerySet[UnitKerja]:
+    """Units a membership may be narrowed to: the instansi's own active units, in tree order."""
+    from apps.unit_kerja.models import UnitKerja
+
+    return UnitKerja.objects.filter(instansi=instansi, is_active=True).order_by("path")
+
+
+def membership_list_of_user(*, user: User) -> QuerySet[Membership]:
+    """Every membership of one person (active or not), for their profile page."""
+    return Membership.objects.filter(user=user).select_related("instansi", "unit").order_by("-is_active", "pk")
+
+
+def user_mfa_enrolled(*, user: User) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -1,0 +1,201 @@
+"""python manage.py seed_demo — the demo world for `make run` (idempotent).
+
+Two instansi (a kementerian and a pemkot), eight units, fifty pegawai, the 2026 cycle with
+penetapan (some designated by SK), the LKE master, and a login for every role. Running it again
+changes nothing and prints the logins again.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from apps.accounts.models import User
+from apps.demo import data
+from apps.tenancy.models import Instansi, Membership
+from apps.tenancy.roles import MFA_REQUIRED_ROLES
+from apps.tenancy.scope import scope
+from apps.unit_kerja import services as uk
+from apps.unit_kerja.models import UnitKerja
+
+TAHUN = 2026
+
+
+def demo_nip(index: int) -> str:
+    """A valid-looking, deterministic NIP: birth date, appointment month, sex, serial."""
+    birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=(211 * index) % (30 * 365))
+    appointment = f"{birth.year + 23}{1 + index % 12:02d}"
+    return f"{birth:%Y%m%d}{appointment}{1 + index % 2}{index % 1000:03d}"
+
+
+def minimal_pdf(title: str) -> bytes:
+    """A tiny valid PDF standing in for a scanned SK."""
+    body = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(body)).encode() + b" >>\nstream\n" + body + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+class Command(BaseCommand):
+    help = "Create (once) the demo instansi, units, pegawai, penetapan and logins, and print the logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.ZI_DEMO:
+            raise CommandError("seed_demo runs only in the demo mode (ZI_DEMO=true): it prints passwords.")
+        call_command("lke_import", verbosity=0)
+        created = False
+        for spec in data.INSTANSI:
+            if not Instansi.objects.filter(code=spec["code"]).exists():
+                self._seed_instansi(spec)
+                created = True
+        self._seed_national()
+        self.stdout.write(self.style.SUCCESS("Demo world created." if created else "Demo world already there."))
+        self._print_logins()
+
+    # -- one instansi ---------------------------------------------------------------------------
+
+    @transaction.atomic
+    def _seed_instansi(self, spec: dict[str, Any]) -> None:
+        from apps.tenancy.services import membership_bootstrap
+
+        instansi = Instansi.objects.create(
+            code=spec["code"], name=spec["name"], kind=spec["kind"], province=spec["province"]
+        )
+        admin_login = next(login for login in data.LOGINS if login[2] == spec["code"] and login[3] == "admin_zi")
+        admin = membership_bootstrap(email=admin_login[0], name=admin_login[1], role="admin_zi", instansi=instansi)
+        self._activate(admin.user)
+        with scope(instansi.pk):
+            units = self._seed_units(admin, spec["units"])
+            self._seed_pegawai(admin, instansi, units)
+            cycle = uk.cycle_open(actor=admin, tahun=TAHUN)
+            self._seed_penetapan(admin, instansi, cycle, units)
+            for email, name, code, role, unit_code in data.LOGINS:
+                if code != spec["code"] or role == "admin_zi":
+                    continue
+                user = self._user(email, name)
+                Membership.objects.create(user=user, instansi=instansi, role=role, unit=units.get(unit_code))
+                self._activate(user)
+                if role == "pegawai":
+                    pegawai = units[unit_code].pegawai.filter(is_active=True).order_by("nip").first()
+                    if pegawai is not None:
+                        pegawai.user = user
+                        pegawai.email = email
+                        pegawai.save(update_fields=["user", "email"])
+
+    def _seed_units(self, admin: Membership, rows: list[tuple[Any, ...]]) -> dict[str, UnitKerja]:
+        units: dict[str, UnitKerja] = {}
+        for code, name, kind, parent_code, address in rows:
+            units[code] = uk.unit_kerja_create(
+                actor=admin, code=code, name=name, kind=kind, parent=units.get(parent_code), address=address
+            )
+        return units
+
+    def _seed_pegawai(self, admin: Membership, instansi: Instansi, units: dict[str, UnitKerja]) -> None:
+        count = 30 if instansi.kind == "kementerian" else 20
+        offset = 0 if instansi.kind == "kementerian" else 100
+        unit_list = list(units.values())
+        for index in range(count):
+            first = data.FIRST_NAMES[(index + offset) % len(data.FIRST_NAMES)]
+            last = data.LAST_NAMES[(index * 3 + offset) % len(data.LAST_NAMES)]
+            position, rank = data.POSITIONS[index % len(data.POSITIONS)]
+            unit = unit_list[index % len(unit_list)]
+            pegawai = uk.pegawai_create(
+                actor=admin,
+                unit=unit,
+                nip=demo_nip(index + offset),
+                name=f"{first} {last}",
+                position=position,
+                rank=rank,
+            )
+            if position == "Kepala Bagian" and unit.head_id is None:
+                uk.unit_kerja_set_head(actor=admin, unit=unit, pegawai=pegawai)
+                unit.refresh_from_db()
+
+    def _seed_penetapan(self, admin: Membership, instansi: Instansi, cycle: Any, units: dict[str, UnitKerja]) -> None:
+        for code, unit_code, designated, afirmasi in data.PENETAPAN:
+            if code != instansi.code:
+                continue
+            penetapan = uk.penetapan_create(
+                actor=admin,
+                unit=units[unit_code],
+                cycle=cycle,
+                is_core_service=True,
+                core_service_reason="Unit ini memberikan layanan utama instansi kepada masyarakat.",
+                is_high_risk=True,
+                high_risk_reason="Layanan langsung kepada masyarakat berisiko tinggi terhadap pungli dan gratifikasi.",
+                afirmasi_type=afirmasi,
+            )
+            if designated:
+                sk_number = f"SK/{unit_code}/ZI/{TAHUN - 1}"
+                uk.penetapan_designate(
+                    actor=admin,
+                    penetapan=penetapan,
+                    version=penetapan.version,
+                    sk_number=sk_number,
+                    sk_date=datetime.date(TAHUN - 1, 12, 15),
+                    sk_file=SimpleUploadedFile(f"{sk_number.replace('/', '-')}.pdf", minimal_pdf(sk_number)),
+                )
+
+    # -- people ---------------------------------------------------------------------------------
+
+    def _seed_national(self) -> None:
+        for email, name, code, role, _unit in data.LOGINS:
+            if code is not None:
+                continue
+            user = self._user(email, name)
+            if not Membership.objects.filter(user=user, role=role).exists():
+                Membership.objects.create(user=user, instansi=None, role=role)
+            self._activate(user)
+
+    def _user(self, email: str, name: str) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email=email, name=name)
+        return user
+
+    def _activate(self, user: User) -> None:
+        """Demo accounts get the printed password and, for MFA roles, an enrolled authenticator
+        (in demo mode the code DEMO_MFA_CODE is accepted in place of the app's code)."""
+        from allauth.mfa.models import Authenticator
+        from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+        if not user.has_usable_password():
+            user.set_password(data.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        needs_mfa = Membership.objects.filter(user=user, role__in=sorted(MFA_REQUIRED_ROLES)).exists()
+        if needs_mfa and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+
+    def _print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {data.DEMO_PASSWORD}):")
+        for email, _name, code, role, unit_code in data.LOGINS:
+            where = code or "nasional"
+            if unit_code:
+                where += f" / {unit_code}"
+            mfa = "  (MFA: kode 000000)" if role in MFA_REQUIRED_ROLES else ""
+            self.stdout.write(f"  {role:<18} {email:<38} {where}{mfa}")
+        self.stdout.write("")
+        self.stdout.write("Open http://127.0.0.1:8000/ and log in.")

@@ -1,0 +1,73 @@
+"""The only way from a public_id in a request to a unit, pegawai, cycle or penetapan.
+
+* another instansi's object, a missing one, or — for a unit-narrowed member — one outside their
+  unit's subtree: 404 (the same answer, so nothing is revealed);
+* visible, but the actor lacks the view capability, or asks to write without the manage
+  capability: 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from apps.tenancy.access import get_in_scope_or_404
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Cap
+from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, UnitKerja
+from apps.unit_kerja.selectors import subtree_path
+
+
+def _require_in_subtree(actor: Membership, unit: UnitKerja) -> None:
+    prefix = subtree_path(actor)
+    if prefix is not None and not unit.path.startswith(prefix):
+        raise Http404
+
+
+def access_unit_kerja(actor: Membership | None, public_id: object, *, for_write: bool = False) -> UnitKerja:
+    """``for_write``: change the register entry (Cap.UNIT_MANAGE)."""
+    if actor is None:
+        raise Http404
+    unit = get_in_scope_or_404(UnitKerja, actor, public_id)
+    _require_in_subtree(actor, unit)
+    if not actor.can(Cap.UNIT_VIEW):
+        raise PermissionDenied
+    if for_write and not actor.can(Cap.UNIT_MANAGE):
+        raise PermissionDenied
+    return unit
+
+
+def access_pegawai(actor: Membership | None, public_id: object, *, for_write: bool = False) -> Pegawai:
+    """``for_write``: change the roster entry (Cap.PEGAWAI_MANAGE; tim kerja for their own subtree)."""
+    if actor is None:
+        raise Http404
+    pegawai = get_in_scope_or_404(Pegawai, actor, public_id)
+    _require_in_subtree(actor, pegawai.unit)
+    if not actor.can(Cap.PEGAWAI_VIEW):
+        raise PermissionDenied
+    if for_write and not actor.can(Cap.PEGAWAI_MANAGE):
+        raise PermissionDenied
+    return pegawai
+
+
+def access_cycle(actor: Membership | None, public_id: object, *, for_write: bool = False) -> Cycle:
+    """Every member of the instansi may see its years; ``for_write`` needs Cap.CYCLE_MANAGE."""
+    if actor is None:
+        raise Http404
+    cycle = get_in_scope_or_404(Cycle, actor, public_id)
+    if for_write and not actor.can(Cap.CYCLE_MANAGE):
+        raise PermissionDenied
+    return cycle
+
+
+def access_penetapan(actor: Membership | None, public_id: object, *, for_write: bool = False) -> Penetapan:
+    """``for_write``: change or designate (Cap.PENETAPAN_MANAGE)."""
+    if actor is None:
+        raise Http404
+    penetapan = get_in_scope_or_404(Penetapan, actor, public_id)
+    _require_in_subtree(actor, penetapan.unit)
+    if not actor.can(Cap.PENETAPAN_VIEW):
+        raise PermissionDenied
+    if for_write and not actor.can(Cap.PENETAPAN_MANAGE):
+        raise PermissionDenied
+    return penetapan

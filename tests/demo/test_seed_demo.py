@@ -1,0 +1,68 @@
+"""seed_demo: the demo world for `make run` — complete, and idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.demo import data
+from apps.lke.models import LKETemplate
+from apps.tenancy.models import Instansi, Membership
+from apps.tenancy.roles import Role
+from apps.unit_kerja.models import Pegawai, Penetapan, PenetapanStatus, UnitKerja
+
+
+def _counts() -> tuple[int, ...]:
+    return (
+        Instansi.objects.count(),
+        UnitKerja.unscoped.count(),
+        Pegawai.unscoped.count(),
+        Penetapan.unscoped.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+        LKETemplate.objects.count(),
+    )
+
+
+@pytest.fixture
+def demo(db: None, settings) -> None:
+    settings.ZI_DEMO = True
+    call_command("seed_demo", verbosity=0)
+
+
+def test_demo_world_has_two_instansi_units_pegawai_and_every_role(demo: None) -> None:
+    assert set(Instansi.objects.values_list("kind", flat=True)) == {"kementerian", "kota"}
+    assert UnitKerja.unscoped.count() >= 5
+    assert Pegawai.unscoped.count() == 50
+    roles = set(Membership.objects.values_list("role", flat=True))
+    assert roles == set(Role.values)
+    designated = Penetapan.unscoped.filter(status=PenetapanStatus.DESIGNATED)
+    assert designated.count() == 3
+    assert all(p.sk_file_id for p in designated)
+
+
+def test_running_twice_changes_nothing(demo: None, capsys) -> None:
+    before = _counts()
+    call_command("seed_demo")
+    assert _counts() == before
+    assert "already there" in capsys.readouterr().out
+
+
+def test_printed_logins_work(demo: None) -> None:
+    client = Client()
+    response = client.post(
+        reverse("account_login"), {"login": "operator.izin@kemen-contoh.go.id", "password": data.DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("core:dashboard")).content.decode()
+    assert "Direktorat Perizinan" in page
+
+
+def test_refuses_outside_demo_mode(db: None, settings) -> None:
+    settings.ZI_DEMO = False
+    with pytest.raises(CommandError, match="demo mode"):
+        call_command("seed_demo")

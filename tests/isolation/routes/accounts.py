@@ -1,0 +1,46 @@
+"""Isolation entries for accounts: the people page of the admin ZI, the invitation link, the profile.
+
+``Membership`` is not a TenantModel (national memberships have no instansi), so there is no
+TENANT_MODELS entry; its pages are covered as object routes addressed by the membership's public_id.
+"""
+
+from __future__ import annotations
+
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
+from tests.isolation.registry import ListRoute, ObjectRoute
+
+
+def _membership_a(world) -> dict:
+    return {"public_id": Membership.objects.get(user=world.ani).public_id}
+
+
+def _pending_membership_a(world) -> dict:
+    """A membership of A whose person has not set a password yet (the resend button applies)."""
+    from tests.factories import UserFactory
+
+    invited = UserFactory(email="undangan-rahasia@alfa.go.id", name="Rahasia Undangan A", password=None)
+    membership = Membership.objects.create(user=invited, instansi=world.instansi_a, role=Role.VIEWER)
+    return {"public_id": membership.public_id}
+
+
+def _people_list(world):
+    _pending_membership_a(world)
+    return {}, "undangan-rahasia@alfa.go.id"
+
+
+OBJECT_ROUTES = [
+    ObjectRoute("accounts:membership-update", _membership_a, methods=("GET", "POST"), data={"role": Role.PEGAWAI}),
+    ObjectRoute("accounts:membership-deactivate", _membership_a, methods=("POST",)),
+    ObjectRoute("accounts:invitation-resend", _pending_membership_a, methods=("POST",)),
+]
+
+LIST_ROUTES = [
+    ListRoute("accounts:people-list", _people_list),
+]
+
+EXEMPT_ROUTES = {
+    "accounts:membership-invite": "creates a membership in the actor's own instansi only; no tenant object in the URL",
+    "accounts:invitation-accept": "token-authenticated set-password page; shows only the invitee's own email",
+    "accounts:profile": "the logged-in person's own name, language and roles; no other tenant data",
+}

@@ -1,0 +1,89 @@
+"""Isolation entries for the unit kerja register, roster, years and penetapan."""
+
+from __future__ import annotations
+
+from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, UnitKerja
+from tests.factories import CycleFactory, PegawaiFactory, PenetapanFactory, UnitKerjaFactory, _cycle_for
+from tests.isolation.registry import ListRoute, ObjectRoute
+
+SECRET_UNIT = "Unit Rahasia Alfa"
+SECRET_PEGAWAI = "Pegawai Rahasia Alfa"
+
+
+def _unit(world):
+    return UnitKerjaFactory(parent=world.unit_a1, code="RAHASIA", name=SECRET_UNIT)
+
+
+def _pegawai(world):
+    return PegawaiFactory(unit=world.unit_a1, name=SECRET_PEGAWAI)
+
+
+def _cycle(world):
+    return CycleFactory(instansi=world.instansi_a, tahun=2026)
+
+
+def _penetapan(world):
+    return PenetapanFactory(unit=_unit(world), cycle=_cycle_for(world.instansi_a))
+
+
+def _id(make):
+    return lambda world: {"public_id": make(world).public_id}
+
+
+def _secret_unit_page(world):
+    _unit(world)
+    return {}, SECRET_UNIT
+
+
+def _secret_pegawai_page(world):
+    _pegawai(world)
+    return {}, SECRET_PEGAWAI
+
+
+def _secret_year_page(world):
+    CycleFactory(instansi=world.instansi_a, tahun=2031)
+    return {}, ">2031<"
+
+
+def _secret_penetapan_page(world):
+    _penetapan(world)
+    return {}, SECRET_UNIT
+
+
+_UNIT_POST = {"code": "DIBAJAK", "name": "Dibajak", "kind": "upt"}
+_PEGAWAI_POST = {"nip": "198501012010011001", "name": "Dibajak"}
+_CYCLE_POST = {"fill_start": "2026-01-01", "fill_end": "2026-02-01", "proposal_end": "2026-05-31"}
+_PENETAPAN_POST = {"is_high_risk": "on", "high_risk_reason": "Dibajak", "version": "1"}
+
+OBJECT_ROUTES = [
+    ObjectRoute("unit_kerja:unit-detail", _id(_unit)),
+    ObjectRoute("unit_kerja:unit-update", _id(_unit), methods=("GET", "POST"), data=_UNIT_POST),
+    ObjectRoute("unit_kerja:unit-head", _id(_unit), methods=("POST",), data={"head": ""}),
+    ObjectRoute("unit_kerja:pegawai-update", _id(_pegawai), methods=("GET", "POST"), data=_PEGAWAI_POST),
+    ObjectRoute("unit_kerja:pegawai-transfer", _id(_pegawai), methods=("GET", "POST"), data={"unit": ""}),
+    ObjectRoute("unit_kerja:pegawai-deactivate", _id(_pegawai), methods=("POST",)),
+    ObjectRoute("unit_kerja:cycle-update", _id(_cycle), methods=("GET", "POST"), data=_CYCLE_POST),
+    ObjectRoute("unit_kerja:penetapan-detail", _id(_penetapan)),
+    ObjectRoute("unit_kerja:penetapan-update", _id(_penetapan), methods=("GET", "POST"), data=_PENETAPAN_POST),
+    ObjectRoute(
+        "unit_kerja:penetapan-designate",
+        _id(_penetapan),
+        methods=("GET", "POST"),
+        data={"sk_number": "Dibajak", "sk_date": "2025-12-01", "version": "1"},
+    ),
+]
+
+LIST_ROUTES = [
+    ListRoute("unit_kerja:unit-list", _secret_unit_page),
+    ListRoute("unit_kerja:unit-create", _secret_unit_page),
+    ListRoute("unit_kerja:unit-import", _secret_unit_page),
+    ListRoute("unit_kerja:pegawai-list", _secret_pegawai_page),
+    ListRoute("unit_kerja:pegawai-create", _secret_unit_page),
+    ListRoute("unit_kerja:pegawai-import", _secret_pegawai_page),
+    ListRoute("unit_kerja:cycle-list", _secret_year_page),
+    ListRoute("unit_kerja:cycle-create", _secret_year_page),
+    ListRoute("unit_kerja:penetapan-list", _secret_penetapan_page),
+    ListRoute("unit_kerja:penetapan-create", _secret_penetapan_page),
+]
+
+TENANT_MODELS = {UnitKerja: _unit, Pegawai: _pegawai, Cycle: _cycle, Penetapan: _penetapan}

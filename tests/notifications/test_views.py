@@ -1,0 +1,82 @@
+"""The in-app notification list, the unread count in the top bar, and marking one read."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from apps.notifications.models import Channel, Notification
+from apps.notifications.services import notify
+from tests.conftest import World
+from tests.notifications.factories import REPORT_TITLE, report_ready_context
+
+LIST = reverse("notifications:list")
+
+
+def in_app_notice(world: World, in_scope, *, key: str = "laporan-siap:1") -> Notification:
+    context, link = report_ready_context(world)
+    with in_scope(world.instansi_a):
+        [notice] = notify(
+            instansi=world.instansi_a,
+            recipient=world.ani,
+            kind="report_ready",
+            key=key,
+            template="report-ready",
+            context=context,
+            link=link,
+            channels=(Channel.IN_APP,),
+        )
+    return notice
+
+
+def read_url(notice: Notification) -> str:
+    return reverse("notifications:read", kwargs={"public_id": notice.public_id})
+
+
+def test_list_shows_my_notifications_and_the_unread_count(world: World, login, in_scope) -> None:
+    in_app_notice(world, in_scope, key="satu")
+    in_app_notice(world, in_scope, key="dua")
+    response = login(world.ani).get(LIST)
+    assert response.status_code == 200
+    assert response.context["unread_count"] == 2
+    html = response.content.decode()
+    assert '<span class="zi-badge" id="unread-count">2</span>' in html
+    assert REPORT_TITLE.replace("&", "&amp;") in html
+
+
+def test_others_do_not_see_my_notifications(world: World, login, in_scope) -> None:
+    in_app_notice(world, in_scope)
+    for user in (world.citra, world.dodi):
+        response = login(user).get(LIST)
+        assert response.context["unread_count"] == 0
+        assert REPORT_TITLE.replace("&", "&amp;") not in response.content.decode()
+
+
+def test_reading_marks_it_read_and_opens_its_link(world: World, login, in_scope) -> None:
+    notice = in_app_notice(world, in_scope)
+    client = login(world.ani)
+    response = client.post(read_url(notice))
+    assert response.status_code == 302
+    assert response["Location"] == notice.link
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    assert client.get(LIST).context["unread_count"] == 0
+
+
+def test_reading_someone_elses_notification_is_404(world: World, login, in_scope) -> None:
+    notice = in_app_notice(world, in_scope)
+    for user in (world.evi, world.dodi):
+        assert login(user).post(read_url(notice)).status_code == 404
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_get_on_read_is_405(world: World, login, in_scope) -> None:
+    notice = in_app_notice(world, in_scope)
+    assert login(world.ani).get(read_url(notice)).status_code == 405
+    notice.refresh_from_db()
+    assert notice.read_at is None
+
+
+def test_malformed_id_is_404(world: World, login) -> None:
+    response = login(world.ani).post("/notifikasi/bukan-uuid/baca/")
+    assert response.status_code == 404
