@@ -33,11 +33,16 @@ class Cap:
     BUKTI_UPLOAD = "bukti.upload"
     AUDIT_VIEW = "audit.view"
     REPORT_CREATE = "report.create"
+    # LKE assessment
+    PENILAIAN_VIEW = "penilaian.view"
+    PENILAIAN_FILL = "penilaian.fill"
+    PENILAIAN_MANAGE = "penilaian.manage"
+    PENILAIAN_REVIEW = "penilaian.review"
     # national
     NATIONAL_VIEW = "national.view"
 
 
-_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW}
+_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN_ZI: frozenset(
@@ -51,15 +56,16 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.BUKTI_UPLOAD,
             Cap.AUDIT_VIEW,
             Cap.REPORT_CREATE,
+            Cap.PENILAIAN_MANAGE,
         }
     ),
     Role.PIMPINAN_INSTANSI: frozenset(
         _READ | {Cap.PENETAPAN_MANAGE, Cap.BUKTI_UPLOAD, Cap.AUDIT_VIEW, Cap.REPORT_CREATE}
     ),
-    Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE}),
-    Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE}),
+    Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL}),
+    Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL}),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
-    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE}),
+    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW}),
     Role.VIEWER: frozenset(_READ),
     Role.KEMENPANRB_ADMIN: frozenset({Cap.NATIONAL_VIEW}),
     Role.TPN_EVALUATOR: frozenset({Cap.NATIONAL_VIEW}),

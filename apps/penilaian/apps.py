@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PenilaianConfig(AppConfig):
+    name = "apps.penilaian"
+    verbose_name = _("Penilaian (LKE assessment)")
