@@ -43,6 +43,7 @@ test: $(VENV)/.stamp-dev
 	@scripts/ensure_chromium.sh
 	@scripts/ensure_system_packages.sh
 	@scripts/ensure_docker_compose.sh
+	@scripts/ensure_libreoffice.sh
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev

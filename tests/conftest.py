@@ -26,6 +26,9 @@ from apps.tenancy.scope import scope
 from apps.unit_kerja.models import UnitKerja, UnitKind
 from tests.factories import MembershipFactory, UnitKerjaFactory, UserFactory
 
+# Browser fixtures (browser, page, phone_page) are shared by every folder: one Chromium per run.
+pytest_plugins = ["tests.browser_fixtures"]
+
 PASSWORD = "rahasia-ZI-2026"
 
 
@@ -91,6 +94,12 @@ def login(world: World) -> Callable[[User], Client]:
         return client
 
     return make
+
+
+@pytest.fixture
+def english_ui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages in English, for tests that assert interface text against the English msgids."""
+    monkeypatch.setattr("apps.core.middleware.chosen_language", lambda request: "en")
 
 
 @pytest.fixture

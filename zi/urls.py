@@ -15,6 +15,9 @@ urlpatterns = [
     path("bukti-dukung/", include("apps.bukti_dukung.urls")),
     path("notifikasi/", include("apps.notifications.urls")),
     path("laporan/", include("apps.reports.urls")),
+    path("lke/", include("apps.lke.urls")),
+    path("penilaian/", include("apps.penilaian.urls")),
+    path("api/", include("apps.api.urls")),
     path("admin-platform/", admin.site.urls),
 ]
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from apps.api.errors import api_error_response
 from apps.core import dashboards
 from apps.tenancy.middleware import SESSION_KEY
 from apps.tenancy.selectors import membership_list_for_user
@@ -45,7 +46,13 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):
+        return api_error_response(request, 404)
     return render(request, "404.html", status=404)
 
 
@@ -54,4 +61,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return api_error_response(request, 500)
     return render(request, "500.html", status=500)

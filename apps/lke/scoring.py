@@ -371,3 +371,44 @@ def predikat_estimate(estimates: list[Estimate]) -> str | None:
         if item.passed:
             best = item.predikat
     return best
+
+
+# -----------------------------------------------------------------------------
+# Weight sums (the template page checks them)
+# -----------------------------------------------------------------------------
+
+FULL_MARKS = Decimal(100)
+
+
+@dataclass(frozen=True)
+class WeightCheck:
+    """Do the parts add up? ``node_id`` None is the whole instrument (Pemenuhan + Reform + Hasil = 100)."""
+
+    node_id: int | None
+    name: str
+    expected: Decimal
+    parts: tuple[Decimal, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.parts, ZERO)
+
+    @property
+    def ok(self) -> bool:
+        return self.total == self.expected
+
+
+def weight_checks(template: TemplateSpec) -> list[WeightCheck]:
+    """The instrument's sum first, then every node whose weight is made of parts: children that
+    must add up to it, or (hasil) items that carry their own weights. Average nodes have no parts:
+    each item weighs weight ÷ number of scored items."""
+    halves = [n.weight for n in template.nodes() if n.level == "sub_komponen" and n.komponen == "pengungkit"]
+    hasil = [n.weight for n in template.roots if n.komponen == "hasil"]
+    checks = [WeightCheck(None, "total", FULL_MARKS, tuple(halves + hasil))]
+    for node in template.nodes():
+        if node.children:
+            checks.append(WeightCheck(node.node_id, node.name, node.weight, tuple(c.weight for c in node.children)))
+        elif node.scoring == "per_item":
+            parts = tuple(s.weight for s in node.soal if s.answer_type != "JUMLAH")
+            checks.append(WeightCheck(node.node_id, node.name, node.weight, parts))
+    return checks

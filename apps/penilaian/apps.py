@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PenilaianConfig(AppConfig):
     name = "apps.penilaian"
     verbose_name = _("Penilaian (LKE assessment)")
+
+    def ready(self) -> None:
+        # Dashboard panels of the unit (worksheet) and of the TPI (review).
+        from apps.penilaian import dashboards  # noqa: F401

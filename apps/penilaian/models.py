@@ -101,6 +101,8 @@ class Penilaian(TenantModel, TimeStampedModel):
         _("status"), max_length=20, choices=PenilaianStatus.choices, default=PenilaianStatus.DRAFT
     )
     current_level = models.PositiveSmallIntegerField(_("current TPI tier"), default=0)
+    # How many times the TPI sent the LKE back: numbers the rounds (and keys their notifications).
+    revision_round = models.PositiveSmallIntegerField(_("revision round"), default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -186,6 +188,35 @@ class ItemReturn(TenantModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.penilaian} soal {self.soal_id}"
+
+
+class ItemReturnEvent(TenantModel):
+    """Riwayat pengembalian — one step in the life of a returned item, so the LHE can show its
+    history: returned (with what to fix; again if the fix was not enough), fixed by the unit
+    (a revision), accepted by the reviewer after re-checking. Append-only."""
+
+    class Kind(models.TextChoices):
+        RETURNED = "returned", _("Returned for revision")
+        FIXED = "fixed", _("Fixed by the unit")
+        ACCEPTED = "accepted", _("Re-checked and accepted")
+
+    item = models.ForeignKey(ItemReturn, on_delete=models.CASCADE, related_name="events", verbose_name=_("item"))
+    kind = models.CharField(_("step"), max_length=10, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(_("TPI tier"))
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("returned item step")
+        verbose_name_plural = _("returned item history")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["instansi", "item"], name="penilaian_return_event_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.kind}"
 
 
 class AreaAssignment(TenantModel):

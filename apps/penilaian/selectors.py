@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from apps.lke.scoring import ScoreResult, TemplateSpec, estimate, score
+from apps.lke.models import Soal
+from apps.lke.scoring import Estimate, ScoreResult, TemplateSpec, estimate, score
 from apps.lke.selectors import template_spec
-from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, ReturnStatus, Tier, TPIAssignment, TPITier
+from apps.penilaian.models import (
+    ItemReturn,
+    ItemReturnEvent,
+    Jawaban,
+    Penilaian,
+    PenilaianStatus,
+    Recommendation,
+    ReturnStatus,
+    Tier,
+    TPIAssignment,
+    TPITier,
+)
 from apps.tenancy.models import Instansi, Membership
-from apps.unit_kerja.models import Cycle
+from apps.tenancy.roles import ROLE_CAPABILITIES, Cap
+from apps.tenancy.selectors import membership_list_for_instansi
+from apps.unit_kerja.models import Cycle, UnitKerja
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 TierKey = tuple[str, int]  # ("unit", 0), ("tpi", 1..3), ("tpn", 0)
 UNIT_TIER: TierKey = (Tier.UNIT, 0)
@@ -49,14 +69,19 @@ def tpi_assigned_levels(*, actor: Membership, penilaian: Penilaian) -> set[int]:
     )
 
 
-def jawaban_by_tier(*, penilaian: Penilaian) -> dict[TierKey, dict[int, Jawaban]]:
-    """Every answer of the penilaian, per tier, keyed by PortalRB soal id (one query + evidence)."""
+def jawaban_by_tier(
+    *, penilaian: Penilaian, soal_ids: Collection[int] | None = None
+) -> dict[TierKey, dict[int, Jawaban]]:
+    """Every answer of the penilaian (or of some PortalRB soal ids), per tier, keyed by PortalRB
+    soal id (one query + evidence)."""
     result: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
     rows = (
         Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
         .select_related("soal")
         .prefetch_related("evidence")
     )
+    if soal_ids is not None:
+        rows = rows.filter(soal__portalrb_soal_id__in=list(soal_ids))
     for row in rows:
         result[(row.tier, row.level)][row.soal.portalrb_soal_id] = row
     return result
@@ -70,7 +95,7 @@ def answers_for(rows: dict[int, Jawaban]) -> dict[int, str | None]:
 class TierScore:
     key: TierKey
     result: ScoreResult
-    estimates: list
+    estimates: list[Estimate]
 
 
 def penilaian_spec(penilaian: Penilaian) -> TemplateSpec:
@@ -95,3 +120,231 @@ def open_returns(*, penilaian: Penilaian) -> QuerySet[ItemReturn]:
     return ItemReturn.objects.filter(
         instansi_id=penilaian.instansi_id, penilaian=penilaian, status__in=[ReturnStatus.OPEN, ReturnStatus.FIXED]
     ).select_related("soal")
+
+
+# -----------------------------------------------------------------------------
+# TPI: tiers, assignments, who is told what
+# -----------------------------------------------------------------------------
+
+
+def tier_below(level: int) -> TierKey:
+    """The tier a TPI tier reviews beside its own: the tier before it, or the unit's for tier 1."""
+    return (Tier.TPI, level - 1) if level > 1 else UNIT_TIER
+
+
+def _roles_with(capability: str) -> list[str]:
+    # Capabilities decide; the query needs the roles that carry them.
+    return sorted(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
+def tpi_reviewer_choices(*, instansi: Instansi | int) -> QuerySet[Membership]:
+    """Active memberships of the instansi that may review (Cap.PENILAIAN_REVIEW)."""
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    return (
+        Membership.objects.filter(instansi_id=instansi_id, is_active=True, role__in=_roles_with(Cap.PENILAIAN_REVIEW))
+        .select_related("user")
+        .order_by("user__name", "user__email")
+    )
+
+
+def tpi_assignment_list(*, instansi: Instansi | int, cycle: Cycle) -> QuerySet[TPIAssignment]:
+    """The year's assignments, by unit then tier."""
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    return (
+        TPIAssignment.objects.filter(instansi_id=instansi_id, cycle=cycle)
+        .select_related("unit", "reviewer", "cycle")
+        .order_by("unit__path", "level", "reviewer__name")
+    )
+
+
+def tpi_assignable_units(*, instansi: Instansi | int, cycle: Cycle) -> QuerySet[UnitKerja]:
+    """Units with a penilaian in the year: the ones a TPI member can be assigned to."""
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    has_penilaian = Penilaian.objects.filter(instansi_id=instansi_id, cycle=cycle, unit_id=OuterRef("pk"))
+    return UnitKerja.objects.filter(instansi_id=instansi_id).filter(Exists(has_penilaian)).order_by("path")
+
+
+def penilaian_reviewers(*, penilaian: Penilaian, level: int) -> list[User]:
+    """The users assigned to review the penilaian's unit that year at ``level``."""
+    return [
+        assignment.reviewer
+        for assignment in TPIAssignment.objects.filter(
+            instansi_id=penilaian.instansi_id, cycle_id=penilaian.cycle_id, unit_id=penilaian.unit_id, level=level
+        ).select_related("reviewer")
+        if assignment.reviewer.is_active
+    ]
+
+
+def penilaian_unit_team(*, penilaian: Penilaian) -> list[User]:
+    """Who fills the unit's LKE: active members with Cap.PENILAIAN_FILL over the unit (narrowed to
+    the unit or one of its ancestors, or instansi-wide)."""
+    ancestors = [int(part) for part in penilaian.unit.path.strip("/").split("/") if part]
+    rows = membership_list_for_instansi(instansi=penilaian.instansi).filter(
+        Q(unit__isnull=True) | Q(unit_id__in=ancestors or [penilaian.unit_id]),
+        is_active=True,
+        role__in=_roles_with(Cap.PENILAIAN_FILL),
+    )
+    return [row.user for row in rows if row.user.is_active]
+
+
+def penilaian_managers(*, penilaian: Penilaian) -> list[User]:
+    """The admin ZI of the instansi (Cap.PENILAIAN_MANAGE)."""
+    rows = membership_list_for_instansi(instansi=penilaian.instansi).filter(
+        is_active=True, role__in=_roles_with(Cap.PENILAIAN_MANAGE)
+    )
+    return [row.user for row in rows if row.user.is_active]
+
+
+def tpi_tier_names(*, instansi_id: int) -> dict[int, str]:
+    """Level → name of the configured tiers; empty when the instansi has not named any (it then
+    reviews in one unnamed tier, see ``tpi_levels``)."""
+    return dict(TPITier.objects.filter(instansi_id=instansi_id).order_by("level").values_list("level", "name"))
+
+
+# -----------------------------------------------------------------------------
+# The reviewer's queue
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class QueueRow:
+    """One penilaian a reviewer is assigned to, and whether it waits on them."""
+
+    penilaian: Penilaian
+    levels: list[int]
+    waiting_recheck: int
+    answered_current: int
+    has_recommendation: bool
+
+    @property
+    def waits_on_me(self) -> bool:
+        status = self.penilaian.status
+        if status == PenilaianStatus.IN_REVIEW:
+            return self.penilaian.current_level in self.levels
+        return status == PenilaianStatus.CLOSED and not self.has_recommendation
+
+
+def review_queue(*, actor: Membership, cycle: Cycle | None = None) -> list[QueueRow]:
+    """Every penilaian the actor is assigned to review (in ``cycle``, or every year), with its
+    status, the actor's tiers, fixed items waiting for a re-check and the current tier's progress.
+    Two queries whatever the number of rows."""
+    assignments = TPIAssignment.objects.filter(instansi_id=actor.instansi_id, reviewer_id=actor.user_id)
+    if cycle is not None:
+        assignments = assignments.filter(cycle=cycle)
+    levels: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for cycle_id, unit_id, level in assignments.values_list("cycle_id", "unit_id", "level"):
+        levels[(cycle_id, unit_id)].append(level)
+    if not levels:
+        return []
+    mine = TPIAssignment.objects.filter(
+        instansi_id=actor.instansi_id,
+        reviewer_id=actor.user_id,
+        cycle_id=OuterRef("cycle_id"),
+        unit_id=OuterRef("unit_id"),
+    )
+    fixed = (
+        ItemReturn.objects.filter(penilaian=OuterRef("pk"), status=ReturnStatus.FIXED)
+        .order_by()
+        .values("penilaian")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    answered = (
+        Jawaban.objects.filter(
+            penilaian=OuterRef("pk"), tier=Tier.TPI, level=OuterRef("current_level"), answer__isnull=False
+        )
+        .order_by()
+        .values("penilaian")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    rows = (
+        Penilaian.objects.filter(instansi_id=actor.instansi_id)
+        .filter(Exists(mine))
+        .select_related("unit", "cycle")
+        .annotate(
+            waiting_recheck=Coalesce(Subquery(fixed, output_field=IntegerField()), 0),
+            answered_current=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
+            has_recommendation=Exists(Recommendation.objects.filter(penilaian=OuterRef("pk"))),
+        )
+        .order_by("-cycle__tahun", "unit__path")
+    )
+    if cycle is not None:
+        rows = rows.filter(cycle=cycle)
+    return [
+        QueueRow(
+            penilaian=row,
+            levels=sorted(levels[(row.cycle_id, row.unit_id)]),
+            waiting_recheck=row.waiting_recheck,
+            answered_current=row.answered_current,
+            has_recommendation=row.has_recommendation,
+        )
+        for row in rows
+    ]
+
+
+# -----------------------------------------------------------------------------
+# Review pages and the LHE
+# -----------------------------------------------------------------------------
+
+
+def soal_list(*, penilaian: Penilaian, soal_ids: Collection[int] | None = None) -> list[Soal]:
+    """The template's soal in worksheet order (optionally only some PortalRB ids), with their node."""
+    rows = Soal.objects.filter(template_id=penilaian.template_id).select_related("node").order_by("order")
+    if soal_ids is not None:
+        rows = rows.filter(portalrb_soal_id__in=list(soal_ids))
+    return list(rows)
+
+
+def soal_get(*, penilaian: Penilaian, soal_id: int) -> Soal | None:
+    """One soal of the penilaian's template by PortalRB id, with its node (None if not in it)."""
+    return (
+        Soal.objects.filter(template_id=penilaian.template_id, portalrb_soal_id=soal_id).select_related("node").first()
+    )
+
+
+def jawaban_get(*, penilaian: Penilaian, soal: Soal, tier: str, level: int) -> Jawaban | None:
+    """One tier's answer to one soal, as saved now."""
+    return Jawaban.objects.filter(
+        instansi_id=penilaian.instansi_id, penilaian=penilaian, soal=soal, tier=tier, level=level
+    ).first()
+
+
+def item_returns_by_soal(*, penilaian: Penilaian, with_history: bool = False) -> dict[int, list[ItemReturn]]:
+    """Every returned item of the penilaian per PortalRB soal id, newest first (one query, or two
+    with the history of each)."""
+    rows = (
+        ItemReturn.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
+        .select_related("soal", "returned_by")
+        .order_by("-created_at", "-id")
+    )
+    if with_history:
+        rows = rows.prefetch_related(
+            Prefetch("events", queryset=ItemReturnEvent.objects.select_related("actor").order_by("created_at", "id"))
+        )
+    result: dict[int, list[ItemReturn]] = defaultdict(list)
+    for row in rows:
+        result[row.soal.portalrb_soal_id].append(row)
+    return result
+
+
+@dataclass
+class ReturnCounts:
+    open: int = 0
+    fixed: int = 0
+    accepted: int = 0
+    by_level: dict[int, int] = field(default_factory=dict)
+
+
+def return_counts(*, penilaian: Penilaian) -> ReturnCounts:
+    counts = ReturnCounts()
+    rows = (
+        ItemReturn.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
+        .values("status", "level")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        setattr(counts, row["status"], getattr(counts, row["status"]) + row["n"])
+        counts.by_level[row["level"]] = counts.by_level.get(row["level"], 0) + row["n"]
+    return counts

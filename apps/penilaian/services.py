@@ -2,15 +2,26 @@
 
 Every write is a service: it checks the capability, the status and the year's date window, takes a
 row lock, writes, and records an audit event. The unit and each TPI tier keep their own answers.
+
+Workflow steps notify the people who must act next (in the app and by email), each with an
+idempotency key per event, so a retried request never notifies twice:
+
+* submit / resubmit → the reviewers assigned at the current tier;
+* send back → the unit's tim kerja and pimpinan unit (Cap.PENILAIAN_FILL over the unit);
+* hand-over to the next tier → that tier's reviewers;
+* review closed, recommendation recorded → the unit and the admin ZI (Cap.PENILAIAN_MANAGE).
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,9 +30,11 @@ from apps.core.errors import ConflictError, DomainError, PermissionDeniedError, 
 from apps.lke.models import Soal
 from apps.lke.scoring import AnswerError, contradictions, normalise_answer
 from apps.lke.selectors import lke_template_latest
+from apps.notifications.services import notify
 from apps.penilaian.models import (
     AreaAssignment,
     ItemReturn,
+    ItemReturnEvent,
     Jawaban,
     Penilaian,
     PenilaianStatus,
@@ -31,10 +44,20 @@ from apps.penilaian.models import (
     TPIAssignment,
     TPITier,
 )
-from apps.penilaian.selectors import penilaian_spec, tpi_levels
+from apps.penilaian.selectors import (
+    penilaian_managers,
+    penilaian_reviewers,
+    penilaian_spec,
+    penilaian_unit_team,
+    tier_below,
+    tpi_levels,
+)
 from apps.tenancy.models import Membership
-from apps.tenancy.roles import Cap
+from apps.tenancy.roles import Cap, Role
 from apps.unit_kerja.models import Cycle, PenetapanStatus
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
 
 S = PenilaianStatus
 
@@ -57,6 +80,13 @@ TIERS_INVALID = _("Between one and three TPI tiers, each with a name.")
 TIER_UNKNOWN = _("This TPI tier does not exist.")
 REVIEWER_NOT_TPI = _("The reviewer must be a TPI member of this instansi.")
 ASSIGNMENT_DUPLICATE = _("This reviewer is already assigned to this unit at this tier.")
+TIERS_IN_USE = _("A penilaian is being reviewed at a tier you are removing. Finish that tier first, or keep the tiers.")
+SOAL_FOREIGN = _("This soal is not part of this LKE.")
+AREA_UNKNOWN = _("Choose an area from 1 to 6, or 7 for the hasil part.")
+RETURN_NOTE_REQUIRED = _("Say what the unit must fix.")
+NOT_WAITING = _("This item is not waiting for a re-check.")
+DECISION_INVALID = _("Choose a recommendation.")
+REASONS_REQUIRED = _("Give the reasons for the recommendation.")
 
 
 def _today() -> datetime.date:
@@ -80,11 +110,73 @@ def _require_reach(actor: Membership, penilaian: Penilaian) -> None:
 
 
 def _lock(penilaian: Penilaian) -> Penilaian:
-    return Penilaian.objects.select_for_update().select_related("unit", "cycle").get(pk=penilaian.pk)
+    # of=("self",): lock only the penilaian row, not the unit/cycle rows joined for reading.
+    return (
+        Penilaian.objects.select_for_update(of=("self",))
+        .select_related("unit", "cycle", "instansi")
+        .get(pk=penilaian.pk)
+    )
 
 
 def _audit(actor: Membership | None, verb: str, obj: Any, **changes: Any) -> None:
     audit_record(actor=actor.user if actor else None, verb=verb, obj=obj, after=changes or None)
+
+
+def _review_link(penilaian: Penilaian) -> str:
+    return reverse("penilaian:review-summary", kwargs={"public_id": penilaian.public_id})
+
+
+def _worksheet_link(penilaian: Penilaian) -> str:
+    # The unit's worksheet lives in the worksheet pages; without them the message carries no link.
+    try:
+        return reverse("penilaian:worksheet", kwargs={"public_id": penilaian.public_id})
+    except NoReverseMatch:
+        return ""
+
+
+def _notify(
+    *,
+    actor: Membership,
+    penilaian: Penilaian,
+    recipients: Iterable[User],
+    event: str,
+    key: str,
+    link: str,
+    **context: Any,
+) -> None:
+    """One notification per recipient (never the actor themself), keyed ``penilaian-<event>:<id>:<key>``.
+
+    The key names the event *occurrence* (a round, a tier), so the same step run twice notifies
+    once, and the next round notifies again.
+    """
+    seen: set[int] = {actor.user_id}
+    for user in recipients:
+        if user.pk in seen:
+            continue
+        seen.add(user.pk)
+        notify(
+            instansi=penilaian.instansi,
+            recipient=user,
+            kind=f"penilaian_{event}",
+            key=f"penilaian-{event}:{penilaian.public_id}:{key}",
+            template="penilaian-review",
+            context={
+                "event": event,
+                "unit_name": penilaian.unit.name,
+                "tahun": penilaian.cycle.tahun,
+                "actor_name": str(actor.user),
+                **context,
+            },
+            link=link,
+        )
+
+
+def _record_return_step(
+    *, item: ItemReturn, kind: str, actor: Membership, level: int, note: str = ""
+) -> ItemReturnEvent:
+    return ItemReturnEvent.objects.create(
+        instansi_id=item.instansi_id, item=item, kind=kind, level=level, note=note, actor=actor.user
+    )
 
 
 # -----------------------------------------------------------------------------
@@ -128,6 +220,11 @@ def tpi_tiers_set(*, actor: Membership, names: list[str]) -> list[TPITier]:
     cleaned = [name.strip() for name in names if name and name.strip()]
     if not 1 <= len(cleaned) <= 3:
         raise ValidationError({"names": ValidationError(TIERS_INVALID, code="tiers_invalid")})
+    # A penilaian under review at a tier that would disappear could never be closed properly.
+    if Penilaian.objects.filter(
+        instansi_id=actor.instansi_id, status__in=[S.IN_REVIEW, S.REVISION], current_level__gt=len(cleaned)
+    ).exists():
+        raise ValidationError({"names": ValidationError(TIERS_IN_USE, code="tiers_in_use")})
     before = {t.level: t.name for t in TPITier.objects.filter(instansi_id=actor.instansi_id)}
     TPITier.objects.filter(instansi_id=actor.instansi_id, level__gt=len(cleaned)).delete()
     tiers = []
@@ -152,7 +249,10 @@ def tpi_assign(*, actor: Membership, cycle: Cycle, unit: Any, reviewer: Membersh
     _require(actor, Cap.PENILAIAN_MANAGE)
     if reviewer.instansi_id != actor.instansi_id or not reviewer.can(Cap.PENILAIAN_REVIEW):
         raise ValidationError({"reviewer": ValidationError(REVIEWER_NOT_TPI, code="not_tpi")})
-    if not TPITier.objects.filter(instansi_id=actor.instansi_id, level=level).exists() and level != 1:
+    # Tier 1 always exists (an instansi without configured tiers reviews in one tier).
+    if not 1 <= level <= 3 or (
+        level != 1 and not TPITier.objects.filter(instansi_id=actor.instansi_id, level=level).exists()
+    ):
         raise ValidationError({"level": ValidationError(TIER_UNKNOWN, code="tier_unknown")})
     if unit.instansi_id != actor.instansi_id or cycle.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
@@ -169,7 +269,10 @@ def tpi_assign(*, actor: Membership, cycle: Cycle, unit: Any, reviewer: Membersh
 
 @transaction.atomic
 def tpi_unassign(*, actor: Membership, assignment: TPIAssignment) -> None:
+    """Remove a TPI member's assignment (their answers at that tier stay)."""
     _require(actor, Cap.PENILAIAN_MANAGE)
+    if assignment.instansi_id != actor.instansi_id:
+        raise PermissionDeniedError
     _audit(actor, "tpi.unassign", assignment, reviewer=assignment.reviewer.email, level=assignment.level)
     assignment.delete()
 
@@ -179,7 +282,12 @@ def area_assign(*, actor: Membership, penilaian: Penilaian, area: int, assignee:
     """Give a pokja member responsibility for one area (1–6) or the hasil part (7)."""
     _require(actor, Cap.PENILAIAN_FILL)
     _require_reach(actor, penilaian)
-    if assignee.instansi_id != actor.instansi_id or not assignee.can(Cap.PENILAIAN_FILL):
+    if not 1 <= area <= 7:
+        raise ValidationError({"area": ValidationError(AREA_UNKNOWN, code="area_unknown")})
+    reaches_unit = (
+        assignee.unit is None or penilaian.unit.path.startswith(assignee.unit.path)
+    ) and assignee.instansi_id == actor.instansi_id
+    if not reaches_unit or not assignee.can(Cap.PENILAIAN_FILL):
         raise ValidationError({"assignee": ValidationError(NOT_YOUR_UNIT, code="not_fill")})
     assignment, _created = AreaAssignment.objects.get_or_create(
         instansi_id=actor.instansi_id, penilaian=penilaian, area=area, assignee=assignee.user
@@ -271,6 +379,47 @@ def _save_row(
     return row, before
 
 
+def jawaban_unit_edit_refusal(
+    *,
+    actor: Membership,
+    penilaian: Penilaian,
+    returned: bool,
+    area_assignees: Collection[int],
+    today: datetime.date | None = None,
+) -> DomainError | None:
+    """Why the actor may not change the unit's answer to an item now, or None.
+
+    One rule for the service (which raises it) and the worksheet (which shows it): the
+    self-assessment inside the fill window; in revision only returned items (``returned``: a
+    return not yet accepted) inside the revision window; read-only otherwise; an area assigned to
+    other pokja members is theirs (``area_assignees``: user ids assigned to the item's area).
+    """
+    if not actor.can(Cap.PENILAIAN_FILL):
+        return PermissionDeniedError()
+    today = today or _today()
+    cycle = penilaian.cycle
+    if penilaian.status == S.DRAFT:
+        if not cycle.fill_start <= today <= cycle.fill_end:
+            return WindowClosed(FILL_WINDOW_CLOSED)
+    elif penilaian.status == S.REVISION:
+        if not returned:
+            return TransitionNotAllowed(NOT_RETURNED)
+        if not cycle.revision_start <= today <= cycle.revision_end:
+            return WindowClosed(REVISION_WINDOW_CLOSED)
+    elif penilaian.status in {S.CLOSED, S.RECOMMENDED, S.NOT_RECOMMENDED}:
+        return TransitionNotAllowed(STATUS_CLOSED)
+    else:
+        return TransitionNotAllowed(STATUS_LOCKED_UNIT)
+    if (
+        area_assignees
+        and actor.user_id not in area_assignees
+        and not actor.can(Cap.PENILAIAN_MANAGE)
+        and actor.role == Role.TIM_KERJA
+    ):
+        return PermissionDeniedError(AREA_ASSIGNED_TO_OTHERS)
+    return None
+
+
 @transaction.atomic
 def jawaban_save(
     *,
@@ -293,39 +442,25 @@ def jawaban_save(
     _require_reach(actor, penilaian)
     penilaian = _lock(penilaian)
     if soal.template_id != penilaian.template_id:
-        raise ValidationError({"soal": ValidationError(NOT_RETURNED, code="soal_foreign")})
+        raise ValidationError({"soal": ValidationError(SOAL_FOREIGN, code="soal_foreign")})
     open_return = None
-    if penilaian.status == S.DRAFT:
-        if not _in(penilaian.cycle.fill_start, penilaian.cycle.fill_end):
-            raise WindowClosed(FILL_WINDOW_CLOSED)
-    elif penilaian.status == S.REVISION:
+    if penilaian.status == S.REVISION:
         open_return = (
             ItemReturn.objects.select_for_update()
             .filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, soal=soal)
             .exclude(status=ReturnStatus.ACCEPTED)
             .first()
         )
-        if open_return is None:
-            raise TransitionNotAllowed(NOT_RETURNED)
-        if not _in(penilaian.cycle.revision_start, penilaian.cycle.revision_end):
-            raise WindowClosed(REVISION_WINDOW_CLOSED)
-    elif penilaian.status in {S.CLOSED, S.RECOMMENDED, S.NOT_RECOMMENDED}:
-        raise TransitionNotAllowed(STATUS_CLOSED)
-    else:
-        raise TransitionNotAllowed(STATUS_LOCKED_UNIT)
-    area = soal_area(soal)
     assignees = set(
-        AreaAssignment.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, area=area).values_list(
-            "assignee_id", flat=True
-        )
+        AreaAssignment.objects.filter(
+            instansi_id=penilaian.instansi_id, penilaian=penilaian, area=soal_area(soal)
+        ).values_list("assignee_id", flat=True)
     )
-    if (
-        assignees
-        and actor.user_id not in assignees
-        and not actor.can(Cap.PENILAIAN_MANAGE)
-        and actor.role == "tim_kerja"
-    ):
-        raise PermissionDeniedError(AREA_ASSIGNED_TO_OTHERS)
+    refusal = jawaban_unit_edit_refusal(
+        actor=actor, penilaian=penilaian, returned=open_return is not None, area_assignees=assignees
+    )
+    if refusal is not None:
+        raise refusal
     normalised = _normalise(penilaian, soal, answer)
     _check_contradictions(penilaian, soal, normalised, Tier.UNIT, 0)
     row, before = _save_row(
@@ -344,6 +479,9 @@ def jawaban_save(
         open_return.save(update_fields=["status", "updated_at"])
         Jawaban.objects.filter(pk=row.pk).update(revision_count=row.revision_count + 1)
         row.revision_count += 1
+        _record_return_step(
+            item=open_return, kind=ItemReturnEvent.Kind.FIXED, actor=actor, level=open_return.level, note=row.note
+        )
     audit_record(
         actor=actor.user,
         verb="jawaban.save",
@@ -365,16 +503,11 @@ def jawaban_review_save(
 ) -> Jawaban:
     """Save a TPI tier's answer and note to one soal, at the penilaian's current tier, by a reviewer
     assigned to the unit at that tier, inside the review period (review opens → proposal deadline)."""
-    _require(actor, Cap.PENILAIAN_REVIEW)
-    _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
-    if penilaian.status in {S.CLOSED, S.RECOMMENDED, S.NOT_RECOMMENDED}:
-        raise TransitionNotAllowed(STATUS_CLOSED)
-    if penilaian.status != S.IN_REVIEW:
-        raise TransitionNotAllowed()
-    _require_assigned(actor, penilaian)
+    penilaian = _review_guard(actor, penilaian)
     if not _in(penilaian.cycle.review_start, penilaian.cycle.proposal_end):
         raise WindowClosed(REVIEW_WINDOW_CLOSED)
+    if soal.template_id != penilaian.template_id:
+        raise ValidationError({"soal": ValidationError(SOAL_FOREIGN, code="soal_foreign")})
     normalised = _normalise(penilaian, soal, answer)
     _check_contradictions(penilaian, soal, normalised, Tier.TPI, penilaian.current_level)
     row, before = _save_row(
@@ -410,6 +543,107 @@ def _require_assigned(actor: Membership, penilaian: Penilaian) -> None:
         raise PermissionDeniedError(NOT_ASSIGNED)
 
 
+def _review_guard(actor: Membership, penilaian: Penilaian) -> Penilaian:
+    """The common checks of a write by the current tier: capability, reach, lock, status, assignment."""
+    _require(actor, Cap.PENILAIAN_REVIEW)
+    _require_reach(actor, penilaian)
+    penilaian = _lock(penilaian)
+    if penilaian.status in {S.CLOSED, S.RECOMMENDED, S.NOT_RECOMMENDED}:
+        raise TransitionNotAllowed(STATUS_CLOSED)
+    if penilaian.status != S.IN_REVIEW:
+        raise TransitionNotAllowed()
+    _require_assigned(actor, penilaian)
+    return penilaian
+
+
+@transaction.atomic
+def jawaban_review_copy_below(
+    *, actor: Membership, penilaian: Penilaian, soal_ids: Collection[int] | None = None
+) -> int:
+    """Prefill the current tier's *unanswered* soal with the answers of the tier below (the unit's
+    for tier 1), optionally only the given PortalRB soal ids (one section). Answers the tier has
+    already given and every note are left alone. Inputs whose copy would contradict the tier's own
+    numbers (more filed than obliged…) are not copied. Returns how many answers were copied;
+    writes one audit event ``jawaban.review_copy`` listing them.
+    """
+    penilaian = _review_guard(actor, penilaian)
+    if not _in(penilaian.cycle.review_start, penilaian.cycle.proposal_end):
+        raise WindowClosed(REVIEW_WINDOW_CLOSED)
+    level = penilaian.current_level
+    source_tier, source_level = tier_below(level)
+    rows = (
+        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
+        .filter(Q(tier=source_tier, level=source_level) | Q(tier=Tier.TPI, level=level))
+        .select_related("soal")
+        .select_for_update(of=("self",))
+    )
+    source: dict[int, Jawaban] = {}
+    target: dict[int, Jawaban] = {}
+    for row in rows:
+        is_target = row.tier == Tier.TPI and row.level == level
+        (target if is_target else source)[row.soal.portalrb_soal_id] = row
+    wanted = set(soal_ids) if soal_ids is not None else None
+    copies = {
+        soal_id: row
+        for soal_id, row in source.items()
+        if row.answer is not None
+        and (wanted is None or soal_id in wanted)
+        and (soal_id not in target or target[soal_id].answer is None)
+    }
+    # Never create a contradiction in this tier's own numbers: leave those inputs to the reviewer.
+    spec = penilaian_spec(penilaian)
+    while True:
+        merged = {sid: row.answer for sid, row in target.items() if row.answer is not None}
+        merged.update({sid: row.answer for sid, row in copies.items()})
+        problems = {code for _sid, code in contradictions(spec, merged)}
+        involved = {
+            sid
+            for item in spec.derived()
+            if item.code in problems
+            for sid in [*item.formula.get("numerator", []), *item.formula.get("denominator", [])]
+        }
+        dropped = involved & set(copies)
+        if not dropped:
+            break
+        for sid in dropped:
+            copies.pop(sid)
+    now = timezone.now()
+    created: list[Jawaban] = []
+    updated: list[Jawaban] = []
+    for soal_id, row in copies.items():
+        existing = target.get(soal_id)
+        if existing is None:
+            created.append(
+                Jawaban(
+                    instansi_id=penilaian.instansi_id,
+                    penilaian=penilaian,
+                    soal=row.soal,
+                    tier=Tier.TPI,
+                    level=level,
+                    answer=row.answer,
+                    version=1,
+                    updated_by=actor.user,
+                )
+            )
+        else:
+            existing.answer = row.answer
+            existing.version += 1
+            existing.updated_by = actor.user
+            existing.updated_at = now
+            updated.append(existing)
+    Jawaban.objects.bulk_create(created)
+    Jawaban.objects.bulk_update(updated, ["answer", "version", "updated_by", "updated_at"])
+    copied = sorted(copies)
+    if copied:
+        audit_record(
+            actor=actor.user,
+            verb="jawaban.review_copy",
+            obj=penilaian,
+            after={"level": level, "from": f"{source_tier}{source_level or ''}", "soal": copied},
+        )
+    return len(copied)
+
+
 # -----------------------------------------------------------------------------
 # Workflow
 # -----------------------------------------------------------------------------
@@ -434,36 +668,53 @@ def _transition(actor: Membership, penilaian: Penilaian, verb: str, to: str, **f
 @transaction.atomic
 def penilaian_submit(*, actor: Membership, penilaian: Penilaian) -> Penilaian:
     """The unit submits its self-assessment to the TPI (draft → in review, tier 1), inside the
-    self-assessment window; or re-submits after fixing the returned items (revision → in review)."""
+    self-assessment window; or re-submits after fixing the returned items (revision → in review).
+
+    Notifies the reviewers assigned at the tier that now reviews it.
+    """
     _require(actor, Cap.PENILAIAN_FILL)
     _require_reach(actor, penilaian)
     penilaian = _lock(penilaian)
     if penilaian.status == S.DRAFT:
         if not _in(penilaian.cycle.fill_start, penilaian.cycle.fill_end):
             raise WindowClosed(FILL_WINDOW_CLOSED)
-        return _transition(
+        penilaian = _transition(
             actor, penilaian, "penilaian.submit", S.IN_REVIEW, current_level=1, submitted_at=timezone.now()
         )
-    if penilaian.status == S.REVISION:
+        event, key = "submitted", "1"
+    elif penilaian.status == S.REVISION:
         if ItemReturn.objects.filter(penilaian=penilaian, status=ReturnStatus.OPEN).exists():
             raise TransitionNotAllowed(RETURNS_PENDING)
-        return _transition(actor, penilaian, "penilaian.resubmit", S.IN_REVIEW)
-    raise TransitionNotAllowed()
+        penilaian = _transition(actor, penilaian, "penilaian.resubmit", S.IN_REVIEW)
+        event, key = "resubmitted", str(penilaian.revision_round)
+    else:
+        raise TransitionNotAllowed()
+    _notify(
+        actor=actor,
+        penilaian=penilaian,
+        recipients=penilaian_reviewers(penilaian=penilaian, level=penilaian.current_level),
+        event=event,
+        key=key,
+        link=_review_link(penilaian),
+    )
+    return penilaian
 
 
 @transaction.atomic
 def item_return(*, actor: Membership, penilaian: Penilaian, soal: Soal, note: str) -> ItemReturn:
-    """A reviewer at the current tier returns one soal to the unit with what to fix."""
-    _require(actor, Cap.PENILAIAN_REVIEW)
-    _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
-    if penilaian.status != S.IN_REVIEW:
-        raise TransitionNotAllowed()
-    _require_assigned(actor, penilaian)
+    """A reviewer at the current tier returns one soal to the unit with what to fix.
+
+    An item already returned and not yet accepted is re-opened with the new note (the fix was not
+    enough); its history keeps every step (``ItemReturnEvent``).
+    """
+    penilaian = _review_guard(actor, penilaian)
+    if soal.template_id != penilaian.template_id:
+        raise ValidationError({"soal": ValidationError(SOAL_FOREIGN, code="soal_foreign")})
     if not note.strip():
-        raise ValidationError({"note": ValidationError(_("Say what the unit must fix."), code="required")})
+        raise ValidationError({"note": ValidationError(RETURN_NOTE_REQUIRED, code="required")})
     existing = (
-        ItemReturn.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, soal=soal)
+        ItemReturn.objects.select_for_update()
+        .filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, soal=soal)
         .exclude(status=ReturnStatus.ACCEPTED)
         .first()
     )
@@ -471,7 +722,8 @@ def item_return(*, actor: Membership, penilaian: Penilaian, soal: Soal, note: st
         existing.note = note.strip()
         existing.status = ReturnStatus.OPEN
         existing.level = penilaian.current_level
-        existing.save(update_fields=["note", "status", "level", "updated_at"])
+        existing.returned_by = actor.user
+        existing.save(update_fields=["note", "status", "level", "returned_by", "updated_at"])
         item = existing
     else:
         item = ItemReturn.objects.create(
@@ -482,52 +734,59 @@ def item_return(*, actor: Membership, penilaian: Penilaian, soal: Soal, note: st
             note=note.strip(),
             returned_by=actor.user,
         )
+    _record_return_step(
+        item=item, kind=ItemReturnEvent.Kind.RETURNED, actor=actor, level=penilaian.current_level, note=item.note
+    )
     _audit(actor, "penilaian.item_return", penilaian, soal=soal.portalrb_soal_id, note=item.note)
     return item
 
 
 @transaction.atomic
 def item_return_accept(*, actor: Membership, item: ItemReturn) -> ItemReturn:
-    """The reviewer re-checked a fixed item and accepts it."""
-    _require(actor, Cap.PENILAIAN_REVIEW)
-    penilaian = _lock(item.penilaian)
-    _require_reach(actor, penilaian)
-    if penilaian.status != S.IN_REVIEW:
-        raise TransitionNotAllowed()
-    _require_assigned(actor, penilaian)
+    """The reviewer re-checked a fixed item and accepts it (waiting for re-check → re-checked)."""
+    penilaian = _review_guard(actor, item.penilaian)
+    item = ItemReturn.objects.select_for_update().select_related("soal").get(pk=item.pk)
     if item.status != ReturnStatus.FIXED:
-        raise TransitionNotAllowed()
+        raise TransitionNotAllowed(NOT_WAITING)
     item.status = ReturnStatus.ACCEPTED
     item.resolved_at = timezone.now()
     item.save(update_fields=["status", "resolved_at", "updated_at"])
+    _record_return_step(item=item, kind=ItemReturnEvent.Kind.ACCEPTED, actor=actor, level=penilaian.current_level)
     _audit(actor, "penilaian.item_accept", penilaian, soal=item.soal.portalrb_soal_id)
     return item
 
 
 @transaction.atomic
 def penilaian_send_back(*, actor: Membership, penilaian: Penilaian) -> Penilaian:
-    """Send the LKE back to the unit with the returned items (in review → revision)."""
-    _require(actor, Cap.PENILAIAN_REVIEW)
-    _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
-    if penilaian.status != S.IN_REVIEW:
-        raise TransitionNotAllowed()
-    _require_assigned(actor, penilaian)
-    if not ItemReturn.objects.filter(penilaian=penilaian, status=ReturnStatus.OPEN).exists():
+    """Send the LKE back to the unit with the returned items (in review → revision), starting a
+    new revision round. Notifies the unit's tim kerja and pimpinan unit."""
+    penilaian = _review_guard(actor, penilaian)
+    open_count = ItemReturn.objects.filter(penilaian=penilaian, status=ReturnStatus.OPEN).count()
+    if open_count == 0:
         raise TransitionNotAllowed(NOTHING_RETURNED)
-    return _transition(actor, penilaian, "penilaian.send_back", S.REVISION)
+    penilaian = _transition(
+        actor, penilaian, "penilaian.send_back", S.REVISION, revision_round=penilaian.revision_round + 1
+    )
+    _notify(
+        actor=actor,
+        penilaian=penilaian,
+        recipients=penilaian_unit_team(penilaian=penilaian),
+        event="sent_back",
+        key=str(penilaian.revision_round),
+        link=_worksheet_link(penilaian),
+        count=open_count,
+    )
+    return penilaian
 
 
 @transaction.atomic
 def penilaian_tier_complete(*, actor: Membership, penilaian: Penilaian) -> Penilaian:
     """The current tier has answered every soal and nothing is pending: hand over to the next tier,
-    or — at the last tier — close the review (everything becomes read-only)."""
-    _require(actor, Cap.PENILAIAN_REVIEW)
-    _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
-    if penilaian.status != S.IN_REVIEW:
-        raise TransitionNotAllowed()
-    _require_assigned(actor, penilaian)
+    or — at the last tier — close the review (everything becomes read-only).
+
+    Notifies the next tier's reviewers, or — on closing — the unit and the admin ZI.
+    """
+    penilaian = _review_guard(actor, penilaian)
     if not _in(penilaian.cycle.review_start, penilaian.cycle.proposal_end):
         raise WindowClosed(REVIEW_WINDOW_CLOSED)
     if ItemReturn.objects.filter(penilaian=penilaian, status__in=[ReturnStatus.OPEN, ReturnStatus.FIXED]).exists():
@@ -539,15 +798,36 @@ def penilaian_tier_complete(*, actor: Membership, penilaian: Penilaian) -> Penil
     if missing > 0:
         raise TransitionNotAllowed(UNANSWERED % {"count": missing})
     if penilaian.current_level >= tpi_levels(instansi_id=penilaian.instansi_id):
-        return _transition(actor, penilaian, "penilaian.close", S.CLOSED, closed_at=timezone.now())
-    return _transition(
+        penilaian = _transition(actor, penilaian, "penilaian.close", S.CLOSED, closed_at=timezone.now())
+        _notify(
+            actor=actor,
+            penilaian=penilaian,
+            recipients=[*penilaian_unit_team(penilaian=penilaian), *penilaian_managers(penilaian=penilaian)],
+            event="closed",
+            key="1",
+            link=_worksheet_link(penilaian),
+        )
+        return penilaian
+    penilaian = _transition(
         actor, penilaian, "penilaian.tier_complete", S.IN_REVIEW, current_level=penilaian.current_level + 1
     )
+    _notify(
+        actor=actor,
+        penilaian=penilaian,
+        recipients=penilaian_reviewers(penilaian=penilaian, level=penilaian.current_level),
+        event="handover",
+        key=str(penilaian.current_level),
+        link=_review_link(penilaian),
+        level=penilaian.current_level,
+    )
+    return penilaian
 
 
 @transaction.atomic
 def penilaian_recommend(*, actor: Membership, penilaian: Penilaian, decision: str, reasons: str) -> Recommendation:
-    """The TPI records its recommendation to the pimpinan instansi after the review is closed."""
+    """The TPI records its recommendation to the pimpinan instansi after the review is closed
+    (closed → recommended | not recommended). Any reviewer assigned to the unit that year may
+    record it, once. Notifies the unit and the admin ZI."""
     _require(actor, Cap.PENILAIAN_REVIEW)
     _require_reach(actor, penilaian)
     penilaian = _lock(penilaian)
@@ -558,18 +838,27 @@ def penilaian_recommend(*, actor: Membership, penilaian: Penilaian, decision: st
     ).exists():
         raise PermissionDeniedError(NOT_ASSIGNED)
     if decision not in Recommendation.Decision.values:
-        raise ValidationError({"decision": ValidationError(_("Choose a recommendation."), code="invalid")})
+        raise ValidationError({"decision": ValidationError(DECISION_INVALID, code="invalid")})
     if not reasons.strip():
-        raise ValidationError(
-            {"reasons": ValidationError(_("Give the reasons for the recommendation."), code="required")}
-        )
-    recommendation = Recommendation.objects.create(
+        raise ValidationError({"reasons": ValidationError(REASONS_REQUIRED, code="required")})
+    recommendation = Recommendation(
         instansi_id=penilaian.instansi_id,
         penilaian=penilaian,
         decision=decision,
         reasons=reasons.strip(),
         decided_by=actor.user,
     )
+    recommendation.full_clean(exclude=["penilaian", "instansi", "decided_by"])
+    recommendation.save()
     to = S.NOT_RECOMMENDED if decision == Recommendation.Decision.BELUM_LAYAK else S.RECOMMENDED
     _transition(actor, penilaian, "penilaian.recommend", to)
+    _notify(
+        actor=actor,
+        penilaian=penilaian,
+        recipients=[*penilaian_unit_team(penilaian=penilaian), *penilaian_managers(penilaian=penilaian)],
+        event="recommended",
+        key="1",
+        link=_worksheet_link(penilaian),
+        decision=recommendation.get_decision_display(),
+    )
     return recommendation

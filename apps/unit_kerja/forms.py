@@ -9,11 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import DomainError
 from apps.unit_kerja.models import AfirmasiType, Cycle, Pegawai, UnitKerja, UnitKind
 from apps.unit_kerja.validators import normalize_nip, validate_nip
 
@@ -42,17 +40,6 @@ class PegawaiChoiceField(forms.ModelChoiceField):
 class CycleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Cycle) -> str:
         return str(obj.tahun)
-
-
-def apply_service_error(form: forms.BaseForm, exc: ValidationError | DomainError) -> None:
-    """Put a service's refusal beside the field it names (or at the top of the form)."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    elif isinstance(exc, ValidationError):
-        form.add_error(None, exc)
-    else:
-        form.add_error(None, str(exc))
 
 
 # -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
+from apps.core.forms import apply_service_error
 from apps.tenancy.decorators import capability_required, instansi_member_required
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -37,7 +38,6 @@ from apps.unit_kerja.forms import (
     PenetapanForm,
     UnitHeadForm,
     UnitKerjaForm,
-    apply_service_error,
 )
 from apps.unit_kerja.models import Cycle, Penetapan, PenetapanStatus, UnitKerja, UnitKind
 

@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 from apps.demo.management.commands.seed_demo import minimal_pdf
 from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Penetapan, PenetapanStatus
-from tests.browser.conftest import screenshot
 from tests.browser.test_login_journey import log_in_with_mfa
+from tests.browser_fixtures import screenshot
 from tests.conftest import World
 from tests.factories import CycleFactory
 

@@ -200,3 +200,16 @@ def test_tiers_must_be_one_to_three(lke: LKEWorld) -> None:
         services.tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["a", "b", "c", "d"])
     with pytest.raises(PermissionDeniedError):
         services.tpi_tiers_set(actor=lke.actor(lke.world.ani), names=["a"])
+
+
+def test_area_assignment_checks_the_area_and_the_assignee(lke: LKEWorld) -> None:
+    ani = lke.actor(lke.world.ani)
+    with pytest.raises(ValidationError) as excinfo:
+        services.area_assign(actor=ani, penilaian=lke.penilaian, area=9, assignee=ani)
+    assert excinfo.value.error_dict["area"][0].code == "area_unknown"
+    elsewhere = Membership.objects.create(
+        user=lke.world.evi, instansi=lke.world.instansi_a, unit=lke.world.unit_a2, role=Role.TIM_KERJA
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        services.area_assign(actor=ani, penilaian=lke.penilaian, area=1, assignee=elsewhere)
+    assert excinfo.value.error_dict["assignee"][0].code == "not_fill"

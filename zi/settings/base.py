@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.lke",
     "apps.penilaian",
+    "apps.api",
     "apps.demo",
 ]
 
@@ -283,6 +284,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "apps.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ZI API",

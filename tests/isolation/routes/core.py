@@ -62,3 +62,10 @@ TENANT_MODELS = {
     AuditEvent: _audit_event,
     Notification: _notification,
 }
+
+EXEMPT_ROUTES.update(
+    {
+        "api:schema": "the OpenAPI document describes endpoints, holds no tenant data",
+        "api:docs": "Swagger UI page, static assets only",
+    }
+)

@@ -1,4 +1,5 @@
-"""Browser journeys: Playwright for Python driving Debian's Chromium (never a downloaded browser).
+"""Browser fixtures (a pytest plugin loaded by tests/conftest.py, so every journey in any folder shares
+one browser): Playwright for Python driving Debian's Chromium (never a downloaded browser).
 
 Each journey runs against pytest-django's ``live_server`` on a transactional database. Screenshots
 land in ``test-artifacts/`` (ignored by git) so a person can look at what the journey saw.
@@ -28,11 +29,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make in
+    # between are still synchronous and safe, so Django's async-safety guard is lifted once a
+    # browser test starts (Django reads the variable at each call).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield instance

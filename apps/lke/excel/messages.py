@@ -1,0 +1,87 @@
+"""Messages of the LKE workbook import and export (module constants, so tests can compare them).
+
+Row-level messages never repeat the row: they travel as ``(row_number, message)`` and the page or
+the command puts the row in front. Placeholders are filled with ``str.format`` after translation.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+# -- the whole file ---------------------------------------------------------------------------------
+NOT_XLSX = _("This file is not an Excel workbook (.xlsx). Save it in Excel as “Excel Workbook (*.xlsx)” and try again.")
+TOO_LARGE = _("The workbook is larger than {limit} MB.")
+UNKNOWN_LAYOUT = _(
+    "This workbook has neither a “Jawaban” sheet nor an “LKE ZI” sheet (Lampiran III), so it is not an LKE "
+    "workbook ZI can read. Sheets found: {sheets}."
+)
+NOT_THIS_TEMPLATE = _(
+    "The “Jawaban” sheet does not match {template}: {count} question rows hold other questions. Export a "
+    "fresh workbook from ZI and fill that one."
+)
+NO_QUESTIONS_FOUND = _(
+    "No LKE question was recognised in the sheet “{sheet}”. The rows must keep the numbering and the "
+    "question texts of the LKE (A., I., 1., i., a.)."
+)
+QUESTION_MISSING = _("The question “{text}” (soal {soal_id}) was not found in the sheet.")
+OTHER_TEMPLATE = _("The workbook was exported from {found}; it was read as {template}.")
+
+# -- one row ----------------------------------------------------------------------------------------
+WRONG_QUESTION = _("This row should hold the question “{expected}” (soal {soal_id}) but holds “{found}”.")
+UNKNOWN_QUESTION = _("“{text}” is not a question of {template}; the workbook may be of another LKE version.")
+MATCHED_BY_POSITION = _(
+    "The question text differs from the template (“{found}”); it was read as “{expected}” (soal {soal_id}) "
+    "from its numbering and answer type."
+)
+UNKNOWN_OPTION = _("Column {column}: “{value}” is not an answer option of this question (allowed: {options}).")
+NOT_A_NUMBER = _("Column {column}: “{value}” is not a number.")
+NOT_WHOLE_NUMBER = _("Column {column}: “{value}” must be a whole number of 0 or more.")
+OUT_OF_RANGE = _("Column {column}: “{value}” must be between 0 and 4.")
+CONTRADICTION = _(
+    "Column {column}: {value} is more than the total it is part of ({total}, row {rows}); the counts "
+    "contradict each other."
+)
+FORMULA_WITHOUT_VALUE = _(
+    "Column {column} holds a formula whose result is not saved in the file; it was read as blank. Open the "
+    "workbook in Excel and save it again."
+)
+TYPED_PERCENT_DISAGREES = _(
+    "Column {column}: the percentage typed here ({typed}) disagrees with the counts below it ({computed}); "
+    "the score uses the counts."
+)
+TYPED_PERCENT_NO_PARTS = _(
+    "Column {column}: a percentage ({typed}) is typed here but the counts below it are blank; the item is "
+    "not scored until they are filled."
+)
+TYPED_TOTAL_DISAGREES = _(
+    "Column {column}: the total typed here ({typed}) disagrees with the sum of its parts ({computed}, rows "
+    "{rows}); the score uses the parts."
+)
+EXTRA_ROW_IGNORED = _("“{text}” is not part of {template}; the row was ignored.")
+
+# -- what the exported workbook says ---------------------------------------------------------------
+SHEET_INFO = _("Info")
+HEADER_ID = _("Soal ID")
+HEADER_NUMBER = _("No")
+HEADER_ITEM = _("Component / indicator")
+HEADER_WEIGHT = _("Weight")
+HEADER_CRITERIA = _("Criteria")
+HEADER_TYPE = _("Answer type")
+HEADER_ANSWER_UNIT = _("Unit answer")
+HEADER_NOTE_UNIT = _("Unit note")
+HEADER_EVIDENCE_UNIT = _("Evidence")
+HEADER_ANSWER_TPI = _("TPI answer")
+HEADER_NOTE_TPI = _("TPI note")
+HEADER_VALUE_UNIT = _("Value (unit)")
+HEADER_VALUE_TPI = _("Value (TPI)")
+HEADER_PERCENT_UNIT = _("% (unit)")
+HEADER_PERCENT_TPI = _("% (TPI)")
+TOTAL_OBLIGED = _("Total obliged (sum of the counts below)")
+TOTAL_SCORE = _("NILAI EVALUASI ZONA INTEGRITAS (Pengungkit + Hasil)")
+INFO_TITLE = _("Title")
+INFO_TEMPLATE = _("LKE template")
+INFO_EXPORTED_AT = _("Exported at")
+INFO_HOW = _(
+    "Fill the unit answer (K), note (L) and evidence link (M); TPI fills N and Q. Percentages and scores "
+    "are formulas: do not type over them."
+)

@@ -1,0 +1,87 @@
+"""Dashboard panels for penilaian: the unit's progress and the TPI's units to review."""
+
+from __future__ import annotations
+
+from apps.core.dashboards import Panel, register
+from apps.tenancy.models import Membership
+
+# -----------------------------------------------------------------------------
+# Unit panel (worksheet side): progress of the unit's LKE, returned items to fix, next deadline
+# -----------------------------------------------------------------------------
+
+UNIT_PANEL_RETURNS = 5
+
+
+@register
+def unit_worksheet_panel(membership: Membership) -> Panel | None:
+    """For a member narrowed to a unit who may see the LKE: the current year's penilaian of their
+    unit (subtree) with progress, the returned items still to fix, and what is due next. A handful
+    of queries, none per row."""
+    from apps.penilaian.models import ItemReturn, ReturnStatus
+    from apps.penilaian.selectors import penilaian_list, penilaian_spec
+    from apps.penilaian.worksheet import penilaian_rows, section_of_soal
+    from apps.tenancy.roles import Cap
+    from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
+
+    if membership.instansi_id is None or not membership.is_unit_narrowed or not membership.can(Cap.PENILAIAN_VIEW):
+        return None
+    cycle = cycle_current(instansi=membership.instansi_id)
+    if cycle is None:
+        return None
+    penilaian = list(penilaian_list(actor=membership, cycle=cycle)[:10])
+    open_returns = (
+        ItemReturn.objects.filter(instansi_id=membership.instansi_id, penilaian__in=penilaian, status=ReturnStatus.OPEN)
+        .select_related("soal", "penilaian")
+        .order_by("penilaian_id", "soal__order")
+        if penilaian
+        else ItemReturn.objects.none()
+    )
+    returns = list(open_returns[: UNIT_PANEL_RETURNS + 1]) if penilaian else []
+    for item in returns:
+        # Link straight to the part of the worksheet that holds the item.
+        item.section_slug = section_of_soal(penilaian_spec(item.penilaian))[item.soal.portalrb_soal_id].slug
+    return Panel(
+        template="penilaian/penilaian_panel_unit.html",
+        context={
+            "cycle": cycle,
+            "rows": penilaian_rows(penilaian_list=penilaian),
+            "returns": returns[:UNIT_PANEL_RETURNS],
+            "more_returns": max(0, open_returns.count() - UNIT_PANEL_RETURNS)
+            if len(returns) > UNIT_PANEL_RETURNS
+            else 0,
+            "deadline": cycle_next_deadline(cycle=cycle),
+        },
+        order=15,
+    )
+
+
+# -----------------------------------------------------------------------------
+# TPI panel (review side): the units this person reviews this year, what waits on their tier
+# -----------------------------------------------------------------------------
+
+TPI_PANEL_LIMIT = 10
+
+
+@register
+def tpi_review_panel(membership: Membership) -> Panel | None:
+    """For a TPI member (Cap.PENILAIAN_REVIEW): the current year's units they are assigned to, those
+    waiting on their tier first, each with its status and current tier. Three queries, none per row."""
+    from apps.penilaian.selectors import review_queue
+    from apps.tenancy.roles import Cap
+    from apps.unit_kerja.selectors import cycle_current
+
+    if membership.instansi_id is None or not membership.can(Cap.PENILAIAN_REVIEW):
+        return None
+    cycle = cycle_current(instansi=membership.instansi_id)
+    rows = review_queue(actor=membership, cycle=cycle) if cycle is not None else []
+    rows.sort(key=lambda row: not row.waits_on_me)  # stable: keeps the unit order within each group
+    return Panel(
+        template="penilaian/partials/rv_panel.html",
+        context={
+            "cycle": cycle,
+            "rows": rows[:TPI_PANEL_LIMIT],
+            "waiting": sum(1 for row in rows if row.waits_on_me),
+            "more": max(0, len(rows) - TPI_PANEL_LIMIT),
+        },
+        order=16,
+    )

@@ -1,0 +1,281 @@
+"""Excel: download the official workbook; import a filled one with a preview, then confirm.
+
+An imported value never overwrites an answer someone changed after the preview was built (each
+row carries the version it was previewed at); answers changed in ZI after the workbook was exported
+are replaced only when ticked; a bad workbook lists its problems by row and applies nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import io
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from openpyxl import load_workbook
+
+from apps.audit.models import AuditEvent
+from apps.lke.excel import build_workbook, parse_workbook, workbook_layout
+from apps.lke.excel import messages as excel_messages
+from apps.lke.selectors import template_spec
+from apps.penilaian import services
+from apps.penilaian.models import Jawaban, Tier
+from apps.penilaian.services import CONTRADICTION, STALE_VERSION, STATUS_LOCKED_UNIT
+from apps.penilaian.worksheet_views import IMPORT_EXPIRED
+from tests.penilaian.conftest import LKEWorld
+
+pytestmark = pytest.mark.usefixtures("a_scope")
+
+
+def url(name: str, lke: LKEWorld) -> str:
+    return reverse(f"penilaian:{name}", kwargs={"public_id": lke.penilaian.public_id})
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def answer(lke: LKEWorld, soal_id: int, value: str | None, *, note: str = "") -> Jawaban:
+    row = Jawaban.objects.filter(penilaian=lke.penilaian, soal__portalrb_soal_id=soal_id, tier=Tier.UNIT).first()
+    return services.jawaban_save(
+        actor=lke.actor(lke.world.ani),
+        penilaian=lke.penilaian,
+        soal=lke.soal(soal_id),
+        answer=value,
+        note=note,
+        version=row.version if row else 0,
+    )
+
+
+def unit(lke: LKEWorld, soal_id: int) -> Jawaban | None:
+    return Jawaban.objects.filter(penilaian=lke.penilaian, soal__portalrb_soal_id=soal_id, tier=Tier.UNIT).first()
+
+
+def workbook(
+    lke: LKEWorld, answers: dict[int, dict[str, str]], *, exported_at: datetime.datetime | None = None
+) -> bytes:
+    """The official workbook as ZI exports it, filled with ``answers`` (``{soal_id: {field: value}}``)."""
+    return build_workbook(
+        template_spec(lke.template.pk),
+        workbook_layout(lke.template.pk),
+        answers,
+        title="LKE uji",
+        exported_at=exported_at or timezone.now(),
+    )
+
+
+def upload(client, lke: LKEWorld, data: bytes, name: str = "lke.xlsx"):
+    return client.post(url("workbook-import", lke), {"file": SimpleUploadedFile(name, data)})
+
+
+def payload_of(response) -> str:
+    match = re.search(r'name="payload" value="([^"]+)"', response.content.decode())
+    assert match, "the preview offers no confirmation"
+    return match.group(1)
+
+
+# -----------------------------------------------------------------------------
+# Export
+# -----------------------------------------------------------------------------
+
+
+def test_export_is_the_official_workbook_with_the_unit_and_tpi_answers(lke: LKEWorld, login) -> None:
+    answer(lke, 1, "Ya", note="SK tim")
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.jawaban_review_save(
+        actor=lke.actor(lke.world.budi),
+        penilaian=lke.penilaian,
+        soal=lke.soal(1),
+        answer="Tidak",
+        note="kurang",
+        version=0,
+    )
+    response = login(lke.world.evi).get(url("workbook-export", lke))  # reading is enough
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert 'attachment; filename="lke-a1-' in response["Content-Disposition"]
+    parsed = parse_workbook(response.content, template_spec(lke.template.pk), workbook_layout(lke.template.pk))
+    assert parsed.ok
+    row = parsed.rows[1]
+    assert (row.answer_unit, row.note_unit, row.answer_tpi, row.note_tpi) == ("Ya", "SK tim", "Tidak", "kurang")
+
+
+def test_export_is_404_for_outsiders_and_get_only(lke: LKEWorld, login) -> None:
+    assert login(lke.world.dodi).get(url("workbook-export", lke)).status_code == 404
+    assert login(lke.world.ani).post(url("workbook-export", lke)).status_code == 405
+
+
+# -----------------------------------------------------------------------------
+# Import: preview, confirm
+# -----------------------------------------------------------------------------
+
+
+def test_import_previews_the_changes_then_applies_them_on_confirmation(lke: LKEWorld, login) -> None:
+    answer(lke, 1, "Tidak", note="lama")
+    data = workbook(
+        lke,
+        {
+            1: {"answer_unit": "Ya", "note_unit": "SK terlampir"},
+            2: {"answer_unit": "B", "evidence_unit": "https://drive.example.id/sk"},
+            88: {"answer_unit": "10"},
+            89: {"answer_unit": "7"},
+        },
+    )
+    client = login(lke.world.ani)
+    assert client.get(url("workbook-import", lke)).status_code == 200
+    preview = upload(client, lke, data)
+    assert preview.status_code == 200
+    body = text(preview)
+    assert ngettext("%(n)s soal would change", "%(n)s soal would change", 4) % {"n": 4} in body
+    assert "SK terlampir" in body
+    assert "lama" in body
+    assert "https://drive.example.id/sk" in body
+    assert unit(lke, 1).answer == "Tidak"  # nothing saved by the preview
+    assert unit(lke, 2) is None
+
+    done = client.post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    assert done.status_code == 302
+    assert done["Location"] == url("penilaian-detail", lke)
+    assert (unit(lke, 1).answer, unit(lke, 1).note, unit(lke, 1).version) == ("Ya", "SK terlampir", 2)
+    assert (unit(lke, 2).answer, unit(lke, 2).evidence_link) == ("B", "https://drive.example.id/sk")
+    assert (unit(lke, 88).answer, unit(lke, 89).answer) == ("10", "7")
+    assert AuditEvent.objects.filter(verb="penilaian.workbook_import").count() == 1
+
+
+def test_a_blank_cell_never_clears_an_answer(lke: LKEWorld, login) -> None:
+    answer(lke, 1, "Ya", note="tetap")
+    preview = upload(login(lke.world.ani), lke, workbook(lke, {2: {"answer_unit": "A"}}))
+    body = text(preview)
+    assert ngettext("%(n)s soal would change", "%(n)s soal would change", 1) % {"n": 1} in body
+    login(lke.world.ani).post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    assert (unit(lke, 1).answer, unit(lke, 1).note) == ("Ya", "tetap")
+    assert unit(lke, 2).answer == "A"
+
+
+def test_answers_changed_in_zi_after_the_export_are_kept_unless_ticked(lke: LKEWorld, login) -> None:
+    exported = timezone.now() - datetime.timedelta(days=1)
+    answer(lke, 3, "Ya")
+    data = workbook(lke, {3: {"answer_unit": "Tidak"}, 4: {"answer_unit": "A"}}, exported_at=exported)
+    client = login(lke.world.ani)
+    preview = upload(client, lke, data)
+    body = text(preview)
+    assert gettext("Changed in ZI after this workbook was exported.") in body
+    assert 'name="replace" value="3"' in body
+    client.post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    assert unit(lke, 3).answer == "Ya"  # kept: not ticked
+    assert unit(lke, 4).answer == "A"
+
+    preview = upload(client, lke, data)
+    client.post(url("workbook-import", lke), {"payload": payload_of(preview), "replace": ["3"]})
+    assert unit(lke, 3).answer == "Tidak"
+
+
+def test_an_answer_changed_after_the_preview_is_a_conflict_and_nothing_is_applied(lke: LKEWorld, login) -> None:
+    answer(lke, 2, "C")
+    client = login(lke.world.ani)
+    preview = upload(client, lke, workbook(lke, {1: {"answer_unit": "Ya"}, 2: {"answer_unit": "A"}}))
+    answer(lke, 2, "B", note="diubah orang lain")  # someone saves meanwhile
+    response = client.post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    assert response.status_code == 200
+    body = text(response)
+    assert str(STALE_VERSION) in body
+    assert f"<td>{lke.soal(2).excel_row}</td>" in body
+    assert unit(lke, 2).answer == "B"
+    assert unit(lke, 1) is None  # the whole workbook was refused
+    assert not AuditEvent.objects.filter(verb="penilaian.workbook_import").exists()
+
+
+def test_numbers_that_agree_only_once_all_are_saved_are_applied_together(lke: LKEWorld, login) -> None:
+    for soal_id, value in ((110, "10"), (111, "0"), (112, "8")):
+        answer(lke, soal_id, value)
+    client = login(lke.world.ani)
+    preview = upload(client, lke, workbook(lke, {110: {"answer_unit": "4"}, 112: {"answer_unit": "3"}}))
+    client.post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    assert (unit(lke, 110).answer, unit(lke, 112).answer) == ("4", "3")
+
+
+def test_a_bad_workbook_lists_its_problems_by_row_and_applies_nothing(lke: LKEWorld, login) -> None:
+    data = workbook(lke, {1: {"answer_unit": "Ya"}, 2: {"answer_unit": "A"}})
+    book = load_workbook(io.BytesIO(data))
+    soal = lke.soal(2)
+    book[soal.excel_sheet][f"{soal.excel_col_answer_unit}{soal.excel_row}"] = "Z"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(login(lke.world.ani), lke, buffer.getvalue())
+    assert response.status_code == 200
+    body = text(response)
+    assert (
+        ngettext(
+            "%(n)s problem found — nothing can be imported", "%(n)s problems found — nothing can be imported", 1
+        ).split("— ")[-1]
+        in body
+    )
+    assert re.search(rf"<td>{soal.excel_row}</td><td>[^<]*“Z”", body)
+    assert 'name="payload"' not in body
+    assert not Jawaban.objects.exists()
+
+
+def test_numbers_contradicting_what_zi_holds_are_errors(lke: LKEWorld, login) -> None:
+    answer(lke, 110, "3")
+    response = upload(login(lke.world.ani), lke, workbook(lke, {112: {"answer_unit": "5"}}))
+    body = text(response)
+    assert str(CONTRADICTION % {"code": "R.5.ii.a"}) in body
+    assert 'name="payload"' not in body
+    assert unit(lke, 112) is None
+
+
+def test_an_evidence_cell_that_is_no_link_is_ignored_with_a_warning(lke: LKEWorld, login) -> None:
+    client = login(lke.world.ani)
+    preview = upload(client, lke, workbook(lke, {1: {"answer_unit": "Ya", "evidence_unit": "terlampir di map"}}))
+    body = text(preview)
+    assert "terlampir di map" in body
+    assert gettext("Warnings") in body
+    client.post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    assert (unit(lke, 1).answer, unit(lke, 1).evidence_link) == ("Ya", "")
+
+
+def test_after_submission_an_import_is_refused_by_row(lke: LKEWorld, login) -> None:
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    response = upload(login(lke.world.ani), lke, workbook(lke, {2: {"answer_unit": "A"}}))
+    body = text(response)
+    assert str(STATUS_LOCKED_UNIT) in body
+    assert 'name="payload"' not in body
+
+
+def test_a_file_that_is_no_workbook_is_refused_beside_the_field(lke: LKEWorld, login) -> None:
+    response = upload(login(lke.world.ani), lke, b"bukan excel", name="lke.xlsx")
+    assert response.status_code == 200
+    assert str(excel_messages.NOT_XLSX) in text(response)
+    assert not Jawaban.objects.exists()
+
+
+def test_an_altered_or_foreign_confirmation_applies_nothing(lke: LKEWorld, login) -> None:
+    client = login(lke.world.ani)
+    response = client.post(url("workbook-import", lke), {"payload": "dipalsukan"})
+    assert str(IMPORT_EXPIRED) in text(response)
+    preview = upload(client, lke, workbook(lke, {1: {"answer_unit": "Ya"}}))
+    tampered = payload_of(preview)[:-2] + "xx"
+    assert str(IMPORT_EXPIRED) in text(client.post(url("workbook-import", lke), {"payload": tampered}))
+    assert not Jawaban.objects.exists()
+
+
+def test_an_import_that_changes_nothing_says_so(lke: LKEWorld, login) -> None:
+    answer(lke, 1, "Ya")
+    response = upload(login(lke.world.ani), lke, workbook(lke, {1: {"answer_unit": "Ya"}}))
+    assert gettext("The workbook changes nothing: every answer in it is already saved.") in text(response)
+    assert 'name="payload"' not in text(response)
+
+
+def test_import_is_403_for_readers_404_for_outsiders_405_otherwise(lke: LKEWorld, login) -> None:
+    data = workbook(lke, {1: {"answer_unit": "Ya"}})
+    for user, status in ((lke.world.evi, 403), (lke.world.budi, 403), (lke.world.dodi, 404)):
+        client = login(user)
+        assert client.get(url("workbook-import", lke)).status_code == status
+        assert upload(client, lke, data).status_code == status
+    assert login(lke.world.ani).put(url("workbook-import", lke)).status_code == 405
+    assert not Jawaban.objects.exists()
