@@ -43,6 +43,11 @@ def test_demo_world_has_two_instansi_units_pegawai_and_every_role(demo: None) ->
     designated = Penetapan.unscoped.filter(status=PenetapanStatus.DESIGNATED)
     assert designated.count() == 3
     assert all(p.sk_file_id for p in designated)
+    # The year's LKE is open for every designated unit, with a first area answered by the operator.
+    from apps.penilaian.models import Jawaban, Penilaian
+
+    assert Penilaian.unscoped.count() == 3
+    assert Jawaban.unscoped.filter(penilaian__unit__code="DIT-IZIN").count() == 12
 
 
 def test_running_twice_changes_nothing(demo: None, capsys) -> None:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "apps.reports",
     "apps.lke",
     "apps.penilaian",
+    "apps.pengusulan",
     "apps.api",
     "apps.demo",
 ]

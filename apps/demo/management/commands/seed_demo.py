@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.demo import data
@@ -24,14 +25,26 @@ from apps.tenancy.scope import scope
 from apps.unit_kerja import services as uk
 from apps.unit_kerja.models import UnitKerja
 
-TAHUN = 2026
-
 
 def demo_nip(index: int) -> str:
     """A valid-looking, deterministic NIP: birth date, appointment month, sex, serial."""
     birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=(211 * index) % (30 * 365))
     appointment = f"{birth.year + 23}{1 + index % 12:02d}"
     return f"{birth:%Y%m%d}{appointment}{1 + index % 2}{index % 1000:03d}"
+
+
+def demo_windows(tahun: int) -> dict[str, datetime.date]:
+    """Every window open all year, so the demo can be tried on any day."""
+    start, end = datetime.date(tahun, 1, 1), datetime.date(tahun, 12, 30)
+    return {
+        "fill_start": start,
+        "fill_end": end,
+        "review_start": start,
+        "review_end": end,
+        "revision_start": start,
+        "revision_end": end,
+        "proposal_end": datetime.date(tahun, 12, 31),
+    }
 
 
 def minimal_pdf(title: str) -> bytes:
@@ -80,6 +93,7 @@ class Command(BaseCommand):
     def _seed_instansi(self, spec: dict[str, Any]) -> None:
         from apps.tenancy.services import membership_bootstrap
 
+        tahun = timezone.localdate().year
         instansi = Instansi.objects.create(
             code=spec["code"], name=spec["name"], kind=spec["kind"], province=spec["province"]
         )
@@ -89,7 +103,7 @@ class Command(BaseCommand):
         with scope(instansi.pk):
             units = self._seed_units(admin, spec["units"])
             self._seed_pegawai(admin, instansi, units)
-            cycle = uk.cycle_open(actor=admin, tahun=TAHUN)
+            cycle = uk.cycle_open(actor=admin, tahun=tahun, **demo_windows(tahun))
             self._seed_penetapan(admin, instansi, cycle, units)
             for email, name, code, role, unit_code in data.LOGINS:
                 if code != spec["code"] or role == "admin_zi":
@@ -103,6 +117,7 @@ class Command(BaseCommand):
                         pegawai.user = user
                         pegawai.email = email
                         pegawai.save(update_fields=["user", "email"])
+            self._seed_penilaian(admin, instansi, cycle)
 
     def _seed_units(self, admin: Membership, rows: list[tuple[Any, ...]]) -> dict[str, UnitKerja]:
         units: dict[str, UnitKerja] = {}
@@ -133,6 +148,37 @@ class Command(BaseCommand):
                 uk.unit_kerja_set_head(actor=admin, unit=unit, pegawai=pegawai)
                 unit.refresh_from_db()
 
+    def _seed_penilaian(self, admin: Membership, instansi: Instansi, cycle: Any) -> None:
+        """The year's LKE opened for the designated units, TPI tiers set, the demo TPI assigned, and
+        the first area of the first unit answered, so every role has something to look at."""
+        from apps.lke.models import Soal
+        from apps.penilaian import services as pn
+
+        opened = pn.penilaian_open(actor=admin, cycle=cycle)
+        pn.tpi_tiers_set(actor=admin, names=["Anggota tim", "Ketua tim"])
+        reviewer = Membership.objects.filter(instansi=instansi, role="tpi").first()
+        if reviewer is None or not opened:
+            return
+        for penilaian in opened:
+            for level in (1, 2):
+                pn.tpi_assign(actor=admin, cycle=cycle, unit=penilaian.unit, reviewer=reviewer, level=level)
+        operators = {m.unit_id: m for m in Membership.objects.filter(instansi=instansi, role="tim_kerja")}
+        first = next((p for p in opened if p.unit_id in operators), None)
+        if first is None:
+            return
+        operator = operators[first.unit_id]
+        for soal in Soal.objects.filter(template=first.template, node__area=1, node__half="pemenuhan").order_by(
+            "order"
+        ):
+            pn.jawaban_save(
+                actor=operator,
+                penilaian=first,
+                soal=soal,
+                answer=soal.options[0]["key"] if soal.options else "1",
+                note="Contoh jawaban demo.",
+                version=0,
+            )
+
     def _seed_penetapan(self, admin: Membership, instansi: Instansi, cycle: Any, units: dict[str, UnitKerja]) -> None:
         for code, unit_code, designated, afirmasi in data.PENETAPAN:
             if code != instansi.code:
@@ -148,13 +194,13 @@ class Command(BaseCommand):
                 afirmasi_type=afirmasi,
             )
             if designated:
-                sk_number = f"SK/{unit_code}/ZI/{TAHUN - 1}"
+                sk_number = f"SK/{unit_code}/ZI/{cycle.tahun - 1}"
                 uk.penetapan_designate(
                     actor=admin,
                     penetapan=penetapan,
                     version=penetapan.version,
                     sk_number=sk_number,
-                    sk_date=datetime.date(TAHUN - 1, 12, 15),
+                    sk_date=datetime.date(cycle.tahun - 1, 12, 15),
                     sk_file=SimpleUploadedFile(f"{sk_number.replace('/', '-')}.pdf", minimal_pdf(sk_number)),
                 )
 
