@@ -11,7 +11,7 @@ Use ``world`` for the objects and ``login(persona)`` for a logged-in test client
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,9 +97,14 @@ def login(world: World) -> Callable[[User], Client]:
 
 
 @pytest.fixture
-def english_ui(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pages in English, for tests that assert interface text against the English msgids."""
+def english_ui(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Pages and the test itself in English, for tests that compare interface text with message
+    constants or English msgids."""
+    from django.utils import translation
+
     monkeypatch.setattr("apps.core.middleware.chosen_language", lambda request: "en")
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

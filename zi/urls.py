@@ -17,6 +17,9 @@ urlpatterns = [
     path("laporan/", include("apps.reports.urls")),
     path("lke/", include("apps.lke.urls")),
     path("penilaian/", include("apps.penilaian.urls")),
+    path("pengusulan/", include("apps.pengusulan.urls")),
+    path("portalrb/", include("apps.portalrb.web_urls")),
+    path("api/portalrb/", include("apps.portalrb.urls")),
     path("api/", include("apps.api.urls")),
     path("admin-platform/", admin.site.urls),
 ]

@@ -32,11 +32,9 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = chosen_language(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]  # Django's own convention
-        try:
+        # override() restores whatever language was active before, rather than the default.
+        with translation.override(language):
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
             return response
-        finally:
-            translation.deactivate()

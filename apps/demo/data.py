@@ -48,6 +48,13 @@ PENETAPAN = [
     ("kota-contoh", "DISDUKCAPIL", False, "dukcapil"),
 ]
 
+# Proposals the demo makes through the services: (instansi code, unit code, predikat, TPI decision).
+# RSUD holds a past WBK (recorded by the seed), so it may go for WBBM.
+PROPOSALS = [
+    ("kemen-contoh", "DIT-IZIN", "WBK", "layak_wbk"),
+    ("kota-contoh", "RSUD", "WBBM", "layak_wbbm"),
+]
+
 # (email, name, instansi code or None, role, unit code or None)
 LOGINS = [
     ("admin@kemen-contoh.go.id", "Rina Admin ZI", "kemen-contoh", "admin_zi", None),
@@ -59,6 +66,9 @@ LOGINS = [
     ("pemantau@kemen-contoh.go.id", "Yudi Pemantau", "kemen-contoh", "viewer", None),
     ("admin@kota-contoh.go.id", "Lestari Admin ZI", "kota-contoh", "admin_zi", None),
     ("operator.dpmptsp@kota-contoh.go.id", "Fajar Nugroho", "kota-contoh", "tim_kerja", "DPMPTSP"),
+    ("operator.rsud@kota-contoh.go.id", "Nur Aisyah", "kota-contoh", "tim_kerja", "RSUD"),
+    ("pimpinan@kota-contoh.go.id", "Ir. Wahyu Hidayat", "kota-contoh", "pimpinan_instansi", None),
+    ("tpi@kota-contoh.go.id", "Ratna Inspektur", "kota-contoh", "tpi", None),
     ("kemenpanrb@menpan.go.id", "Admin KemenPANRB", None, "kemenpanrb_admin", None),
     ("tpn@menpan.go.id", "Evaluator TPN", None, "tpn_evaluator", None),
 ]

@@ -119,3 +119,201 @@ class PengusulanSnapshot(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.pengusulan} #{self.number}"
+
+
+# -----------------------------------------------------------------------------
+# Eligibility facts (PermenPANRB 5/2024 Tabel 5 "Syarat Pengusulan ZI")
+# -----------------------------------------------------------------------------
+
+
+class OpiniBPK(models.TextChoices):
+    """BPK audit opinion, best first."""
+
+    WTP = "WTP", _("WTP (unqualified)")
+    WDP = "WDP", _("WDP (qualified)")
+    TW = "TW", _("TW (adverse)")
+    TMP = "TMP", _("TMP (disclaimer)")
+
+
+class Grade(models.TextChoices):
+    """The AA…D grade of SAKIP and of the indeks RB, best first."""
+
+    AA = "AA", "AA"
+    A = "A", "A"
+    BB = "BB", "BB"
+    B = "B", "B"
+    CC = "CC", "CC"
+    C = "C", "C"
+    D = "D", "D"
+
+
+class InstansiEligibility(TenantModel, TimeStampedModel):
+    """Syarat instansi — the instansi-level facts of Tabel 5 for one year, with their evidence:
+    opini BPK, predikat SAKIP, indeks RB and maturitas SPIP."""
+
+    cycle = models.ForeignKey("unit_kerja.Cycle", on_delete=models.PROTECT, related_name="+", verbose_name=_("year"))
+    opini_bpk = models.CharField(_("BPK opinion"), max_length=3, choices=OpiniBPK.choices)
+    predikat_sakip = models.CharField(_("SAKIP predicate"), max_length=2, choices=Grade.choices)
+    indeks_rb = models.CharField(_("RB index grade"), max_length=2, choices=Grade.choices)
+    maturitas_spip = models.PositiveSmallIntegerField(_("SPIP maturity level"))
+    evidence = models.ManyToManyField(
+        "bukti_dukung.BuktiDukung", blank=True, related_name="+", verbose_name=_("evidence")
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("instansi eligibility")
+        verbose_name_plural = _("instansi eligibility")
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["instansi", "cycle"], name="pengusulan_instansielig_unique_year"),
+            models.CheckConstraint(
+                condition=Q(maturitas_spip__gte=1) & Q(maturitas_spip__lte=5),
+                name="pengusulan_instansielig_spip_1_5",
+                violation_error_message=_("SPIP maturity is a level from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instansi_id} {self.cycle}"
+
+
+def _pct_constraint(field: str, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0}) & Q(**{f"{field}__lte": 100}),
+        name=name,
+        violation_error_message=_("A percentage is between 0 and 100."),
+    )
+
+
+class UnitEligibility(TenantModel, TimeStampedModel):
+    """Syarat unit — the unit-level facts of Tabel 5 for one year, with their evidence. The months
+    of building ZI are derived from ``zi_started_on``."""
+
+    cycle = models.ForeignKey("unit_kerja.Cycle", on_delete=models.PROTECT, related_name="+", verbose_name=_("year"))
+    unit = models.ForeignKey(
+        "unit_kerja.UnitKerja", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit kerja")
+    )
+    is_core_service = models.BooleanField(_("core service (core layanan) of the instansi"), default=False)
+    has_public_impact = models.BooleanField(_("significant impact on public perception"), default=False)
+    tlhp_pct = models.DecimalField(_("follow-up of APIP/BPK findings (TLHP) %"), max_digits=5, decimal_places=2)
+    lhkpn_pct = models.DecimalField(_("LHKPN filing compliance %"), max_digits=5, decimal_places=2)
+    lhkasn_pct = models.DecimalField(_("LHKASN filing compliance %"), max_digits=5, decimal_places=2)
+    zi_started_on = models.DateField(_("ZI building started on"))
+    sakip_internal = models.CharField(_("internal SAKIP predicate"), max_length=2, choices=Grade.choices)
+    evidence = models.ManyToManyField(
+        "bukti_dukung.BuktiDukung", blank=True, related_name="+", verbose_name=_("evidence")
+    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("unit eligibility")
+        verbose_name_plural = _("unit eligibility")
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["instansi", "cycle", "unit"], name="pengusulan_unitelig_unique_year"),
+            _pct_constraint("tlhp_pct", "pengusulan_unitelig_tlhp_pct"),
+            _pct_constraint("lhkpn_pct", "pengusulan_unitelig_lhkpn_pct"),
+            _pct_constraint("lhkasn_pct", "pengusulan_unitelig_lhkasn_pct"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.cycle}"
+
+
+class PredikatUnit(TenantModel, TimeStampedModel):
+    """Predikat yang dimiliki — a WBK/WBBM predicate a unit holds (KemenPANRB decree), and its
+    revocation (pencabutan: no new proposal for two years, 90/2021 Lampiran II Bab IV C).
+
+    Written by TPN/KemenPANRB through the national API (a later issue); instansi pages only read it.
+    """
+
+    unit = models.ForeignKey(
+        "unit_kerja.UnitKerja", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit kerja")
+    )
+    predikat = models.CharField(_("predikat"), max_length=4, choices=Predikat.choices)
+    tahun = models.PositiveSmallIntegerField(_("year"))
+    decree_number = models.CharField(_("decree number"), max_length=100)
+    decree_date = models.DateField(_("decree date"))
+    revoked_at = models.DateField(_("revoked on"), null=True, blank=True)
+    revoked_reason = models.TextField(_("reason for the revocation"), blank=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("predikat held")
+        verbose_name_plural = _("predikat held")
+        ordering = ["-decree_date"]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["instansi", "unit", "predikat", "tahun"], name="pengusulan_predikatunit_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.predikat} {self.tahun}"
+
+
+class ProposalQuota(TenantModel):
+    """Kuota pengusulan — at most this many units may be proposed by the instansi in a year
+    (set by KemenPANRB, e.g. Surat Deputi B/14/PW.00/2022); read here."""
+
+    tahun = models.PositiveSmallIntegerField(_("year"))
+    max_units = models.PositiveIntegerField(_("maximum units"))
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("proposal quota")
+        verbose_name_plural = _("proposal quotas")
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["instansi", "tahun"], name="pengusulan_quota_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tahun}: {self.max_units}"
+
+
+class SuratPengusulan(TenantModel, TimeStampedModel):
+    """Surat pengusulan — the one letter of the instansi to MenPANRB for a year, listing every unit
+    it proposes, with its SPTJM (a scanned signed statement, or the statement confirmed in the app
+    by the pimpinan with their password: who, when and the SHA-256 of the exact text).
+
+    The PDF of the letter is a report (kind ``surat_pengusulan``) rendered from the current state.
+    """
+
+    cycle = models.ForeignKey("unit_kerja.Cycle", on_delete=models.PROTECT, related_name="+", verbose_name=_("year"))
+    number = models.CharField(_("letter number"), max_length=100)
+    date = models.DateField(_("letter date"))
+    sptjm_file = models.ForeignKey(
+        "bukti_dukung.BuktiDukung",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SPTJM (signed scan)"),
+    )
+    sptjm_text = models.TextField(_("SPTJM statement confirmed in the app"), blank=True)
+    sptjm_sha256 = models.CharField(_("SHA-256 of the statement"), max_length=64, blank=True)
+    sptjm_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sptjm_signed_at = models.DateTimeField(_("statement confirmed at"), null=True, blank=True)
+    items = models.ManyToManyField(Pengusulan, blank=True, related_name="+", verbose_name=_("units proposed"))
+    report = models.ForeignKey(
+        "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("PDF")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("proposal letter")
+        verbose_name_plural = _("proposal letters")
+        constraints = [
+            *TenantModel.Meta.constraints,
+            models.UniqueConstraint(fields=["instansi", "cycle"], name="pengusulan_surat_unique_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def has_sptjm(self) -> bool:
+        return bool(self.sptjm_file_id or self.sptjm_signed_at)

@@ -38,6 +38,12 @@ class Cap:
     PENILAIAN_FILL = "penilaian.fill"
     PENILAIAN_MANAGE = "penilaian.manage"
     PENILAIAN_REVIEW = "penilaian.review"
+    # pengusulan (proposal to KemenPANRB)
+    PENGUSULAN_VIEW = "pengusulan.view"
+    PENGUSULAN_MANAGE = "pengusulan.manage"
+    PENGUSULAN_SUBMIT = "pengusulan.submit"
+    # PortalRB provider API (token, preview, fetch log)
+    PORTALRB_MANAGE = "portalrb.manage"
     # national
     NATIONAL_VIEW = "national.view"
 
@@ -57,10 +63,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.AUDIT_VIEW,
             Cap.REPORT_CREATE,
             Cap.PENILAIAN_MANAGE,
+            Cap.PENGUSULAN_VIEW,
+            Cap.PENGUSULAN_MANAGE,
+            Cap.PORTALRB_MANAGE,
         }
     ),
     Role.PIMPINAN_INSTANSI: frozenset(
-        _READ | {Cap.PENETAPAN_MANAGE, Cap.BUKTI_UPLOAD, Cap.AUDIT_VIEW, Cap.REPORT_CREATE}
+        _READ
+        | {
+            Cap.PENETAPAN_MANAGE,
+            Cap.BUKTI_UPLOAD,
+            Cap.AUDIT_VIEW,
+            Cap.REPORT_CREATE,
+            Cap.PENGUSULAN_VIEW,
+            Cap.PENGUSULAN_SUBMIT,
+        }
     ),
     Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL}),
     Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL}),

@@ -43,11 +43,29 @@ def test_demo_world_has_two_instansi_units_pegawai_and_every_role(demo: None) ->
     designated = Penetapan.unscoped.filter(status=PenetapanStatus.DESIGNATED)
     assert designated.count() == 3
     assert all(p.sk_file_id for p in designated)
-    # The year's LKE is open for every designated unit, with a first area answered by the operator.
+    # The year's LKE is open for every designated unit; DIT-IZIN's is fully answered and reviewed
+    # (the unit and two TPI tiers: 127 soal each) and proposed.
     from apps.penilaian.models import Jawaban, Penilaian
 
     assert Penilaian.unscoped.count() == 3
-    assert Jawaban.unscoped.filter(penilaian__unit__code="DIT-IZIN").count() == 12
+    assert Jawaban.unscoped.filter(penilaian__unit__code="RSUD", tier="unit").count() == 127
+    assert Jawaban.unscoped.filter(penilaian__unit__code="DIT-IZIN", tier="unit").count() == 127
+    assert Jawaban.unscoped.filter(penilaian__unit__code="DIT-IZIN").count() == 3 * 127
+
+
+def test_demo_has_units_proposed_for_wbk_and_wbbm_with_frozen_snapshots(demo: None) -> None:
+    from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PredikatUnit, SuratPengusulan
+    from apps.pengusulan.snapshot import snapshot_hash
+
+    proposed = {p.unit.code: p for p in Pengusulan.unscoped.filter(status="proposed").select_related("unit")}
+    assert {code: p.kategori for code, p in proposed.items()} == {"DIT-IZIN": "WBK", "RSUD": "WBBM-AFIRMASI"}
+    for pengusulan in proposed.values():
+        snapshot = PengusulanSnapshot.unscoped.get(pengusulan=pengusulan, is_current=True)
+        assert snapshot.sha256 == snapshot_hash(snapshot.data)
+        assert "tpi2" in snapshot.data["tiers"]
+        assert SuratPengusulan.unscoped.get(instansi=pengusulan.instansi).sptjm_file_id is not None
+    # A WBK held for two years makes a WBBM proposal possible for these units.
+    assert set(PredikatUnit.unscoped.values_list("unit__code", flat=True)) == {"KP-JKT", "RSUD"}
 
 
 def test_running_twice_changes_nothing(demo: None, capsys) -> None:

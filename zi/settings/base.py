@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.lke",
     "apps.penilaian",
     "apps.pengusulan",
+    "apps.portalrb",
     "apps.api",
     "apps.demo",
 ]
@@ -314,3 +315,7 @@ if ZI_DEMO and DEBUG:
     # The demo's MFA roles log in with this code instead of an authenticator app. allauth itself
     # refuses the setting unless DEBUG is on, and zi.E006 refuses ZI_DEMO in production.
     MFA_TOTP_INSECURE_BYPASS_CODE = "000000"
+
+# PortalRB provider API (README "PortalRB"): requests per token, and the validity of evidence links.
+ZI_PORTALRB_RATE = env_str("ZI_PORTALRB_RATE", "120/min")
+ZI_PORTALRB_LINK_DAYS = env_int("ZI_PORTALRB_LINK_DAYS", 180)

@@ -118,6 +118,7 @@ class Command(BaseCommand):
                         pegawai.email = email
                         pegawai.save(update_fields=["user", "email"])
             self._seed_penilaian(admin, instansi, cycle)
+            self._seed_pengusulan(admin, instansi, cycle, units)
 
     def _seed_units(self, admin: Membership, rows: list[tuple[Any, ...]]) -> dict[str, UnitKerja]:
         units: dict[str, UnitKerja] = {}
@@ -178,6 +179,94 @@ class Command(BaseCommand):
                 note="Contoh jawaban demo.",
                 version=0,
             )
+
+    def _seed_pengusulan(self, admin: Membership, instansi: Instansi, cycle: Any, units: dict[str, UnitKerja]) -> None:
+        """Close the review of the first designated unit through the services (the unit answers every
+        soal, each TPI tier copies and completes, the TPI recommends), record the Tabel 5 facts and
+        let the pimpinan instansi propose it for WBK with the signed SPTJM: a frozen snapshot. A
+        past WBK predikat is recorded for another unit, so a WBBM proposal is possible there.
+
+        Needs a TPI member and a pimpinan instansi among the demo logins (kemen-contoh has both)."""
+        from decimal import Decimal
+
+        from apps.lke.models import Soal
+        from apps.pengusulan import services as pg
+        from apps.penilaian import services as pn
+        from apps.penilaian.models import Penilaian, PenilaianStatus
+
+        wbk_year = cycle.tahun - 2
+        for code in ("KP-JKT", "RSUD"):
+            if code in units:
+                pg.predikat_unit_record(
+                    instansi=instansi,
+                    unit=units[code],
+                    predikat="WBK",
+                    tahun=wbk_year,
+                    decree_number=f"KEP-MENPANRB/WBK/{wbk_year}/{code}",
+                    decree_date=datetime.date(wbk_year, 12, 9),
+                )
+        plan = next((p for p in data.PROPOSALS if p[0] == instansi.code), None)
+        reviewer = Membership.objects.filter(instansi=instansi, role="tpi").first()
+        head = Membership.objects.filter(instansi=instansi, role="pimpinan_instansi").first()
+        operators = {m.unit_id: m for m in Membership.objects.filter(instansi=instansi, role="tim_kerja")}
+        if plan is None or reviewer is None or head is None:
+            return
+        _code, unit_code, predikat, decision = plan
+        penilaian = (
+            Penilaian.objects.filter(instansi=instansi, cycle=cycle, unit=units[unit_code])
+            .select_related("unit", "cycle", "template")
+            .first()
+        )
+        if penilaian is None or penilaian.unit_id not in operators:
+            return
+        operator = operators[penilaian.unit_id]
+        answered = set(penilaian.jawaban.filter(tier="unit").values_list("soal__portalrb_soal_id", flat=True))
+        for soal in Soal.objects.filter(template=penilaian.template).order_by("order"):
+            if soal.portalrb_soal_id in answered:
+                continue
+            # The best valid answer: the first option; 4 on a survey scale; 5 for every count.
+            numeric = "4" if soal.answer_type == "NILAI_0_4" else "5"
+            answer = soal.options[0]["key"] if soal.options else numeric
+            pn.jawaban_save(
+                actor=operator, penilaian=penilaian, soal=soal, answer=answer, note="Contoh jawaban demo.", version=0
+            )
+        pn.penilaian_submit(actor=operator, penilaian=penilaian)
+        penilaian.refresh_from_db()
+        while penilaian.status == PenilaianStatus.IN_REVIEW:
+            pn.jawaban_review_copy_below(actor=reviewer, penilaian=penilaian)
+            pn.penilaian_tier_complete(actor=reviewer, penilaian=penilaian)
+            penilaian.refresh_from_db()
+        pn.penilaian_recommend(
+            actor=reviewer,
+            penilaian=penilaian,
+            decision=decision,
+            reasons=f"Seluruh area perubahan memenuhi ambang batas; unit layak diusulkan menuju {predikat}.",
+        )
+        pg.instansi_eligibility_set(
+            actor=admin, cycle=cycle, opini_bpk="WTP", predikat_sakip="A", indeks_rb="BB", maturitas_spip=3
+        )
+        for unit in {penilaian.unit, *(units[c] for c in ("KP-JKT", "RSUD") if c in units)}:
+            pg.unit_eligibility_set(
+                actor=admin,
+                cycle=cycle,
+                unit=unit,
+                is_core_service=True,
+                has_public_impact=True,
+                tlhp_pct=Decimal("100"),
+                lhkpn_pct=Decimal("100"),
+                lhkasn_pct=Decimal("100"),
+                zi_started_on=datetime.date(cycle.tahun - 3, 1, 2),
+                sakip_internal="A",
+            )
+        pg.surat_pengusulan_save(
+            actor=head,
+            cycle=cycle,
+            number=f"B/{cycle.tahun}/ZI/001",
+            date=min(timezone.localdate(), datetime.date(cycle.tahun, 5, 20)),
+            sptjm_file=SimpleUploadedFile("sptjm.pdf", minimal_pdf(f"SPTJM {cycle.tahun}")),
+        )
+        pengusulan = pg.pengusulan_create(actor=head, penilaian=penilaian, predikat=predikat)
+        pg.pengusulan_submit(actor=head, pengusulan=pengusulan)
 
     def _seed_penetapan(self, admin: Membership, instansi: Instansi, cycle: Any, units: dict[str, UnitKerja]) -> None:
         for code, unit_code, designated, afirmasi in data.PENETAPAN:

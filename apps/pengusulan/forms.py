@@ -1,0 +1,59 @@
+"""Forms of the pengusulan pages: shape only; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.pengusulan.models import Grade, OpiniBPK, Predikat
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):  # type: ignore[no-untyped-def]
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class InstansiEligibilityForm(forms.Form):
+    opini_bpk = forms.ChoiceField(label=_("BPK opinion"), choices=OpiniBPK.choices)
+    predikat_sakip = forms.ChoiceField(label=_("SAKIP predicate"), choices=Grade.choices)
+    indeks_rb = forms.ChoiceField(label=_("RB index grade"), choices=Grade.choices)
+    maturitas_spip = forms.IntegerField(label=_("SPIP maturity level"), min_value=1, max_value=5)
+    evidence = MultipleFileField(label=_("Evidence files"), required=False)
+
+
+class UnitEligibilityForm(forms.Form):
+    is_core_service = forms.BooleanField(label=_("Core service (core layanan) of the instansi"), required=False)
+    has_public_impact = forms.BooleanField(label=_("Significant impact on public perception"), required=False)
+    tlhp_pct = forms.DecimalField(label=_("TLHP completed (%)"), min_value=0, max_value=100, decimal_places=2)
+    lhkpn_pct = forms.DecimalField(label=_("LHKPN compliance (%)"), min_value=0, max_value=100, decimal_places=2)
+    lhkasn_pct = forms.DecimalField(label=_("LHKASN compliance (%)"), min_value=0, max_value=100, decimal_places=2)
+    zi_started_on = forms.DateField(label=_("ZI building started on"), widget=forms.DateInput(attrs={"type": "date"}))
+    sakip_internal = forms.ChoiceField(label=_("Internal SAKIP predicate"), choices=Grade.choices)
+    evidence = MultipleFileField(label=_("Evidence files"), required=False)
+
+
+class PengusulanCreateForm(forms.Form):
+    predikat = forms.ChoiceField(label=_("Predikat"), choices=Predikat.choices)
+
+
+class SuratForm(forms.Form):
+    number = forms.CharField(label=_("Letter number"), max_length=100)
+    date = forms.DateField(label=_("Letter date"), widget=forms.DateInput(attrs={"type": "date"}))
+    sptjm_file = forms.FileField(label=_("Signed SPTJM (scan)"), required=False)
+
+
+class SptjmSignForm(forms.Form):
+    confirm = forms.BooleanField(label=_("I confirm the statement above"), required=False)
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, required=False)
+
+
+class CorrectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class PortalRBConfig(AppConfig):
+    """The PortalRB provider API (domain/PORTALRB_API.md): tokens, the three endpoints, the fetch log."""
+
+    name = "apps.portalrb"
+    label = "portalrb"
+    verbose_name = "PortalRB"

@@ -1,0 +1,87 @@
+"""Bearer-token authentication and rate limiting for the PortalRB API.
+
+The token alone says which instansi is asking. It is looked up by its SHA-256 (an indexed,
+unique column): the database compares hashes of a 256-bit secret, so timing reveals nothing useful;
+the found row's hash is compared again with ``hmac.compare_digest``.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions, permissions, throttling
+from rest_framework.request import Request
+
+from apps.portalrb.models import PortalRBToken
+from apps.portalrb.services import TOKEN_PREFIX, token_hash
+
+INVALID_TOKEN = _("The PortalRB token is missing, wrong or revoked.")
+MALFORMED_HEADER = _("Use the header 'Authorization: Bearer <token>'.")
+DEFAULT_RATE = "120/min"
+
+
+class PortalRBClient:
+    """``request.user`` for a PortalRB call: the instansi's client, not a person."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, token: PortalRBToken) -> None:
+        self.token = token
+        self.instansi = token.instansi
+
+    def __str__(self) -> str:
+        return f"PortalRB ({self.instansi})"
+
+
+class PortalRBTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[PortalRBClient, PortalRBToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header:
+            return None  # → NotAuthenticated (401) from the permission check
+        if header[0].lower() != self.keyword.lower().encode() or len(header) != 2:
+            raise exceptions.AuthenticationFailed(MALFORMED_HEADER)
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN) from exc
+        if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN)
+        digest = token_hash(raw)
+        # Authentication establishes the scope, so this one lookup is by the unique hash, unscoped.
+        token = (
+            PortalRBToken.unscoped.select_related("instansi")
+            .filter(key_hash=digest, revoked_at__isnull=True, instansi__is_active=True)
+            .first()
+        )
+        if token is None or not hmac.compare_digest(token.key_hash, digest):
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN)
+        return PortalRBClient(token), token
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{self.keyword} realm="portalrb"'
+
+
+class HasPortalRBToken(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return isinstance(request.auth, PortalRBToken)
+
+
+class PortalRBRateThrottle(throttling.SimpleRateThrottle):
+    """Per token; the rate is ``ZI_PORTALRB_RATE`` (default 120/min)."""
+
+    scope = "portalrb"
+
+    def get_rate(self) -> str:
+        return str(getattr(settings, "ZI_PORTALRB_RATE", DEFAULT_RATE))
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not isinstance(request.auth, PortalRBToken):
+            return None
+        # Cache keys start with the instansi (DESIGN §4).
+        return f"instansi:{request.auth.instansi_id}:portalrb:throttle:{request.auth.pk}"

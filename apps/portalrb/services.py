@@ -1,0 +1,83 @@
+"""Writes of the PortalRB app: issuing and revoking the instansi's token, logging fetches."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.services import audit_record
+from apps.core.errors import ConflictError
+from apps.portalrb.models import PortalRBFetch, PortalRBToken
+from apps.tenancy.models import Instansi
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+
+TOKEN_PREFIX = "zi_prb_"  # noqa: S105  (a public prefix, not a secret)
+PREFIX_DISPLAY_LENGTH = 12  # "zi_prb_" and five random characters: enough to recognise, useless to guess
+NO_ACTIVE_TOKEN = _("There is no active PortalRB token to revoke.")
+
+
+def token_hash(raw: str) -> str:
+    """SHA-256 of the token: tokens are random and high-entropy, so a plain hash is enough (no salt)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: PortalRBToken
+    raw: str  # shown once to the admin, never stored
+
+
+@transaction.atomic
+def portalrb_token_issue(*, instansi: Instansi, actor: User | None) -> IssuedToken:
+    """A new token for the instansi; the previous active one (if any) is revoked in the same step."""
+    now = timezone.now()
+    old = list(PortalRBToken.unscoped.select_for_update().filter(instansi=instansi, revoked_at__isnull=True))
+    for previous in old:
+        previous.revoked_at = now
+        previous.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, verb="portalrb.token_revoke", obj=previous, after={"revoked_at": now})
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = PortalRBToken(
+        instansi=instansi, key_hash=token_hash(raw), prefix=raw[:PREFIX_DISPLAY_LENGTH], created_by=actor
+    )
+    token.full_clean()
+    token.save()
+    audit_record(actor=actor, verb="portalrb.token_issue", obj=token, after={"prefix": token.prefix})
+    return IssuedToken(token=token, raw=raw)
+
+
+@transaction.atomic
+def portalrb_token_revoke(*, instansi: Instansi, actor: User | None) -> PortalRBToken:
+    """Revoke the active token: PortalRB gets 401 until a new one is issued and registered."""
+    token = PortalRBToken.unscoped.select_for_update().filter(instansi=instansi, revoked_at__isnull=True).first()
+    if token is None:
+        raise ConflictError(NO_ACTIVE_TOKEN)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, verb="portalrb.token_revoke", obj=token, after={"revoked_at": token.revoked_at})
+    return token
+
+
+def portalrb_fetch_record(
+    *, token: PortalRBToken, endpoint: str, path: str, status_code: int, remote_addr: str | None, duration_ms: int
+) -> PortalRBFetch:
+    """One row of the fetch log (the log is itself the record; no audit event per fetch)."""
+    fetch = PortalRBFetch.unscoped.create(
+        instansi_id=token.instansi_id,
+        token=token,
+        endpoint=endpoint[:40],
+        path=path[:300],
+        status_code=status_code,
+        remote_addr=remote_addr,
+        duration_ms=max(0, duration_ms),
+    )
+    PortalRBToken.unscoped.filter(pk=token.pk).update(last_used_at=fetch.created_at)
+    return fetch

@@ -1,0 +1,145 @@
+"""The three endpoints PortalRB pulls (PORTALRB_API.md), all GET, all JSON.
+
+Every call is authenticated by the instansi's bearer token, which also opens the tenant scope for
+the duration of the view (the scope middleware sees no logged-in user here). Every non-2xx answer
+has the contract's body ``{"error": true, "code", "message"}`` (``apps.api.errors``), unhandled
+errors included (Django's 500 handler for /api/). Every authenticated call is logged.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from typing import Any
+
+from django.http import HttpRequest
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.pengusulan.models import Predikat
+from apps.portalrb import schema as _schema  # noqa: F401  (registers the bearer security scheme)
+from apps.portalrb.auth import HasPortalRBToken, PortalRBRateThrottle, PortalRBTokenAuthentication
+from apps.portalrb.models import PortalRBToken
+from apps.portalrb.selectors import portalrb_answers, portalrb_snapshot_for_unit, portalrb_unit_list
+from apps.portalrb.serializers import (
+    ERROR_EXAMPLES,
+    JAWABAN_EXAMPLE,
+    UNIT_WBBM_EXAMPLE,
+    UNIT_WBK_EXAMPLE,
+    ErrorSerializer,
+    JawabanUnitSerializer,
+    UnitListSerializer,
+)
+from apps.portalrb.services import portalrb_fetch_record
+from apps.tenancy.scope import Scope, current_scope, reset_scope, set_scope
+
+ERROR_RESPONSES = {
+    401: OpenApiResponse(ErrorSerializer, description="Missing, wrong or revoked token."),
+    404: OpenApiResponse(
+        ErrorSerializer, description="Not a proposed unit of the token's instansi (another instansi's unit too)."
+    ),
+    429: OpenApiResponse(ErrorSerializer, description="Rate limit exceeded; see Retry-After."),
+    500: OpenApiResponse(ErrorSerializer, description="Unexpected error."),
+}
+
+
+def _remote_addr(request: HttpRequest) -> str | None:
+    raw = request.META.get("REMOTE_ADDR") or ""
+    try:
+        return str(ipaddress.ip_address(raw))
+    except ValueError:
+        return None
+
+
+class PortalRBView(APIView):
+    authentication_classes = [PortalRBTokenAuthentication]
+    permission_classes = [HasPortalRBToken]
+    throttle_classes = [PortalRBRateThrottle]
+    renderer_classes = [JSONRenderer]
+    metadata_class = None  # OPTIONS answers 405 like any other method but GET
+    endpoint = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        started = time.monotonic()
+        # Whatever scope ``initial`` opens is undone here, even when the view raises.
+        scope_token = set_scope(current_scope())
+        status_code = 500
+        try:
+            response = super().dispatch(request, *args, **kwargs)
+            status_code = response.status_code
+            return response
+        finally:
+            reset_scope(scope_token)
+            token = getattr(getattr(self, "request", None), "_auth", None)
+            if isinstance(token, PortalRBToken):
+                portalrb_fetch_record(
+                    token=token,
+                    endpoint=self.endpoint,
+                    path=request.path,
+                    status_code=status_code,
+                    remote_addr=_remote_addr(request),
+                    duration_ms=int((time.monotonic() - started) * 1000),
+                )
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        set_scope(Scope(instansi_id=request.auth.instansi_id))
+
+
+class UnitListView(PortalRBView):
+    predikat = ""
+
+    def get(self, request: Request) -> Response:
+        payload = portalrb_unit_list(instansi=request.auth.instansi, predikat=self.predikat)
+        return Response(UnitListSerializer(payload).data)
+
+
+class UnitWBKView(UnitListView):
+    predikat = Predikat.WBK
+    endpoint = "unit-wbk"
+
+    @extend_schema(
+        operation_id="portalrb_unit_wbk",
+        summary="Units proposed for Menuju WBK in the current proposal round",
+        tags=["PortalRB"],
+        responses={200: UnitListSerializer, **ERROR_RESPONSES},
+        examples=[UNIT_WBK_EXAMPLE, *ERROR_EXAMPLES],
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+
+class UnitWBBMView(UnitListView):
+    predikat = Predikat.WBBM
+    endpoint = "unit-wbbm"
+
+    @extend_schema(
+        operation_id="portalrb_unit_wbbm",
+        summary="Units proposed for Menuju WBBM in the current proposal round",
+        tags=["PortalRB"],
+        responses={200: UnitListSerializer, **ERROR_RESPONSES},
+        examples=[UNIT_WBBM_EXAMPLE, *ERROR_EXAMPLES],
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+
+class JawabanUnitView(PortalRBView):
+    endpoint = "jawaban-unit"
+
+    @extend_schema(
+        operation_id="portalrb_jawaban_unit",
+        summary="The LKE answers of one proposed unit, from its frozen snapshot",
+        tags=["PortalRB"],
+        parameters=[
+            OpenApiParameter("unit_id", str, OpenApiParameter.PATH, description="A unit id from unit-wbk or unit-wbbm.")
+        ],
+        responses={200: JawabanUnitSerializer, **ERROR_RESPONSES},
+        examples=[JAWABAN_EXAMPLE, *ERROR_EXAMPLES],
+    )
+    def get(self, request: Request, unit_id: str) -> Response:
+        snapshot = portalrb_snapshot_for_unit(instansi=request.auth.instansi, unit_id=unit_id)
+        return Response(JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data)

@@ -1,0 +1,210 @@
+"""Pages: the admin ZI's PortalRB page (base URL, token, preview, fetch log) and the public,
+signed evidence page that ``bukti_dukung_unit`` links point to."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.bukti_dukung.models import BuktiDukung
+from apps.core.errors import DomainError
+from apps.pengusulan.models import PengusulanSnapshot
+from apps.portalrb.selectors import (
+    portalrb_answers,
+    portalrb_fetch_list,
+    portalrb_preview,
+    portalrb_snapshot_for_unit,
+    portalrb_token_active,
+)
+from apps.portalrb.services import portalrb_token_issue, portalrb_token_revoke
+from apps.portalrb.signing import EvidenceRef, evidence_ref
+from apps.tenancy.access import require_capability
+from apps.tenancy.decorators import capability_required, instansi_member_required
+from apps.tenancy.models import Instansi
+from apps.tenancy.roles import Cap
+from apps.tenancy.scope import scope
+
+PAGE_SIZE = 50
+TOKEN_REVOKED = _("The PortalRB token was revoked. PortalRB can no longer fetch until a new token is registered.")
+LINK_INVALID = _("This evidence link is not valid or has expired. Ask the instansi to let PortalRB fetch again.")
+
+
+def base_url() -> str:
+    """What the instansi registers in PortalRB: PortalRB appends /pengusulan/… and /lke/…"""
+    return settings.SITE_URL + "/api/portalrb"
+
+
+def _pretty(payload: Any) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _overview_context(request: HttpRequest) -> dict[str, Any]:
+    instansi = request.membership.instansi  # type: ignore[attr-defined]
+    preview = portalrb_preview(instansi=instansi)
+    units = [*preview["unit-wbk"]["units"], *preview["unit-wbbm"]["units"]]
+    return {
+        "base_url": base_url(),
+        "token": portalrb_token_active(instansi=instansi),
+        "wbk_json": _pretty(preview["unit-wbk"]),
+        "wbbm_json": _pretty(preview["unit-wbbm"]),
+        "units": units,
+        "recent": portalrb_fetch_list(instansi=instansi)[:10],
+    }
+
+
+@capability_required(Cap.PORTALRB_MANAGE)
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(request, "portalrb/portalrb_overview.html", _overview_context(request))
+
+
+@capability_required(Cap.PORTALRB_MANAGE)
+@require_POST
+@never_cache
+def token_issue(request: HttpRequest) -> HttpResponse:
+    # Answered directly, not redirected: the token lives only in this one response, never in the session.
+    issued = portalrb_token_issue(
+        instansi=request.membership.instansi,  # type: ignore[attr-defined]
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    return render(
+        request, "portalrb/token_created.html", {"raw_token": issued.raw, "token": issued.token, "base_url": base_url()}
+    )
+
+
+@capability_required(Cap.PORTALRB_MANAGE)
+@require_POST
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    try:
+        portalrb_token_revoke(
+            instansi=request.membership.instansi,  # type: ignore[attr-defined]
+            actor=request.user,  # type: ignore[arg-type]
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, TOKEN_REVOKED)
+    return redirect("portalrb:overview")
+
+
+@instansi_member_required
+@require_GET
+def unit_preview(request: HttpRequest, unit_public_id: uuid.UUID) -> HttpResponse:
+    # The lookup first: another instansi's unit is 404 for everyone; a visible one without the capability is 403.
+    snapshot = portalrb_snapshot_for_unit(
+        instansi=request.membership.instansi,  # type: ignore[attr-defined]
+        unit_id=unit_public_id,
+    )
+    require_capability(request.membership, Cap.PORTALRB_MANAGE)  # type: ignore[attr-defined]
+    payload = portalrb_answers(snapshot=snapshot)
+    return render(
+        request,
+        "portalrb/unit_preview.html",
+        {"payload": payload, "payload_json": _pretty(payload), "base_url": base_url()},
+    )
+
+
+@capability_required(Cap.PORTALRB_MANAGE)
+@require_GET
+def fetch_list(request: HttpRequest) -> HttpResponse:
+    fetches = portalrb_fetch_list(instansi=request.membership.instansi)  # type: ignore[attr-defined]
+    page = Paginator(fetches, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(request, "portalrb/fetch_list.html", {"page": page})
+
+
+# -----------------------------------------------------------------------------
+# Public evidence pages: no login, the signature is the authorisation.
+# -----------------------------------------------------------------------------
+
+
+def _evidence(token: str) -> tuple[EvidenceRef, PengusulanSnapshot, dict[str, Any]] | None:
+    try:
+        ref = evidence_ref(token)
+    except signing.BadSignature:
+        return None
+    instansi = Instansi.objects.filter(public_id=ref.instansi_public_id).first()
+    if instansi is None:
+        return None
+    with scope(instansi.pk):
+        snapshot = PengusulanSnapshot.objects.filter(public_id=ref.snapshot_public_id).first()
+    if snapshot is None:
+        return None
+    entry = next((a for a in snapshot.data.get("answers", []) if int(a["soal_id"]) == ref.soal_id), None)
+    unit = (entry or {}).get("unit") or {}
+    return ref, snapshot, unit
+
+
+def _invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, "portalrb/bukti_invalid.html", {"message": LINK_INVALID}, status=404)
+
+
+@require_GET
+def bukti(request: HttpRequest, token: str) -> HttpResponse:
+    found = _evidence(token)
+    if found is None:
+        return _invalid(request)
+    ref, snapshot, unit = found
+    files = [
+        {**item, "url": reverse("portalrb:bukti-file", kwargs={"token": token, "bukti_id": item["id"]})}
+        for item in unit.get("evidence", [])
+    ]
+    context = {
+        "snapshot": snapshot,
+        "nama_unit": snapshot.data["unit"]["nama"],
+        "tahun": snapshot.data["tahun"],
+        "soal_id": ref.soal_id,
+        "files": files,
+        "evidence_link": unit.get("evidence_link") or "",
+    }
+    response = render(request, "portalrb/bukti.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _sha256(bukti_row: BuktiDukung) -> str:
+    digest = hashlib.sha256()
+    with bukti_row.file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@require_GET
+def bukti_file(request: HttpRequest, token: str, bukti_id: uuid.UUID) -> HttpResponse:
+    found = _evidence(token)
+    if found is None:
+        return _invalid(request)
+    _ref, snapshot, unit = found
+    # Only a file frozen in this snapshot for this soal, and only while its content is unchanged.
+    frozen = next((item for item in unit.get("evidence", []) if item.get("id") == str(bukti_id)), None)
+    if frozen is None:
+        raise Http404
+    with scope(snapshot.instansi_id):
+        row = BuktiDukung.objects.filter(public_id=bukti_id).first()
+    if row is None:
+        raise Http404
+    try:
+        if _sha256(row) != frozen.get("sha256") or row.sha256 != frozen.get("sha256"):
+            raise Http404
+        handle = row.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=row.original_name, content_type=row.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
