@@ -19,7 +19,10 @@ urlpatterns = [
     path("penilaian/", include("apps.penilaian.urls")),
     path("pengusulan/", include("apps.pengusulan.urls")),
     path("portalrb/", include("apps.portalrb.web_urls")),
+    path("nasional/", include("apps.nasional.urls")),
     path("api/portalrb/", include("apps.portalrb.urls")),
+    path("api/v1/", include("apps.tpn.api_urls")),
+    path("tpn/", include("apps.tpn.urls")),
     path("api/", include("apps.api.urls")),
     path("admin-platform/", admin.site.urls),
 ]

@@ -862,3 +862,68 @@ def penilaian_recommend(*, actor: Membership, penilaian: Penilaian, decision: st
         decision=recommendation.get_decision_display(),
     )
     return recommendation
+
+
+# -----------------------------------------------------------------------------
+# TPN tier (desk evaluation through the national API)
+# -----------------------------------------------------------------------------
+
+TPN_NOT_NATIONAL = _("Only a KemenPANRB or TPN account records TPN answers.")
+TPN_NOT_PROPOSED = _("TPN answers are recorded only on the LKE of a proposal submitted to KemenPANRB.")
+
+
+@transaction.atomic
+def jawaban_tpn_save(
+    *, actor: Membership, penilaian: Penilaian, soal: Soal, answer: str | None, note: str = ""
+) -> Jawaban:
+    """Save TPN's answer and note to one soal (tier ``tpn``, level 0): the desk evaluation.
+
+    By a national member (KemenPANRB / TPN), on the penilaian of a *proposed* pengusulan only, with
+    no date window (TPN sets its own schedule). The answer is validated by the LKE engine like every
+    tier's. The last save wins (TPN's PUT replaces its answers), so no version is asked for.
+    National actors have no instansi: the penilaian's scope is opened here.
+    """
+    from apps.pengusulan.models import Pengusulan, PengusulanStatus
+    from apps.tenancy.scope import scope
+
+    if not (actor.is_national and actor.can(Cap.NATIONAL_VIEW)):
+        raise PermissionDeniedError(TPN_NOT_NATIONAL)
+    with scope(penilaian.instansi_id):
+        penilaian = _lock(penilaian)
+        proposed = Pengusulan.objects.filter(
+            instansi_id=penilaian.instansi_id, penilaian=penilaian, status=PengusulanStatus.PROPOSED
+        ).exists()
+        if not proposed:
+            raise TransitionNotAllowed(TPN_NOT_PROPOSED)
+        if soal.template_id != penilaian.template_id:
+            raise ValidationError({"soal": ValidationError(SOAL_FOREIGN, code="soal_foreign")})
+        normalised = _normalise(penilaian, soal, answer)
+        _check_contradictions(penilaian, soal, normalised, Tier.TPN, 0)
+        current = jawaban_get_version(penilaian=penilaian, soal=soal, tier=Tier.TPN, level=0)
+        row, before = _save_row(
+            actor=actor,
+            penilaian=penilaian,
+            soal=soal,
+            tier=Tier.TPN,
+            level=0,
+            answer=normalised,
+            note=note,
+            evidence_link=None,
+            version=current,
+        )
+        audit_record(
+            actor=actor.user,
+            verb="jawaban.tpn_save",
+            obj=penilaian,
+            before={"soal": soal.portalrb_soal_id, **before} if before else None,
+            after={"soal": soal.portalrb_soal_id, "answer": row.answer, "note": row.note},
+        )
+    return row
+
+
+def jawaban_get_version(*, penilaian: Penilaian, soal: Soal, tier: str, level: int) -> int:
+    """The saved version of one tier's answer (0 when there is none)."""
+    row = Jawaban.objects.filter(
+        instansi_id=penilaian.instansi_id, penilaian=penilaian, soal=soal, tier=tier, level=level
+    ).first()
+    return row.version if row else 0

@@ -46,6 +46,8 @@ class Cap:
     PORTALRB_MANAGE = "portalrb.manage"
     # national
     NATIONAL_VIEW = "national.view"
+    TPN_EVALUATE = "tpn.evaluate"  # administrative selection, sanggahan, desk and field evaluation
+    TPN_DECIDE = "tpn.decide"  # penetapan of the predikat and its revocation
 
 
 _READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW}
@@ -84,8 +86,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
     Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW}),
     Role.VIEWER: frozenset(_READ),
-    Role.KEMENPANRB_ADMIN: frozenset({Cap.NATIONAL_VIEW}),
-    Role.TPN_EVALUATOR: frozenset({Cap.NATIONAL_VIEW}),
+    Role.KEMENPANRB_ADMIN: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE, Cap.TPN_DECIDE}),
+    Role.TPN_EVALUATOR: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE}),
 }
 
 NATIONAL_ROLES = frozenset({Role.KEMENPANRB_ADMIN, Role.TPN_EVALUATOR})

@@ -66,3 +66,13 @@ def test_exception_handler_maps_domain_errors() -> None:
     assert exception_handler(ConflictError(), {}).status_code == 409
     closed = exception_handler(WindowClosed(), {})
     assert (closed.status_code, closed.data["code"]) == (422, "WINDOW_CLOSED")
+
+
+def test_openapi_document_is_valid_without_warnings(tmp_path) -> None:
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    text = target.read_text()
+    for path in ("/api/portalrb/pengusulan/unit-wbk", "/api/v1/pengusulan/"):
+        assert path in text

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "apps.penilaian",
     "apps.pengusulan",
     "apps.portalrb",
+    "apps.tpn",
+    "apps.nasional",
     "apps.api",
     "apps.demo",
 ]
@@ -294,6 +296,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two different choice sets are both called "stage": name them in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "TpnResultStageEnum": "apps.tpn.models.Stage",
+        "NationalStageEnum": "apps.tpn.selectors.NationalStage.ALL",
+    },
 }
 
 # -----------------------------------------------------------------------------

@@ -1,0 +1,21 @@
+"""/api/v1/ — the national API (KemenPANRB and TPN)."""
+
+from django.urls import path
+
+from apps.tpn import api_views as views
+
+app_name = "api_v1"
+
+urlpatterns = [
+    path("pengusulan/", views.ProposalListView.as_view(), name="pengusulan-list"),
+    path("pengusulan/<uuid:public_id>/", views.ProposalDetailView.as_view(), name="pengusulan-detail"),
+    path("pengusulan/<uuid:public_id>/jawaban/", views.ProposalAnswersView.as_view(), name="pengusulan-jawaban"),
+    path("pengusulan/<uuid:public_id>/hasil/", views.ProposalResultView.as_view(), name="pengusulan-hasil"),
+    path(
+        "pengusulan/<uuid:public_id>/jawaban-tpn/",
+        views.ProposalTPNAnswersView.as_view(),
+        name="pengusulan-jawaban-tpn",
+    ),
+    path("unit/<uuid:public_id>/", views.UnitDetailView.as_view(), name="unit-detail"),
+    path("instansi/<slug:code>/kuota/", views.InstansiQuotaView.as_view(), name="instansi-kuota"),
+]

@@ -1,0 +1,70 @@
+"""Personal bearer tokens for ``/api/v1/`` (national users only).
+
+The token is looked up by its SHA-256 (unique column), then compared again in constant time.
+A token whose user is no longer an active national member, or has no second factor, is refused
+with 403: the accounts are MFA-protected, and a token must not outlive that protection.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions, permissions
+from rest_framework.request import Request
+
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import NATIONAL_ROLES, Cap
+from apps.tpn.models import ApiToken
+from apps.tpn.services import TOKEN_PREFIX, api_token_touch, token_hash
+
+INVALID_TOKEN = _("The API token is missing, wrong or revoked.")
+MALFORMED_HEADER = _("Use the header 'Authorization: Bearer <token>'.")
+NOT_NATIONAL = _("This API is for active KemenPANRB and TPN accounts with two-factor authentication.")
+
+
+class NationalTokenAuthentication(authentication.BaseAuthentication):
+    keyword = "Bearer"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        header = authentication.get_authorization_header(request).split()
+        if not header:
+            return None  # → NotAuthenticated (401) from the permission check
+        if header[0].lower() != self.keyword.lower().encode() or len(header) != 2:
+            raise exceptions.AuthenticationFailed(MALFORMED_HEADER)
+        try:
+            raw = header[1].decode("ascii")
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN) from exc
+        if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN)
+        digest = token_hash(raw)
+        token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
+        if token is None or not hmac.compare_digest(token.key_hash, digest) or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN)
+        api_token_touch(token=token)
+        return token.user, token
+
+    def authenticate_header(self, request: Request) -> str:
+        return f'{self.keyword} realm="api-v1"'
+
+
+def national_membership(user: Any) -> Membership | None:
+    """The user's active national membership (KemenPANRB admin first), or None."""
+    rows = Membership.objects.filter(user=user, is_active=True, role__in=sorted(NATIONAL_ROLES)).order_by("role")
+    return next((m for m in rows if m.can(Cap.NATIONAL_VIEW)), None)
+
+
+class IsNationalMember(permissions.BasePermission):
+    message = NOT_NATIONAL
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not isinstance(request.auth, ApiToken):
+            return False
+        membership = national_membership(request.user)
+        if membership is None or not is_mfa_enabled(request.user, ["totp"]):
+            return False
+        view.membership = membership
+        return True

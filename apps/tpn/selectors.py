@@ -1,0 +1,210 @@
+"""National reads for KemenPANRB and TPN: proposals across every instansi (DESIGN §4: the explicit,
+greppable ``Model.unscoped`` national selectors), and one instansi's own TPN results.
+
+Reusable by the national web pages (``apps.nasional``) as well as the API ``/api/v1/``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
+
+from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PredikatUnit
+from apps.tpn.models import ApiToken, Outcome, Stage, TPNResult
+from apps.unit_kerja.models import UnitKerja
+
+
+class NationalStage:
+    """The proposal's place in the TPN process, derived from its latest ``TPNResult``."""
+
+    PROPOSED = "proposed"
+    ADMINISTRASI_LULUS = "administrasi_lulus"
+    ADMINISTRASI_LULUS_CATATAN = "administrasi_lulus_catatan"
+    ADMINISTRASI_TIDAK_LULUS = "administrasi_tidak_lulus"
+    SANGGAHAN_DITERIMA = "sanggahan_diterima"
+    SANGGAHAN_DITOLAK = "sanggahan_ditolak"
+    DESK = "desk"
+    LAPANGAN = "lapangan"
+    DITETAPKAN = "ditetapkan"
+    TIDAK_DITETAPKAN = "tidak_ditetapkan"
+    DICABUT = "dicabut"
+
+    ALL: tuple[str, ...] = (
+        PROPOSED,
+        ADMINISTRASI_LULUS,
+        ADMINISTRASI_LULUS_CATATAN,
+        ADMINISTRASI_TIDAK_LULUS,
+        SANGGAHAN_DITERIMA,
+        SANGGAHAN_DITOLAK,
+        DESK,
+        LAPANGAN,
+        DITETAPKAN,
+        TIDAK_DITETAPKAN,
+        DICABUT,
+    )
+
+
+# (stage, outcome) of the latest result → national stage. Desk/lapangan have one outcome each.
+_STAGE_OF: dict[tuple[str, str], str] = {
+    (Stage.ADMINISTRASI, Outcome.LULUS): NationalStage.ADMINISTRASI_LULUS,
+    (Stage.ADMINISTRASI, Outcome.LULUS_CATATAN): NationalStage.ADMINISTRASI_LULUS_CATATAN,
+    (Stage.ADMINISTRASI, Outcome.TIDAK_LULUS): NationalStage.ADMINISTRASI_TIDAK_LULUS,
+    (Stage.SANGGAHAN, Outcome.DITERIMA): NationalStage.SANGGAHAN_DITERIMA,
+    (Stage.SANGGAHAN, Outcome.DITOLAK): NationalStage.SANGGAHAN_DITOLAK,
+    (Stage.DESK, Outcome.SELESAI): NationalStage.DESK,
+    (Stage.LAPANGAN, Outcome.SELESAI): NationalStage.LAPANGAN,
+    (Stage.PENETAPAN, Outcome.DITETAPKAN_WBK): NationalStage.DITETAPKAN,
+    (Stage.PENETAPAN, Outcome.DITETAPKAN_WBBM): NationalStage.DITETAPKAN,
+    (Stage.PENETAPAN, Outcome.TIDAK_DITETAPKAN): NationalStage.TIDAK_DITETAPKAN,
+    (Stage.PENCABUTAN, Outcome.DICABUT): NationalStage.DICABUT,
+}
+
+
+def stage_of(result: TPNResult | None) -> str:
+    """The national stage after ``result`` (``proposed`` when there is none)."""
+    if result is None:
+        return NationalStage.PROPOSED
+    return _STAGE_OF[(result.stage, result.outcome)]
+
+
+def _latest(field: str) -> Subquery:
+    rows = TPNResult.unscoped.filter(pengusulan_id=OuterRef("pk")).order_by("-created_at", "-id").values(field)[:1]
+    return Subquery(rows)
+
+
+def _with_stage(rows: QuerySet[Pengusulan]) -> QuerySet[Pengusulan]:
+    """Annotate ``tpn_stage`` (a ``NationalStage`` value) computed in SQL from the latest result."""
+    rows = rows.annotate(_tpn_last_stage=_latest("stage"), _tpn_last_outcome=_latest("outcome"))
+    whens = [
+        When(_tpn_last_stage=stage, _tpn_last_outcome=outcome, then=Value(national))
+        for (stage, outcome), national in _STAGE_OF.items()
+    ]
+    return rows.annotate(tpn_stage=Case(*whens, default=Value(NationalStage.PROPOSED), output_field=CharField()))
+
+
+def proposal_list_national(
+    *,
+    tahun: int | None = None,
+    predikat: str | None = None,
+    status: str | None = None,
+    stage: str | None = None,
+    instansi_kind: str | None = None,
+    province: str | None = None,
+) -> QuerySet[Pengusulan]:
+    """Every pengusulan ever proposed to KemenPANRB, across all instansi (national read: ``unscoped``).
+
+    Drafts never leave the instansi, so only rows with ``proposed_at`` appear (status ``proposed``,
+    or ``withdrawn`` after proposing). Filters, each optional: ``tahun`` (cycle year), ``predikat``
+    (``WBK``/``WBBM``), ``status`` (``PengusulanStatus``), ``stage`` (a ``NationalStage`` value),
+    ``instansi_kind`` (``InstansiKind``), ``province`` (two-digit BPS code of the instansi).
+
+    Every row carries ``tpn_stage`` (annotation, a ``NationalStage`` value) and has instansi, unit and
+    cycle loaded. Ordered newest proposal first (``-proposed_at, -id``).
+    """
+    rows = Pengusulan.unscoped.filter(proposed_at__isnull=False).select_related("instansi", "unit", "cycle")
+    if tahun is not None:
+        rows = rows.filter(cycle__tahun=tahun)
+    if predikat:
+        rows = rows.filter(predikat=predikat)
+    if status:
+        rows = rows.filter(status=status)
+    if instansi_kind:
+        rows = rows.filter(instansi__kind=instansi_kind)
+    if province:
+        rows = rows.filter(instansi__province=province)
+    rows = _with_stage(rows)
+    if stage:
+        rows = rows.filter(tpn_stage=stage)
+    return rows.order_by("-proposed_at", "-id")
+
+
+def proposal_get_national(*, public_id: Any) -> Pengusulan | None:
+    """One proposed pengusulan by ``public_id`` across all instansi (``tpn_stage`` annotated), or None."""
+    return proposal_list_national().filter(public_id=public_id).first()
+
+
+def proposal_stage(pengusulan: Pengusulan) -> str:
+    """The ``NationalStage`` of one pengusulan, from its latest ``TPNResult`` (``proposed`` if none).
+    Uses the ``tpn_stage`` annotation when the row came from :func:`proposal_list_national`."""
+    annotated = getattr(pengusulan, "tpn_stage", None)
+    if annotated:
+        return annotated
+    return stage_of(tpn_result_latest(pengusulan=pengusulan))
+
+
+def national_counts(*, tahun: int) -> dict[str, Any]:
+    """Counts of the proposals of one year: ``{"total": n, "by_stage": {stage: n} (every
+    ``NationalStage``, zeros included), "by_province": {code: n}, "by_province_stage": {code:
+    {stage: n}}}``. Province ``""`` is instansi with no province (central government)."""
+    rows = proposal_list_national(tahun=tahun).values_list("instansi__province", "tpn_stage")
+    by_stage: Counter[str] = Counter()
+    by_province: Counter[str] = Counter()
+    by_province_stage: dict[str, Counter[str]] = {}
+    for province, stage in rows:
+        by_stage[stage] += 1
+        by_province[province] += 1
+        by_province_stage.setdefault(province, Counter())[stage] += 1
+    return {
+        "total": sum(by_stage.values()),
+        "by_stage": {stage: by_stage.get(stage, 0) for stage in NationalStage.ALL},
+        "by_province": dict(sorted(by_province.items())),
+        "by_province_stage": {p: dict(c) for p, c in sorted(by_province_stage.items())},
+    }
+
+
+def tpn_results_for(*, pengusulan: Pengusulan) -> QuerySet[TPNResult]:
+    """The TPN results of one pengusulan, oldest first. Goes through ``unscoped`` filtered on the
+    pengusulan's own instansi, so it works in the instansi's scope and in national code alike."""
+    return (
+        TPNResult.unscoped.filter(instansi_id=pengusulan.instansi_id, pengusulan=pengusulan)
+        .select_related("recorded_by")
+        .order_by("created_at", "id")
+    )
+
+
+def tpn_result_latest(*, pengusulan: Pengusulan) -> TPNResult | None:
+    return tpn_results_for(pengusulan=pengusulan).order_by("-created_at", "-id").first()
+
+
+def snapshot_current_national(*, pengusulan: Pengusulan) -> PengusulanSnapshot | None:
+    """The current frozen snapshot of a pengusulan (national read)."""
+    return PengusulanSnapshot.unscoped.filter(
+        instansi_id=pengusulan.instansi_id, pengusulan=pengusulan, is_current=True
+    ).first()
+
+
+def unit_get_national(*, public_id: Any) -> UnitKerja | None:
+    """A unit kerja by ``public_id`` that has been proposed at least once (national read), else None."""
+    proposed_units = Pengusulan.unscoped.filter(proposed_at__isnull=False).values("unit_id")
+    return UnitKerja.unscoped.select_related("instansi").filter(public_id=public_id, pk__in=proposed_units).first()
+
+
+def unit_proposals_national(*, unit: UnitKerja) -> QuerySet[Pengusulan]:
+    return proposal_list_national().filter(instansi_id=unit.instansi_id, unit=unit)
+
+
+def unit_predikat_national(*, unit: UnitKerja) -> QuerySet[PredikatUnit]:
+    return PredikatUnit.unscoped.filter(instansi_id=unit.instansi_id, unit=unit).order_by("-decree_date", "-id")
+
+
+__all__ = [
+    "NationalStage",
+    "national_counts",
+    "proposal_get_national",
+    "proposal_list_national",
+    "proposal_stage",
+    "snapshot_current_national",
+    "stage_of",
+    "tpn_result_latest",
+    "tpn_results_for",
+    "unit_get_national",
+    "unit_predikat_national",
+    "unit_proposals_national",
+]
+
+
+def api_tokens_for(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's own personal API tokens, newest first (active and revoked)."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
