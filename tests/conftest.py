@@ -132,13 +132,21 @@ def _clear_cache() -> None:
 
 
 def totp_code(secret: str) -> str:
-    """The current six-digit code for a TOTP secret, as an authenticator app would show it."""
+    """The current six-digit code for a TOTP secret, as an authenticator app would show it.
+
+    A person reads the code with time to type it; near the end of a period the code may expire
+    before it is checked, so this waits for the next period then (like a person would).
+    """
     import time
 
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.05)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))
 
 
 __all__ = ["PASSWORD", "World", "enrol_totp", "totp_code"]

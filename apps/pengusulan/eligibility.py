@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from apps.pengusulan.deadlines import proposal_closes_on
 from apps.pengusulan.models import (
     Grade,
     InstansiEligibility,
@@ -126,7 +127,7 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
 
 def reference_date(cycle: Cycle) -> datetime.date:
     """Building time is counted up to today, but never past the proposal deadline."""
-    return min(timezone.localdate(), cycle.proposal_end)
+    return min(timezone.localdate(), proposal_closes_on(cycle))
 
 
 def _minimum(rule: Rule, predikat: str, pemda: bool) -> Any:
@@ -205,7 +206,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
 
 
 def _wbbm_check(predikats: list[PredikatUnit], cycle: Cycle) -> Check:
-    latest = cycle.proposal_end
+    latest = proposal_closes_on(cycle)
     held = [p for p in predikats if p.predikat == Predikat.WBK and p.revoked_at is None]
     ok = [p for p in held if _add_years(p.decree_date, 1) <= latest]
     shown = (ok or held or [None])[0]

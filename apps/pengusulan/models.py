@@ -317,3 +317,21 @@ class SuratPengusulan(TenantModel, TimeStampedModel):
     @property
     def has_sptjm(self) -> bool:
         return bool(self.sptjm_file_id or self.sptjm_signed_at)
+
+
+class ProposalDeadline(models.Model):
+    """Batas pengusulan — the date TPN set for a year's proposals, when it differs from 31 May
+    (PermenPANRB 5/2024: "paling lambat 31 Mei atau sesuai ketentuan TPN"). National data, one row
+    per year, overriding every instansi's own ``Cycle.proposal_end`` for that year."""
+
+    tahun = models.PositiveSmallIntegerField(_("year"), unique=True)
+    closes_on = models.DateField(_("proposals close on"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal deadline")
+        verbose_name_plural = _("proposal deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.tahun}: {self.closes_on}"

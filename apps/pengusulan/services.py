@@ -30,6 +30,7 @@ from apps.audit.services import audit_record
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
 from apps.notifications.services import notify
+from apps.pengusulan.deadlines import proposal_closes_on
 from apps.pengusulan.eligibility import blocking, eligibility_checks, eligibility_facts
 from apps.pengusulan.models import (
     InstansiEligibility,
@@ -38,6 +39,7 @@ from apps.pengusulan.models import (
     PengusulanStatus,
     Predikat,
     PredikatUnit,
+    ProposalDeadline,
     ProposalQuota,
     SuratPengusulan,
     UnitEligibility,
@@ -61,6 +63,7 @@ PREDIKAT_NOT_RECOMMENDED = _("The TPI recommended this unit for WBK only.")
 PREDIKAT_INVALID = _("Choose WBK or WBBM.")
 ALREADY_PROPOSED = _("This unit is already proposed this year.")
 NOT_ELIGIBLE = _("The proposal does not meet the requirements: %(items)s.")
+DEADLINE_OUTSIDE_YEAR = _("The deadline must fall within that year.")
 QUOTA_FULL = _("The quota of %(max)s proposed units for %(tahun)s is reached.")
 NO_LETTER = _("Prepare the proposal letter (surat pengusulan) of this year first.")
 NO_SPTJM = _("Attach the signed SPTJM or confirm it in the app before submitting.")
@@ -96,8 +99,9 @@ def _same_instansi(actor: Membership, obj: Any) -> None:
 
 
 def _require_window(cycle: Cycle) -> None:
-    if timezone.localdate() > cycle.proposal_end:
-        raise WindowClosed(WINDOW_CLOSED % {"date": cycle.proposal_end})
+    closes_on = proposal_closes_on(cycle)
+    if timezone.localdate() > closes_on:
+        raise WindowClosed(WINDOW_CLOSED % {"date": closes_on})
 
 
 def _audit(actor: Membership | None, verb: str, obj: Any, **after: Any) -> None:
@@ -564,3 +568,17 @@ def surat_pdf_request(*, actor: Membership, surat: SuratPengusulan) -> Report:
     surat.report = report
     surat.save(update_fields=["report", "updated_at"])
     return report
+
+
+@transaction.atomic
+def proposal_deadline_set(*, actor: Membership, tahun: int, closes_on: datetime.date) -> ProposalDeadline:
+    """TPN sets the year's proposal deadline for every instansi (a national decision,
+    ``Cap.TPN_DECIDE``). It must fall in the year; it overrides each instansi's own date."""
+    if not actor.is_national or not actor.can(Cap.TPN_DECIDE):
+        raise PermissionDeniedError
+    if closes_on.year != tahun:
+        raise ValidationError({"closes_on": ValidationError(DEADLINE_OUTSIDE_YEAR, code="outside_year")})
+    deadline, _created = ProposalDeadline.objects.update_or_create(
+        tahun=tahun, defaults={"closes_on": closes_on, "set_by": actor.user}
+    )
+    return deadline

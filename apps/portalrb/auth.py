@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 
+from apps.api.tokens import bearer_digest
 from apps.portalrb.models import PortalRBToken
-from apps.portalrb.services import TOKEN_PREFIX, token_hash
+from apps.portalrb.services import TOKEN_PREFIX
 
 INVALID_TOKEN = _("The PortalRB token is missing, wrong or revoked.")
 MALFORMED_HEADER = _("Use the header 'Authorization: Bearer <token>'.")
@@ -41,18 +42,9 @@ class PortalRBTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[PortalRBClient, PortalRBToken] | None:
-        header = authentication.get_authorization_header(request).split()
-        if not header:
+        digest = bearer_digest(request, prefix=TOKEN_PREFIX, malformed=MALFORMED_HEADER, invalid=INVALID_TOKEN)
+        if digest is None:
             return None  # → NotAuthenticated (401) from the permission check
-        if header[0].lower() != self.keyword.lower().encode() or len(header) != 2:
-            raise exceptions.AuthenticationFailed(MALFORMED_HEADER)
-        try:
-            raw = header[1].decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise exceptions.AuthenticationFailed(INVALID_TOKEN) from exc
-        if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
-            raise exceptions.AuthenticationFailed(INVALID_TOKEN)
-        digest = token_hash(raw)
         # Authentication establishes the scope, so this one lookup is by the unique hash, unscoped.
         token = (
             PortalRBToken.unscoped.select_related("instansi")

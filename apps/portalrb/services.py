@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -11,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.api.tokens import token_hash
 from apps.audit.services import audit_record
 from apps.core.errors import ConflictError
 from apps.portalrb.models import PortalRBFetch, PortalRBToken
@@ -22,11 +22,6 @@ if TYPE_CHECKING:
 TOKEN_PREFIX = "zi_prb_"  # noqa: S105  (a public prefix, not a secret)
 PREFIX_DISPLAY_LENGTH = 12  # "zi_prb_" and five random characters: enough to recognise, useless to guess
 NO_ACTIVE_TOKEN = _("There is no active PortalRB token to revoke.")
-
-
-def token_hash(raw: str) -> str:
-    """SHA-256 of the token: tokens are random and high-entropy, so a plain hash is enough (no salt)."""
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

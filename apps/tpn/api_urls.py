@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("unit/<uuid:public_id>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("instansi/<slug:code>/kuota/", views.InstansiQuotaView.as_view(), name="instansi-kuota"),
+    path("batas-pengusulan/<int:tahun>/", views.ProposalDeadlineView.as_view(), name="batas-pengusulan"),
 ]

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.pengusulan.models import Pengusulan
+from apps.pengusulan.services import proposal_deadline_set
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.scope import Scope, current_scope, reset_scope, set_scope
 from apps.tpn import schema as _schema  # noqa: F401  (registers the bearer security scheme)
@@ -234,3 +235,32 @@ class InstansiQuotaView(NationalView):
         data.is_valid(raise_exception=True)
         quota = proposal_quota_set(actor=self.membership, instansi=instansi, **data.validated_data)
         return Response({"instansi": instansi.code, "tahun": quota.tahun, "max_units": quota.max_units})
+
+
+class DeadlineInputSerializer(serializers.Serializer):
+    closes_on = serializers.DateField(help_text="The last day proposals may be made (YYYY-MM-DD).")
+
+
+class DeadlineSerializer(serializers.Serializer):
+    tahun = serializers.IntegerField()
+    closes_on = serializers.DateField()
+
+
+class ProposalDeadlineView(NationalView):
+    @extend_schema(
+        operation_id="v1_batas_pengusulan_update",
+        summary="Set the year's proposal deadline for every instansi (TPN's date instead of 31 May)",
+        tags=["National"],
+        parameters=[OpenApiParameter("tahun", int, OpenApiParameter.PATH, description="The evaluation year.")],
+        request=DeadlineInputSerializer,
+        responses={200: DeadlineSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        examples=[
+            OpenApiExample("Deadline", value={"closes_on": "2026-06-30"}, request_only=True),
+            OpenApiExample("Deadline set", value={"tahun": 2026, "closes_on": "2026-06-30"}, response_only=True),
+        ],
+    )
+    def put(self, request: Request, tahun: int) -> Response:
+        data = DeadlineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        deadline = proposal_deadline_set(actor=self.membership, tahun=tahun, **data.validated_data)
+        return Response({"tahun": deadline.tahun, "closes_on": deadline.closes_on.isoformat()})

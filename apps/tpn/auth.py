@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
+from apps.api.tokens import bearer_digest
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, Cap
 from apps.tpn.models import ApiToken
-from apps.tpn.services import TOKEN_PREFIX, api_token_touch, token_hash
+from apps.tpn.services import TOKEN_PREFIX, api_token_touch
 
 INVALID_TOKEN = _("The API token is missing, wrong or revoked.")
 MALFORMED_HEADER = _("Use the header 'Authorization: Bearer <token>'.")
@@ -29,18 +30,9 @@ class NationalTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
     def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
-        header = authentication.get_authorization_header(request).split()
-        if not header:
+        digest = bearer_digest(request, prefix=TOKEN_PREFIX, malformed=MALFORMED_HEADER, invalid=INVALID_TOKEN)
+        if digest is None:
             return None  # → NotAuthenticated (401) from the permission check
-        if header[0].lower() != self.keyword.lower().encode() or len(header) != 2:
-            raise exceptions.AuthenticationFailed(MALFORMED_HEADER)
-        try:
-            raw = header[1].decode("ascii")
-        except UnicodeDecodeError as exc:
-            raise exceptions.AuthenticationFailed(INVALID_TOKEN) from exc
-        if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
-            raise exceptions.AuthenticationFailed(INVALID_TOKEN)
-        digest = token_hash(raw)
         token = ApiToken.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
         if token is None or not hmac.compare_digest(token.key_hash, digest) or not token.user.is_active:
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)

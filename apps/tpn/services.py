@@ -17,7 +17,6 @@ write opens the pengusulan's instansi scope itself (like a task does).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.api.tokens import token_hash
 from apps.audit.services import audit_record
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.notifications.services import notify
@@ -320,11 +320,6 @@ def _record(
 
 TOKEN_PREFIX = "zi_tpn_"  # noqa: S105  (a public prefix, not a secret)
 PREFIX_DISPLAY_LENGTH = 12
-
-
-def token_hash(raw: str) -> str:
-    """SHA-256 of the token: random and high-entropy, so a plain hash is enough (no salt)."""
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -8,37 +8,17 @@ plugin does not yet support pytest 9.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
+from tests.api_support import SETTINGS, api_operations, keep_the_test_connection  # noqa: F401  (fixture)
 from tests.portalrb.conftest import PRBWorld
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection() -> Iterator[None]:
-    """Requests go straight into the WSGI app in this thread: keep Django from closing the test's
-    database connection at the end of each one (what Django's own test client does too)."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 
 def _operations():
-    from zi.wsgi import application
-
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
-    operations = [result.ok() for result in schema.include(path_regex="^/api/portalrb/").get_all_operations()]
-    assert len(operations) == 3, "the three PortalRB endpoints must be in the schema"
-    return operations
+    return api_operations("^/api/portalrb/", expected=3)
 
 
 def test_portalrb_api_conforms_to_its_schema(prb: PRBWorld) -> None:

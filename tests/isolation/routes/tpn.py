@@ -36,6 +36,7 @@ EXEMPT_ROUTES = {
     "api_v1:pengusulan-jawaban-tpn": _API,
     "api_v1:unit-detail": _API,
     "api_v1:instansi-kuota": _API,
+    "api_v1:batas-pengusulan": _API,
     "tpn:token-list": _TOKENS,
     "tpn:token-revoke": _TOKENS,
 }
