@@ -13,8 +13,7 @@ def zi(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from apps.notifications.selectors import notification_unread_count
-        from apps.tenancy.selectors import membership_list_for_user
 
-        context["memberships"] = membership_list_for_user(user=user)
+        context["memberships"] = getattr(request, "memberships", [])
         context["unread_count"] = notification_unread_count(user=user, membership=membership)
     return context

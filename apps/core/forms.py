@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
 
-from apps.core.errors import DomainError
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from apps.core.errors import DomainError, PermissionDeniedError
 
 
 def apply_service_error(form: forms.BaseForm, exc: ValidationError | DomainError) -> None:
@@ -17,3 +19,20 @@ def apply_service_error(form: forms.BaseForm, exc: ValidationError | DomainError
         form.add_error(None, exc)
     else:
         form.add_error(None, str(exc))
+
+
+def run_service[T](
+    form: forms.BaseForm, call: Callable[[], T], *, reraise: tuple[type[Exception], ...] = ()
+) -> T | None:
+    """Call one service for a form view: a refusal lands on the form and None comes back; a
+    permission refusal is a 403. Exceptions in ``reraise`` (e.g. a version conflict the view shows
+    itself) are left to the caller."""
+    try:
+        return call()
+    except reraise:
+        raise
+    except PermissionDeniedError as exc:
+        raise PermissionDenied from exc
+    except (ValidationError, DomainError) as exc:
+        apply_service_error(form, exc)
+        return None

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.forms import apply_service_error
+from apps.core.forms import run_service
 from apps.pengusulan import selectors, services
 from apps.pengusulan.access import access_candidate, access_pengusulan, access_surat, access_unit_facts
 from apps.pengusulan.forms import (
@@ -49,16 +49,6 @@ NO_YEAR = _("No year has been opened yet.")
 
 def _actor(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]
-
-
-def _run[T](form: Any, call: Callable[[], T]) -> T | None:
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-    except (ValidationError, DomainError) as exc:
-        apply_service_error(form, exc)
-        return None
 
 
 def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
@@ -180,7 +170,7 @@ def pengusulan_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
     pengusulan = access_pengusulan(actor, public_id, for_write=True)
     form = CorrectForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        done = _run(
+        done = run_service(
             form,
             lambda: services.pengusulan_correct(actor=actor, pengusulan=pengusulan, reason=form.cleaned_data["reason"]),
         )
@@ -229,7 +219,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         form = InstansiEligibilityForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            saved = _run(
+            saved = run_service(
                 form,
                 lambda: services.instansi_eligibility_set(
                     actor=actor,
@@ -279,7 +269,7 @@ def eligibility_unit(request: HttpRequest, public_id: Any) -> HttpResponse:
         form = UnitEligibilityForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            saved = _run(
+            saved = run_service(
                 form,
                 lambda: services.unit_eligibility_set(
                     actor=actor,
@@ -339,7 +329,7 @@ def surat_edit(request: HttpRequest) -> HttpResponse:
         form = SuratForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            saved = _run(
+            saved = run_service(
                 form,
                 lambda: services.surat_pengusulan_save(
                     actor=actor, cycle=cycle, number=data["number"], date=data["date"], sptjm_file=data["sptjm_file"]
@@ -375,7 +365,7 @@ def surat_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
     surat = access_surat(actor, public_id, for_write=True)
     form = SptjmSignForm(request.POST)
     form.is_valid()
-    signed = _run(
+    signed = run_service(
         form,
         lambda: services.surat_sptjm_sign(
             actor=actor,

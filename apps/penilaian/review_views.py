@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.forms import apply_service_error
+from apps.core.forms import apply_service_error, run_service
 from apps.lke.models import Soal
 from apps.penilaian import review, selectors, services
 from apps.penilaian.access import access_item_return, access_penilaian_review, access_tpi_assignment
@@ -63,17 +63,6 @@ def _actor(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]  # set by ScopeMiddleware
 
 
-def _run[T](form: Any, call: Callable[[], T]) -> T | None:
-    """Call one service; a refusal lands on the form (None returned), a permission refusal is 403."""
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-    except (ValidationError, DomainError) as exc:
-        apply_service_error(form, exc)
-        return None
-
-
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -92,7 +81,7 @@ def tpi_tiers(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial={"names": [t.name for t in current]}
     )
     if form.is_valid():
-        done = _run(form, lambda: services.tpi_tiers_set(actor=actor, names=form.cleaned_data["names"]))
+        done = run_service(form, lambda: services.tpi_tiers_set(actor=actor, names=form.cleaned_data["names"]))
         if done is not None:
             messages.success(request, TIERS_SAVED)
             return redirect("penilaian:tpi-tiers")
@@ -142,7 +131,7 @@ def tpi_assignments(request: HttpRequest) -> HttpResponse:
     form = _assign_form(actor, cycle, request.POST if request.method == "POST" else None)
     if form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_service(
             form,
             lambda: services.tpi_assign(
                 actor=actor, cycle=cycle, unit=data["unit"], reviewer=data["reviewer"], level=data["level"]
@@ -301,7 +290,7 @@ def review_return(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> H
     penilaian = access_penilaian_review(actor, public_id)
     soal = _soal(penilaian, soal_id)
     form = ReturnForm(request.POST, soal=soal)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_service(
         form, lambda: services.item_return(actor=actor, penilaian=penilaian, soal=soal, note=form.cleaned_data["note"])
     ):
         return _item_response(request, penilaian, soal, message=RETURNED)
@@ -408,7 +397,7 @@ def review_recommend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     form = RecommendationForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        done = _run(
+        done = run_service(
             form,
             lambda: services.penilaian_recommend(
                 actor=actor, penilaian=penilaian, decision=data["decision"], reasons=data["reasons"]

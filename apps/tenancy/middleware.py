@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from apps.tenancy.models import Membership
 from apps.tenancy.scope import Scope, reset_scope, set_scope
-from apps.tenancy.selectors import membership_active_for_user
+from apps.tenancy.selectors import membership_active_for_user, membership_list_for_user
 
 SESSION_KEY = "zi_membership"
 
@@ -18,10 +19,16 @@ class ScopeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         membership = None
+        memberships: list[Membership] = []
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            membership = membership_active_for_user(user=user, preferred_public_id=request.session.get(SESSION_KEY))
+            # One query: the switcher in every page shows the same list (request.memberships).
+            memberships = list(membership_list_for_user(user=user))
+            membership = membership_active_for_user(
+                user=user, preferred_public_id=request.session.get(SESSION_KEY), memberships=memberships
+            )
         request.membership = membership  # type: ignore[attr-defined]
+        request.memberships = memberships  # type: ignore[attr-defined]
         value = None
         if membership is not None:
             value = Scope(instansi_id=membership.instansi_id, national=membership.is_national)

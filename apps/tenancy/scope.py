@@ -34,11 +34,6 @@ def current_scope() -> Scope | None:
     return _current.get()
 
 
-def current_instansi_id() -> int | None:
-    active = _current.get()
-    return active.instansi_id if active else None
-
-
 def set_scope(value: Scope | None) -> Token[Scope | None]:
     return _current.set(value)
 

@@ -21,9 +21,13 @@ def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     )
 
 
-def membership_active_for_user(*, user: User, preferred_public_id: str | None) -> Membership | None:
-    """The membership this session works in: the one chosen in the switcher, else the first."""
-    memberships = list(membership_list_for_user(user=user))
+def membership_active_for_user(
+    *, user: User, preferred_public_id: str | None, memberships: list[Membership] | None = None
+) -> Membership | None:
+    """The membership this session works in: the one chosen in the switcher, else the first.
+    ``memberships`` (the user's list, when the caller already has it) saves the query."""
+    if memberships is None:
+        memberships = list(membership_list_for_user(user=user))
     if not memberships:
         return None
     if preferred_public_id:
@@ -39,8 +43,3 @@ def membership_list_for_instansi(*, instansi: Instansi) -> QuerySet[Membership]:
         .select_related("user", "unit")
         .order_by("user__name", "user__email", "role")
     )
-
-
-def instansi_list_national() -> QuerySet[Instansi]:
-    """National selector: every instansi (KemenPANRB/TPN views and management commands only)."""
-    return Instansi.objects.filter(is_active=True).order_by("name")

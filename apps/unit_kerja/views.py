@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.forms import apply_service_error
+from apps.core.forms import run_service
 from apps.tenancy.decorators import capability_required, instansi_member_required
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -46,22 +46,6 @@ PAGE_SIZE = 50
 
 def _actor(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]  # set by ScopeMiddleware
-
-
-def _run[T](form: Any, call: Callable[[], T], *, reraise: tuple[type[Exception], ...] = ()) -> T | None:
-    """Call one service; a refusal lands on the form (None returned), a permission refusal is 403.
-
-    Exceptions in ``reraise`` (a version conflict) are left to the view, which handles them itself.
-    """
-    try:
-        return call()
-    except reraise:
-        raise
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-    except (ValidationError, DomainError) as exc:
-        apply_service_error(form, exc)
-        return None
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -106,7 +90,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         initial={"parent": parent.public_id if parent else None},
     )
     if form.is_valid():
-        unit = _run(form, lambda: services.unit_kerja_create(actor=actor, **form.cleaned_data))
+        unit = run_service(form, lambda: services.unit_kerja_create(actor=actor, **form.cleaned_data))
         if unit is not None:
             messages.success(request, _("Unit %(name)s was added.") % {"name": unit.name})
             return redirect("unit_kerja:unit-detail", public_id=unit.public_id)
@@ -165,7 +149,7 @@ def unit_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         },
     )
     if form.is_valid():
-        done = _run(form, lambda: services.unit_kerja_update(actor=actor, unit=unit, data=form.cleaned_data))
+        done = run_service(form, lambda: services.unit_kerja_update(actor=actor, unit=unit, data=form.cleaned_data))
         if done is not None:
             messages.success(request, _("Unit %(name)s was saved.") % {"name": done.name})
             return redirect("unit_kerja:unit-detail", public_id=unit.public_id)
@@ -179,7 +163,7 @@ def unit_set_head(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     unit = access_unit_kerja(actor, public_id, for_write=True)
     form = UnitHeadForm(request.POST, candidates=selectors.pegawai_choices_for_unit(unit=unit))
     if form.is_valid():
-        done = _run(
+        done = run_service(
             form, lambda: services.unit_kerja_set_head(actor=actor, unit=unit, pegawai=form.cleaned_data["head"])
         )
         if done is not None:
@@ -221,7 +205,7 @@ def _import_page(
     form = ImportForm(_posted(request), request.FILES or None)
     result = None
     if form.is_valid():
-        result = _run(form, lambda: service(actor=actor, file=form.cleaned_data["file"]))
+        result = run_service(form, lambda: service(actor=actor, file=form.cleaned_data["file"]))
         if result is not None and result.ok:
             messages.success(
                 request,
@@ -284,7 +268,7 @@ def pegawai_create(request: HttpRequest) -> HttpResponse:
         initial={"unit": unit.public_id if unit else None},
     )
     if form.is_valid():
-        pegawai = _run(form, lambda: services.pegawai_create(actor=actor, **form.cleaned_data))
+        pegawai = run_service(form, lambda: services.pegawai_create(actor=actor, **form.cleaned_data))
         if pegawai is not None:
             messages.success(request, _("%(name)s was added to the roster.") % {"name": pegawai.name})
             return redirect("unit_kerja:unit-detail", public_id=pegawai.unit.public_id)
@@ -307,7 +291,7 @@ def pegawai_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         },
     )
     if form.is_valid():
-        done = _run(form, lambda: services.pegawai_update(actor=actor, pegawai=pegawai, data=form.cleaned_data))
+        done = run_service(form, lambda: services.pegawai_update(actor=actor, pegawai=pegawai, data=form.cleaned_data))
         if done is not None:
             messages.success(request, _("%(name)s was saved.") % {"name": done.name})
             return redirect("unit_kerja:unit-detail", public_id=pegawai.unit.public_id)
@@ -339,7 +323,7 @@ def pegawai_transfer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         _posted(request), unit_choices=selectors.unit_kerja_choices(actor=actor).exclude(pk=pegawai.unit_id)
     )
     if form.is_valid():
-        done = _run(
+        done = run_service(
             form, lambda: services.pegawai_transfer(actor=actor, pegawai=pegawai, unit=form.cleaned_data["unit"])
         )
         if done is not None:
@@ -387,7 +371,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         windows = {name: data[name] for name in services.CYCLE_DATE_FIELDS if data.get(name)}
-        cycle = _run(form, lambda: services.cycle_open(actor=actor, tahun=data["tahun"], **windows))
+        cycle = run_service(form, lambda: services.cycle_open(actor=actor, tahun=data["tahun"], **windows))
         if cycle is not None:
             messages.success(request, _("The year %(tahun)s is open.") % {"tahun": cycle.tahun})
             return redirect("unit_kerja:cycle-list")
@@ -402,7 +386,7 @@ def cycle_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     initial = {name: getattr(cycle, name) for name in (*services.CYCLE_DATE_FIELDS, "is_open")}
     form = CycleForm(_posted(request), editing=True, initial=initial)
     if form.is_valid():
-        done = _run(form, lambda: services.cycle_update(actor=actor, cycle=cycle, data=form.cleaned_data))
+        done = run_service(form, lambda: services.cycle_update(actor=actor, cycle=cycle, data=form.cleaned_data))
         if done is not None:
             messages.success(request, _("The year %(tahun)s was saved.") % {"tahun": done.tahun})
             return redirect("unit_kerja:cycle-list")
@@ -463,7 +447,7 @@ def penetapan_create(request: HttpRequest) -> HttpResponse:
         },
     )
     if form.is_valid():
-        penetapan = _run(form, lambda: services.penetapan_create(actor=actor, **form.cleaned_data))
+        penetapan = run_service(form, lambda: services.penetapan_create(actor=actor, **form.cleaned_data))
         if penetapan is not None:
             messages.success(request, _("The penetapan of %(unit)s was proposed.") % {"unit": penetapan.unit.name})
             return redirect("unit_kerja:penetapan-detail", public_id=penetapan.public_id)
@@ -503,7 +487,7 @@ def penetapan_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     if form.is_valid():
         data = form.cleaned_data
         try:
-            done = _run(
+            done = run_service(
                 form,
                 lambda: services.penetapan_update(actor=actor, penetapan=penetapan, version=data["version"], data=data),
                 reraise=(ConflictError,),
@@ -533,7 +517,7 @@ def penetapan_designate(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
     if form.is_valid():
         data = form.cleaned_data
         try:
-            done = _run(
+            done = run_service(
                 form,
                 lambda: services.penetapan_designate(
                     actor=actor,
