@@ -1,0 +1,8 @@
+"""Menu entries of the accounts app (see apps.core.navigation)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.navigation import Group, register_nav
+from apps.tenancy.roles import Cap
+
+register_nav(Group.ADMINISTRASI, "accounts:people-list", _("People"), capability=Cap.PEOPLE_MANAGE, order=10)

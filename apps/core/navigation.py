@@ -1,0 +1,93 @@
+"""The top navigation, grouped by the stages of the Zona Integritas cycle.
+
+``core`` never imports a domain app. Each app declares its entries in its own ``<app>/navigation.py``,
+imported at start-up by :class:`apps.core.apps.CoreConfig` (``autodiscover_modules("navigation")``)::
+
+    register_nav(Group.PERSIAPAN, "unit_kerja:unit-list", _("Unit kerja"), capability=Cap.UNIT_VIEW, order=10)
+
+The context processor shows a group only when the member may open at least one of its entries, so a
+pegawai sees a short bar and an admin ZI a handful of menus instead of a dozen links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from apps.tenancy.models import Membership
+
+
+class Group(models.TextChoices):
+    """The menus, in the order of the cycle (DESIGN §6)."""
+
+    PERSIAPAN = "persiapan", _("Preparation")
+    PEMBANGUNAN = "pembangunan", _("Building")
+    PENILAIAN = "penilaian", _("Assessment")
+    PENGUSULAN = "pengusulan", _("Proposal")
+    ADMINISTRASI = "administrasi", _("Administration")
+    NASIONAL = "nasional", _("National")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    group: str
+    url_name: str
+    label: str | Promise
+    capability: str | None
+    order: int
+    national: bool
+
+    def visible_to(self, membership: Membership) -> bool:
+        if self.national:
+            return membership.is_national
+        if membership.instansi_id is None:
+            return False
+        return self.capability is None or membership.can(self.capability)
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    code: str
+    label: str
+    items: list[tuple[str, str]]  # (label, url)
+
+
+_ITEMS: dict[str, NavItem] = {}
+
+
+def register_nav(
+    group: str,
+    url_name: str,
+    label: str | Promise,
+    *,
+    capability: str | None = None,
+    order: int = 100,
+    national: bool = False,
+) -> None:
+    """Declare one menu entry. ``capability=None`` shows it to every instansi member;
+    ``national=True`` only to KemenPANRB and TPN accounts. Re-registering a URL replaces its entry."""
+    _ITEMS[url_name] = NavItem(group, url_name, label, capability, order, national)
+
+
+def nav_for(membership: Membership | None) -> list[NavGroup]:
+    """The groups and entries this member may open, in cycle order; empty groups are left out."""
+    if membership is None:
+        return []
+    groups: list[NavGroup] = []
+    for group in Group:
+        items = sorted(
+            (item for item in _ITEMS.values() if item.group == group.value and item.visible_to(membership)),
+            key=lambda item: (item.order, str(item.label)),
+        )
+        if items:
+            groups.append(
+                NavGroup(group.value, str(group.label), [(str(item.label), reverse(item.url_name)) for item in items])
+            )
+    return groups

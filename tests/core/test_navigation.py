@@ -1,0 +1,60 @@
+"""The top navigation: one menu per stage, each entry shown only to members who may open it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.test import Client
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.core.navigation import Group, nav_for
+from apps.tenancy.roles import Role
+from tests.conftest import World
+from tests.factories import MembershipFactory, UserFactory
+
+
+def _groups(page: str) -> dict[str, list[str]]:
+    """``data-nav-group`` → the hrefs inside that menu, read from the rendered page."""
+    found: dict[str, list[str]] = {}
+    for code, body in re.findall(r'data-nav-group="(\w+)">(.*?)</details>', page, flags=re.S):
+        found[code] = re.findall(r'href="([^"]+)"', body)
+    return found
+
+
+def test_admin_zi_sees_menus_in_cycle_order(world: World, login: Callable[[User], Client]) -> None:
+    page = login(world.citra).get(reverse("core:dashboard")).content.decode()
+    groups = _groups(page)
+    assert list(groups) == [Group.PERSIAPAN, Group.PENILAIAN, Group.PENGUSULAN, Group.ADMINISTRASI]
+    assert groups[Group.PERSIAPAN] == [
+        reverse("unit_kerja:unit-list"),
+        reverse("unit_kerja:pegawai-list"),
+        reverse("unit_kerja:penetapan-list"),
+    ]
+    assert reverse("accounts:people-list") in groups[Group.ADMINISTRASI]
+    assert "Persiapan" in page  # the menus are labelled in Indonesian
+
+
+def test_entries_follow_capabilities(world: World, login: Callable[[User], Client]) -> None:
+    """The read-only member gets no people page, no TPI set-up and no PortalRB."""
+    page = login(world.evi).get(reverse("core:dashboard")).content.decode()
+    for hidden in ("accounts:people-list", "penilaian:tpi-assignments", "portalrb:overview", "audit:event-list"):
+        assert f'href="{reverse(hidden)}"' not in page
+    assert f'href="{reverse("penilaian:penilaian-list")}"' in page
+
+
+def test_a_group_with_one_entry_is_a_plain_link(world: World) -> None:
+    pegawai = UserFactory(email="pegawai@alfa.go.id")
+    membership = MembershipFactory(user=pegawai, instansi=world.instansi_a, unit=world.unit_a1, role=Role.PEGAWAI)
+    groups = {group.code: group.items for group in nav_for(membership)}
+    assert list(groups[Group.PERSIAPAN]) == [(groups[Group.PERSIAPAN][0][0], reverse("unit_kerja:unit-list"))]
+    assert Group.PENGUSULAN not in groups
+
+
+def test_national_accounts_see_only_the_national_view(db: None) -> None:
+    user = UserFactory(email="tpn@menpan.go.id")
+    membership = MembershipFactory(user=user, instansi=None, role=Role.TPN_EVALUATOR)
+    assert [(group.code, [url for _, url in group.items]) for group in nav_for(membership)] == [
+        (Group.NASIONAL, [reverse("nasional:dashboard")])
+    ]
