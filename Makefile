@@ -10,7 +10,7 @@ MANAGE     := $(PY) manage.py
 # The interpreter used to build the virtualenv: the first Python >= 3.12 found.
 BASE_PY    := $(shell scripts/find_python.sh)
 
-.PHONY: help run test lint fmt messages worker beat check-services browser clean
+.PHONY: help run test lint fmt messages worker beat check-services browser clean bench-pakta
 
 help:
 	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
@@ -68,3 +68,8 @@ beat: $(VENV)/.stamp-run
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache
+
+# A unit of 5,000 pegawai signing the Pakta Integritas in a burst (measured, not asserted: bench/README.md).
+bench-pakta: $(VENV)/.stamp-dev
+	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
+	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) bench/pakta_burst.py

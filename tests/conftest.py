@@ -126,9 +126,19 @@ def _media_root(tmp_path: Path, settings: object) -> None:
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
     """Rate-limit counters and cached values never leak from one test into the next."""
-    from django.core.cache import cache
+    # Only this run's keys (KEY_PREFIX is per process): ``cache.clear()`` would FLUSHDB the Redis
+    # database that also holds the Celery queues, dropping the messages of a test run in parallel.
+    import redis
+    from django.conf import settings
 
-    cache.clear()
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 def totp_code(secret: str) -> str:

@@ -48,9 +48,14 @@ class Cap:
     NATIONAL_VIEW = "national.view"
     TPN_EVALUATE = "tpn.evaluate"  # administrative selection, sanggahan, desk and field evaluation
     TPN_DECIDE = "tpn.decide"  # penetapan of the predikat and its revocation
+    # pencanangan and pakta integritas
+    PENCANANGAN_VIEW = "pencanangan.view"  # coverage, signature lists, exports
+    PENCANANGAN_MANAGE = "pencanangan.manage"  # the unit's pencanangan, signing links, scans, reminders
+    PENCANANGAN_DECLARE = "pencanangan.declare"  # the head's commitment and the declaration
+    PAKTA_TEXT_MANAGE = "pakta.text_manage"  # the instansi's pact text and coverage threshold
 
 
-_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW}
+_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW, Cap.PENCANANGAN_VIEW}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN_ZI: frozenset(
@@ -68,6 +73,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENGUSULAN_VIEW,
             Cap.PENGUSULAN_MANAGE,
             Cap.PORTALRB_MANAGE,
+            Cap.PENCANANGAN_MANAGE,
+            Cap.PAKTA_TEXT_MANAGE,
         }
     ),
     Role.PIMPINAN_INSTANSI: frozenset(
@@ -81,8 +88,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENGUSULAN_SUBMIT,
         }
     ),
-    Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL}),
-    Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL}),
+    Role.PIMPINAN_UNIT: frozenset(
+        _READ
+        | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL, Cap.PENCANANGAN_MANAGE, Cap.PENCANANGAN_DECLARE}
+    ),
+    Role.TIM_KERJA: frozenset(
+        _READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL, Cap.PENCANANGAN_MANAGE}
+    ),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
     Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW}),
     Role.VIEWER: frozenset(_READ),

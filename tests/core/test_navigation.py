@@ -31,6 +31,8 @@ def test_admin_zi_sees_menus_in_cycle_order(world: World, login: Callable[[User]
         reverse("unit_kerja:unit-list"),
         reverse("unit_kerja:pegawai-list"),
         reverse("unit_kerja:penetapan-list"),
+        reverse("pencanangan:overview"),
+        reverse("pencanangan:my-pakta"),
     ]
     assert reverse("accounts:people-list") in groups[Group.ADMINISTRASI]
     assert "Persiapan" in page  # the menus are labelled in Indonesian
@@ -44,11 +46,11 @@ def test_entries_follow_capabilities(world: World, login: Callable[[User], Clien
     assert f'href="{reverse("penilaian:penilaian-list")}"' in page
 
 
-def test_a_group_with_one_entry_is_a_plain_link(world: World) -> None:
+def test_a_pegawai_sees_the_register_and_their_own_pact_only(world: World) -> None:
     pegawai = UserFactory(email="pegawai@alfa.go.id")
     membership = MembershipFactory(user=pegawai, instansi=world.instansi_a, unit=world.unit_a1, role=Role.PEGAWAI)
-    groups = {group.code: group.items for group in nav_for(membership)}
-    assert list(groups[Group.PERSIAPAN]) == [(groups[Group.PERSIAPAN][0][0], reverse("unit_kerja:unit-list"))]
+    groups = {group.code: [url for _, url in group.items] for group in nav_for(membership)}
+    assert groups[Group.PERSIAPAN] == [reverse("unit_kerja:unit-list"), reverse("pencanangan:my-pakta")]
     assert Group.PENGUSULAN not in groups
 
 

@@ -89,3 +89,13 @@ def test_refuses_outside_demo_mode(db: None, settings) -> None:
     settings.ZI_DEMO = False
     with pytest.raises(CommandError, match="demo mode"):
         call_command("seed_demo")
+
+
+def test_demo_units_have_a_pencanangan_and_most_pegawai_signed(demo: None) -> None:
+    from apps.pencanangan.models import PaktaIntegritas, Pencanangan
+    from apps.unit_kerja.models import Pegawai, UnitKerja
+
+    assert Pencanangan.unscoped.count() == UnitKerja.unscoped.count()
+    signed = PaktaIntegritas.unscoped.filter(revoked_at__isnull=True).count()
+    roster = Pegawai.unscoped.filter(is_active=True).count()
+    assert 0.6 * roster < signed < roster  # some pegawai still to sign, so the reminders have work

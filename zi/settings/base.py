@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.portalrb",
     "apps.tpn",
     "apps.nasional",
+    "apps.pencanangan",
     "apps.api",
     "apps.demo",
 ]
@@ -152,7 +153,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 # The beat schedule is static and lives here (no django-celery-beat, see DESIGN §2).
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Ask pegawai who arrived in a unit that is collecting Pakta Integritas signatures (idempotent).
+    "pakta-arrivals": {"task": "apps.pencanangan.tasks.pakta_arrivals_sweep_all", "schedule": 6 * 3600},
+}
 
 # -----------------------------------------------------------------------------
 # Authentication: django-allauth with mandatory MFA for privileged roles.

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PencananganConfig(AppConfig):
+    name = "apps.pencanangan"
+    label = "pencanangan"
+    verbose_name = _("Pencanangan and Pakta Integritas")

@@ -1,0 +1,165 @@
+"""Asking pegawai to sign, exactly once per pegawai per round (DESIGN §8).
+
+* A **round** (``ReminderRound``) is started by the operator for a unit's unsigned pegawai.
+* The daily beat **asks new arrivals**: an active, unsigned pegawai of a unit that is collecting
+  signatures (it has had a round) who was never asked this year — e.g. someone transferred in.
+
+Each message is first *claimed* by inserting a ``PaktaRequest`` row, unique per
+``(cycle, pegawai, round_key)``; a retried task or a second worker finds the row and sends nothing.
+The send task then moves the row ``pending → sending`` with a conditional update before talking
+to the mail server, so two copies of the same send task cannot both send.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from apps.notifications.services import notify
+from apps.pencanangan.models import PaktaIntegritas, PaktaRequest, ReminderRound, RequestStatus
+from apps.pencanangan.services import _require, _require_reach, pakta_standing, signing_link_create
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Cap
+from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
+
+logger = logging.getLogger(__name__)
+
+ASK = "ask"
+
+
+def _unsigned(cycle: Cycle):
+    return Pegawai.objects.filter(instansi_id=cycle.instansi_id, is_active=True).exclude(
+        Exists(
+            PaktaIntegritas.objects.filter(
+                instansi_id=cycle.instansi_id, cycle=cycle, pegawai=OuterRef("pk"), revoked_at__isnull=True
+            )
+        )
+    )
+
+
+def _claim(cycle: Cycle, pegawai_id: int, round_key: str) -> PaktaRequest | None:
+    try:
+        with transaction.atomic():
+            return PaktaRequest.objects.create(
+                instansi_id=cycle.instansi_id, cycle=cycle, pegawai_id=pegawai_id, round_key=round_key
+            )
+    except IntegrityError:
+        return None  # already claimed by an earlier run
+
+
+def _enqueue(requests: list[PaktaRequest]) -> None:
+    from apps.pencanangan.tasks import pakta_request_send
+
+    for request in requests:
+        pakta_request_send.delay_on_commit(instansi_id=request.instansi_id, request_id=request.pk)
+
+
+@transaction.atomic
+def reminder_round_start(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> ReminderRound:
+    """Start a round for the unit's unsigned pegawai; the messages go out from the worker."""
+    from apps.audit.services import audit_record
+    from apps.pencanangan.tasks import pakta_round_dispatch
+
+    _require(actor, Cap.PENCANANGAN_MANAGE)
+    _require_reach(actor, unit)
+    number = ReminderRound.objects.filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit).count() + 1
+    round_ = ReminderRound.objects.create(
+        instansi_id=actor.instansi_id, cycle=cycle, unit=unit, key=f"r{number}", started_by=actor.user
+    )
+    audit_record(actor=actor.user, verb="pakta.reminder_round", obj=round_, after={"key": round_.key})
+    pakta_round_dispatch.delay_on_commit(instansi_id=actor.instansi_id, round_id=round_.pk)
+    return round_
+
+
+@transaction.atomic
+def reminder_round_dispatch(*, round_id: int) -> int:
+    """Claim one request per unsigned pegawai of the round's unit; returns how many were claimed."""
+    round_ = ReminderRound.objects.select_related("cycle").get(pk=round_id)
+    ids = _unsigned(round_.cycle).filter(unit_id=round_.unit_id).values_list("pk", flat=True)
+    claimed = [r for r in (_claim(round_.cycle, pk, f"round-{round_.pk}") for pk in ids) if r is not None]
+    _enqueue(claimed)
+    return len(claimed)
+
+
+@transaction.atomic
+def arrivals_sweep(*, cycle_id: int) -> int:
+    """Ask every unsigned pegawai of a collecting unit who was never asked this year. Catches up on
+    whatever is due, whenever it runs (a missed day is covered by the next run)."""
+    cycle = Cycle.objects.get(pk=cycle_id)
+    collecting = ReminderRound.objects.filter(instansi_id=cycle.instansi_id, cycle=cycle).values("unit_id")
+    never_asked = ~Exists(
+        PaktaRequest.objects.filter(instansi_id=cycle.instansi_id, cycle=cycle, pegawai=OuterRef("pk"))
+    )
+    ids = _unsigned(cycle).filter(never_asked, unit_id__in=collecting).values_list("pk", flat=True)
+    claimed = [r for r in (_claim(cycle, pk, ASK) for pk in ids) if r is not None]
+    _enqueue(claimed)
+    return len(claimed)
+
+
+def _finish(request_id: int, status: str, error: str = "") -> None:
+    PaktaRequest.objects.filter(pk=request_id).update(status=status, error=error[:2000], sent_at=timezone.now())
+
+
+def pakta_request_send(*, request_id: int) -> bool:
+    """Send one claimed request. Returns True when this call sent it.
+
+    A pegawai with an account gets an in-app notice and an email pointing at their pact page; one
+    without gets an email with a fresh personal signing link. Without an email address the row is
+    marked so the operator copies a link into WhatsApp instead.
+    """
+    claimed = PaktaRequest.objects.filter(pk=request_id, status=RequestStatus.PENDING).update(
+        status=RequestStatus.SENDING
+    )
+    if claimed != 1:
+        return False
+    request = PaktaRequest.objects.select_related("pegawai", "pegawai__unit", "pegawai__instansi", "cycle").get(
+        pk=request_id
+    )
+    pegawai, cycle = request.pegawai, request.cycle
+    if pakta_standing(pegawai=pegawai, cycle=cycle) is not None or not pegawai.is_active:
+        _finish(request_id, RequestStatus.SKIPPED, "signed or left before the message went out")
+        return False
+    context = {"pegawai": pegawai, "tahun": cycle.tahun, "unit": pegawai.unit, "instansi": pegawai.instansi}
+    if pegawai.user_id is not None:
+        with transaction.atomic():
+            notify(
+                instansi=pegawai.instansi,
+                recipient=pegawai.user,
+                kind="pakta.request",
+                key=f"pakta-request:{request.pk}",
+                template="pakta-request",
+                context=context,
+                link=reverse("pencanangan:my-pakta"),
+            )
+            _finish(request_id, RequestStatus.SENT)
+        return True
+    if not pegawai.email:
+        _finish(request_id, RequestStatus.SKIPPED, "no email address")
+        return False
+    with transaction.atomic():
+        new = signing_link_create(actor=None, pegawai=pegawai, cycle=cycle)
+        link = settings.SITE_URL + reverse("pakta-public:sign", kwargs={"token": new.token})
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {**context, "recipient": pegawai.name, "link": link, "valid_days": 14}
+            subject = " ".join(render_to_string("emails/pakta-request-subject.txt", context).split())
+            body = render_to_string("emails/pakta-link-body.txt", context)
+            html = render_to_string("emails/pakta-link-body.html", context)
+        try:
+            message = EmailMultiAlternatives(
+                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body, to=[pegawai.email]
+            )
+            message.attach_alternative(html, "text/html")
+            message.send()
+        except Exception as exc:  # the mail server's failure is recorded on the row, not raised
+            logger.exception("sending pakta request %s failed", request_id)
+            _finish(request_id, RequestStatus.FAILED, str(exc))
+            return False
+        _finish(request_id, RequestStatus.SENT)
+    return True

@@ -1,0 +1,151 @@
+"""Reads of the pencanangan: coverage per unit, per position and for the instansi, who has not
+signed, the signature list, and the one public lookup (verification by code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from apps.pencanangan.models import PaktaIntegritas, Pencanangan
+from apps.pencanangan.services import pakta_setting_get
+from apps.tenancy.models import Instansi, Membership
+from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
+from apps.unit_kerja.selectors import unit_kerja_visible
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Signed among the active pegawai, against the instansi's threshold ("all or most pegawai")."""
+
+    signed: int
+    total: int
+    threshold_pct: int
+
+    @property
+    def pct(self) -> Decimal:
+        if self.total == 0:
+            return Decimal("0.0")
+        return (Decimal(100 * self.signed) / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def unsigned(self) -> int:
+        return self.total - self.signed
+
+    @property
+    def meets(self) -> bool:
+        # integer arithmetic: 9 of 10 meets 90 %, no rounding at the edge
+        return self.total > 0 and 100 * self.signed >= self.threshold_pct * self.total
+
+    @property
+    def needed(self) -> int:
+        """How many more signatures reach the threshold."""
+        required = -(-self.threshold_pct * self.total // 100)
+        return max(required - self.signed, 0)
+
+
+def _signed_subquery(cycle: Cycle) -> Exists:
+    return Exists(
+        PaktaIntegritas.objects.filter(
+            instansi_id=cycle.instansi_id, cycle=cycle, pegawai=OuterRef("pk"), revoked_at__isnull=True
+        )
+    )
+
+
+def pegawai_with_status(*, cycle: Cycle, units: QuerySet[UnitKerja]) -> QuerySet[Pegawai]:
+    """Active pegawai of the units, each annotated ``has_signed``."""
+    return (
+        Pegawai.objects.filter(instansi_id=cycle.instansi_id, is_active=True, unit__in=units)
+        .annotate(has_signed=_signed_subquery(cycle))
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+
+
+def coverage_of(*, cycle: Cycle, units: QuerySet[UnitKerja]) -> Coverage:
+    row = (
+        pegawai_with_status(cycle=cycle, units=units)
+        .order_by()
+        .aggregate(total=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+    )
+    threshold = pakta_setting_get(instansi=cycle.instansi).threshold_pct
+    return Coverage(signed=row["signed"], total=row["total"], threshold_pct=threshold)
+
+
+@dataclass(frozen=True)
+class UnitCoverage:
+    unit: UnitKerja
+    coverage: Coverage
+    pencanangan: Pencanangan | None
+
+
+def coverage_per_unit(*, actor: Membership, cycle: Cycle) -> list[UnitCoverage]:
+    """Every visible unit with its own pegawai's coverage (three queries in all)."""
+    units = list(unit_kerja_visible(actor=actor).filter(is_active=True).order_by("path"))
+    counts = {
+        row["unit_id"]: row
+        for row in Pegawai.objects.filter(instansi_id=cycle.instansi_id, is_active=True, unit__in=units)
+        .annotate(has_signed=_signed_subquery(cycle))
+        .values("unit_id")
+        .annotate(total=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+        .order_by()
+    }
+    pencanangan = {
+        p.unit_id: p for p in Pencanangan.objects.filter(instansi_id=cycle.instansi_id, cycle=cycle, unit__in=units)
+    }
+    threshold = pakta_setting_get(instansi=cycle.instansi).threshold_pct
+    result = []
+    for unit in units:
+        row = counts.get(unit.pk, {"total": 0, "signed": 0})
+        result.append(
+            UnitCoverage(
+                unit=unit,
+                coverage=Coverage(signed=row["signed"], total=row["total"], threshold_pct=threshold),
+                pencanangan=pencanangan.get(unit.pk),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class PositionCoverage:
+    position: str
+    signed: int
+    total: int
+
+
+def coverage_by_position(*, cycle: Cycle, units: QuerySet[UnitKerja]) -> list[PositionCoverage]:
+    rows = (
+        pegawai_with_status(cycle=cycle, units=units)
+        .values("position")
+        .annotate(total=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+        .order_by("position")
+    )
+    return [PositionCoverage(position=r["position"] or "-", signed=r["signed"], total=r["total"]) for r in rows]
+
+
+def signatures_of(*, cycle: Cycle, units: QuerySet[UnitKerja]) -> QuerySet[PaktaIntegritas]:
+    """Every signature (standing and revoked) made in the units this year, newest first.
+    Pegawai who have since left keep their rows."""
+    return (
+        PaktaIntegritas.objects.filter(instansi_id=cycle.instansi_id, cycle=cycle, unit__in=units)
+        .select_related("unit", "pegawai", "scan")
+        .order_by("unit__path", "name", "-signed_at")
+    )
+
+
+def current_cycle(*, instansi: Instansi, tahun: int | None = None) -> Cycle | None:
+    cycles = Cycle.objects.filter(instansi=instansi)
+    if tahun is not None:
+        return cycles.filter(tahun=tahun).first()
+    return cycles.filter(is_open=True).order_by("-tahun").first() or cycles.order_by("-tahun").first()
+
+
+def pakta_verify_lookup(code: str) -> PaktaIntegritas | None:
+    """The public verification page's lookup: by the code printed on the PDF, across instansi
+    (``unscoped``, one of the few greppable cross-tenant reads). Only what the page shows is used."""
+    code = "".join((code or "").upper().split())
+    if not code or len(code) > 16:
+        return None
+    return PaktaIntegritas.unscoped.select_related("unit", "instansi", "cycle").filter(verify_code=code).first()
