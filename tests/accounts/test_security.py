@@ -114,3 +114,20 @@ def test_a_password_reset_ends_every_other_session(world: World) -> None:
     world.ani.refresh_from_db()
     assert world.ani.check_password(NEW_PASSWORD)
     assert elsewhere.get(reverse("accounts:profile"))["Location"].startswith(reverse("account_login"))
+
+
+def test_authentication_events_are_logged_without_what_was_typed(world: World, caplog) -> None:
+    from apps.accounts.security_log import identifier_digest
+
+    caplog.set_level("INFO", logger="zi.security")
+    client = Client()
+    client.post(reverse("account_login"), {"login": world.ani.email, "password": "salah-ketik-rahasia"})
+    client.post(reverse("account_login"), {"login": world.ani.email, "password": PASSWORD})
+    client.post(reverse("account_logout"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "zi.security"]
+    assert lines == [
+        f"login_failed account={identifier_digest(world.ani.email)} client=127.0.0.1",
+        f"login user={world.ani.public_id} client=127.0.0.1",
+        f"logout user={world.ani.public_id} client=127.0.0.1",
+    ]
+    assert not any("salah-ketik" in line or world.ani.email in line for line in lines)
