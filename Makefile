@@ -10,13 +10,14 @@ MANAGE     := $(PY) manage.py
 # The interpreter used to build the virtualenv: the first Python >= 3.12 found.
 BASE_PY    := $(shell scripts/find_python.sh)
 
-.PHONY: help run test lint fmt messages worker beat check-services browser clean bench-pakta
+.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta
 
 help:
 	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
 	@echo "make test   — the whole suite on PostgreSQL + Redis (DATABASE_URL, REDIS_URL)"
 	@echo "make lint   — ruff, migrations check, translations check"
 	@echo "make worker / make beat — Celery processes (needs REDIS_URL)"
+	@echo "make backup / make restore — pg_dump + media + checksummed manifest (docs/security.md)"
 
 # The venv is rebuilt when a requirements file changes (stamp per file content).
 $(VENV)/.stamp-run: requirements.txt
@@ -65,6 +66,18 @@ worker: $(VENV)/.stamp-run
 
 beat: $(VENV)/.stamp-run
 	$(VENV)/bin/celery -A zi beat -l info
+
+# Backup of the PostgreSQL deployment (DATABASE_URL, MEDIA_ROOT or ZI_VAR_DIR): database dump, media tar
+# and a manifest with checksums, row counts and audit-chain heads, into $(BACKUP_DIR) (default var/backups).
+backup: $(VENV)/.stamp-run
+	PYTHONPATH=. $(PY) scripts/backup.py $(if $(BACKUP_DIR),--out $(BACKUP_DIR))
+
+# make restore BACKUP=var/backups/zi-backup-… RESTORE_DB=zi_restored RESTORE_VAR_DIR=/srv/zi-restored
+# Restores into a NEW database and var directory and verifies checksums, row counts and the audit chain.
+restore: $(VENV)/.stamp-run
+	@test -n "$(BACKUP)" && test -n "$(RESTORE_DB)" && test -n "$(RESTORE_VAR_DIR)" || \
+	  { echo "usage: make restore BACKUP=<backup dir> RESTORE_DB=<new database> RESTORE_VAR_DIR=<new var dir>"; exit 2; }
+	PYTHONPATH=. $(PY) scripts/restore.py "$(BACKUP)" --database "$(RESTORE_DB)" --var-dir "$(RESTORE_VAR_DIR)"
 
 clean:
 	rm -rf $(VENV) var/ .pytest_cache

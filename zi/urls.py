@@ -3,7 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.accounts.admin_login import admin_login
 from apps.accounts.views import set_language
+
+# The platform admin signs in through allauth (lockout, MFA): see apps/accounts/admin_login.py.
+admin.site.login = admin_login  # type: ignore[method-assign]  # the documented way to swap the admin login
 
 urlpatterns = [
     path("", include("apps.core.urls")),

@@ -31,6 +31,9 @@ ALLOWED_URL_NAMES = frozenset(
 
 
 def user_requires_mfa(user: Any) -> bool:
+    """MFA is mandatory for the privileged roles (DESIGN §5) and for platform staff (the admin site)."""
+    if user.is_staff:
+        return True
     return Membership.objects.filter(user=user, is_active=True, role__in=list(MFA_REQUIRED_ROLES)).exists()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.tenancy.models import TenantModel
@@ -13,6 +14,8 @@ class AuditEvent(TenantModel):
     """Jejak audit — who did what to which object of an instansi, with the values before and after.
 
     Written only by ``apps.audit.services.audit_record``, called from every service that writes.
+    Append-only and tamper-evident: rows are hash-chained per instansi (``seq``, ``prev_hash``,
+    ``hash``), PostgreSQL refuses UPDATE and DELETE, and ``manage.py audit_verify`` walks the chains.
     ``object_type`` is the model label (``unit_kerja.unitkerja``) and ``object_id`` its public_id,
     so the trail survives deletion of the object.
     """
@@ -32,7 +35,13 @@ class AuditEvent(TenantModel):
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    # Set by audit_record before hashing (not auto_now_add: the hash must cover the stored value).
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    # The hash chain (apps.audit.chain): position in the instansi's chain, the previous row's hash,
+    # and this row's hash. A database trigger refuses UPDATE and DELETE (migration 0006).
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("audit event")
@@ -41,6 +50,11 @@ class AuditEvent(TenantModel):
         indexes = [
             models.Index(fields=["instansi", "object_type", "object_id"], name="audit_event_inst_object"),
             models.Index(fields=["instansi", "-created_at"], name="audit_event_inst_time"),
+        ]
+        constraints = [
+            *TenantModel.Meta.constraints,
+            # Two writers that forked the chain would collide here instead of silently forking.
+            models.UniqueConstraint(fields=["instansi", "seq"], name="audit_event_inst_seq"),
         ]
 
     def __str__(self) -> str:
