@@ -48,9 +48,12 @@ class Cap:
     NATIONAL_VIEW = "national.view"
     TPN_EVALUATE = "tpn.evaluate"  # administrative selection, sanggahan, desk and field evaluation
     TPN_DECIDE = "tpn.decide"  # penetapan of the predikat and its revocation
+    # survei (the unit's own SPKP/SPAK surveys)
+    SURVEI_VIEW = "survei.view"
+    SURVEI_MANAGE = "survei.manage"
 
 
-_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW}
+_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW, Cap.SURVEI_VIEW}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN_ZI: frozenset(
@@ -68,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENGUSULAN_VIEW,
             Cap.PENGUSULAN_MANAGE,
             Cap.PORTALRB_MANAGE,
+            Cap.SURVEI_MANAGE,
         }
     ),
     Role.PIMPINAN_INSTANSI: frozenset(
@@ -81,8 +85,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENGUSULAN_SUBMIT,
         }
     ),
-    Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL}),
-    Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL}),
+    Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL, Cap.SURVEI_MANAGE}),
+    Role.TIM_KERJA: frozenset(
+        _READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL, Cap.SURVEI_MANAGE}
+    ),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
     Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW}),
     Role.VIEWER: frozenset(_READ),

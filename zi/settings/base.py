@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.portalrb",
     "apps.tpn",
     "apps.nasional",
+    "apps.survei",
     "apps.api",
     "apps.demo",
 ]
