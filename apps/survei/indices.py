@@ -91,6 +91,11 @@ class Estimate:
             return 0.0
         return round((self.mean - SCALE_MIN) / (SCALE_MAX - SCALE_MIN) * 100, 1)
 
+    @property
+    def bar(self) -> int:
+        """The CSS bar width class (``sv-w-<bar>``): the mean's share of the 1–6 range, 0–100."""
+        return round(self.pct)
+
 
 def estimate(values: Sequence[float]) -> Estimate:
     n = len(values)
@@ -127,6 +132,12 @@ class IndexResult:
     @property
     def lke(self) -> Estimate:
         return self.overall.on_lke(self.konversi)
+
+    @property
+    def lke_bar(self) -> int:
+        """The CSS bar width class for the converted value: its share of the LKE's 0–4, 0–100."""
+        value = self.lke.mean
+        return 0 if value is None else round(value / LKE_MAX * 100)
 
     @property
     def suggested(self) -> Decimal | None:

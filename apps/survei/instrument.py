@@ -42,7 +42,12 @@ class Pernyataan:
 
 
 SPKP = (
-    Pernyataan("spkp1", Instrumen.SPKP, 1, _("Information about the service is available on electronic and non-electronic media.")),
+    Pernyataan(
+        "spkp1",
+        Instrumen.SPKP,
+        1,
+        _("Information about the service is available on electronic and non-electronic media."),
+    ),
     Pernyataan("spkp2", Instrumen.SPKP, 2, _("The requirements announced match the requirements applied.")),
     Pernyataan("spkp3", Instrumen.SPKP, 3, _("The service procedure (flow) is easy to follow.")),
     Pernyataan("spkp4", Instrumen.SPKP, 4, _("The service was completed within the announced time.")),

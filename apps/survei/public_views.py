@@ -48,9 +48,7 @@ PROFILE_FIELDS = [
 
 
 def _message(request: HttpRequest, message: Any, *, status: int = 200, title: Any = "", **extra: Any) -> HttpResponse:
-    return render(
-        request, "survei/public_message.html", {"message": message, "title": title, **extra}, status=status
-    )
+    return render(request, "survei/public_message.html", {"message": message, "title": title, **extra}, status=status)
 
 
 def _too_many(request: HttpRequest, verdict: throttle.Verdict) -> HttpResponse:
@@ -105,9 +103,7 @@ def _render_form(
     errors = errors or {}
 
     def rows(statements: Any) -> list[dict[str, Any]]:
-        return [
-            {"p": p, "value": str(values.get(p.code, "")), "error": errors.get(p.code)} for p in statements
-        ]
+        return [{"p": p, "value": str(values.get(p.code, "")), "error": errors.get(p.code)} for p in statements]
 
     profile = [
         {"name": name, "label": label, "choices": choices, "value": values.get(name, ""), "error": errors.get(name)}
@@ -166,9 +162,7 @@ def _submit(request: HttpRequest, *, layanan: Layanan, survei: Survei, device_id
     answers = {key: request.POST.get(key) for key in request.POST if key.startswith(("spkp", "spak"))}
     profile = {name: request.POST.get(name, "") for name, _label, _choices in PROFILE_FIELDS}
     try:
-        services.respons_submit(
-            survei=survei, layanan=layanan, device_id=device_id, answers=answers, profile=profile
-        )
+        services.respons_submit(survei=survei, layanan=layanan, device_id=device_id, answers=answers, profile=profile)
     except ValidationError as exc:
         errors = {k: v[0] for k, v in exc.message_dict.items()} if hasattr(exc, "error_dict") else {}
         non_field = None if errors else " ".join(exc.messages)

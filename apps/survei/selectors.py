@@ -160,9 +160,7 @@ def survei_breakdown(*, survei: Survei) -> dict[str, Any]:
     for field in ("usia", "jenis_kelamin", "pendidikan", "pekerjaan"):
         choices = dict(Respons._meta.get_field(field).choices)  # type: ignore[arg-type]
         counts = Counter(dict(rows.values_list(field).annotate(n=Count("pk")).order_by()))
-        profile[field] = [(label, counts.get(key, 0)) for key, label in choices.items()] + [
-            ("—", counts.get("", 0))
-        ]
+        profile[field] = [(label, counts.get(key, 0)) for key, label in choices.items()] + [("—", counts.get("", 0))]
     return {"layanan": sorted(layanan.items()), "profile": profile}
 
 
@@ -175,10 +173,7 @@ class PeriodRow:
 
 def unit_history(*, unit: UnitKerja) -> list[PeriodRow]:
     """Every survey period of a unit in time order with its indices (the chart over time)."""
-    return [
-        PeriodRow(survei, *survei_indices(survei=survei).values())
-        for survei in survei_for_unit(unit=unit)
-    ]
+    return [PeriodRow(survei, *survei_indices(survei=survei).values()) for survei in survei_for_unit(unit=unit)]
 
 
 # -----------------------------------------------------------------------------

@@ -287,3 +287,29 @@ def respons_submit(
         # cannot fire here, the values were checked above.
         raise AlreadyAnswered from exc
     return respons
+
+
+# -----------------------------------------------------------------------------
+# Reports and exports
+# -----------------------------------------------------------------------------
+
+
+def survei_report_request(*, actor: Membership, survei: Survei) -> Any:
+    """Queue the results PDF (the evidence for the LKE's IPAK/IPKP soal)."""
+    from apps.reports.services import report_request
+    from apps.survei.reports import SURVEI_HASIL
+
+    return report_request(actor=actor, kind=SURVEI_HASIL, params={"survei": str(survei.public_id)})
+
+
+def layanan_poster_request(*, actor: Membership, layanan: Layanan) -> Any:
+    """Queue the QR poster PDF of a service's link."""
+    from apps.reports.services import report_request
+    from apps.survei.reports import SURVEI_POSTER
+
+    return report_request(actor=actor, kind=SURVEI_POSTER, params={"layanan": str(layanan.public_id)})
+
+
+def survei_export_record(*, actor: Membership, survei: Survei, fmt: str) -> None:
+    """Exports of the responses are audited (who took the data, when, in which format)."""
+    audit_record(actor=actor.user, verb="survei.export", obj=survei, after={"format": fmt})

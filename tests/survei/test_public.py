@@ -25,10 +25,12 @@ def test_anonymous_visitor_answers_once(sv: SurveiWorld) -> None:
     body = page.content.decode()
     assert page.status_code == 200
     assert "Survei pelayanan" in body  # Indonesian by default
-    assert "UU PDP" in body and "<script" not in body
+    assert "UU PDP" in body
+    assert "<script" not in body
     assert sv.layanan.name in body
     response = client.post(
-        sv.url, {**answers(6, spak3=4), "usia": "30_39", "pekerjaan": "swasta", "form_token": page.context["form_token"]}
+        sv.url,
+        {**answers(6, spak3=4), "usia": "30_39", "pekerjaan": "swasta", "form_token": page.context["form_token"]},
     )
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
@@ -36,7 +38,8 @@ def test_anonymous_visitor_answers_once(sv: SurveiWorld) -> None:
         row = Respons.objects.get(survei=sv.survei)
     assert (row.spkp1, row.spak3, row.usia, row.pekerjaan, row.layanan_id) == (6, 4, "30_39", "swasta", sv.layanan.pk)
     # nothing that identifies the device in clear: a 64-hex HMAC, not the cookie's value
-    assert len(row.device_hash) == 64 and row.device_hash not in str(client.cookies)
+    assert len(row.device_hash) == 64
+    assert row.device_hash not in str(client.cookies)
 
     # the same device again: the page says so, and a replayed post is refused (409), nothing stored
     again = client.get(sv.url)
@@ -98,9 +101,7 @@ def test_closed_or_unknown_survey(sv: SurveiWorld) -> None:
         sv.survei.save()
         late = timezone.localdate() + datetime.timedelta(days=30)
         try:
-            services.respons_submit(
-                survei=sv.survei, layanan=sv.layanan, device_id="x", answers=answers(), today=late
-            )
+            services.respons_submit(survei=sv.survei, layanan=sv.layanan, device_id="x", answers=answers(), today=late)
         except services.SurveiNotOpen:
             pass
         else:
