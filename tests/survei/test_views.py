@@ -196,3 +196,21 @@ def test_public_answer_changes_the_results(sv: SurveiWorld, login) -> None:
     assert post_answer(Client(), sv.url, answers(6)).status_code == 302
     body = login(sv.world.ani).get(reverse("survei:survei-detail", kwargs={"public_id": sv.survei.public_id})).content
     assert 'data-testid="lke-spak">4,00<' in body.decode()
+
+
+def test_demo_data_gives_every_assessed_unit_a_survey_with_answers(lke: LKEWorld) -> None:
+    from apps.penilaian.models import Penilaian
+    from apps.survei.demo import seed_survei
+    from apps.survei.selectors import lke_suggestion
+    from apps.tenancy.models import Membership
+
+    admin = Membership.objects.select_related("unit").get(user=lke.world.citra)
+    with scope(lke.world.instansi_a.pk):
+        seed_survei(admin=admin, cycle=lke.cycle, respondents=12)
+        survei = Survei.objects.get(unit=lke.world.unit_a1)
+        assert survei.responses.count() == 12
+        penilaian = Penilaian.objects.select_related("cycle").get(pk=lke.penilaian.pk)
+        suggestion = lke_suggestion(penilaian=penilaian, portalrb_soal_id=127)
+    assert suggestion is not None
+    assert suggestion.result.n == 12
+    assert 0 <= suggestion.value <= 4

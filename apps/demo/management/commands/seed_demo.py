@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.demo import data
+from apps.survei.demo import seed_survei
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import MFA_REQUIRED_ROLES
 from apps.tenancy.scope import scope
@@ -119,6 +120,7 @@ class Command(BaseCommand):
                         pegawai.save(update_fields=["user", "email"])
             self._seed_penilaian(admin, instansi, cycle)
             self._seed_pengusulan(admin, instansi, cycle, units)
+            seed_survei(admin=admin, cycle=cycle)
 
     def _seed_units(self, admin: Membership, rows: list[tuple[Any, ...]]) -> dict[str, UnitKerja]:
         units: dict[str, UnitKerja] = {}
