@@ -1,4 +1,4 @@
-"""Rate limit per address for the public survey pages: a fixed-window counter in Django's cache
+"""Rate limit per address for the public survey pages: a window counter in Django's cache
 (Redis in production and tests).
 
 Rates are ``"<count>/<period>"`` with period ``s``, ``m``, ``h`` or ``d``, from the settings
@@ -41,16 +41,22 @@ class Verdict:
 
 
 def hit(request: HttpRequest, bucket: str) -> Verdict:
-    """Count one request of the address in ``bucket``; refuse beyond the rate."""
+    """Count one request of the address in ``bucket``; refuse beyond the rate.
+
+    The window starts at the address's first request and lasts one period (so a burst is never
+    split across a clock boundary); both keys expire with it.
+    """
     limit, period = parse_rate(getattr(settings, _SETTINGS[bucket], DEFAULT_RATES[bucket]))
     now = int(time.time())
-    window = now - now % period
     address = hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
-    key = f"survei:ratelimit:{bucket}:{window}:{address}"
-    cache.add(key, 0, timeout=period + 1)
+    key = f"survei:ratelimit:{bucket}:{address}"
+    if cache.add(key, 0, timeout=period):
+        cache.set(f"{key}:start", now, timeout=period)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr: this is the window's first request
-        cache.set(key, 1, timeout=period + 1)
+        cache.set(key, 1, timeout=period)
+        cache.set(f"{key}:start", now, timeout=period)
         count = 1
-    return Verdict(allowed=count <= limit, retry_after=window + period - now)
+    start = cache.get(f"{key}:start", now)
+    return Verdict(allowed=count <= limit, retry_after=max(1, start + period - now))
