@@ -26,6 +26,8 @@ urlpatterns = [
     path("nasional/", include("apps.nasional.urls")),
     path("pencanangan/", include("apps.pencanangan.urls")),
     path("pakta/", include("apps.pencanangan.public_urls")),
+    path("survei/", include("apps.survei.urls")),
+    path("s/", include("apps.survei.public_urls")),
     path("api/portalrb/", include("apps.portalrb.urls")),
     path("api/v1/", include("apps.tpn.api_urls")),
     path("tpn/", include("apps.tpn.urls")),

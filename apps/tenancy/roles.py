@@ -53,9 +53,19 @@ class Cap:
     PENCANANGAN_MANAGE = "pencanangan.manage"  # the unit's pencanangan, signing links, scans, reminders
     PENCANANGAN_DECLARE = "pencanangan.declare"  # the head's commitment and the declaration
     PAKTA_TEXT_MANAGE = "pakta.text_manage"  # the instansi's pact text and coverage threshold
+    # survei (the unit's own SPKP/SPAK surveys)
+    SURVEI_VIEW = "survei.view"
+    SURVEI_MANAGE = "survei.manage"
 
 
-_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW, Cap.PENCANANGAN_VIEW}
+_READ = {
+    Cap.UNIT_VIEW,
+    Cap.PEGAWAI_VIEW,
+    Cap.PENETAPAN_VIEW,
+    Cap.PENILAIAN_VIEW,
+    Cap.PENCANANGAN_VIEW,
+    Cap.SURVEI_VIEW,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN_ZI: frozenset(
@@ -75,6 +85,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PORTALRB_MANAGE,
             Cap.PENCANANGAN_MANAGE,
             Cap.PAKTA_TEXT_MANAGE,
+            Cap.SURVEI_MANAGE,
         }
     ),
     Role.PIMPINAN_INSTANSI: frozenset(
@@ -90,10 +101,25 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.PIMPINAN_UNIT: frozenset(
         _READ
-        | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL, Cap.PENCANANGAN_MANAGE, Cap.PENCANANGAN_DECLARE}
+        | {
+            Cap.REPORT_CREATE,
+            Cap.BUKTI_UPLOAD,
+            Cap.PENILAIAN_FILL,
+            Cap.PENCANANGAN_MANAGE,
+            Cap.PENCANANGAN_DECLARE,
+            Cap.SURVEI_MANAGE,
+        }
     ),
     Role.TIM_KERJA: frozenset(
-        _READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL, Cap.PENCANANGAN_MANAGE}
+        _READ
+        | {
+            Cap.PEGAWAI_MANAGE,
+            Cap.BUKTI_UPLOAD,
+            Cap.REPORT_CREATE,
+            Cap.PENILAIAN_FILL,
+            Cap.PENCANANGAN_MANAGE,
+            Cap.SURVEI_MANAGE,
+        }
     ),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
     Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW}),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.tpn",
     "apps.nasional",
     "apps.pencanangan",
+    "apps.survei",
     "apps.api",
     "apps.demo",
 ]
