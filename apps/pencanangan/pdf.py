@@ -15,7 +15,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.pencanangan.models import PaktaIntegritas
 from apps.reports.pdf import html_to_pdf
@@ -37,7 +37,17 @@ def pakta_pdf(pakta: PaktaIntegritas) -> bytes:
     url = verify_url(pakta)
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(
-            "pencanangan/pakta_pdf.html", {"pakta": pakta, "verify_url": url, "qr": qr_data_uri(url)}
+            "pencanangan/pakta_pdf.html",
+            {
+                "pakta": pakta,
+                "verify_url": url,
+                "qr": qr_data_uri(url),
+                # the letterhead and metadata of reports/base.html
+                "instansi": pakta.instansi,
+                "unit": pakta.unit,
+                "generated_at": timezone.localtime(),
+                "report": {"title": f"Pakta Integritas {pakta.cycle.tahun} — {pakta.name}", "kind": "pakta"},
+            },
         )
     return html_to_pdf(html)
 
