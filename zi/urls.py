@@ -20,6 +20,7 @@ urlpatterns = [
     path("pengusulan/", include("apps.pengusulan.urls")),
     path("portalrb/", include("apps.portalrb.web_urls")),
     path("nasional/", include("apps.nasional.urls")),
+    path("rencana-aksi/", include("apps.rencana_aksi.urls")),
     path("api/portalrb/", include("apps.portalrb.urls")),
     path("api/v1/", include("apps.tpn.api_urls")),
     path("tpn/", include("apps.tpn.urls")),

@@ -48,9 +48,14 @@ class Cap:
     NATIONAL_VIEW = "national.view"
     TPN_EVALUATE = "tpn.evaluate"  # administrative selection, sanggahan, desk and field evaluation
     TPN_DECIDE = "tpn.decide"  # penetapan of the predikat and its revocation
+    # rencana aksi (apps.rencana_aksi)
+    RENCANA_AKSI_VIEW = "rencana_aksi.view"
+    RENCANA_AKSI_EDIT = "rencana_aksi.edit"  # build the plan, report realisasi
+    RENCANA_AKSI_APPROVE = "rencana_aksi.approve"  # approve the unit's plan, verify realisasi
+    RENCANA_AKSI_MONITOR = "rencana_aksi.monitor"  # instansi-wide heatmap, export, monthly summary
 
 
-_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW}
+_READ = {Cap.UNIT_VIEW, Cap.PEGAWAI_VIEW, Cap.PENETAPAN_VIEW, Cap.PENILAIAN_VIEW, Cap.RENCANA_AKSI_VIEW}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN_ZI: frozenset(
@@ -68,6 +73,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENGUSULAN_VIEW,
             Cap.PENGUSULAN_MANAGE,
             Cap.PORTALRB_MANAGE,
+            Cap.RENCANA_AKSI_MONITOR,
         }
     ),
     Role.PIMPINAN_INSTANSI: frozenset(
@@ -79,12 +85,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REPORT_CREATE,
             Cap.PENGUSULAN_VIEW,
             Cap.PENGUSULAN_SUBMIT,
+            Cap.RENCANA_AKSI_MONITOR,
         }
     ),
-    Role.PIMPINAN_UNIT: frozenset(_READ | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL}),
-    Role.TIM_KERJA: frozenset(_READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL}),
+    Role.PIMPINAN_UNIT: frozenset(
+        _READ
+        | {Cap.REPORT_CREATE, Cap.BUKTI_UPLOAD, Cap.PENILAIAN_FILL, Cap.RENCANA_AKSI_EDIT, Cap.RENCANA_AKSI_APPROVE}
+    ),
+    Role.TIM_KERJA: frozenset(
+        _READ | {Cap.PEGAWAI_MANAGE, Cap.BUKTI_UPLOAD, Cap.REPORT_CREATE, Cap.PENILAIAN_FILL, Cap.RENCANA_AKSI_EDIT}
+    ),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
-    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW}),
+    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW, Cap.RENCANA_AKSI_MONITOR}),
     Role.VIEWER: frozenset(_READ),
     Role.KEMENPANRB_ADMIN: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE, Cap.TPN_DECIDE}),
     Role.TPN_EVALUATOR: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE}),

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.portalrb",
     "apps.tpn",
     "apps.nasional",
+    "apps.rencana_aksi",
     "apps.api",
     "apps.demo",
 ]
