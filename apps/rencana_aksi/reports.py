@@ -93,7 +93,7 @@ def monitoring_report_queue(*, rencana: RencanaAksi, periode: str) -> int:
         title=f"{TITLE} — {rencana.unit.name} {periode}"[:255],
         requested_by=None,
     )
-    report.full_clean()
+    report.full_clean(exclude=["requested_by"])  # a system request has no requester
     report.save()
     audit_record(actor=None, verb="report.request", obj=report, after={"kind": MONITORING_REPORT, "periode": periode})
     render_report_task.delay_on_commit(instansi_id=rencana.instansi_id, report_id=report.pk)

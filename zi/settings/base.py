@@ -153,7 +153,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 # The beat schedule is static and lives here (no django-celery-beat, see DESIGN §2).
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Rencana aksi reminders, digests and period reports: every 3 hours; each run claims what is due
+    # and catches up on anything a stopped beat missed (apps/rencana_aksi/reminders.py).
+    "rencana-aksi-sweep": {"task": "apps.rencana_aksi.tasks.rencana_aksi_beat", "schedule": 3 * 60 * 60},
+}
 
 # -----------------------------------------------------------------------------
 # Authentication: django-allauth with mandatory MFA for privileged roles.
