@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.demo import data
+from apps.rencana_aksi.demo import seed_rencana_aksi
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import MFA_REQUIRED_ROLES
 from apps.tenancy.scope import scope
@@ -119,6 +120,7 @@ class Command(BaseCommand):
                         pegawai.save(update_fields=["user", "email"])
             self._seed_penilaian(admin, instansi, cycle)
             self._seed_pengusulan(admin, instansi, cycle, units)
+            seed_rencana_aksi(instansi=instansi, cycle=cycle, pdf=minimal_pdf("Draf SK agen perubahan"))
 
     def _seed_units(self, admin: Membership, rows: list[tuple[Any, ...]]) -> dict[str, UnitKerja]:
         units: dict[str, UnitKerja] = {}
