@@ -117,14 +117,14 @@ def rencana_list(request: HttpRequest) -> HttpResponse:
     plans = list(selectors.rencana_list(actor=actor, cycle=cycle))
     planned = {p.unit_id for p in plans}
     units = unit_kerja_visible(actor=actor).filter(is_active=True).exclude(pk__in=planned).order_by("path")
-    boards = {p.pk: selectors.unit_dashboard(rencana=p).overall for p in plans}
+    overall = {row.unit.pk: row.overall for row in selectors.heatmap(instansi=actor.instansi_id, cycle=cycle)}
     return render(
         request,
         "rencana_aksi/rencana_list.html",
         {
             "cycle": cycle,
             "cycles": Cycle.objects.filter(instansi_id=actor.instansi_id).order_by("-tahun"),
-            "plans": [(p, boards[p.pk]) for p in plans],
+            "plans": [(p, overall.get(p.unit_id) or 0) for p in plans],
             "create_form": PlanCreateForm(units=units) if actor.can(Cap.RENCANA_AKSI_EDIT) else None,
             "frequency_form": FrequencyForm(initial={"frekuensi": selectors.frekuensi_for(cycle=cycle)})
             if actor.can(Cap.CYCLE_MANAGE)

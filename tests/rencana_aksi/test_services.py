@@ -253,3 +253,20 @@ def test_outsider_and_other_unit_cannot_touch_the_plan(ra: RAWorld, world) -> No
         services.kegiatan_save(actor=ra.actor(a2_team), rencana=ra.rencana, data=ra.data())
     with scope(world.instansi_a.pk), pytest.raises(PermissionDeniedError):
         services.kegiatan_save(actor=ra.actor(world.evi), rencana=ra.rencana, data=ra.data())
+
+
+def test_dashboard_lists_overdue_and_upcoming_kegiatan(ra: RAWorld) -> None:
+    late = ra.add_kegiatan(description="Terlambat", deadline=datetime.date(TAHUN, 3, 31), months=[3])
+    soon = ra.add_kegiatan(description="Segera", deadline=datetime.date(TAHUN, 4, 20), months=[4])
+    ra.add_kegiatan(description="Nanti", deadline=datetime.date(TAHUN, 9, 30), months=[9])
+    done = ra.add_kegiatan(description="Selesai", deadline=datetime.date(TAHUN, 3, 15), months=[3])
+    ra.approve()
+    Realisasi.unscoped.create(
+        instansi=ra.world.instansi_a, kegiatan=done, periode=f"{TAHUN}-03", progress=100, status="verified"
+    )
+    with scope(ra.world.instansi_a.pk):
+        board = selectors.unit_dashboard(rencana=ra.rencana, today=datetime.date(TAHUN, 4, 10))
+    assert [k.pk for k in board.overdue] == [late.pk]
+    assert [k.pk for k in board.upcoming] == [soon.pk]
+    assert board.areas[0].count == 4
+    assert board.areas[0].average == 25
