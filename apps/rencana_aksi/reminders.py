@@ -155,9 +155,10 @@ def item_of(kegiatan: Kegiatan) -> str:
 
 
 def _missing_realisasi(
-    instansi: Instansi, rencana: RencanaAksi, today: datetime.date, counts: Counter[str]
+    instansi: Instansi, rencana: RencanaAksi, today: datetime.date, done: set[int], counts: Counter[str]
 ) -> list[str]:
-    """Realisasi missing in every closed period since the first approval; returns those periods."""
+    """Realisasi missing in every closed period since the first approval, for kegiatan not yet
+    verified at 100 % (``done``); returns those periods."""
     approved_on = _first_approval(rencana)
     if approved_on is None:
         return []
@@ -176,7 +177,7 @@ def _missing_realisasi(
     link = reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id})
     for period in closed:
         for k in selectors.due_in_period(rencana=rencana, periode=period).select_related("pic__user"):
-            if (k.pk, period.code) in reported:
+            if k.pk in done or (k.pk, period.code) in reported:
                 continue
             context = {"kegiatan": k.description, "unit_name": rencana.unit.name, "periode": period.code}
 
@@ -302,7 +303,8 @@ def rencana_aksi_sweep(*, instansi_id: int, today: datetime.date | None = None) 
         for k in kegiatan:
             k.rencana = rencana
         _kegiatan_reminders(instansi, rencana, kegiatan, today, counts)
-        closed = _missing_realisasi(instansi, rencana, today, counts)
+        done = {k.pk for k in kegiatan if k.progress >= 100}  # type: ignore[attr-defined]
+        closed = _missing_realisasi(instansi, rencana, today, done, counts)
         _weekly_digest(instansi, rencana, today, counts)
         _period_reports(rencana, closed, counts)
     _monthly_summary(instansi, today, counts)

@@ -152,3 +152,11 @@ def test_a_redelivered_sweep_on_the_real_worker_sends_nothing_twice(ra: RAWorld,
     assert sum(1 for m in mail.outbox if m.to == [ra.sari_user.email]) == 1
     sari = next(m for m in mail.outbox if m.to == [ra.sari_user.email])
     assert "Sosialisasi pakta integritas" in sari.subject
+
+
+def test_the_sweep_of_instansi_b_leaves_a_untouched(ra: RAWorld) -> None:
+    _prepare(ra, approved_on=D(TAHUN, 1, 10))
+    with scope(ra.world.instansi_b.pk):
+        assert rencana_aksi_sweep(instansi_id=ra.world.instansi_b.pk, today=D(TAHUN, 7, 2)) == {}
+    assert not PengingatKlaim.unscoped.exists()
+    assert not Notification.unscoped.filter(kind__startswith="rencana_aksi_").exists()
