@@ -28,6 +28,7 @@ urlpatterns = [
     path("pakta/", include("apps.pencanangan.public_urls")),
     path("survei/", include("apps.survei.urls")),
     path("s/", include("apps.survei.public_urls")),
+    path("rencana-aksi/", include("apps.rencana_aksi.urls")),
     path("api/portalrb/", include("apps.portalrb.urls")),
     path("api/v1/", include("apps.tpn.api_urls")),
     path("tpn/", include("apps.tpn.urls")),

@@ -56,6 +56,11 @@ class Cap:
     # survei (the unit's own SPKP/SPAK surveys)
     SURVEI_VIEW = "survei.view"
     SURVEI_MANAGE = "survei.manage"
+    # rencana aksi (apps.rencana_aksi)
+    RENCANA_AKSI_VIEW = "rencana_aksi.view"
+    RENCANA_AKSI_EDIT = "rencana_aksi.edit"  # build the plan, report realisasi
+    RENCANA_AKSI_APPROVE = "rencana_aksi.approve"  # approve the unit's plan, verify realisasi
+    RENCANA_AKSI_MONITOR = "rencana_aksi.monitor"  # instansi-wide heatmap, export, monthly summary
 
 
 _READ = {
@@ -65,6 +70,7 @@ _READ = {
     Cap.PENILAIAN_VIEW,
     Cap.PENCANANGAN_VIEW,
     Cap.SURVEI_VIEW,
+    Cap.RENCANA_AKSI_VIEW,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -86,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENCANANGAN_MANAGE,
             Cap.PAKTA_TEXT_MANAGE,
             Cap.SURVEI_MANAGE,
+            Cap.RENCANA_AKSI_MONITOR,
         }
     ),
     Role.PIMPINAN_INSTANSI: frozenset(
@@ -97,6 +104,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.REPORT_CREATE,
             Cap.PENGUSULAN_VIEW,
             Cap.PENGUSULAN_SUBMIT,
+            Cap.RENCANA_AKSI_MONITOR,
         }
     ),
     Role.PIMPINAN_UNIT: frozenset(
@@ -108,6 +116,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENCANANGAN_MANAGE,
             Cap.PENCANANGAN_DECLARE,
             Cap.SURVEI_MANAGE,
+            Cap.RENCANA_AKSI_EDIT,
+            Cap.RENCANA_AKSI_APPROVE,
         }
     ),
     Role.TIM_KERJA: frozenset(
@@ -119,10 +129,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENILAIAN_FILL,
             Cap.PENCANANGAN_MANAGE,
             Cap.SURVEI_MANAGE,
+            Cap.RENCANA_AKSI_EDIT,
         }
     ),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
-    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW}),
+    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW, Cap.RENCANA_AKSI_MONITOR}),
     Role.VIEWER: frozenset(_READ),
     Role.KEMENPANRB_ADMIN: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE, Cap.TPN_DECIDE}),
     Role.TPN_EVALUATOR: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE}),

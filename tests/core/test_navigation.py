@@ -26,7 +26,7 @@ def _groups(page: str) -> dict[str, list[str]]:
 def test_admin_zi_sees_menus_in_cycle_order(world: World, login: Callable[[User], Client]) -> None:
     page = login(world.citra).get(reverse("core:dashboard")).content.decode()
     groups = _groups(page)
-    assert list(groups) == [Group.PERSIAPAN, Group.PENILAIAN, Group.PENGUSULAN, Group.ADMINISTRASI]
+    assert list(groups) == [Group.PERSIAPAN, Group.PEMBANGUNAN, Group.PENILAIAN, Group.PENGUSULAN, Group.ADMINISTRASI]
     assert groups[Group.PERSIAPAN] == [
         reverse("unit_kerja:unit-list"),
         reverse("unit_kerja:pegawai-list"),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.nasional",
     "apps.pencanangan",
     "apps.survei",
+    "apps.rencana_aksi",
     "apps.api",
     "apps.demo",
 ]
@@ -157,6 +158,9 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Ask pegawai who arrived in a unit that is collecting Pakta Integritas signatures (idempotent).
     "pakta-arrivals": {"task": "apps.pencanangan.tasks.pakta_arrivals_sweep_all", "schedule": 6 * 3600},
+    # Rencana aksi reminders, digests and period reports: every 3 hours; each run claims what is due
+    # and catches up on anything a stopped beat missed (apps/rencana_aksi/reminders.py).
+    "rencana-aksi-sweep": {"task": "apps.rencana_aksi.tasks.rencana_aksi_beat", "schedule": 3 * 60 * 60},
 }
 
 # -----------------------------------------------------------------------------

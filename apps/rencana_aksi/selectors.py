@@ -1,0 +1,259 @@
+"""Reads of the rencana aksi: plans, kegiatan with their verified progress, periods, dashboards.
+
+A kegiatan's *progress* is the progress of its latest **verified** realisasi (0 with none): what
+the unit reports counts only once the tim kerja lead or the pimpinan unit has verified it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from apps.lke.models import LKETemplate
+from apps.lke.selectors import lke_template_latest
+from apps.rencana_aksi.models import (
+    Area,
+    Frekuensi,
+    Kegiatan,
+    PengaturanMonitoring,
+    Realisasi,
+    RealisasiStatus,
+    RencanaAksi,
+    RencanaAksiRevisi,
+)
+from apps.rencana_aksi.periods import Periode, period_containing, periods_for
+from apps.tenancy.models import Instansi, Membership
+from apps.tenancy.roles import ROLE_CAPABILITIES
+from apps.tenancy.selectors import membership_list_for_instansi
+from apps.unit_kerja.models import Cycle, UnitKerja
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.penilaian.models import Penilaian
+
+UPCOMING_DAYS = 30
+
+
+def roles_with(capability: str) -> list[str]:
+    # Capabilities decide; the membership query needs the roles that carry them.
+    return sorted(role for role, caps in ROLE_CAPABILITIES.items() if capability in caps)
+
+
+def unit_members_with(*, unit: UnitKerja, capability: str) -> list[User]:
+    """Active members holding ``capability`` over the unit: narrowed to it or an ancestor, or
+    instansi-wide members of a unit role (a pimpinan unit with no unit)."""
+    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part] or [unit.pk]
+    rows = membership_list_for_instansi(instansi=unit.instansi).filter(
+        Q(unit_id__in=ancestors) | Q(unit__isnull=True), is_active=True, role__in=roles_with(capability)
+    )
+    users = {row.user.pk: row.user for row in rows if row.user.is_active}
+    return list(users.values())
+
+
+def instansi_members_with(*, instansi: Instansi, capability: str) -> list[User]:
+    rows = membership_list_for_instansi(instansi=instansi).filter(is_active=True, role__in=roles_with(capability))
+    return list({row.user.pk: row.user for row in rows if row.user.is_active}.values())
+
+
+def lke_template_for(tahun: int) -> LKETemplate | None:
+    """The LKE a year is assessed on: that year's latest version, else the newest there is."""
+    return lke_template_latest(tahun=tahun) or lke_template_latest()
+
+
+def frekuensi_for(*, cycle: Cycle) -> str:
+    setting = PengaturanMonitoring.objects.filter(instansi_id=cycle.instansi_id, cycle=cycle).first()
+    return setting.frekuensi if setting else Frekuensi.MONTHLY
+
+
+def periods_of(*, cycle: Cycle) -> list[Periode]:
+    return periods_for(cycle.tahun, frekuensi_for(cycle=cycle))
+
+
+def current_period(*, cycle: Cycle, today: datetime.date | None = None) -> Periode:
+    """The period holding today, clamped into the cycle's year."""
+    today = today or timezone.localdate()
+    periods = periods_of(cycle=cycle)
+    if today.year < cycle.tahun:
+        return periods[0]
+    if today.year > cycle.tahun:
+        return periods[-1]
+    return period_containing(today, frekuensi_for(cycle=cycle))
+
+
+def rencana_for(*, unit: UnitKerja, tahun: int) -> RencanaAksi | None:
+    return (
+        RencanaAksi.objects.filter(instansi_id=unit.instansi_id, unit=unit, cycle__tahun=tahun)
+        .select_related("cycle", "unit")
+        .first()
+    )
+
+
+def rencana_list(*, actor: Membership, cycle: Cycle) -> QuerySet[RencanaAksi]:
+    plans = RencanaAksi.objects.filter(instansi_id=actor.instansi_id, cycle=cycle).select_related("unit", "cycle")
+    if actor.is_unit_narrowed and actor.unit is not None:
+        plans = plans.filter(unit__path__startswith=actor.unit.path)
+    return plans.order_by("unit__path")
+
+
+def penilaian_for(*, unit: UnitKerja, cycle: Cycle) -> Penilaian | None:
+    from apps.penilaian.models import Penilaian
+
+    return Penilaian.objects.filter(instansi_id=unit.instansi_id, unit=unit, cycle=cycle).first()
+
+
+def _verified_progress() -> Subquery:
+    latest = Realisasi.objects.filter(kegiatan=OuterRef("pk"), status=RealisasiStatus.VERIFIED).order_by("-periode")
+    return Subquery(latest.values("progress")[:1])
+
+
+def kegiatan_with_progress(*, rencana: RencanaAksi) -> list[Kegiatan]:
+    """The plan's kegiatan with ``progress`` (latest verified, 0 when none) annotated."""
+    rows = (
+        Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana)
+        .select_related("pic", "soal")
+        .annotate(verified_progress=_verified_progress())
+        .order_by("area", "deadline", "id")
+    )
+    kegiatan = list(rows)
+    for k in kegiatan:
+        k.progress = k.verified_progress or 0  # type: ignore[attr-defined]
+    return kegiatan
+
+
+def history(*, rencana: RencanaAksi) -> QuerySet[RencanaAksiRevisi]:
+    return RencanaAksiRevisi.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana).select_related("actor")
+
+
+def realisasi_for(*, kegiatan: Kegiatan) -> QuerySet[Realisasi]:
+    return (
+        Realisasi.objects.filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan)
+        .select_related("reported_by", "verified_by")
+        .prefetch_related("evidence")
+        .order_by("periode")
+    )
+
+
+def kegiatan_evidence(*, kegiatan: Kegiatan) -> list[Any]:
+    from apps.bukti_dukung.models import BuktiDukung
+
+    return list(
+        BuktiDukung.objects.filter(
+            instansi_id=kegiatan.instansi_id,
+            pk__in=Realisasi.evidence.through.objects.filter(realisasi__kegiatan=kegiatan).values("buktidukung_id"),
+        ).order_by("-created_at")
+    )
+
+
+def due_in_period(*, rencana: RencanaAksi, periode: Periode) -> QuerySet[Kegiatan]:
+    return (
+        Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana)
+        .annotate(hit=F("schedule").bitand(periode.mask))
+        .filter(hit__gt=0)
+        .select_related("pic")
+        .order_by("area", "deadline")
+    )
+
+
+@dataclass
+class AreaProgress:
+    area: int
+    label: str
+    count: int = 0
+    total: int = 0
+
+    @property
+    def average(self) -> int:
+        return round(self.total / self.count) if self.count else 0
+
+
+@dataclass
+class UnitDashboard:
+    rencana: RencanaAksi
+    areas: list[AreaProgress]
+    overdue: list[Kegiatan]
+    upcoming: list[Kegiatan]
+    overall: int
+    kegiatan: list[Kegiatan] = field(default_factory=list)
+
+
+def unit_dashboard(*, rencana: RencanaAksi, today: datetime.date | None = None) -> UnitDashboard:
+    """Progress per area (mean of the kegiatan's verified progress), overdue kegiatan (deadline
+    passed, not at 100 %) and upcoming ones (due in the next 30 days)."""
+    today = today or timezone.localdate()
+    kegiatan = kegiatan_with_progress(rencana=rencana)
+    areas = {value: AreaProgress(value, label) for value, label in Area.choices}
+    for k in kegiatan:
+        areas[k.area].count += 1
+        areas[k.area].total += k.progress  # type: ignore[attr-defined]
+    open_items = [k for k in kegiatan if k.progress < 100]  # type: ignore[attr-defined]
+    overdue = sorted((k for k in open_items if k.deadline < today), key=lambda k: k.deadline)
+    horizon = today + datetime.timedelta(days=UPCOMING_DAYS)
+    upcoming = sorted((k for k in open_items if today <= k.deadline <= horizon), key=lambda k: k.deadline)
+    overall = round(sum(k.progress for k in kegiatan) / len(kegiatan)) if kegiatan else 0  # type: ignore[attr-defined]
+    return UnitDashboard(rencana, list(areas.values()), overdue, upcoming, overall, kegiatan)
+
+
+@dataclass
+class HeatmapRow:
+    unit: UnitKerja
+    rencana: RencanaAksi | None
+    cells: list[int | None]  # per area 1–6: mean progress, None without kegiatan
+    overall: int | None
+
+
+def heatmap(*, instansi: Instansi | int, cycle: Cycle) -> list[HeatmapRow]:
+    """Units × areas: the mean verified progress of each unit's kegiatan in each area, for every
+    active unit with a plan or a penetapan of the year. Three queries."""
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    plans = {
+        p.unit_id: p for p in RencanaAksi.objects.filter(instansi_id=instansi_id, cycle=cycle).select_related("unit")
+    }
+    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        Kegiatan.objects.filter(instansi_id=instansi_id, rencana__cycle=cycle)
+        .annotate(verified_progress=_verified_progress())
+        .values_list("rencana__unit_id", "area", "verified_progress")
+    )
+    for unit_id, area, progress in rows:
+        cell = sums[(unit_id, area)]
+        cell[0] += progress or 0
+        cell[1] += 1
+    units = (
+        UnitKerja.objects.filter(instansi_id=instansi_id, is_active=True)
+        .filter(Q(pk__in=list(plans)) | Q(penetapan__cycle=cycle))
+        .distinct()
+        .order_by("path")
+    )
+    result = []
+    for unit in units:
+        cells: list[int | None] = []
+        total = count = 0
+        for area in Area.values:
+            s, n = sums.get((unit.pk, area), (0, 0))
+            cells.append(round(s / n) if n else None)
+            total, count = total + s, count + n
+        result.append(HeatmapRow(unit, plans.get(unit.pk), cells, round(total / count) if count else None))
+    return result
+
+
+def cycle_of(*, instansi: Instansi | int, tahun: int) -> Cycle | None:
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    return Cycle.objects.filter(instansi_id=instansi_id, tahun=tahun).first()
+
+
+def cycle_pick(*, instansi_id: int, tahun: object = None) -> Cycle | None:
+    """The year asked for (``?tahun=``), else the current one, else the latest."""
+    cycles = Cycle.objects.filter(instansi_id=instansi_id)
+    if tahun:
+        try:
+            return cycles.filter(tahun=int(str(tahun))).first()
+        except ValueError:
+            return None
+    from apps.unit_kerja.selectors import cycle_current
+
+    return cycle_current(instansi=instansi_id) or cycles.order_by("-tahun").first()

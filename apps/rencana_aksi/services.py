@@ -1,0 +1,918 @@
+"""Rencana aksi writes: the plan and its kegiatan, approval and revisions, realisasi and their
+verification, evidence, the monitoring frequency, and the XLSX import.
+
+Every service is keyword-only, runs in one transaction, locks the plan row it changes, refuses
+(``ValidationError`` / ``DomainError``) before writing anything, and records an audit event. The
+workflows are drawn in ``models.py``.
+
+A change to an approved plan (a kegiatan added, changed or deleted, or an import) needs a reason:
+it opens revision n+1 (status back to draft, a ``RencanaAksiRevisi`` row holding the reason and
+the kegiatan as approved) and the pimpinan unit approves it again. Monitoring goes on meanwhile.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.audit.services import audit_record
+from apps.bukti_dukung.models import BuktiDukung
+from apps.bukti_dukung.services import bukti_dukung_upload
+from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
+from apps.lke.models import Soal
+from apps.notifications.services import notify
+from apps.rencana_aksi import selectors
+from apps.rencana_aksi.models import (
+    Area,
+    Frekuensi,
+    Kegiatan,
+    PengaturanMonitoring,
+    PlanStatus,
+    Realisasi,
+    RealisasiStatus,
+    RencanaAksi,
+    RencanaAksiRevisi,
+    months_to_mask,
+)
+from apps.rencana_aksi.periods import periods_for
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Cap
+from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
+from apps.unit_kerja.services import IMPORT_REQUIRED, IMPORT_TOO_LONG, ImportResult
+from apps.unit_kerja.tabular import cell_text, read_table
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User
+    from apps.penilaian.models import Jawaban
+
+S = PlanStatus
+R = RealisasiStatus
+
+# -----------------------------------------------------------------------------
+# Messages (constants, so tests assert them exactly)
+# -----------------------------------------------------------------------------
+
+NOT_YOUR_UNIT = _("This unit is outside your unit kerja.")
+PLAN_EXISTS = _("This unit already has a rencana aksi for this year.")
+NO_PREVIOUS_PLAN = _("There is no rencana aksi of %(tahun)s for this unit to copy.")
+DEADLINE_OUTSIDE_YEAR = _("The deadline must fall within %(tahun)s.")
+PIC_OTHER_UNIT = _("The PIC must be a pegawai of %(unit)s.")
+PIC_INACTIVE = _("This pegawai is no longer active.")
+PIC_REQUIRED = _("Choose the PIC.")
+MONTHS_REQUIRED = _("Choose at least one month of the schedule.")
+MONTH_INVALID = _("Months are numbers from 1 to 12.")
+TARGET_NEGATIVE = _("The target cannot be negative.")
+BUDGET_NEGATIVE = _("The budget cannot be negative.")
+SOAL_OTHER_AREA = _("This LKE soal belongs to another area perubahan.")
+SOAL_NOT_IN_TEMPLATE = _("This LKE soal is not in the LKE of %(tahun)s.")
+AREA_INVALID = _("Choose one of the six areas perubahan.")
+REASON_REQUIRED = _("The plan is approved: give the reason for this change (it opens a new revision).")
+WAITING_APPROVAL = _("The plan is waiting for approval: ask the pimpinan unit to return it before changing it.")
+NOTHING_TO_SUBMIT = _("Add at least one kegiatan before submitting the plan.")
+MISSING_PIC = _("Every kegiatan needs a PIC before the plan is submitted (missing: %(items)s).")
+NOTE_REQUIRED = _("Write a note saying what to fix.")
+KEGIATAN_HAS_REALISASI = _("This kegiatan already has realisasi: it cannot be deleted.")
+PLAN_NOT_APPROVED = _("Realisasi can be reported once the pimpinan unit has approved the plan.")
+PERIOD_INVALID = _("This is not a monitoring period of %(tahun)s.")
+NOT_DUE_IN_PERIOD = _("This kegiatan is not scheduled in %(periode)s.")
+PROGRESS_RANGE = _("Progress is a percentage from 0 to 100.")
+REALISASI_LOCKED = _("This realisasi is %(status)s: it cannot be changed.")
+OWN_REPORT = _("Someone other than the reporter verifies a realisasi.")
+NOT_VERIFIER = _("Only the tim kerja lead or the pimpinan unit verifies realisasi.")
+FREQUENCY_LOCKED = _("Realisasi of %(tahun)s are already reported: the monitoring frequency can no longer change.")
+NO_PENILAIAN = _("The LKE of %(unit)s for %(tahun)s has not been opened yet.")
+NO_SOAL = _("This kegiatan supports no LKE soal.")
+SOAL_TEMPLATE_MISMATCH = _("The LKE of this year uses another template than the kegiatan's soal.")
+BUKTI_NOT_OF_KEGIATAN = _("This file is not evidence of this kegiatan.")
+LEAD_NOT_IN_UNIT = _("The tim kerja lead must be a member of this unit's tim kerja.")
+
+IMPORT_AREA = _("Unknown area “%(value)s”: use 1–6 or the area's name.")
+IMPORT_NUMBER = _("“%(value)s” is not a number.")
+IMPORT_DATE = _("“%(value)s” is not a date (use YYYY-MM-DD).")
+IMPORT_MONTHS = _("“%(value)s” is not a list of months (e.g. 1,2,3 or 1-12).")
+IMPORT_PIC_UNKNOWN = _("No pegawai with NIP %(value)s.")
+IMPORT_SOAL_UNKNOWN = _("No LKE soal %(value)s in the LKE of %(tahun)s.")
+
+IMPORT_COLUMNS_REQUIRED = ("area", "kegiatan", "output", "indikator", "target", "satuan", "nip_pic", "bulan", "tenggat")
+IMPORT_COLUMNS_OPTIONAL = ("anggaran", "soal")
+
+
+# -----------------------------------------------------------------------------
+# Helpers
+# -----------------------------------------------------------------------------
+
+
+def _require(actor: Membership, capability: str) -> None:
+    if actor.instansi_id is None or not actor.can(capability):
+        raise PermissionDeniedError
+
+
+def _require_unit(actor: Membership, unit: UnitKerja) -> None:
+    if unit.instansi_id != actor.instansi_id:
+        raise PermissionDeniedError
+    if actor.is_unit_narrowed and actor.unit is not None and not unit.path.startswith(actor.unit.path):
+        raise PermissionDeniedError(NOT_YOUR_UNIT)
+
+
+def _lock(rencana: RencanaAksi) -> RencanaAksi:
+    return (
+        RencanaAksi.objects.select_for_update(of=("self",))
+        .select_related("unit", "cycle", "instansi")
+        .get(pk=rencana.pk)
+    )
+
+
+def _audit(actor: Membership | None, verb: str, obj: Any, **after: Any) -> None:
+    audit_record(actor=actor.user if actor else None, verb=verb, obj=obj, after=after or None)
+
+
+def _plan_link(rencana: RencanaAksi) -> str:
+    return reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id})
+
+
+def kegiatan_snapshot(rencana: RencanaAksi) -> list[dict[str, Any]]:
+    """The plan's kegiatan as JSON (kept in the history when a revision opens or is approved)."""
+    rows = Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana).select_related("pic", "soal")
+    return [
+        {
+            "id": str(k.public_id),
+            "area": k.area,
+            "kegiatan": k.description,
+            "output": k.output,
+            "indikator": k.indicator,
+            "target": f"{k.target_value} {k.target_unit}",
+            "pic": k.pic.name if k.pic else "",
+            "bulan": k.months,
+            "tenggat": k.deadline.isoformat(),
+            "anggaran": str(k.budget) if k.budget is not None else None,
+            "soal": k.soal.portalrb_soal_id if k.soal else None,
+        }
+        for k in rows
+    ]
+
+
+def _history(actor: Membership | None, rencana: RencanaAksi, event: str, *, reason: str = "", snap: bool) -> None:
+    RencanaAksiRevisi.objects.create(
+        instansi_id=rencana.instansi_id,
+        rencana=rencana,
+        revision=rencana.revision,
+        event=event,
+        reason=reason,
+        snapshot=kegiatan_snapshot(rencana) if snap else [],
+        actor=actor.user if actor else None,
+    )
+
+
+def _prepare_change(actor: Membership, rencana: RencanaAksi, reason: str) -> RencanaAksi:
+    """Lock the plan and make it editable: a draft is; a submitted plan is not; an approved plan
+    opens revision n+1 when a reason is given. Call first in every kegiatan write."""
+    rencana = _lock(rencana)
+    if rencana.status == S.SUBMITTED:
+        raise TransitionNotAllowed(WAITING_APPROVAL)
+    if rencana.status == S.APPROVED:
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
+        rencana.revision += 1
+        rencana.status = S.DRAFT
+        rencana.save(update_fields=["revision", "status", "updated_at"])
+        # Recorded under the new revision, with the kegiatan as approved (nothing changed yet).
+        _history(actor, rencana, RencanaAksiRevisi.Event.REVISED, reason=reason, snap=True)
+        _audit(actor, "rencana_aksi.revise", rencana, revision=rencana.revision, reason=reason)
+    return rencana
+
+
+def _approvers(rencana: RencanaAksi) -> list[User]:
+    return selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_APPROVE)
+
+
+def _notify_all(
+    rencana: RencanaAksi, users: Sequence[User], *, kind: str, key: str, context: dict[str, Any], link: str
+) -> None:
+    for user in {u.pk: u for u in users}.values():
+        notify(
+            instansi=rencana.instansi,
+            recipient=user,
+            kind=kind,
+            key=key,
+            template="rencana-aksi-workflow",
+            context={"event": kind, "unit_name": rencana.unit.name, "tahun": rencana.cycle.tahun, **context},
+            link=link,
+        )
+
+
+# -----------------------------------------------------------------------------
+# Monitoring frequency
+# -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pengaturan_monitoring_set(*, actor: Membership, cycle: Cycle, frekuensi: str) -> PengaturanMonitoring:
+    """Monthly (default) or quarterly monitoring for the instansi's year. Refused once a realisasi
+    of the year exists, because the periods would no longer match what was reported."""
+    _require(actor, Cap.CYCLE_MANAGE)
+    if cycle.instansi_id != actor.instansi_id:
+        raise PermissionDeniedError
+    if frekuensi not in Frekuensi.values:
+        raise ValidationError({"frekuensi": ValidationError(_("Choose monthly or quarterly."), code="invalid")})
+    setting = (
+        PengaturanMonitoring.objects.select_for_update().filter(instansi_id=cycle.instansi_id, cycle=cycle).first()
+    )
+    current = setting.frekuensi if setting else Frekuensi.MONTHLY
+    if current == frekuensi and setting is not None:
+        return setting
+    if (
+        current != frekuensi
+        and Realisasi.objects.filter(instansi_id=cycle.instansi_id, kegiatan__rencana__cycle=cycle).exists()
+    ):
+        raise DomainError(FREQUENCY_LOCKED % {"tahun": cycle.tahun}, code="frequency_locked")
+    if setting is None:
+        setting = PengaturanMonitoring.objects.create(instansi_id=cycle.instansi_id, cycle=cycle, frekuensi=frekuensi)
+    else:
+        setting.frekuensi = frekuensi
+        setting.save(update_fields=["frekuensi", "updated_at"])
+    _audit(actor, "rencana_aksi.frequency_set", setting, tahun=cycle.tahun, before=current, frekuensi=frekuensi)
+    return setting
+
+
+# -----------------------------------------------------------------------------
+# The plan
+# -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rencana_aksi_create(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> RencanaAksi:
+    """An empty draft plan for the unit and year."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_unit(actor, unit)
+    if cycle.instansi_id != actor.instansi_id:
+        raise PermissionDeniedError
+    if RencanaAksi.objects.filter(instansi_id=actor.instansi_id, unit=unit, cycle=cycle).exists():
+        raise DomainError(PLAN_EXISTS, code="plan_exists")
+    rencana = RencanaAksi.objects.create(instansi_id=actor.instansi_id, unit=unit, cycle=cycle)
+    _audit(actor, "rencana_aksi.create", rencana, unit=unit.code, tahun=cycle.tahun)
+    return rencana
+
+
+def _shift_year(day: datetime.date, tahun: int) -> datetime.date:
+    last = calendar.monthrange(tahun, day.month)[1]
+    return datetime.date(tahun, day.month, min(day.day, last))
+
+
+def _soal_for_year(soal: Soal | None, tahun: int) -> Soal | None:
+    """The same PortalRB soal in the LKE used for ``tahun`` (soal keep their PortalRB id)."""
+    if soal is None:
+        return None
+    template = selectors.lke_template_for(tahun)
+    if template is None or template.pk == soal.template_id:
+        return soal
+    return Soal.objects.filter(template=template, portalrb_soal_id=soal.portalrb_soal_id).first()
+
+
+@transaction.atomic
+def rencana_aksi_copy_previous(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> RencanaAksi:
+    """A draft plan for ``cycle`` holding a copy of every kegiatan of the unit's plan of the year
+    before: deadlines move by one year, the soal maps to the same PortalRB soal of this year's LKE,
+    and a PIC who left the unit is left blank (to be chosen before submitting)."""
+    previous = selectors.rencana_for(unit=unit, tahun=cycle.tahun - 1)
+    if previous is None:
+        _require(actor, Cap.RENCANA_AKSI_EDIT)
+        raise DomainError(NO_PREVIOUS_PLAN % {"tahun": cycle.tahun - 1}, code="no_previous")
+    rencana = rencana_aksi_create(actor=actor, unit=unit, cycle=cycle)
+    copied = 0
+    for old in Kegiatan.objects.filter(instansi_id=previous.instansi_id, rencana=previous).select_related(
+        "pic", "soal"
+    ):
+        pic = old.pic if old.pic and old.pic.is_active and old.pic.unit_id == unit.pk else None
+        Kegiatan.objects.create(
+            instansi_id=rencana.instansi_id,
+            rencana=rencana,
+            area=old.area,
+            description=old.description,
+            output=old.output,
+            indicator=old.indicator,
+            target_value=old.target_value,
+            target_unit=old.target_unit,
+            pic=pic,
+            schedule=old.schedule,
+            deadline=_shift_year(old.deadline, cycle.tahun),
+            budget=old.budget,
+            soal=_soal_for_year(old.soal, cycle.tahun),
+        )
+        copied += 1
+    _audit(actor, "rencana_aksi.copy", rencana, source=previous.public_id, kegiatan=copied)
+    return rencana
+
+
+@transaction.atomic
+def rencana_aksi_set_lead(*, actor: Membership, rencana: RencanaAksi, lead: User | None) -> RencanaAksi:
+    """Name the tim kerja lead, who may verify realisasi beside the pimpinan unit."""
+    _require(actor, Cap.RENCANA_AKSI_APPROVE)
+    _require_unit(actor, rencana.unit)
+    rencana = _lock(rencana)
+    if lead is not None and lead.pk not in {
+        u.pk for u in selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
+    }:
+        raise ValidationError({"lead": ValidationError(LEAD_NOT_IN_UNIT, code="lead_not_in_unit")})
+    before = rencana.ketua_tim_id
+    rencana.ketua_tim = lead
+    rencana.save(update_fields=["ketua_tim", "updated_at"])
+    _audit(actor, "rencana_aksi.set_lead", rencana, before=before, lead=lead.email if lead else None)
+    return rencana
+
+
+@transaction.atomic
+def rencana_aksi_submit(*, actor: Membership, rencana: RencanaAksi) -> RencanaAksi:
+    """draft → submitted; every kegiatan needs its PIC. The pimpinan unit is told."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_unit(actor, rencana.unit)
+    rencana = _lock(rencana)
+    if rencana.status != S.DRAFT:
+        raise TransitionNotAllowed
+    kegiatan = list(Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana))
+    if not kegiatan:
+        raise DomainError(NOTHING_TO_SUBMIT, code="empty")
+    missing = [k.description for k in kegiatan if k.pic_id is None]
+    if missing:
+        raise DomainError(MISSING_PIC % {"items": "; ".join(missing[:5])}, code="missing_pic")
+    rencana.status = S.SUBMITTED
+    rencana.submitted_at = timezone.now()
+    rencana.save(update_fields=["status", "submitted_at", "updated_at"])
+    _history(actor, rencana, RencanaAksiRevisi.Event.SUBMITTED, snap=False)
+    _audit(actor, "rencana_aksi.submit", rencana, revision=rencana.revision)
+    _notify_all(
+        rencana,
+        _approvers(rencana),
+        kind="rencana_submitted",
+        key=f"ra-submitted:{rencana.public_id}:{rencana.revision}:{rencana.submitted_at.isoformat()}",
+        context={"revision": rencana.revision},
+        link=_plan_link(rencana),
+    )
+    return rencana
+
+
+@transaction.atomic
+def rencana_aksi_approve(*, actor: Membership, rencana: RencanaAksi) -> RencanaAksi:
+    """submitted → approved, by the pimpinan unit. The approved kegiatan are kept in the history."""
+    _require(actor, Cap.RENCANA_AKSI_APPROVE)
+    _require_unit(actor, rencana.unit)
+    rencana = _lock(rencana)
+    if rencana.status != S.SUBMITTED:
+        raise TransitionNotAllowed
+    rencana.status = S.APPROVED
+    rencana.approved_revision = rencana.revision
+    rencana.approved_at = timezone.now()
+    rencana.approved_by = actor.user
+    rencana.save(update_fields=["status", "approved_revision", "approved_at", "approved_by", "updated_at"])
+    _history(actor, rencana, RencanaAksiRevisi.Event.APPROVED, snap=True)
+    _audit(actor, "rencana_aksi.approve", rencana, revision=rencana.revision)
+    team = selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
+    _notify_all(
+        rencana,
+        [u for u in team if u.pk != actor.user.pk],
+        kind="rencana_approved",
+        key=f"ra-approved:{rencana.public_id}:{rencana.revision}",
+        context={"revision": rencana.revision},
+        link=_plan_link(rencana),
+    )
+    return rencana
+
+
+@transaction.atomic
+def rencana_aksi_return(*, actor: Membership, rencana: RencanaAksi, note: str) -> RencanaAksi:
+    """submitted → draft with the pimpinan's note (in the history)."""
+    _require(actor, Cap.RENCANA_AKSI_APPROVE)
+    _require_unit(actor, rencana.unit)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ValidationError(NOTE_REQUIRED, code="note_required")})
+    rencana = _lock(rencana)
+    if rencana.status != S.SUBMITTED:
+        raise TransitionNotAllowed
+    rencana.status = S.DRAFT
+    rencana.save(update_fields=["status", "updated_at"])
+    _history(actor, rencana, RencanaAksiRevisi.Event.RETURNED, reason=note, snap=False)
+    _audit(actor, "rencana_aksi.return", rencana, note=note)
+    team = selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
+    _notify_all(
+        rencana,
+        [u for u in team if u.pk != actor.user.pk],
+        kind="rencana_returned",
+        key=f"ra-returned:{rencana.public_id}:{timezone.now().isoformat()}",
+        context={"note": note},
+        link=_plan_link(rencana),
+    )
+    return rencana
+
+
+# -----------------------------------------------------------------------------
+# Kegiatan
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class KegiatanData:
+    area: int
+    description: str
+    output: str
+    indicator: str
+    target_value: Decimal
+    target_unit: str
+    pic: Pegawai | None
+    months: list[int]
+    deadline: datetime.date
+    budget: Decimal | None = None
+    soal: Soal | None = None
+
+
+def kegiatan_errors(rencana: RencanaAksi, data: KegiatanData) -> dict[str, list[str]]:
+    """Every rule a kegiatan breaks, by field (empty: valid). Pure reads, shared by the form
+    service and the import."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: Any) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    tahun = rencana.cycle.tahun
+    if data.area not in Area.values:
+        add("area", AREA_INVALID)
+    if data.deadline.year != tahun:
+        add("deadline", DEADLINE_OUTSIDE_YEAR % {"tahun": tahun})
+    if data.pic is None:
+        add("pic", PIC_REQUIRED)
+    elif data.pic.instansi_id != rencana.instansi_id or data.pic.unit_id != rencana.unit_id:
+        add("pic", PIC_OTHER_UNIT % {"unit": rencana.unit.name})
+    elif not data.pic.is_active:
+        add("pic", PIC_INACTIVE)
+    if not data.months:
+        add("months", MONTHS_REQUIRED)
+    elif any(not (1 <= int(m) <= 12) for m in data.months):
+        add("months", MONTH_INVALID)
+    if data.target_value is None or data.target_value < 0:
+        add("target_value", TARGET_NEGATIVE)
+    if data.budget is not None and data.budget < 0:
+        add("budget", BUDGET_NEGATIVE)
+    if data.soal is not None:
+        template = selectors.lke_template_for(tahun)
+        if template is not None and data.soal.template_id != template.pk:
+            add("soal", SOAL_NOT_IN_TEMPLATE % {"tahun": tahun})
+        elif data.soal.node.area is not None and data.soal.node.area != data.area:
+            add("soal", SOAL_OTHER_AREA)
+    for name, limit in (("description", 500), ("output", 300), ("indicator", 300), ("target_unit", 50)):
+        value = getattr(data, name) or ""
+        if not value.strip():
+            add(name, IMPORT_REQUIRED)
+        elif len(value) > limit:
+            add(name, IMPORT_TOO_LONG % {"limit": limit})
+    return errors
+
+
+def _apply(kegiatan: Kegiatan, data: KegiatanData) -> None:
+    kegiatan.area = data.area
+    kegiatan.description = data.description.strip()
+    kegiatan.output = data.output.strip()
+    kegiatan.indicator = data.indicator.strip()
+    kegiatan.target_value = data.target_value
+    kegiatan.target_unit = data.target_unit.strip()
+    kegiatan.pic = data.pic
+    kegiatan.schedule = months_to_mask(data.months)
+    kegiatan.deadline = data.deadline
+    kegiatan.budget = data.budget
+    kegiatan.soal = data.soal
+
+
+@transaction.atomic
+def kegiatan_save(
+    *, actor: Membership, rencana: RencanaAksi, data: KegiatanData, kegiatan: Kegiatan | None = None, reason: str = ""
+) -> Kegiatan:
+    """Add a kegiatan to the plan, or change one. On an approved plan ``reason`` is required and a
+    new revision opens. Nothing is saved when any rule fails (``ValidationError`` by field)."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_unit(actor, rencana.unit)
+    if kegiatan is not None and kegiatan.rencana_id != rencana.pk:
+        raise PermissionDeniedError
+    errors = kegiatan_errors(rencana, data)
+    if errors:
+        raise ValidationError({k: [ValidationError(m) for m in v] for k, v in errors.items()})
+    rencana = _prepare_change(actor, rencana, reason)
+    created = kegiatan is None
+    if kegiatan is None:
+        kegiatan = Kegiatan(instansi_id=rencana.instansi_id, rencana=rencana)
+    else:
+        kegiatan = Kegiatan.objects.select_for_update().get(pk=kegiatan.pk)
+    _apply(kegiatan, data)
+    kegiatan.full_clean(exclude=["rencana", "instansi", "pic", "soal"])
+    kegiatan.save()
+    _audit(
+        actor,
+        "kegiatan.create" if created else "kegiatan.update",
+        kegiatan,
+        rencana=rencana.public_id,
+        revision=rencana.revision,
+        **kegiatan_snapshot_one(kegiatan),
+    )
+    return kegiatan
+
+
+def kegiatan_snapshot_one(k: Kegiatan) -> dict[str, Any]:
+    return {
+        "area": k.area,
+        "kegiatan": k.description,
+        "target": f"{k.target_value} {k.target_unit}",
+        "pic": k.pic.nip if k.pic else None,
+        "bulan": k.months,
+        "tenggat": k.deadline.isoformat(),
+    }
+
+
+@transaction.atomic
+def kegiatan_delete(*, actor: Membership, kegiatan: Kegiatan, reason: str = "") -> None:
+    """Remove a kegiatan that has no realisasi (with a reason on an approved plan)."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_unit(actor, kegiatan.rencana.unit)
+    if Realisasi.objects.filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan).exists():
+        raise DomainError(KEGIATAN_HAS_REALISASI, code="has_realisasi")
+    rencana = _prepare_change(actor, kegiatan.rencana, reason)
+    _audit(actor, "kegiatan.delete", rencana, **kegiatan_snapshot_one(kegiatan))
+    kegiatan.delete()
+
+
+# -----------------------------------------------------------------------------
+# Import from XLSX
+# -----------------------------------------------------------------------------
+
+
+def _area_lookup() -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for value, label in Area.choices:
+        lookup[str(value)] = value
+        lookup[str(label).lower()] = value
+    return lookup
+
+
+def _parse_months(text: str) -> list[int] | None:
+    months: set[int] = set()
+    for part in text.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            if "-" in part:
+                first, last = (int(x) for x in part.split("-", 1))
+                months.update(range(first, last + 1))
+            else:
+                months.add(int(part))
+        except ValueError:
+            return None
+    return sorted(months) if months and all(1 <= m <= 12 for m in months) else None
+
+
+def _parse_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return Decimal(str(value))
+    text = cell_text(value).replace(" ", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _parse_date(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(cell_text(value))
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def kegiatan_import(*, actor: Membership, rencana: RencanaAksi, file: UploadedFile, reason: str = "") -> ImportResult:
+    """Add the kegiatan of an XLSX (or CSV) sheet to the plan. Columns: area, kegiatan, output,
+    indikator, target, satuan, nip_pic, bulan, tenggat, optional anggaran and soal (PortalRB id).
+
+    Every row is checked first with the same rules as the form; with any error nothing is saved and
+    the errors come back by row. On an approved plan a reason opens a new revision.
+    """
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_unit(actor, rencana.unit)
+    rows = read_table(file, required=IMPORT_COLUMNS_REQUIRED, optional=IMPORT_COLUMNS_OPTIONAL)
+    rencana = RencanaAksi.objects.select_related("unit", "cycle").get(pk=rencana.pk)
+    tahun = rencana.cycle.tahun
+    result = ImportResult(total=len(rows))
+    areas = _area_lookup()
+    template = selectors.lke_template_for(tahun)
+    nips = {cell_text(row.values.get("nip_pic")) for row in rows}
+    pegawai = {p.nip: p for p in Pegawai.objects.filter(instansi_id=rencana.instansi_id, nip__in=nips)}
+    soal_ids = {cell_text(row.values.get("soal")) for row in rows} - {""}
+    soal_by_id: dict[str, Soal] = {}
+    if template is not None and soal_ids:
+        numeric = [int(s) for s in soal_ids if s.isdigit()]
+        soal_by_id = {
+            str(s.portalrb_soal_id): s
+            for s in Soal.objects.filter(template=template, portalrb_soal_id__in=numeric).select_related("node")
+        }
+    parsed: list[KegiatanData] = []
+    for row in rows:
+        errors_before = len(result.errors)
+        raw_area = cell_text(row.values.get("area"))
+        area = areas.get(raw_area.lower()) if raw_area else None
+        if raw_area and area is None:
+            result.add(row.number, "area", IMPORT_AREA, value=raw_area)
+        target = _parse_decimal(row.values.get("target"))
+        if cell_text(row.values.get("target")) and target is None:
+            result.add(row.number, "target", IMPORT_NUMBER, value=cell_text(row.values.get("target")))
+        budget = None
+        raw_budget = cell_text(row.values.get("anggaran"))
+        if raw_budget:
+            budget = _parse_decimal(row.values.get("anggaran"))
+            if budget is None:
+                result.add(row.number, "anggaran", IMPORT_NUMBER, value=raw_budget)
+        deadline = _parse_date(row.values.get("tenggat"))
+        if cell_text(row.values.get("tenggat")) and deadline is None:
+            result.add(row.number, "tenggat", IMPORT_DATE, value=cell_text(row.values.get("tenggat")))
+        raw_months = cell_text(row.values.get("bulan"))
+        months = _parse_months(raw_months) if raw_months else []
+        if raw_months and months is None:
+            result.add(row.number, "bulan", IMPORT_MONTHS, value=raw_months)
+        nip = cell_text(row.values.get("nip_pic"))
+        pic = pegawai.get(nip) if nip else None
+        if nip and pic is None:
+            result.add(row.number, "nip_pic", IMPORT_PIC_UNKNOWN, value=nip)
+        raw_soal = cell_text(row.values.get("soal"))
+        soal = soal_by_id.get(raw_soal) if raw_soal else None
+        if raw_soal and soal is None:
+            result.add(row.number, "soal", IMPORT_SOAL_UNKNOWN, value=raw_soal, tahun=tahun)
+        if len(result.errors) > errors_before:
+            continue
+        data = KegiatanData(
+            area=area or 0,
+            description=cell_text(row.values.get("kegiatan")),
+            output=cell_text(row.values.get("output")),
+            indicator=cell_text(row.values.get("indikator")),
+            target_value=target if target is not None else Decimal(-1),
+            target_unit=cell_text(row.values.get("satuan")),
+            pic=pic,
+            months=months or [],
+            deadline=deadline or datetime.date(1, 1, 1),
+            budget=budget,
+            soal=soal,
+        )
+        columns = {
+            "area": "area",
+            "description": "kegiatan",
+            "output": "output",
+            "indicator": "indikator",
+            "target_value": "target",
+            "target_unit": "satuan",
+            "pic": "nip_pic",
+            "months": "bulan",
+            "deadline": "tenggat",
+            "budget": "anggaran",
+            "soal": "soal",
+        }
+        for name, messages in kegiatan_errors(rencana, data).items():
+            column = columns[name]
+            if not cell_text(row.values.get(column)) and column in IMPORT_COLUMNS_REQUIRED:
+                messages = [str(IMPORT_REQUIRED)]
+            for message in dict.fromkeys(messages):
+                result.add(row.number, column, message)
+        parsed.append(data)
+    if not result.ok:
+        return result
+    rencana = _prepare_change(actor, rencana, reason)
+    for data in parsed:
+        kegiatan = Kegiatan(instansi_id=rencana.instansi_id, rencana=rencana)
+        _apply(kegiatan, data)
+        kegiatan.save()
+        result.created += 1
+    _audit(actor, "kegiatan.import", rencana, created=result.created, revision=rencana.revision)
+    return result
+
+
+# -----------------------------------------------------------------------------
+# Realisasi
+# -----------------------------------------------------------------------------
+
+
+def _check_period(kegiatan: Kegiatan, periode: str) -> None:
+    rencana = kegiatan.rencana
+    tahun = rencana.cycle.tahun
+    valid = {p.code: p for p in periods_for(tahun, selectors.frekuensi_for(cycle=rencana.cycle))}
+    period = valid.get(periode)
+    if period is None:
+        raise ValidationError({"periode": ValidationError(PERIOD_INVALID % {"tahun": tahun}, code="period_invalid")})
+    if not kegiatan.schedule & period.mask:
+        raise ValidationError({"periode": ValidationError(NOT_DUE_IN_PERIOD % {"periode": periode}, code="not_due")})
+
+
+def _upload(actor: Membership, files: Sequence[UploadedFile], kegiatan: Kegiatan) -> list[BuktiDukung]:
+    uploaded = []
+    for file in files:
+        try:
+            uploaded.append(bukti_dukung_upload(actor=actor, file=file, description=kegiatan.description[:255]))
+        except ValidationError as exc:
+            raise ValidationError({"files": exc.error_list}) from exc
+    return uploaded
+
+
+@transaction.atomic
+def realisasi_save(
+    *,
+    actor: Membership,
+    kegiatan: Kegiatan,
+    periode: str,
+    progress: int,
+    value: Decimal | None = None,
+    narrative: str = "",
+    files: Sequence[UploadedFile] = (),
+    submit: bool = False,
+) -> Realisasi:
+    """Record (or correct) the kegiatan's realisasi for a period, with new evidence files; with
+    ``submit`` it goes to verification at once. A submitted or verified realisasi is locked; a
+    returned one may be corrected and submitted again. A refused file saves nothing."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    rencana = _lock(kegiatan.rencana)
+    _require_unit(actor, rencana.unit)
+    kegiatan.rencana = rencana
+    if not rencana.was_approved:
+        raise DomainError(PLAN_NOT_APPROVED, code="plan_not_approved")
+    if progress is None or not (0 <= int(progress) <= 100):
+        raise ValidationError({"progress": ValidationError(PROGRESS_RANGE, code="progress_range")})
+    _check_period(kegiatan, periode)
+    realisasi = (
+        Realisasi.objects.select_for_update()
+        .filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan, periode=periode)
+        .first()
+    )
+    created = realisasi is None
+    if realisasi is None:
+        realisasi = Realisasi(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan, periode=periode)
+    elif realisasi.status in (R.SUBMITTED, R.VERIFIED):
+        raise TransitionNotAllowed(REALISASI_LOCKED % {"status": realisasi.get_status_display().lower()})
+    realisasi.progress = int(progress)
+    realisasi.value = value
+    realisasi.narrative = narrative.strip()
+    realisasi.reported_by = actor.user
+    if submit:
+        realisasi.status = R.SUBMITTED
+        realisasi.submitted_at = timezone.now()
+    realisasi.save()
+    bukti = _upload(actor, files, kegiatan)
+    if bukti:
+        realisasi.evidence.add(*bukti)
+    _audit(
+        actor,
+        "realisasi.create" if created else "realisasi.update",
+        realisasi,
+        periode=periode,
+        progress=realisasi.progress,
+        value=value,
+        files=[b.public_id for b in bukti],
+        submitted=submit,
+    )
+    if submit:
+        _notify_verifiers(rencana, realisasi, actor)
+    return realisasi
+
+
+def _verifiers(rencana: RencanaAksi) -> list[User]:
+    users = list(_approvers(rencana))
+    if rencana.ketua_tim is not None and rencana.ketua_tim.is_active:
+        users.append(rencana.ketua_tim)
+    return users
+
+
+def _notify_verifiers(rencana: RencanaAksi, realisasi: Realisasi, actor: Membership) -> None:
+    _notify_all(
+        rencana,
+        [u for u in _verifiers(rencana) if u.pk != actor.user.pk],
+        kind="realisasi_submitted",
+        key=f"ra-realisasi-submitted:{realisasi.public_id}:{realisasi.submitted_at.isoformat()}",
+        context={"kegiatan": realisasi.kegiatan.description, "periode": realisasi.periode},
+        link=reverse("rencana_aksi:realisasi-detail", kwargs={"public_id": realisasi.public_id}),
+    )
+
+
+@transaction.atomic
+def realisasi_submit(*, actor: Membership, realisasi: Realisasi) -> Realisasi:
+    """draft | returned → submitted."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    rencana = _lock(realisasi.kegiatan.rencana)
+    _require_unit(actor, rencana.unit)
+    realisasi = Realisasi.objects.select_for_update().select_related("kegiatan").get(pk=realisasi.pk)
+    if realisasi.status not in (R.DRAFT, R.RETURNED):
+        raise TransitionNotAllowed
+    realisasi.status = R.SUBMITTED
+    realisasi.submitted_at = timezone.now()
+    realisasi.reported_by = actor.user
+    realisasi.save(update_fields=["status", "submitted_at", "reported_by", "updated_at"])
+    _audit(actor, "realisasi.submit", realisasi, periode=realisasi.periode)
+    _notify_verifiers(rencana, realisasi, actor)
+    return realisasi
+
+
+def can_verify(actor: Membership, rencana: RencanaAksi) -> bool:
+    """The pimpinan unit (Cap.RENCANA_AKSI_APPROVE) or the plan's named tim kerja lead."""
+    if actor.can(Cap.RENCANA_AKSI_APPROVE):
+        return True
+    return (
+        actor.can(Cap.RENCANA_AKSI_EDIT) and rencana.ketua_tim_id is not None and rencana.ketua_tim_id == actor.user_id
+    )
+
+
+def _verify_prepare(actor: Membership, realisasi: Realisasi) -> tuple[RencanaAksi, Realisasi]:
+    rencana = _lock(realisasi.kegiatan.rencana)
+    if actor.instansi_id != rencana.instansi_id:
+        raise PermissionDeniedError
+    _require_unit(actor, rencana.unit)
+    if not can_verify(actor, rencana):
+        raise PermissionDeniedError(NOT_VERIFIER)
+    realisasi = Realisasi.objects.select_for_update().select_related("kegiatan").get(pk=realisasi.pk)
+    if realisasi.status != R.SUBMITTED:
+        raise TransitionNotAllowed
+    if realisasi.reported_by_id == actor.user_id:
+        raise DomainError(OWN_REPORT, code="own_report")
+    return rencana, realisasi
+
+
+@transaction.atomic
+def realisasi_verify(*, actor: Membership, realisasi: Realisasi) -> Realisasi:
+    """submitted → verified: the progress now counts on the dashboards."""
+    _rencana, realisasi = _verify_prepare(actor, realisasi)
+    realisasi.status = R.VERIFIED
+    realisasi.verified_by = actor.user
+    realisasi.verified_at = timezone.now()
+    realisasi.return_note = ""
+    realisasi.save(update_fields=["status", "verified_by", "verified_at", "return_note", "updated_at"])
+    _audit(actor, "realisasi.verify", realisasi, periode=realisasi.periode, progress=realisasi.progress)
+    return realisasi
+
+
+@transaction.atomic
+def realisasi_return(*, actor: Membership, realisasi: Realisasi, note: str) -> Realisasi:
+    """submitted → returned with a note; the reporter is told."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ValidationError(NOTE_REQUIRED, code="note_required")})
+    rencana, realisasi = _verify_prepare(actor, realisasi)
+    realisasi.status = R.RETURNED
+    realisasi.return_note = note
+    realisasi.save(update_fields=["status", "return_note", "updated_at"])
+    _audit(actor, "realisasi.return", realisasi, periode=realisasi.periode, note=note)
+    if realisasi.reported_by is not None:
+        _notify_all(
+            rencana,
+            [realisasi.reported_by],
+            kind="realisasi_returned",
+            key=f"ra-realisasi-returned:{realisasi.public_id}:{timezone.now().isoformat()}",
+            context={"kegiatan": realisasi.kegiatan.description, "periode": realisasi.periode, "note": note},
+            link=reverse("rencana_aksi:realisasi-detail", kwargs={"public_id": realisasi.public_id}),
+        )
+    return realisasi
+
+
+# -----------------------------------------------------------------------------
+# Evidence to the LKE
+# -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kegiatan_evidence_to_lke(*, actor: Membership, kegiatan: Kegiatan, bukti: BuktiDukung) -> Jawaban:
+    """Attach evidence already uploaded for the kegiatan's realisasi to the LKE soal the kegiatan
+    supports, in the unit's penilaian of the year (no second upload). The LKE's own rules apply
+    (``jawaban_evidence_attach``: fill capability, status, window, area assignment)."""
+    from apps.penilaian.worksheet_services import jawaban_evidence_attach
+
+    rencana = kegiatan.rencana
+    _require_unit(actor, rencana.unit)
+    if kegiatan.soal_id is None:
+        raise DomainError(NO_SOAL, code="no_soal")
+    if not Realisasi.objects.filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan, evidence=bukti).exists():
+        raise ValidationError({"bukti": ValidationError(BUKTI_NOT_OF_KEGIATAN, code="bukti_not_of_kegiatan")})
+    penilaian = selectors.penilaian_for(unit=rencana.unit, cycle=rencana.cycle)
+    if penilaian is None:
+        raise DomainError(NO_PENILAIAN % {"unit": rencana.unit.name, "tahun": rencana.cycle.tahun}, code="no_penilaian")
+    soal = kegiatan.soal
+    if soal.template_id != penilaian.template_id:
+        soal = Soal.objects.filter(template_id=penilaian.template_id, portalrb_soal_id=soal.portalrb_soal_id).first()
+        if soal is None:
+            raise DomainError(SOAL_TEMPLATE_MISMATCH, code="template_mismatch")
+    jawaban = jawaban_evidence_attach(actor=actor, penilaian=penilaian, soal=soal, bukti=bukti)
+    _audit(actor, "kegiatan.evidence_to_lke", kegiatan, soal=soal.portalrb_soal_id, bukti=bukti.public_id)
+    return jawaban

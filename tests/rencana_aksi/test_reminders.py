@@ -1,0 +1,162 @@
+"""Reminders, digests and period reports: exactly once per (kind, item, period) however the sweep
+runs — twice, concurrently, redelivered to a real worker — and catching up after missed days."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from collections import Counter
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from apps.notifications.models import Channel, Notification
+from apps.rencana_aksi.models import Kegiatan, PengingatKlaim, Realisasi, RencanaAksiRevisi
+from apps.rencana_aksi.reminders import rencana_aksi_sweep
+from apps.rencana_aksi.tasks import rencana_aksi_sweep as rencana_aksi_sweep_task
+from apps.reports.models import Report
+from apps.tenancy.scope import scope
+from tests.notifications.worker import TaskLog
+from tests.rencana_aksi.conftest import TAHUN, RAWorld
+
+D = datetime.date
+
+
+def _prepare(ra: RAWorld, *, approved_on: D) -> str:
+    """One kegiatan due 30 June (scheduled in June), Sari its PIC; the plan approved on ``approved_on``."""
+    kegiatan = ra.add_kegiatan(months=[6], deadline=D(TAHUN, 6, 30))
+    ra.approve()
+    RencanaAksiRevisi.unscoped.filter(rencana=ra.rencana, event="approved").update(
+        created_at=datetime.datetime(approved_on.year, approved_on.month, approved_on.day, 9, tzinfo=datetime.UTC)
+    )
+    return f"kegiatan:{kegiatan.public_id}"
+
+
+def _sweep(ra: RAWorld, day: D) -> dict[str, int]:
+    with scope(ra.world.instansi_a.pk):
+        return rencana_aksi_sweep(instansi_id=ra.world.instansi_a.pk, today=day)
+
+
+def _claims(ra: RAWorld, item: str) -> list[tuple[str, str]]:
+    return sorted(PengingatKlaim.unscoped.filter(item=item).values_list("kind", "period"))
+
+
+def _sari_notices(ra: RAWorld) -> Counter[str]:
+    return Counter(
+        Notification.unscoped.filter(recipient=ra.sari_user, channel=Channel.IN_APP).values_list("kind", flat=True)
+    )
+
+
+def test_catch_up_after_missed_days_and_never_twice(ra: RAWorld) -> None:
+    item = _prepare(ra, approved_on=D(TAHUN, 1, 10))
+
+    first = _sweep(ra, D(TAHUN, 6, 20))  # 10 days ahead: nothing for the kegiatan yet
+    assert _claims(ra, item) == []
+    assert first["monthly_summary"] == 1  # May closed: admin ZI and TPI get the summary
+    assert first["period_report"] == 5  # January … May closed since the approval
+    # The beat was down 21–24 June; on the 25th the 7-day reminder is still due and goes out.
+    assert _sweep(ra, D(TAHUN, 6, 25)).get("due_7") == 1
+    assert _sweep(ra, D(TAHUN, 6, 25)) == {}  # the same day again: everything already claimed
+    assert _sweep(ra, D(TAHUN, 6, 29)).get("due_1") == 1
+    # Down again on 30 June and 1 July: on the 2nd it is overdue and June closed without a realisasi.
+    caught_up = _sweep(ra, D(TAHUN, 7, 2))
+    assert caught_up["overdue"] == 1
+    assert caught_up["realisasi_missing"] == 1
+    assert caught_up["period_report"] == 1  # June's monitoring report
+    assert _sweep(ra, D(TAHUN, 7, 2)) == {}
+
+    assert _claims(ra, item) == [
+        ("due_1", f"{TAHUN}-06-30"),
+        ("due_7", f"{TAHUN}-06-30"),
+        ("overdue", f"{TAHUN}-07"),
+        ("realisasi_missing", f"{TAHUN}-06"),
+    ]
+    assert _sari_notices(ra) == {
+        "rencana_aksi_due_7": 1,
+        "rencana_aksi_due_1": 1,
+        "rencana_aksi_overdue": 1,
+        "rencana_aksi_realisasi_missing": 1,
+    }
+    # Hadi (pimpinan unit) got one digest per ISO week the sweep ran in, never two.
+    digests = Notification.unscoped.filter(recipient=ra.hadi, kind="rencana_aksi_weekly_digest", channel="in_app")
+    assert sorted(digests.values_list("key", flat=True)) == sorted(
+        f"ra:weekly_digest:rencana:{ra.rencana.public_id}:{TAHUN}-W{week}" for week in (25, 26, 27)
+    )
+    reports = Report.unscoped.filter(kind="rencana_aksi_monitoring").values_list("params__periode", flat=True)
+    assert sorted(reports) == [f"{TAHUN}-0{m}" for m in range(1, 7)]
+
+
+def test_a_reminder_stops_once_the_kegiatan_is_done(ra: RAWorld) -> None:
+    item = _prepare(ra, approved_on=D(TAHUN, 1, 10))
+    kegiatan = Kegiatan.unscoped.get(rencana=ra.rencana)
+    Realisasi.unscoped.create(
+        instansi=ra.world.instansi_a, kegiatan=kegiatan, periode=f"{TAHUN}-06", progress=100, status="verified"
+    )
+    _sweep(ra, D(TAHUN, 7, 2))
+    assert _claims(ra, item) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_running_at_the_same_time_send_once(ra: RAWorld) -> None:
+    item = _prepare(ra, approved_on=D(TAHUN, 6, 15))
+    start = threading.Barrier(2)
+    results: list[dict[str, int]] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            results.append(_sweep(ra, D(TAHUN, 6, 29)))
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(results) == 2
+    total: Counter[str] = Counter()
+    for result in results:
+        total.update(result)
+    claims = Counter(PengingatKlaim.unscoped.values_list("kind", flat=True))
+    assert claims == {"due_1": 1, "weekly_digest": 1, "monthly_summary": 1}
+    assert total == claims  # every claim was made by exactly one of the two sweeps
+    assert _claims(ra, item) == [("due_1", f"{TAHUN}-06-30")]
+    assert _sari_notices(ra) == {"rencana_aksi_due_1": 1}
+    per_key = Counter(Notification.unscoped.values_list("recipient_id", "channel", "key"))
+    assert set(per_key.values()) == {1}
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_redelivered_sweep_on_the_real_worker_sends_nothing_twice(ra: RAWorld, running_worker: TaskLog) -> None:
+    # Approved "today" (the real date): no closed period counts, so no PDFs are rendered here.
+    _prepare(ra, approved_on=datetime.date.today())  # noqa: DTZ011  (matches the approval's own clock)
+    kwargs = {"instansi_id": ra.world.instansi_a.pk, "today": f"{TAHUN}-06-25"}
+    first = rencana_aksi_sweep_task.apply_async(kwargs=kwargs)
+    # The same message again, as a broker redelivers it after a lost ack or a retry.
+    rencana_aksi_sweep_task.apply_async(kwargs=kwargs, task_id=first.id)
+    runs = running_worker.wait_for("rencana_aksi_sweep", 2)
+    assert sorted(bool(run.retval) for run in runs) == [False, True]
+    done = next(run.retval for run in runs if run.retval)
+    assert done["due_7"] == 1
+    # Every email the sweep enqueued was sent once: Sari's reminder, the digest, the summaries.
+    expected = Notification.unscoped.filter(channel=Channel.EMAIL).count()
+    running_worker.wait_for("notification_send_email", expected)
+    assert len(mail.outbox) == expected
+    assert sum(1 for m in mail.outbox if m.to == [ra.sari_user.email]) == 1
+    sari = next(m for m in mail.outbox if m.to == [ra.sari_user.email])
+    assert "Sosialisasi pakta integritas" in sari.subject
+
+
+def test_the_sweep_of_instansi_b_leaves_a_untouched(ra: RAWorld) -> None:
+    _prepare(ra, approved_on=D(TAHUN, 1, 10))
+    with scope(ra.world.instansi_b.pk):
+        assert rencana_aksi_sweep(instansi_id=ra.world.instansi_b.pk, today=D(TAHUN, 7, 2)) == {}
+    assert not PengingatKlaim.unscoped.exists()
+    assert not Notification.unscoped.filter(kind__startswith="rencana_aksi_").exists()
