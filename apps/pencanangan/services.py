@@ -338,7 +338,10 @@ def signing_link_resolve(token: str, *, for_update: bool = False) -> SigningLink
     links = SigningLink.unscoped.select_related("pegawai", "pegawai__unit", "pegawai__instansi", "cycle")
     if for_update:
         links = links.select_for_update(of=("self",))
-    link = links.filter(token_sha256=_token_hash(token)).first()
+    from apps.tenancy.rls import all_tenants
+
+    with all_tenants("a public signing link establishes the instansi"):
+        link = links.filter(token_sha256=_token_hash(token)).first()
     if link is None:
         raise LinkRefused(LINK_INVALID, code="link_invalid")
     if link.used_at is not None:
