@@ -13,6 +13,7 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.core.services import model_update
 from apps.tenancy.models import Membership
+from apps.tenancy.scope import scope
 
 LANGUAGE_NOT_SUPPORTED = _("Choose Bahasa Indonesia or English.")
 
@@ -42,7 +43,9 @@ def invitation_accept(*, user: User, password: str) -> User:
     for membership in Membership.objects.filter(user=user, is_active=True, instansi__isnull=False).select_related(
         "instansi"
     ):
-        audit_record(actor=user, verb="account.invitation_accept", obj=membership, instansi=membership.instansi)
+        # The link is opened signed out (no scope): each event is written in its own instansi's scope.
+        with scope(membership.instansi_id):
+            audit_record(actor=user, verb="account.invitation_accept", obj=membership, instansi=membership.instansi)
     return user
 
 

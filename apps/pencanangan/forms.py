@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.concurrency import version_field
 from apps.core.forms import MultipleFileField
 from apps.pencanangan.models import PencananganForm as FormChoice
 
 
 class PencananganEditForm(forms.Form):
+    version = version_field()
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200)
     form = forms.ChoiceField(label=_("Form"), choices=FormChoice.choices)

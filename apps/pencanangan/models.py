@@ -190,6 +190,7 @@ class Pencanangan(TenantModel, TimeStampedModel):
         _("status"), max_length=10, choices=PencananganStatus.choices, default=PencananganStatus.DRAFT
     )
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("pencanangan")

@@ -148,4 +148,7 @@ def pakta_verify_lookup(code: str) -> PaktaIntegritas | None:
     code = "".join((code or "").upper().split())
     if not code or len(code) > 16:
         return None
-    return PaktaIntegritas.unscoped.select_related("unit", "instansi", "cycle").filter(verify_code=code).first()
+    from apps.tenancy.rls import all_tenants
+
+    with all_tenants("the public verify page finds a pact by its printed code"):
+        return PaktaIntegritas.unscoped.select_related("unit", "instansi", "cycle").filter(verify_code=code).first()

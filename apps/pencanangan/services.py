@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.services import audit_record
 from apps.bukti_dukung.models import FileKind
 from apps.bukti_dukung.services import bukti_dukung_upload, validate_upload
+from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
 from apps.pencanangan.models import (
     PaktaIntegritas,
@@ -338,7 +339,10 @@ def signing_link_resolve(token: str, *, for_update: bool = False) -> SigningLink
     links = SigningLink.unscoped.select_related("pegawai", "pegawai__unit", "pegawai__instansi", "cycle")
     if for_update:
         links = links.select_for_update(of=("self",))
-    link = links.filter(token_sha256=_token_hash(token)).first()
+    from apps.tenancy.rls import all_tenants
+
+    with all_tenants("a public signing link establishes the instansi"):
+        link = links.filter(token_sha256=_token_hash(token)).first()
     if link is None:
         raise LinkRefused(LINK_INVALID, code="link_invalid")
     if link.used_at is not None:
@@ -437,9 +441,11 @@ def pencanangan_save(
     cycle: Cycle,
     data: dict[str, Any],
     documents: list[UploadedFile] | None = None,
+    version: int | None = None,
 ) -> Pencanangan:
     """Create or update the unit's pencanangan for the year (draft only). New documents are added
-    to the evidence store and attached."""
+    to the evidence store and attached. ``version`` is the one the form was built from (0: none
+    existed); a record saved by someone else meanwhile is a ``VersionConflict`` and nothing changes."""
     _require(actor, Cap.PENCANANGAN_MANAGE)
     _require_reach(actor, unit)
     if cycle.instansi_id != actor.instansi_id:
@@ -456,6 +462,7 @@ def pencanangan_save(
     )
     if pencanangan is not None and pencanangan.status == PencananganStatus.DECLARED:
         raise TransitionNotAllowed(ALREADY_DECLARED)
+    version_check(pencanangan, version)
     if pencanangan is None:
         pencanangan = Pencanangan(instansi_id=actor.instansi_id, cycle=cycle, unit=unit)
     pencanangan.date = data["date"]
@@ -463,7 +470,7 @@ def pencanangan_save(
     pencanangan.form = data["form"]
     pencanangan.witnesses = data.get("witnesses", "")
     pencanangan.publication_links = links
-    pencanangan.save()
+    save_or_conflict(pencanangan)
     for file in documents or []:
         pencanangan.documents.add(
             bukti_dukung_upload(actor=actor, file=file, description=f"Pencanangan ZI {unit.name} {cycle.tahun}")
@@ -472,7 +479,12 @@ def pencanangan_save(
         actor=actor.user,
         verb="pencanangan.save",
         obj=pencanangan,
-        after={"date": str(pencanangan.date), "place": pencanangan.place, "form": pencanangan.form},
+        after={
+            "date": str(pencanangan.date),
+            "place": pencanangan.place,
+            "form": pencanangan.form,
+            "version": pencanangan.version,
+        },
     )
     return pencanangan
 

@@ -32,8 +32,11 @@ def pakta_arrivals_sweep(*, instansi_id: int, cycle_id: int) -> int:
 def pakta_arrivals_sweep_all() -> int:
     """Beat, daily: one sweep per open year of every instansi that is collecting signatures."""
     from apps.pencanangan.models import ReminderRound
+    from apps.tenancy.rls import all_tenants
 
-    pairs = ReminderRound.unscoped.filter(cycle__is_open=True).values_list("instansi_id", "cycle_id").distinct()
+    with all_tenants("beat sweep over every instansi collecting signatures"):
+        rows = ReminderRound.unscoped.filter(cycle__is_open=True).values_list("instansi_id", "cycle_id")
+        pairs = list(rows.distinct())
     count = 0
     for instansi_id, cycle_id in pairs:
         pakta_arrivals_sweep.delay(instansi_id=instansi_id, cycle_id=cycle_id)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import run_service
 from apps.core.xlsx import xlsx_response
@@ -145,12 +146,23 @@ def pencanangan_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         form = PencananganEditForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            saved = run_service(
-                form,
-                lambda: services.pencanangan_save(
-                    actor=actor, unit=unit, cycle=cycle, data=data, documents=data["documents"]
-                ),
-            )
+            try:
+                saved = run_service(
+                    form,
+                    lambda: services.pencanangan_save(
+                        actor=actor,
+                        unit=unit,
+                        cycle=cycle,
+                        data=data,
+                        documents=data["documents"],
+                        version=data["version"],
+                    ),
+                    reraise=(VersionConflict,),
+                )
+            except VersionConflict:
+                existing = Pencanangan.objects.filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit).first()
+                form = form_after_conflict(PencananganEditForm, request, version_of(existing))
+                saved = None
             if saved is not None:
                 messages.success(request, SAVED)
                 return redirect(_unit_url(unit, cycle))
@@ -158,6 +170,7 @@ def pencanangan_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     else:
         initial = (
             {
+                "version": existing.version,
                 "date": existing.date,
                 "place": existing.place,
                 "form": existing.form,
@@ -165,7 +178,7 @@ def pencanangan_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
                 "publication_links": existing.publication_links,
             }
             if existing
-            else {"date": timezone.localdate()}
+            else {"version": 0, "date": timezone.localdate()}
         )
         form = PencananganEditForm(initial=initial)
         status = 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.concurrency import version_field
 from apps.core.forms import MultipleFileField
 from apps.pengusulan.models import Grade, OpiniBPK, Predikat
 
@@ -15,6 +16,7 @@ class InstansiEligibilityForm(forms.Form):
     indeks_rb = forms.ChoiceField(label=_("RB index grade"), choices=Grade.choices)
     maturitas_spip = forms.IntegerField(label=_("SPIP maturity level"), min_value=1, max_value=5)
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
+    version = version_field()
 
 
 class UnitEligibilityForm(forms.Form):
@@ -26,6 +28,7 @@ class UnitEligibilityForm(forms.Form):
     zi_started_on = forms.DateField(label=_("ZI building started on"), widget=forms.DateInput(attrs={"type": "date"}))
     sakip_internal = forms.ChoiceField(label=_("Internal SAKIP predicate"), choices=Grade.choices)
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
+    version = version_field()
 
 
 class PengusulanCreateForm(forms.Form):
@@ -36,6 +39,7 @@ class SuratForm(forms.Form):
     number = forms.CharField(label=_("Letter number"), max_length=100)
     date = forms.DateField(label=_("Letter date"), widget=forms.DateInput(attrs={"type": "date"}))
     sptjm_file = forms.FileField(label=_("Signed SPTJM (scan)"), required=False)
+    version = version_field()
 
 
 class SptjmSignForm(forms.Form):

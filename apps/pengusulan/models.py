@@ -160,6 +160,7 @@ class InstansiEligibility(TenantModel, TimeStampedModel):
         "bukti_dukung.BuktiDukung", blank=True, related_name="+", verbose_name=_("evidence")
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("instansi eligibility")
@@ -205,6 +206,7 @@ class UnitEligibility(TenantModel, TimeStampedModel):
         "bukti_dukung.BuktiDukung", blank=True, related_name="+", verbose_name=_("evidence")
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("unit eligibility")
@@ -302,6 +304,7 @@ class SuratPengusulan(TenantModel, TimeStampedModel):
         "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("PDF")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("proposal letter")

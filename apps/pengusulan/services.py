@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.bukti_dukung.services import bukti_dukung_upload
+from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
 from apps.notifications.services import notify
 from apps.pengusulan.deadlines import proposal_closes_on
@@ -135,11 +136,14 @@ def instansi_eligibility_set(
     indeks_rb: str,
     maturitas_spip: int,
     evidence_files: Sequence[UploadedFile] = (),
+    version: int | None = None,
 ) -> InstansiEligibility:
-    """Record (or update) the instansi-level facts of Tabel 5 for the year, adding evidence files."""
+    """Record (or update) the instansi-level facts of Tabel 5 for the year, adding evidence files.
+    ``version``: the one the form was built from (0: none recorded); stale → ``VersionConflict``."""
     _require(actor, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
     row = InstansiEligibility.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()
+    version_check(row, version)
     before = None
     if row is None:
         row = InstansiEligibility(instansi_id=actor.instansi_id, cycle=cycle)
@@ -149,7 +153,7 @@ def instansi_eligibility_set(
     row.maturitas_spip = maturitas_spip
     row.updated_by = actor.user
     row.full_clean(exclude=["instansi", "cycle", "updated_by"])
-    row.save()
+    save_or_conflict(row)
     files = _upload_all(actor, evidence_files, f"Syarat pengusulan instansi {cycle.tahun}")
     row.evidence.add(*files)
     audit_record(
@@ -182,17 +186,21 @@ def unit_eligibility_set(
     zi_started_on: datetime.date,
     sakip_internal: str,
     evidence_files: Sequence[UploadedFile] = (),
+    version: int | None = None,
 ) -> UnitEligibility:
-    """Record (or update) the unit-level facts of Tabel 5 for the year, adding evidence files."""
+    """Record (or update) the unit-level facts of Tabel 5 for the year, adding evidence files.
+    ``version``: the one the form was built from (0: none recorded); stale → ``VersionConflict``."""
     _require(actor, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
     if unit.instansi_id != actor.instansi_id:
         raise ValidationError({"unit": ValidationError(UNIT_NOT_IN_INSTANSI, code="unit_foreign")})
-    row = (
+    found = (
         UnitEligibility.objects.select_for_update()
         .filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit)
         .first()
-    ) or UnitEligibility(instansi_id=actor.instansi_id, cycle=cycle, unit=unit)
+    )
+    version_check(found, version)
+    row = found or UnitEligibility(instansi_id=actor.instansi_id, cycle=cycle, unit=unit)
     values = {
         "is_core_service": is_core_service,
         "has_public_impact": has_public_impact,
@@ -206,7 +214,7 @@ def unit_eligibility_set(
         setattr(row, name, value)
     row.updated_by = actor.user
     row.full_clean(exclude=["instansi", "cycle", "unit", "updated_by"])
-    row.save()
+    save_or_conflict(row)
     files = _upload_all(actor, evidence_files, f"Syarat pengusulan {unit.code} {cycle.tahun}")
     row.evidence.add(*files)
     _audit(
@@ -497,12 +505,15 @@ def surat_pengusulan_save(
     number: str,
     date: datetime.date,
     sptjm_file: UploadedFile | None = None,
+    version: int | None = None,
 ) -> SuratPengusulan:
-    """Prepare (or update) the year's letter: number, date and, optionally, the signed SPTJM scan."""
+    """Prepare (or update) the year's letter: number, date and, optionally, the signed SPTJM scan.
+    ``version``: the one the form was built from (0: no letter yet); stale → ``VersionConflict``."""
     _require(actor, Cap.PENGUSULAN_SUBMIT, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
     _require_window(cycle)
     surat = SuratPengusulan.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()
+    version_check(surat, version)
     if surat is None:
         surat = SuratPengusulan(instansi_id=actor.instansi_id, cycle=cycle, created_by=actor.user)
     elif surat.pk and surat.items.exists() and (surat.number != number.strip() or surat.date != date):
@@ -512,7 +523,7 @@ def surat_pengusulan_save(
     surat.full_clean(exclude=["instansi", "cycle", "created_by", "sptjm_file", "report", "sptjm_signed_by"])
     if sptjm_file is not None:
         surat.sptjm_file = bukti_dukung_upload(actor=actor, file=sptjm_file, description=f"SPTJM {cycle.tahun}")
-    surat.save()
+    save_or_conflict(surat)
     _audit(
         actor,
         "pengusulan.surat_save",

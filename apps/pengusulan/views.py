@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import run_service
 from apps.pengusulan import selectors, services
@@ -209,9 +210,10 @@ def eligibility(request: HttpRequest) -> HttpResponse:
             "predikat_sakip": facts.predikat_sakip,
             "indeks_rb": facts.indeks_rb,
             "maturitas_spip": facts.maturitas_spip,
+            "version": facts.version,
         }
         if facts
-        else None
+        else {"version": 0}
     )
     if request.method == "POST":
         if not actor.can(Cap.PENGUSULAN_MANAGE):
@@ -219,18 +221,25 @@ def eligibility(request: HttpRequest) -> HttpResponse:
         form = InstansiEligibilityForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            saved = run_service(
-                form,
-                lambda: services.instansi_eligibility_set(
-                    actor=actor,
-                    cycle=cycle,
-                    opini_bpk=data["opini_bpk"],
-                    predikat_sakip=data["predikat_sakip"],
-                    indeks_rb=data["indeks_rb"],
-                    maturitas_spip=data["maturitas_spip"],
-                    evidence_files=data["evidence"],
-                ),
-            )
+            try:
+                saved = run_service(
+                    form,
+                    lambda: services.instansi_eligibility_set(
+                        actor=actor,
+                        cycle=cycle,
+                        opini_bpk=data["opini_bpk"],
+                        predikat_sakip=data["predikat_sakip"],
+                        indeks_rb=data["indeks_rb"],
+                        maturitas_spip=data["maturitas_spip"],
+                        evidence_files=data["evidence"],
+                        version=data["version"],
+                    ),
+                    reraise=(VersionConflict,),
+                )
+            except VersionConflict:
+                facts = selectors.instansi_facts(instansi=actor.instansi, cycle=cycle)
+                form = form_after_conflict(InstansiEligibilityForm, request, version_of(facts))
+                saved = None
             if saved is not None:
                 messages.success(request, SAVED)
                 return redirect(f"{reverse('pengusulan:eligibility')}?tahun={cycle.tahun}")
@@ -263,22 +272,33 @@ def eligibility_unit(request: HttpRequest, public_id: Any) -> HttpResponse:
         raise Http404(NO_YEAR)
     facts = selectors.unit_facts(instansi=actor.instansi, cycle=cycle, unit=unit)
     fields = ("is_core_service", "has_public_impact", "tlhp_pct", "lhkpn_pct", "lhkasn_pct", "zi_started_on")
-    initial = {name: getattr(facts, name) for name in (*fields, "sakip_internal")} if facts else None
+    initial = (
+        {**{name: getattr(facts, name) for name in (*fields, "sakip_internal")}, "version": facts.version}
+        if facts
+        else {"version": 0}
+    )
     status = 200
     if request.method == "POST":
         form = UnitEligibilityForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            saved = run_service(
-                form,
-                lambda: services.unit_eligibility_set(
-                    actor=actor,
-                    cycle=cycle,
-                    unit=unit,
-                    **{name: data[name] for name in (*fields, "sakip_internal")},
-                    evidence_files=data["evidence"],
-                ),
-            )
+            try:
+                saved = run_service(
+                    form,
+                    lambda: services.unit_eligibility_set(
+                        actor=actor,
+                        cycle=cycle,
+                        unit=unit,
+                        **{name: data[name] for name in (*fields, "sakip_internal")},
+                        evidence_files=data["evidence"],
+                        version=data["version"],
+                    ),
+                    reraise=(VersionConflict,),
+                )
+            except VersionConflict:
+                facts = selectors.unit_facts(instansi=actor.instansi, cycle=cycle, unit=unit)
+                form = form_after_conflict(UnitEligibilityForm, request, version_of(facts))
+                saved = None
             if saved is not None:
                 messages.success(request, SAVED)
                 return redirect(f"{reverse('pengusulan:eligibility-unit', args=[unit.public_id])}?tahun={cycle.tahun}")
@@ -329,18 +349,31 @@ def surat_edit(request: HttpRequest) -> HttpResponse:
         form = SuratForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            saved = run_service(
-                form,
-                lambda: services.surat_pengusulan_save(
-                    actor=actor, cycle=cycle, number=data["number"], date=data["date"], sptjm_file=data["sptjm_file"]
-                ),
-            )
+            try:
+                saved = run_service(
+                    form,
+                    lambda: services.surat_pengusulan_save(
+                        actor=actor,
+                        cycle=cycle,
+                        number=data["number"],
+                        date=data["date"],
+                        sptjm_file=data["sptjm_file"],
+                        version=data["version"],
+                    ),
+                    reraise=(VersionConflict,),
+                )
+            except VersionConflict:
+                surat = selectors.surat_for(instansi=actor.instansi, cycle=cycle)
+                form = form_after_conflict(SuratForm, request, version_of(surat))
+                saved = None
             if saved is not None:
                 messages.success(request, SAVED)
                 return redirect(f"{reverse('pengusulan:surat-edit')}?tahun={cycle.tahun}")
         status = 400
     else:
-        form = SuratForm(initial={"number": surat.number, "date": surat.date} if surat else None)
+        form = SuratForm(
+            initial={"number": surat.number, "date": surat.date, "version": surat.version} if surat else {"version": 0}
+        )
     return render(
         request,
         "pengusulan/surat_edit.html",

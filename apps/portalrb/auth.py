@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from apps.api.tokens import bearer_digest
 from apps.portalrb.models import PortalRBToken
 from apps.portalrb.services import TOKEN_PREFIX
+from apps.tenancy.rls import all_tenants
 
 INVALID_TOKEN = _("The PortalRB token is missing, wrong or revoked.")
 MALFORMED_HEADER = _("Use the header 'Authorization: Bearer <token>'.")
@@ -46,11 +47,12 @@ class PortalRBTokenAuthentication(authentication.BaseAuthentication):
         if digest is None:
             return None  # → NotAuthenticated (401) from the permission check
         # Authentication establishes the scope, so this one lookup is by the unique hash, unscoped.
-        token = (
-            PortalRBToken.unscoped.select_related("instansi")
-            .filter(key_hash=digest, revoked_at__isnull=True, instansi__is_active=True)
-            .first()
-        )
+        with all_tenants("the bearer token establishes the instansi"):
+            token = (
+                PortalRBToken.unscoped.select_related("instansi")
+                .filter(key_hash=digest, revoked_at__isnull=True, instansi__is_active=True)
+                .first()
+            )
         if token is None or not hmac.compare_digest(token.key_hash, digest):
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
         return PortalRBClient(token), token

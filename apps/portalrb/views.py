@@ -34,7 +34,7 @@ from apps.portalrb.serializers import (
     UnitListSerializer,
 )
 from apps.portalrb.services import portalrb_fetch_record
-from apps.tenancy.scope import Scope, current_scope, reset_scope, set_scope
+from apps.tenancy.scope import Scope, current_scope, reset_scope, scope, set_scope
 
 ERROR_RESPONSES = {
     401: OpenApiResponse(ErrorSerializer, description="Missing, wrong or revoked token."),
@@ -75,14 +75,15 @@ class PortalRBView(APIView):
             reset_scope(scope_token)
             token = getattr(getattr(self, "request", None), "_auth", None)
             if isinstance(token, PortalRBToken):
-                portalrb_fetch_record(
-                    token=token,
-                    endpoint=self.endpoint,
-                    path=request.path,
-                    status_code=status_code,
-                    remote_addr=_remote_addr(request),
-                    duration_ms=int((time.monotonic() - started) * 1000),
-                )
+                with scope(token.instansi_id):
+                    portalrb_fetch_record(
+                        token=token,
+                        endpoint=self.endpoint,
+                        path=request.path,
+                        status_code=status_code,
+                        remote_addr=_remote_addr(request),
+                        duration_ms=int((time.monotonic() - started) * 1000),
+                    )
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

@@ -16,6 +16,7 @@ from apps.survei.indices import IndexResult, index_compute
 from apps.survei.instrument import INDEX_NAME, LKE_SOAL, PERNYATAAN, Instrumen
 from apps.survei.models import Layanan, Respons, Survei, SurveiStatus
 from apps.tenancy.models import Membership
+from apps.tenancy.rls import all_tenants
 from apps.unit_kerja.models import UnitKerja
 from apps.unit_kerja.selectors import subtree_path, unit_kerja_visible
 
@@ -36,11 +37,12 @@ def layanan_by_token_public(*, token: str) -> Layanan | None:
     """
     if not token or len(token) > 16:
         return None
-    return (
-        Layanan.unscoped.select_related("unit", "instansi")
-        .filter(token=token, is_active=True, instansi__is_active=True)
-        .first()
-    )
+    with all_tenants("a public survey link establishes the instansi"):
+        return (
+            Layanan.unscoped.select_related("unit", "instansi")
+            .filter(token=token, is_active=True, instansi__is_active=True)
+            .first()
+        )
 
 
 def survei_open_for(*, layanan: Layanan, today: datetime.date | None = None) -> Survei | None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,12 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Tenancy")
 
     def ready(self) -> None:
-        from apps.tenancy import checks  # noqa: F401  (registers tenancy.E001)
+        from celery.signals import task_postrun, task_prerun
+
+        from apps.tenancy import checks, rls  # noqa: F401  (checks registers tenancy.E001, tenancy.E002)
+
+        # After every migrate (and test flush): row privileges and the RLS policy on every tenant table.
+        post_migrate.connect(rls.post_migrate, sender=self, dispatch_uid="zi_tenancy_rls")
+        # Every Celery task is application runtime: without a scope it sees no tenant row.
+        task_prerun.connect(rls.task_prerun, weak=False, dispatch_uid="zi_rls_task_prerun")
+        task_postrun.connect(rls.task_postrun, weak=False, dispatch_uid="zi_rls_task_postrun")

@@ -1,4 +1,5 @@
-"""tenancy.E001: every concrete TenantModel keeps the fail-closed manager and the public_id constraint.
+"""tenancy.E001: every concrete TenantModel keeps the fail-closed manager and the public_id constraint;
+tenancy.E002: every tenant table carries the PostgreSQL row-level-security policy.
 
 A subclass that declares its own ``class Meta`` without inheriting ``TenantModel.Meta`` silently
 loses both; this check makes that mistake loud.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, register
 from django.db import models
 
 
@@ -36,6 +37,36 @@ def check_tenant_models(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     f"{label}: missing UniqueConstraint(instansi, public_id); inherit TenantModel.Meta",
                     hint="class Meta(TenantModel.Meta): ... constraints = [*TenantModel.Meta.constraints, ...]",
                     id="tenancy.E001",
+                )
+            )
+    return errors
+
+
+@register(Tags.database)
+def check_tenant_rls(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+    """tenancy.E002: every tenant table carries the row-level-security policy (the second wall).
+
+    A database check: it runs with ``manage.py check --database default`` (and in the test suite).
+    ``migrate`` installs missing policies itself (``post_migrate``); this finds a table that escaped.
+    """
+    from django.db import connections
+
+    from apps.tenancy import rls
+
+    errors: list[Error] = []
+    for alias in databases or []:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        if not rls.role_exists(connection):
+            errors.append(Error(f"the role {rls.APP_ROLE} does not exist; run migrate", id="tenancy.E002"))
+            continue
+        for table in rls.tables_without_policy(connection):
+            errors.append(
+                Error(
+                    f"{table}: a tenant table without row-level security (ENABLE, FORCE, policy {rls.POLICY})",
+                    hint="run manage.py migrate (post_migrate installs it: apps.tenancy.rls.ensure_rls)",
+                    id="tenancy.E002",
                 )
             )
     return errors

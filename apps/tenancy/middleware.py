@@ -1,4 +1,9 @@
-"""Opens the tenant scope for each request from the user's active membership."""
+"""Opens the tenant scope for each request from the user's active membership.
+
+The membership lookup runs before the request becomes application runtime (it *establishes* the
+scope, on the login role); the view then runs as runtime: the database shows it only the scope's
+instansi (apps/tenancy/rls.py), and no tenant row at all when there is no scope.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from apps.tenancy.models import Membership
+from apps.tenancy.rls import app_runtime
 from apps.tenancy.scope import Scope, reset_scope, set_scope
 from apps.tenancy.selectors import membership_active_for_user, membership_list_for_user
 
@@ -34,6 +40,7 @@ class ScopeMiddleware:
             value = Scope(instansi_id=membership.instansi_id, national=membership.is_national)
         token = set_scope(value)
         try:
-            return self.get_response(request)
+            with app_runtime():
+                return self.get_response(request)
         finally:
             reset_scope(token)

@@ -182,6 +182,7 @@ def test_pencanangan_form_and_declaration_by_the_head(pakta: PaktaWorld, login) 
             "place": "Aula",
             "form": "ceremony",
             "publication_links": "bukan tautan",
+            "version": "0",
         },
     )
     assert bad.status_code == 400
@@ -189,7 +190,13 @@ def test_pencanangan_form_and_declaration_by_the_head(pakta: PaktaWorld, login) 
     photo = SimpleUploadedFile("berita-acara.pdf", minimal_pdf("Berita acara"), "application/pdf")
     saved = ani.post(
         reverse("pencanangan:pencanangan-edit", args=[unit]),
-        {"date": f"{pakta.cycle.tahun}-02-03", "place": "Aula A1", "form": "inauguration", "documents": [photo]},
+        {
+            "date": f"{pakta.cycle.tahun}-02-03",
+            "place": "Aula A1",
+            "form": "inauguration",
+            "documents": [photo],
+            "version": "0",
+        },
     )
     assert saved.status_code == 302
     kepala = login(head)

@@ -57,6 +57,7 @@ def test_the_admin_records_unit_facts_and_bad_input_saves_nothing(lke: LKEWorld,
         "lhkasn_pct": "100",
         "zi_started_on": "2024-01-01",
         "sakip_internal": "A",
+        "version": "0",
     }
     response = client.post(url, data)
     assert response.status_code == 400

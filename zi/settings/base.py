@@ -114,6 +114,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
+    # Django's PostgreSQL backend plus the row-level-security switch (apps/tenancy/rls.py).
+    DATABASES["default"]["ENGINE"] = "zi.db.postgresql"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -123,6 +125,10 @@ else:
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
         }
     }
+
+# PostgreSQL row-level security as the second tenancy wall: requests and tasks run as the role
+# zi_app, which sees only the active instansi's rows (apps/tenancy/rls.py, docs/security.md V8).
+ZI_DB_RLS = bool(DATABASE_URL) and env_bool("ZI_DB_RLS", default=True)
 
 # -----------------------------------------------------------------------------
 # Cache and Celery: Redis from REDIS_URL, else local memory and in-process tasks.
