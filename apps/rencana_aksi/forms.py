@@ -10,8 +10,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.concurrency import version_field
+from apps.core.forms import MultipleFileField
 from apps.lke.models import Soal
-from apps.pengusulan.forms import MultipleFileField
 from apps.rencana_aksi.models import Area, Frekuensi
 from apps.unit_kerja.forms import DateInput, PegawaiChoiceField, UnitChoiceField
 from apps.unit_kerja.models import Pegawai, UnitKerja
@@ -52,6 +53,7 @@ class FrequencyForm(forms.Form):
 
 
 class KegiatanForm(forms.Form):
+    version = version_field()
     area = forms.TypedChoiceField(label=_("Area perubahan"), choices=Area.choices, coerce=int)
     description = forms.CharField(label=_("Kegiatan"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     output = forms.CharField(label=_("Output"), max_length=300)
@@ -95,6 +97,7 @@ class KegiatanForm(forms.Form):
 
 
 class RealisasiForm(forms.Form):
+    version = version_field()
     periode = forms.ChoiceField(label=_("Period"))
     progress = forms.IntegerField(label=_("Progress (%)"))
     value = forms.DecimalField(label=_("Realised value"), max_digits=14, decimal_places=2, required=False)

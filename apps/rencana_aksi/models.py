@@ -206,6 +206,8 @@ class Kegiatan(TenantModel, TimeStampedModel):
         verbose_name=_("LKE soal supported"),
     )
 
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+
     class Meta(TenantModel.Meta):
         verbose_name = _("kegiatan")
         verbose_name_plural = _("kegiatan")
@@ -273,6 +275,8 @@ class Realisasi(TenantModel, TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
 
     class Meta(TenantModel.Meta):
         verbose_name = _("realisasi")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.services import audit_record
 from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.services import bukti_dukung_upload
+from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
 from apps.lke.models import Soal
 from apps.notifications.services import notify
@@ -494,10 +495,17 @@ def _apply(kegiatan: Kegiatan, data: KegiatanData) -> None:
 
 @transaction.atomic
 def kegiatan_save(
-    *, actor: Membership, rencana: RencanaAksi, data: KegiatanData, kegiatan: Kegiatan | None = None, reason: str = ""
+    *,
+    actor: Membership,
+    rencana: RencanaAksi,
+    data: KegiatanData,
+    kegiatan: Kegiatan | None = None,
+    reason: str = "",
+    version: int | None = None,
 ) -> Kegiatan:
     """Add a kegiatan to the plan, or change one. On an approved plan ``reason`` is required and a
-    new revision opens. Nothing is saved when any rule fails (``ValidationError`` by field)."""
+    new revision opens. Nothing is saved when any rule fails (``ValidationError`` by field).
+    ``version``: the one the form was built from; another save in between is a ``VersionConflict``."""
     _require(actor, Cap.RENCANA_AKSI_EDIT)
     _require_unit(actor, rencana.unit)
     if kegiatan is not None and kegiatan.rencana_id != rencana.pk:
@@ -511,9 +519,10 @@ def kegiatan_save(
         kegiatan = Kegiatan(instansi_id=rencana.instansi_id, rencana=rencana)
     else:
         kegiatan = Kegiatan.objects.select_for_update().get(pk=kegiatan.pk)
+        version_check(kegiatan, version)
     _apply(kegiatan, data)
-    kegiatan.full_clean(exclude=["rencana", "instansi", "pic", "soal"])
-    kegiatan.save()
+    kegiatan.full_clean(exclude=["rencana", "instansi", "pic", "soal", "version"])
+    save_or_conflict(kegiatan)
     _audit(
         actor,
         "kegiatan.create" if created else "kegiatan.update",
@@ -742,6 +751,7 @@ def realisasi_save(
     narrative: str = "",
     files: Sequence[UploadedFile] = (),
     submit: bool = False,
+    version: int | None = None,
 ) -> Realisasi:
     """Record (or correct) the kegiatan's realisasi for a period, with new evidence files; with
     ``submit`` it goes to verification at once. A submitted or verified realisasi is locked; a
@@ -760,6 +770,7 @@ def realisasi_save(
         .filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan, periode=periode)
         .first()
     )
+    version_check(realisasi, version)
     created = realisasi is None
     if realisasi is None:
         realisasi = Realisasi(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan, periode=periode)
@@ -772,7 +783,7 @@ def realisasi_save(
     if submit:
         realisasi.status = R.SUBMITTED
         realisasi.submitted_at = timezone.now()
-    realisasi.save()
+    save_or_conflict(realisasi)
     bukti = _upload(actor, files, kegiatan)
     if bukti:
         realisasi.evidence.add(*bukti)

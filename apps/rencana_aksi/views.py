@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.models import User
 from apps.bukti_dukung.access import access_bukti_dukung
+from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import run_service
 from apps.lke.models import Soal
@@ -37,7 +38,7 @@ from apps.rencana_aksi.forms import (
     RealisasiForm,
     ReasonForm,
 )
-from apps.rencana_aksi.models import Area, Kegiatan, PlanStatus, RealisasiStatus, RencanaAksi
+from apps.rencana_aksi.models import Area, Kegiatan, PlanStatus, Realisasi, RealisasiStatus, RencanaAksi
 from apps.rencana_aksi.reports import MONITORING_REPORT
 from apps.tenancy.access import require_capability
 from apps.tenancy.decorators import capability_required, instansi_member_required
@@ -324,12 +325,16 @@ def _kegiatan_data(form: KegiatanForm) -> services.KegiatanData:
 def kegiatan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = _actor(request)
     rencana = access_rencana_aksi(actor, public_id, for_write=True)
-    form = _kegiatan_form(rencana, request.POST or None, initial={"area": request.GET.get("area") or 1})
+    form = _kegiatan_form(rencana, request.POST or None, initial={"area": request.GET.get("area") or 1, "version": 0})
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
             lambda: services.kegiatan_save(
-                actor=actor, rencana=rencana, data=_kegiatan_data(form), reason=form.cleaned_data["reason"]
+                actor=actor,
+                rencana=rencana,
+                data=_kegiatan_data(form),
+                reason=form.cleaned_data["reason"],
+                version=form.cleaned_data["version"],
             ),
         )
         if saved is not None:
@@ -345,6 +350,7 @@ def kegiatan_update(request: HttpRequest, public_id: Any) -> HttpResponse:
     kegiatan = access_kegiatan(actor, public_id, for_write=True)
     rencana = kegiatan.rencana
     initial = {
+        "version": kegiatan.version,
         "area": kegiatan.area,
         "description": kegiatan.description,
         "output": kegiatan.output,
@@ -359,16 +365,23 @@ def kegiatan_update(request: HttpRequest, public_id: Any) -> HttpResponse:
     }
     form = _kegiatan_form(rencana, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.kegiatan_save(
-                actor=actor,
-                rencana=rencana,
-                kegiatan=kegiatan,
-                data=_kegiatan_data(form),
-                reason=form.cleaned_data["reason"],
-            ),
-        )
+        try:
+            saved = run_service(
+                form,
+                lambda: services.kegiatan_save(
+                    actor=actor,
+                    rencana=rencana,
+                    kegiatan=kegiatan,
+                    data=_kegiatan_data(form),
+                    reason=form.cleaned_data["reason"],
+                    version=form.cleaned_data["version"],
+                ),
+                reraise=(VersionConflict,),
+            )
+        except VersionConflict:
+            current = Kegiatan.objects.get(pk=kegiatan.pk).version
+            form = form_after_conflict(lambda data: _kegiatan_form(rencana, data, initial={}), request, current)
+            saved = None
         if saved is not None:
             messages.success(request, SAVED)
             return redirect(_kegiatan_url(kegiatan))
@@ -470,25 +483,32 @@ def realisasi_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     periods = [p.code for p in selectors.periods_of(cycle=rencana.cycle) if kegiatan.schedule & p.mask]
     chosen = request.GET.get("periode") or selectors.current_period(cycle=rencana.cycle).code
     existing = next((r for r in selectors.realisasi_for(kegiatan=kegiatan) if r.periode == chosen), None)
-    initial: dict[str, Any] = {"periode": chosen}
+    initial: dict[str, Any] = {"periode": chosen, "version": version_of(existing)}
     if existing is not None:
         initial.update(progress=existing.progress, value=existing.value, narrative=existing.narrative)
     form = RealisasiForm(request.POST or None, request.FILES or None, periods=periods, initial=initial)
     if request.method == "POST" and form.is_valid():
         c = form.cleaned_data
-        saved = run_service(
-            form,
-            lambda: services.realisasi_save(
-                actor=actor,
-                kegiatan=kegiatan,
-                periode=c["periode"],
-                progress=c["progress"],
-                value=c["value"],
-                narrative=c["narrative"],
-                files=c["files"],
-                submit="submit" in request.POST,
-            ),
-        )
+        try:
+            saved = run_service(
+                form,
+                lambda: services.realisasi_save(
+                    actor=actor,
+                    kegiatan=kegiatan,
+                    periode=c["periode"],
+                    progress=c["progress"],
+                    value=c["value"],
+                    narrative=c["narrative"],
+                    files=c["files"],
+                    submit="submit" in request.POST,
+                    version=c["version"],
+                ),
+                reraise=(VersionConflict,),
+            )
+        except VersionConflict:
+            current = Realisasi.objects.filter(kegiatan=kegiatan, periode=c["periode"]).first()
+            form = form_after_conflict(lambda data: RealisasiForm(data, periods=periods), request, version_of(current))
+            saved = None
         if saved is not None:
             messages.success(
                 request, REALISASI_SUBMITTED if saved.status == RealisasiStatus.SUBMITTED else REALISASI_SAVED

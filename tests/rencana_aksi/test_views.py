@@ -15,6 +15,7 @@ from tests.rencana_aksi.conftest import TAHUN, RAWorld
 
 def kegiatan_post(ra: RAWorld, **overrides: str) -> dict[str, object]:
     data: dict[str, object] = {
+        "version": "1",
         "area": "1",
         "description": "Sosialisasi kode etik",
         "output": "Laporan",
@@ -71,7 +72,9 @@ def test_progress_over_100_is_refused_on_the_page(ra: RAWorld, login) -> None:
     kegiatan = ra.add_kegiatan(months=[3])
     ra.approve()
     url = reverse("rencana_aksi:realisasi-edit", kwargs={"public_id": kegiatan.public_id})
-    response = login(ra.world.ani).post(url, {"periode": f"{TAHUN}-03", "progress": "150", "submit": "1"})
+    response = login(ra.world.ani).post(
+        url, {"version": "0", "periode": f"{TAHUN}-03", "progress": "150", "submit": "1"}
+    )
     assert response.status_code == 200
     assert "Progres adalah persentase dari 0 sampai 100." in response.content.decode()
     with scope(ra.world.instansi_a.pk):
