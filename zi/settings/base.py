@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.portalrb",
     "apps.tpn",
     "apps.nasional",
+    "apps.outbox",
     "apps.pencanangan",
     "apps.survei",
     "apps.api",
@@ -157,6 +158,8 @@ CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Ask pegawai who arrived in a unit that is collecting Pakta Integritas signatures (idempotent).
     "pakta-arrivals": {"task": "apps.pencanangan.tasks.pakta_arrivals_sweep_all", "schedule": 6 * 3600},
+    # Publish outbox rows whose on-commit attempt failed (broker down): the work runs once it is back.
+    "outbox-relay": {"task": "apps.outbox.tasks.outbox_relay", "schedule": 15.0},
 }
 
 # -----------------------------------------------------------------------------
