@@ -42,6 +42,7 @@ run: $(VENV)/.stamp-run
 test: $(VENV)/.stamp-dev
 	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
 	@scripts/ensure_chromium.sh
+	@scripts/ensure_clamav.sh
 	@scripts/ensure_system_packages.sh
 	@scripts/ensure_docker_compose.sh
 	@scripts/ensure_libreoffice.sh

@@ -27,7 +27,7 @@ from apps.unit_kerja.models import UnitKerja, UnitKind
 from tests.factories import MembershipFactory, UnitKerjaFactory, UserFactory
 
 # Browser fixtures (browser, page, phone_page) are shared by every folder: one Chromium per run.
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.clamav_fixtures"]
 
 PASSWORD = "rahasia-ZI-2026"
 

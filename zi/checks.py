@@ -19,6 +19,7 @@ forgot DATABASE_URL must not be waved through because the demo default then swit
 | zi.E006 | ZI_DEMO (its seed publishes passwords) |
 | zi.E007 | SITE_URL outside ALLOWED_HOSTS, or plain http behind ZI_HTTPS |
 | zi.E008 | a TCP DATABASE_URL with no password, client certificate or passfile |
+| zi.E009 | no ClamAV daemon for upload scanning (ZI_CLAMAV_SOCKET) |
 """
 
 from __future__ import annotations
@@ -90,6 +91,15 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                 "ZI_DEMO is on: the demo seed creates accounts whose passwords are printed in the README.",
                 hint="Set ZI_DEMO=false in production.",
                 id="zi.E006",
+            )
+        )
+    if not settings.ZI_CLAMAV_SOCKET:
+        errors.append(
+            Error(
+                "Uploads are not scanned for viruses (ZI_CLAMAV_SOCKET is not set).",
+                hint="Run ClamAV's clamd and set ZI_CLAMAV_SOCKET to its socket path or host:port "
+                "(docker-compose: clamav:3310).",
+                id="zi.E009",
             )
         )
     errors.extend(site_url_errors())

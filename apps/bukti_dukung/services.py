@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.bukti_dukung.models import BuktiDukung, FileKind
+from apps.bukti_dukung.scanning import scan_upload
 from apps.tenancy.models import Membership
 
 FILE_TOO_LARGE = _("The file is larger than %(limit)s MB.")
@@ -53,8 +54,10 @@ def sniff_kind(head: bytes, stream: IO[bytes]) -> str | None:
     return None
 
 
-def validate_upload(file: UploadedFile) -> tuple[str, str, int]:
-    """Check size and content type; returns ``(kind, sha256, size)`` or raises ValidationError."""
+def validate_upload(file: UploadedFile, *, actor: Membership | None = None) -> tuple[str, str, int]:
+    """Check size, viruses (ClamAV) and content type; returns ``(kind, sha256, size)`` or raises
+    ValidationError. The scan comes before the type check, so an infected file is logged as such
+    whatever it pretends to be; ``actor`` names the uploader in that log line."""
     limit = settings.ZI_UPLOAD_MAX_BYTES
     if file.size is not None and file.size > limit:
         raise ValidationError(FILE_TOO_LARGE, code="file_too_large", params={"limit": limit // (1024 * 1024)})
@@ -68,6 +71,7 @@ def validate_upload(file: UploadedFile) -> tuple[str, str, int]:
         digest.update(chunk)
     if size == 0:
         raise ValidationError(FILE_EMPTY, code="file_empty")
+    scan_upload(file, sha256=digest.hexdigest(), actor=actor)
     file.seek(0)
     head = file.read(16)
     stream = file.file if hasattr(file, "file") else io.BytesIO(file.read())
@@ -88,12 +92,12 @@ def bukti_dukung_upload(
 ) -> BuktiDukung:
     """Store one evidence file for the actor's instansi and record it in the audit trail.
 
-    Raises ValidationError (nothing stored) for an empty, oversized or disallowed file. ``replaces``
+    Raises ValidationError (nothing stored) for an empty, oversized, infected or disallowed file. ``replaces``
     must be a file of the same instansi; the old row stays untouched (immutability).
     """
     if replaces is not None and replaces.instansi_id != actor.instansi_id:
         raise ValidationError(REPLACES_OTHER_INSTANSI, code="replaces_foreign")
-    kind, sha256, size = validate_upload(file)
+    kind, sha256, size = validate_upload(file, actor=actor)
     bukti = BuktiDukung(
         instansi_id=actor.instansi_id,
         original_name=(file.name or "berkas")[-255:],

@@ -390,7 +390,7 @@ def pakta_scan_upload(*, actor: Membership, cycle: Cycle, nip: str, file: Upload
     prefix = subtree_path(actor)
     if pegawai is None or (prefix is not None and not pegawai.unit.path.startswith(prefix)):
         raise ValidationError({"nip": ValidationError(NIP_NOT_ON_ROSTER, code="nip_unknown", params={"nip": nip})})
-    kind, _sha, _size = validate_upload(file)
+    kind, _sha, _size = validate_upload(file, actor=actor)
     if kind not in SCAN_KINDS:
         raise ValidationError({"file": ValidationError(SCAN_KIND, code="file_type")})
     if pakta_standing(pegawai=pegawai, cycle=cycle) is not None:
@@ -456,7 +456,7 @@ def pencanangan_save(
         )
     links = _clean_links(data.get("publication_links", ""))
     for file in documents or []:
-        validate_upload(file)  # every file checked before anything is stored
+        validate_upload(file, actor=actor)  # every file checked before anything is stored
     pencanangan = (
         Pencanangan.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit).first()
     )

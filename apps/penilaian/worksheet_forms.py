@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.bukti_dukung.models import BuktiDukung
+from apps.bukti_dukung.scanning import scan_upload
 from apps.lke.models import Soal
 from apps.penilaian.models import Jawaban
 from apps.tenancy.models import Membership
@@ -167,6 +168,11 @@ class WorkbookUploadForm(forms.Form):
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+
+    def clean_file(self) -> Any:
+        file = self.cleaned_data["file"]
+        scan_upload(file)  # ClamAV before the workbook is parsed (a no-op when scanning is off)
+        return file
 
 
 class WorkbookConfirmForm(forms.Form):

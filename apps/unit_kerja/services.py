@@ -1090,7 +1090,7 @@ def penetapan_designate(
         raise _field_error("sk_file", PENETAPAN_SK_FILE_REQUIRED, "required")
     if sk_file is not None:
         try:
-            kind, _sha, _size = validate_upload(sk_file)
+            kind, _sha, _size = validate_upload(sk_file, actor=actor)
         except ValidationError as exc:
             raise ValidationError({"sk_file": exc.error_list}) from exc
         if kind not in SK_FILE_KINDS:

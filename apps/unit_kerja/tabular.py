@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from apps.bukti_dukung.models import FileKind
+from apps.bukti_dukung.scanning import scan_upload
 from apps.bukti_dukung.services import sniff_kind
 
 IMPORT_FILE_EMPTY = _("The file is empty.")
@@ -86,6 +87,10 @@ def read_table(file: UploadedFile, *, required: tuple[str, ...], optional: tuple
         raise _file_error(IMPORT_FILE_TOO_LARGE, "file_too_large", limit=limit // (1024 * 1024))
     if not content:
         raise _file_error(IMPORT_FILE_EMPTY, "file_empty")
+    try:
+        scan_upload(file)  # ClamAV, before anything parses it (a no-op when scanning is off)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc}) from exc
     kind = sniff_kind(content[:16], io.BytesIO(content))
     if kind == FileKind.XLSX:
         raw_rows = _xlsx_rows(content)

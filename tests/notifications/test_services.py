@@ -7,6 +7,7 @@ from django.core import mail
 from apps.accounts.models import User
 from apps.notifications.models import Channel, Notification, NotificationStatus
 from apps.notifications.services import notification_mark_read, notification_send_email, notify
+from apps.outbox.models import OutboxMessage
 from tests.conftest import World
 from tests.factories import UserFactory
 from tests.notifications.factories import REPORT_TITLE, report_ready_context
@@ -37,7 +38,11 @@ def test_notify_twice_with_the_same_key_makes_one_row_per_channel(
     assert [n.channel for n in rows] == [Channel.EMAIL, Channel.IN_APP]
     # Only the first call enqueued an email.
     assert len(callbacks) == 1
-    assert callbacks[0].keywords == {"instansi_id": world.instansi_a.pk, "notification_id": rows[0].pk}
+    # The task is an outbox row of the same transaction; the callback publishes that row (apps/outbox).
+    [message] = OutboxMessage.objects.all()
+    assert message.task_name == "apps.notifications.tasks.notification_send_email"
+    assert message.kwargs == {"instansi_id": world.instansi_a.pk, "notification_id": rows[0].pk}
+    assert callbacks[0].args == (message.pk,)
 
 
 def test_another_key_is_another_notification(world: World, in_scope) -> None:

@@ -35,6 +35,7 @@ def production_env(home: Path) -> dict[str, str]:
         "EMAIL_HOST": "smtp.example.go.id",
         "ZI_DEMO": "false",
         "ZI_STATIC_MANIFEST": "false",
+        "ZI_CLAMAV_SOCKET": "clamav.internal:3310",
     }
 
 

@@ -13,6 +13,7 @@ from django.http import Http404
 from apps.audit.models import AuditEvent
 from apps.core.errors import PermissionDeniedError
 from apps.notifications.models import Channel, Notification
+from apps.outbox.models import OutboxMessage
 from apps.reports.models import Report, ReportStatus
 from apps.reports.registry import REPORT_KINDS, register_report
 from apps.reports.services import NOT_ALLOWED, UNKNOWN_KIND, report_render, report_request
@@ -75,11 +76,10 @@ def test_request_queues_a_report_and_enqueues_rendering_on_commit(
     assert world.unit_a1.name in report.title
     # One callback: the render task, published only when the transaction commits.
     assert len(callbacks) == 1
-    assert callbacks[0].func.__self__.name == "apps.reports.tasks.render_report"
-    assert callbacks[0].keywords == {
-        "instansi_id": world.instansi_a.pk,
-        "report_id": report.pk,
-    }
+    [message] = OutboxMessage.objects.all()  # written in the same transaction (apps/outbox)
+    assert message.task_name == "apps.reports.tasks.render_report"
+    assert message.kwargs == {"instansi_id": world.instansi_a.pk, "report_id": report.pk}
+    assert callbacks[0].args == (message.pk,)
     with in_scope(world.instansi_a):
         assert AuditEvent.objects.filter(verb="report.request", object_id=report.public_id).count() == 1
 

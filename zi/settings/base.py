@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.portalrb",
     "apps.tpn",
     "apps.nasional",
+    "apps.outbox",
     "apps.pencanangan",
     "apps.survei",
     "apps.rencana_aksi",
@@ -167,6 +168,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Rencana aksi reminders, digests and period reports: every 3 hours; each run claims what is due
     # and catches up on anything a stopped beat missed (apps/rencana_aksi/reminders.py).
     "rencana-aksi-sweep": {"task": "apps.rencana_aksi.tasks.rencana_aksi_beat", "schedule": 3 * 60 * 60},
+    # Publish outbox rows whose on-commit attempt failed (broker down): the work runs once it is back.
+    "outbox-relay": {"task": "apps.outbox.tasks.outbox_relay", "schedule": 15.0},
 }
 
 # -----------------------------------------------------------------------------
@@ -244,6 +247,11 @@ WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ZI_UPLOAD_MAX_BYTES = env_int("ZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# ClamAV's clamd for upload scanning: a Unix socket path or host:port. Empty (the embedded demo) means
+# no scanning; production refuses that (zi.E009). Set and unreachable: uploads are refused (fail closed).
+# clamd's StreamMaxLength must be at least ZI_UPLOAD_MAX_BYTES.
+ZI_CLAMAV_SOCKET = env_str("ZI_CLAMAV_SOCKET", "")
+ZI_CLAMAV_TIMEOUT = env_int("ZI_CLAMAV_TIMEOUT", 60)
 
 # -----------------------------------------------------------------------------
 # Mail
