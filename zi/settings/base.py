@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "apps.portalrb",
     "apps.tpn",
     "apps.nasional",
+    "apps.pendampingan",
     "apps.pencanangan",
     "apps.survei",
     "apps.rencana_aksi",
@@ -161,6 +162,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Rencana aksi reminders, digests and period reports: every 3 hours; each run claims what is due
     # and catches up on anything a stopped beat missed (apps/rencana_aksi/reminders.py).
     "rencana-aksi-sweep": {"task": "apps.rencana_aksi.tasks.rencana_aksi_beat", "schedule": 3 * 60 * 60},
+    "pendampingan-sweep": {"task": "apps.pendampingan.tasks.pendampingan_beat", "schedule": 3 * 60 * 60},
 }
 
 # -----------------------------------------------------------------------------
