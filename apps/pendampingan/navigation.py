@@ -6,9 +6,9 @@ from apps.core.navigation import Group, register_nav
 from apps.tenancy.roles import Cap
 
 register_nav(
-    Group.PERSIAPAN, "pendampingan:index", _("Diagnosis and tim kerja"), capability=Cap.PENDAMPINGAN_VIEW, order=30
+    Group.PERSIAPAN, "pendampingan:index", _("Diagnosis and tim kerja"), capability=Cap.PENDAMPINGAN_VIEW, order=90
 )
 register_nav(
     Group.PEMBANGUNAN, "pendampingan:tpi-inbox", _("TPI consultations"), capability=Cap.PENDAMPINGAN_TPI, order=40
 )
-register_nav(Group.NASIONAL, "pendampingan:tpn-list", _("Questions from the TPI"), national=True, order=40)
+register_nav(Group.NASIONAL, "pendampingan:tpn-list", _("Questions from the TPI"), national=True, order=90)
