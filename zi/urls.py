@@ -24,6 +24,7 @@ urlpatterns = [
     path("pengusulan/", include("apps.pengusulan.urls")),
     path("portalrb/", include("apps.portalrb.web_urls")),
     path("nasional/", include("apps.nasional.urls")),
+    path("pendampingan/", include("apps.pendampingan.urls")),
     path("pencanangan/", include("apps.pencanangan.urls")),
     path("pakta/", include("apps.pencanangan.public_urls")),
     path("survei/", include("apps.survei.urls")),

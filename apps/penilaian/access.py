@@ -11,6 +11,7 @@ from django.http import Http404
 
 from apps.penilaian import selectors
 from apps.penilaian.models import ItemReturn, Penilaian, TPIAssignment
+from apps.penilaian.services import pokja_allows
 from apps.tenancy.access import get_in_scope_or_404, parse_public_id
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -41,13 +42,15 @@ def _penilaian_in_reach(actor: Membership, public_id: object) -> Penilaian:
 
 
 def access_penilaian(actor: Membership | None, public_id: object, *, for_write: bool = False) -> Penilaian:
-    """The unit's view: 403 without Cap.PENILAIAN_VIEW, or ``for_write`` without Cap.PENILAIAN_FILL."""
+    """The unit's view: 403 without Cap.PENILAIAN_VIEW, or ``for_write`` without Cap.PENILAIAN_FILL
+    — unless the unit's tim kerja ZI makes the actor a pokja member (the services then hold them to
+    the items of their own area)."""
     if actor is None:
         raise Http404
     penilaian = _penilaian_in_reach(actor, public_id)
-    if not actor.can(Cap.PENILAIAN_VIEW):
-        raise PermissionDenied
-    if for_write and not actor.can(Cap.PENILAIAN_FILL):
+    if actor.can(Cap.PENILAIAN_VIEW) and (not for_write or actor.can(Cap.PENILAIAN_FILL)):
+        return penilaian
+    if not pokja_allows(actor, penilaian, None):
         raise PermissionDenied
     return penilaian
 

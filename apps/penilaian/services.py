@@ -102,6 +102,15 @@ def _require(actor: Membership, capability: str) -> None:
         raise PermissionDeniedError
 
 
+def pokja_allows(actor: Membership, penilaian: Penilaian, area: int | None) -> bool:
+    """The unit's tim kerja ZI lets a member lacking Cap.PENILAIAN_FILL fill the answers of their
+    pokja area(s) (``area`` None: any of them). See ``apps.pendampingan.permissions``."""
+    from apps.pendampingan.permissions import pokja_areas
+
+    areas = pokja_areas(actor=actor, unit=penilaian.unit, cycle=penilaian.cycle)
+    return bool(areas) and (area is None or area in areas)
+
+
 def _require_reach(actor: Membership, penilaian: Penilaian) -> None:
     if actor.instansi_id != penilaian.instansi_id:
         raise PermissionDeniedError
@@ -386,15 +395,18 @@ def jawaban_unit_edit_refusal(
     returned: bool,
     area_assignees: Collection[int],
     today: datetime.date | None = None,
+    area: int | None = None,
 ) -> DomainError | None:
     """Why the actor may not change the unit's answer to an item now, or None.
 
     One rule for the service (which raises it) and the worksheet (which shows it): the
     self-assessment inside the fill window; in revision only returned items (``returned``: a
     return not yet accepted) inside the revision window; read-only otherwise; an area assigned to
-    other pokja members is theirs (``area_assignees``: user ids assigned to the item's area).
+    other pokja members is theirs (``area_assignees``: user ids assigned to the item's area). A
+    member of the unit's tim kerja ZI without Cap.PENILAIAN_FILL fills the items of their pokja
+    ``area`` under the same windows.
     """
-    if not actor.can(Cap.PENILAIAN_FILL):
+    if not actor.can(Cap.PENILAIAN_FILL) and not (area is not None and pokja_allows(actor, penilaian, area)):
         return PermissionDeniedError()
     today = today or _today()
     cycle = penilaian.cycle
@@ -438,7 +450,8 @@ def jawaban_save(
     up). Anything else is refused. ``version`` is the version the person loaded (0 for a new
     answer); a stale one raises ConflictError and changes nothing.
     """
-    _require(actor, Cap.PENILAIAN_FILL)
+    if not actor.can(Cap.PENILAIAN_FILL) and not pokja_allows(actor, penilaian, soal_area(soal)):
+        raise PermissionDeniedError
     _require_reach(actor, penilaian)
     penilaian = _lock(penilaian)
     if soal.template_id != penilaian.template_id:
@@ -457,7 +470,11 @@ def jawaban_save(
         ).values_list("assignee_id", flat=True)
     )
     refusal = jawaban_unit_edit_refusal(
-        actor=actor, penilaian=penilaian, returned=open_return is not None, area_assignees=assignees
+        actor=actor,
+        penilaian=penilaian,
+        returned=open_return is not None,
+        area_assignees=assignees,
+        area=soal_area(soal),
     )
     if refusal is not None:
         raise refusal

@@ -62,7 +62,7 @@ from apps.penilaian.sections import (
     section_of_soal,
 )
 from apps.penilaian.selectors import UNIT_TIER, TierKey, penilaian_spec
-from apps.penilaian.services import CONTRADICTION, jawaban_unit_edit_refusal
+from apps.penilaian.services import CONTRADICTION, jawaban_unit_edit_refusal, pokja_allows
 from apps.penilaian.worksheet_forms import EvidenceUploadForm, JawabanForm
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import ROLE_CAPABILITIES, Cap
@@ -128,10 +128,10 @@ def unit_edit_refusal(
 ) -> DomainError | None:
     """Why the actor may not change the unit's answer to an item of ``area`` now, or None: the
     service's own rule (``jawaban_unit_edit_refusal``), with a plainer message for read-only members."""
-    if not actor.can(Cap.PENILAIAN_FILL):
+    if not actor.can(Cap.PENILAIAN_FILL) and not pokja_allows(actor, penilaian, area):
         return PermissionDeniedError(READ_ONLY_MEMBER)
     return jawaban_unit_edit_refusal(
-        actor=actor, penilaian=penilaian, returned=returned, area_assignees=area_assignees, today=today
+        actor=actor, penilaian=penilaian, returned=returned, area_assignees=area_assignees, today=today, area=area
     )
 
 

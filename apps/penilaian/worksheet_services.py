@@ -26,7 +26,7 @@ from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.lke.models import Soal
 from apps.penilaian.models import AreaAssignment, ItemReturn, Jawaban, Penilaian, ReturnStatus, Tier
-from apps.penilaian.services import NOT_YOUR_UNIT, SOAL_FOREIGN, jawaban_save, soal_area
+from apps.penilaian.services import NOT_YOUR_UNIT, SOAL_FOREIGN, jawaban_save, pokja_allows, soal_area
 from apps.penilaian.worksheet import unit_edit_refusal
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -37,7 +37,10 @@ IMPORT_NOTHING = _("The workbook changes nothing: every answer in it is already 
 
 
 def _require_fill(actor: Membership, penilaian: Penilaian) -> None:
-    if not actor.can(Cap.PENILAIAN_FILL) or actor.instansi_id != penilaian.instansi_id:
+    # A pokja member passes here; ``_check_unit_edit`` then holds them to their own area.
+    if actor.instansi_id != penilaian.instansi_id:
+        raise PermissionDeniedError
+    if not actor.can(Cap.PENILAIAN_FILL) and not pokja_allows(actor, penilaian, None):
         raise PermissionDeniedError
     if actor.is_unit_narrowed and actor.unit is not None and not penilaian.unit.path.startswith(actor.unit.path):
         raise PermissionDeniedError(NOT_YOUR_UNIT)

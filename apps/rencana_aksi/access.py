@@ -2,7 +2,8 @@
 
 * another instansi's object, a missing one, or one outside a unit-narrowed member's subtree: 404;
 * visible, but the actor lacks ``rencana_aksi.view``, or asks to write without
-  ``rencana_aksi.edit``: 403.
+  ``rencana_aksi.edit``: 403 — unless the unit's tim kerja ZI makes them a pokja member (view the
+  plan; write the kegiatan of their own area), see ``apps.pendampingan.permissions``.
 """
 
 from __future__ import annotations
@@ -14,29 +15,49 @@ from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
-from apps.unit_kerja.models import UnitKerja
+from apps.unit_kerja.models import Cycle, UnitKerja
 from apps.unit_kerja.selectors import subtree_path
 
 
-def _check(actor: Membership, unit: UnitKerja, *, for_write: bool) -> None:
+def _check(
+    actor: Membership,
+    unit: UnitKerja,
+    *,
+    for_write: bool,
+    cycle: Cycle | None = None,
+    area: int | None = None,
+) -> None:
     prefix = subtree_path(actor)
     if prefix is not None and not unit.path.startswith(prefix):
         raise Http404
-    if not actor.can(Cap.RENCANA_AKSI_VIEW):
-        raise PermissionDenied
-    if for_write and not actor.can(Cap.RENCANA_AKSI_EDIT):
-        raise PermissionDenied
+    if actor.can(Cap.RENCANA_AKSI_VIEW) and (not for_write or actor.can(Cap.RENCANA_AKSI_EDIT)):
+        return
+    # The tim kerja ZI adds rights: a pokja member sees the plan and edits their own area.
+    if cycle is not None:
+        from apps.pendampingan.permissions import pokja_areas
+
+        areas = pokja_areas(actor=actor, unit=unit, cycle=cycle)
+        if areas and (area is None or area in areas):
+            return
+    raise PermissionDenied
 
 
 def access_rencana_aksi(actor: Membership | None, public_id: object, *, for_write: bool = False) -> RencanaAksi:
     rencana = get_in_scope_or_404(RencanaAksi, actor, public_id)
-    _check(actor, rencana.unit, for_write=for_write)  # type: ignore[arg-type]
+    _check(actor, rencana.unit, for_write=for_write, cycle=rencana.cycle)  # type: ignore[arg-type]
     return rencana
 
 
 def access_kegiatan(actor: Membership | None, public_id: object, *, for_write: bool = False) -> Kegiatan:
     kegiatan = get_in_scope_or_404(Kegiatan, actor, public_id)
-    _check(actor, kegiatan.rencana.unit, for_write=for_write)  # type: ignore[arg-type]
+    rencana = kegiatan.rencana
+    _check(
+        actor,  # type: ignore[arg-type]
+        rencana.unit,
+        for_write=for_write,
+        cycle=rencana.cycle,
+        area=kegiatan.area if for_write else None,
+    )
     return kegiatan
 
 

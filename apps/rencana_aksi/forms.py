@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.concurrency import version_field
 from apps.core.forms import MultipleFileField
 from apps.lke.models import Soal
+from apps.pendampingan.models import IsuStrategis, Risiko
 from apps.rencana_aksi.models import Area, Frekuensi
 from apps.unit_kerja.forms import DateInput, PegawaiChoiceField, UnitChoiceField
 from apps.unit_kerja.models import Pegawai, UnitKerja
@@ -72,6 +73,19 @@ class KegiatanForm(forms.Form):
         to_field_name="portalrb_soal_id",
         required=False,
     )
+    risiko = forms.ModelChoiceField(
+        label=_("Risk it answers (optional)"),
+        queryset=Risiko.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("From the unit's diagnosis of this year."),
+    )
+    isu = forms.ModelChoiceField(
+        label=_("Strategic issue it answers (optional)"),
+        queryset=IsuStrategis.objects.none(),
+        to_field_name="public_id",
+        required=False,
+    )
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
@@ -85,9 +99,15 @@ class KegiatanForm(forms.Form):
         pegawai_all: QuerySet[Pegawai],
         pegawai_unit: QuerySet[Pegawai],
         soal: QuerySet[Soal],
+        risiko: QuerySet[Risiko] | None = None,
+        isu: QuerySet[IsuStrategis] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if risiko is not None:
+            self.fields["risiko"].queryset = risiko
+        if isu is not None:
+            self.fields["isu"].queryset = isu
         # Any pegawai of the instansi is accepted by the field, so that one of another unit reaches
         # the service and gets its clear message; only the unit's own are offered.
         pic = self.fields["pic"]

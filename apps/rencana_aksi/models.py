@@ -205,6 +205,23 @@ class Kegiatan(TenantModel, TimeStampedModel):
         related_name="+",
         verbose_name=_("LKE soal supported"),
     )
+    # What the kegiatan answers in the unit's diagnosis (apps.pendampingan): a risk or an issue.
+    risiko = models.ForeignKey(
+        "pendampingan.Risiko",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kegiatan",
+        verbose_name=_("risk answered"),
+    )
+    isu = models.ForeignKey(
+        "pendampingan.IsuStrategis",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="kegiatan",
+        verbose_name=_("strategic issue answered"),
+    )
 
     version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
 

@@ -33,6 +33,7 @@ from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
 from apps.lke.models import Soal
 from apps.notifications.services import notify
+from apps.pendampingan.models import IsuStrategis, Risiko
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import (
     Area,
@@ -97,6 +98,8 @@ NO_SOAL = _("This kegiatan supports no LKE soal.")
 SOAL_TEMPLATE_MISMATCH = _("The LKE of this year uses another template than the kegiatan's soal.")
 BUKTI_NOT_OF_KEGIATAN = _("This file is not evidence of this kegiatan.")
 LEAD_NOT_IN_UNIT = _("The tim kerja lead must be a member of this unit's tim kerja.")
+DIAGNOSIS_OTHER_UNIT = _("Choose a risk or issue of the diagnosis of %(unit)s for %(tahun)s.")
+NOT_YOUR_AREA = _("As a pokja member you edit only the kegiatan of your own area perubahan.")
 
 IMPORT_AREA = _("Unknown area “%(value)s”: use 1–6 or the area's name.")
 IMPORT_NUMBER = _("“%(value)s” is not a number.")
@@ -117,6 +120,22 @@ IMPORT_COLUMNS_OPTIONAL = ("anggaran", "soal")
 def _require(actor: Membership, capability: str) -> None:
     if actor.instansi_id is None or not actor.can(capability):
         raise PermissionDeniedError
+
+
+def _require_kegiatan_edit(actor: Membership, rencana: RencanaAksi, current: int | None, wanted: int | None) -> None:
+    """Cap.RENCANA_AKSI_EDIT, or a pokja member whose areas hold the kegiatan's area (now and after
+    the change). Choosing another area is a message beside the field; anything else is a 403."""
+    if actor.instansi_id is not None and actor.can(Cap.RENCANA_AKSI_EDIT):
+        return
+    from apps.pendampingan.permissions import pokja_areas
+
+    if actor.instansi_id is None or actor.instansi_id != rencana.instansi_id:
+        raise PermissionDeniedError
+    areas = pokja_areas(actor=actor, unit=rencana.unit, cycle=rencana.cycle)
+    if not areas or (current is not None and current not in areas):
+        raise PermissionDeniedError
+    if wanted is not None and wanted not in areas:
+        raise ValidationError({"area": ValidationError(NOT_YOUR_AREA, code="not_your_area")})
 
 
 def _require_unit(actor: Membership, unit: UnitKerja) -> None:
@@ -435,6 +454,8 @@ class KegiatanData:
     deadline: datetime.date
     budget: Decimal | None = None
     soal: Soal | None = None
+    risiko: Risiko | None = None
+    isu: IsuStrategis | None = None
 
 
 def kegiatan_errors(rencana: RencanaAksi, data: KegiatanData) -> dict[str, list[str]]:
@@ -470,6 +491,13 @@ def kegiatan_errors(rencana: RencanaAksi, data: KegiatanData) -> dict[str, list[
             add("soal", SOAL_NOT_IN_TEMPLATE % {"tahun": tahun})
         elif data.soal.node.area is not None and data.soal.node.area != data.area:
             add("soal", SOAL_OTHER_AREA)
+    for name, target in (("risiko", data.risiko), ("isu", data.isu)):
+        if target is not None and (
+            target.instansi_id != rencana.instansi_id
+            or target.diagnosis.unit_id != rencana.unit_id
+            or target.diagnosis.cycle_id != rencana.cycle_id
+        ):
+            add(name, DIAGNOSIS_OTHER_UNIT % {"unit": rencana.unit.name, "tahun": tahun})
     for name, limit in (("description", 500), ("output", 300), ("indicator", 300), ("target_unit", 50)):
         value = getattr(data, name) or ""
         if not value.strip():
@@ -491,6 +519,8 @@ def _apply(kegiatan: Kegiatan, data: KegiatanData) -> None:
     kegiatan.deadline = data.deadline
     kegiatan.budget = data.budget
     kegiatan.soal = data.soal
+    kegiatan.risiko = data.risiko
+    kegiatan.isu = data.isu
 
 
 @transaction.atomic
@@ -505,8 +535,11 @@ def kegiatan_save(
 ) -> Kegiatan:
     """Add a kegiatan to the plan, or change one. On an approved plan ``reason`` is required and a
     new revision opens. Nothing is saved when any rule fails (``ValidationError`` by field).
-    ``version``: the one the form was built from; another save in between is a ``VersionConflict``."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    ``version``: the one the form was built from; another save in between is a ``VersionConflict``.
+
+    Without ``Cap.RENCANA_AKSI_EDIT``, a pokja member of the unit's tim kerja ZI edits the kegiatan
+    of their own area(s) (``apps.pendampingan.permissions``)."""
+    _require_kegiatan_edit(actor, rencana, kegiatan.area if kegiatan is not None else None, data.area)
     _require_unit(actor, rencana.unit)
     if kegiatan is not None and kegiatan.rencana_id != rencana.pk:
         raise PermissionDeniedError
@@ -521,7 +554,7 @@ def kegiatan_save(
         kegiatan = Kegiatan.objects.select_for_update().get(pk=kegiatan.pk)
         version_check(kegiatan, version)
     _apply(kegiatan, data)
-    kegiatan.full_clean(exclude=["rencana", "instansi", "pic", "soal", "version"])
+    kegiatan.full_clean(exclude=["rencana", "instansi", "pic", "soal", "risiko", "isu", "version"])
     save_or_conflict(kegiatan)
     _audit(
         actor,
@@ -548,7 +581,7 @@ def kegiatan_snapshot_one(k: Kegiatan) -> dict[str, Any]:
 @transaction.atomic
 def kegiatan_delete(*, actor: Membership, kegiatan: Kegiatan, reason: str = "") -> None:
     """Remove a kegiatan that has no realisasi (with a reason on an approved plan)."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_kegiatan_edit(actor, kegiatan.rencana, kegiatan.area, None)
     _require_unit(actor, kegiatan.rencana.unit)
     if Realisasi.objects.filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan).exists():
         raise DomainError(KEGIATAN_HAS_REALISASI, code="has_realisasi")

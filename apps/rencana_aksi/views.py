@@ -25,6 +25,8 @@ from apps.core.concurrency import VersionConflict, form_after_conflict, version_
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import run_service
 from apps.lke.models import Soal
+from apps.pendampingan.permissions import pokja_areas
+from apps.pendampingan.selectors import diagnosis_choices, high_risks_unanswered
 from apps.rencana_aksi import exports, selectors, services
 from apps.rencana_aksi.access import access_kegiatan, access_realisasi, access_rencana_aksi
 from apps.rencana_aksi.forms import (
@@ -189,6 +191,9 @@ def rencana_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         kegiatan = [k for k in kegiatan if k.area == int(area_filter)]
     by_area = [(label, [k for k in kegiatan if k.area == value]) for value, label in Area.choices]
     can_approve = actor.can(Cap.RENCANA_AKSI_APPROVE)
+    pokja: frozenset[int] = frozenset()
+    if not actor.can(Cap.RENCANA_AKSI_EDIT):
+        pokja = pokja_areas(actor=actor, unit=rencana.unit, cycle=rencana.cycle)
     return render(
         request,
         "rencana_aksi/rencana_detail.html",
@@ -199,6 +204,8 @@ def rencana_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "area_filter": area_filter,
             "history": selectors.history(rencana=rencana),
             "can_edit": actor.can(Cap.RENCANA_AKSI_EDIT),
+            "pokja_areas": sorted(pokja),
+            "high_risks": high_risks_unanswered(unit=rencana.unit, cycle=rencana.cycle),
             "can_approve": can_approve,
             "can_report": actor.can(Cap.REPORT_CREATE),
             "return_form": NoteForm(),
@@ -294,12 +301,15 @@ def _kegiatan_form(rencana: RencanaAksi, data: Any = None, initial: dict[str, An
         if template
         else Soal.objects.none()
     )
+    risiko, isu = diagnosis_choices(unit=rencana.unit, cycle=rencana.cycle)
     return KegiatanForm(
         data,
         initial=initial,
         pegawai_all=Pegawai.objects.filter(instansi_id=rencana.instansi_id),
         pegawai_unit=Pegawai.objects.filter(instansi_id=rencana.instansi_id, unit=rencana.unit, is_active=True),
         soal=soal,
+        risiko=risiko,
+        isu=isu,
     )
 
 
@@ -317,6 +327,8 @@ def _kegiatan_data(form: KegiatanForm) -> services.KegiatanData:
         deadline=c["deadline"],
         budget=c["budget"],
         soal=c["soal"],
+        risiko=c.get("risiko"),
+        isu=c.get("isu"),
     )
 
 
@@ -325,7 +337,10 @@ def _kegiatan_data(form: KegiatanForm) -> services.KegiatanData:
 def kegiatan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = _actor(request)
     rencana = access_rencana_aksi(actor, public_id, for_write=True)
-    form = _kegiatan_form(rencana, request.POST or None, initial={"area": request.GET.get("area") or 1, "version": 0})
+    initial: dict[str, Any] = {"area": request.GET.get("area") or 1, "version": 0}
+    if request.GET.get("risiko"):
+        initial["risiko"] = request.GET["risiko"]
+    form = _kegiatan_form(rencana, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,
@@ -362,6 +377,8 @@ def kegiatan_update(request: HttpRequest, public_id: Any) -> HttpResponse:
         "deadline": kegiatan.deadline,
         "budget": kegiatan.budget,
         "soal": kegiatan.soal.portalrb_soal_id if kegiatan.soal else None,
+        "risiko": kegiatan.risiko.public_id if kegiatan.risiko else None,
+        "isu": kegiatan.isu.public_id if kegiatan.isu else None,
     }
     form = _kegiatan_form(rencana, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

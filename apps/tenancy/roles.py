@@ -61,6 +61,10 @@ class Cap:
     RENCANA_AKSI_EDIT = "rencana_aksi.edit"  # build the plan, report realisasi
     RENCANA_AKSI_APPROVE = "rencana_aksi.approve"  # approve the unit's plan, verify realisasi
     RENCANA_AKSI_MONITOR = "rencana_aksi.monitor"  # instansi-wide heatmap, export, monthly summary
+    # pendampingan (apps.pendampingan): diagnosis, tim kerja ZI, TPI consultation and asistensi
+    PENDAMPINGAN_VIEW = "pendampingan.view"
+    PENDAMPINGAN_EDIT = "pendampingan.edit"  # the unit's diagnosis, tim kerja, questions to the TPI
+    PENDAMPINGAN_TPI = "pendampingan.tpi"  # answer the units, record asistensi, ask TPN
 
 
 _READ = {
@@ -71,6 +75,7 @@ _READ = {
     Cap.PENCANANGAN_VIEW,
     Cap.SURVEI_VIEW,
     Cap.RENCANA_AKSI_VIEW,
+    Cap.PENDAMPINGAN_VIEW,
 }
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -118,6 +123,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.SURVEI_MANAGE,
             Cap.RENCANA_AKSI_EDIT,
             Cap.RENCANA_AKSI_APPROVE,
+            Cap.PENDAMPINGAN_EDIT,
         }
     ),
     Role.TIM_KERJA: frozenset(
@@ -130,10 +136,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Cap.PENCANANGAN_MANAGE,
             Cap.SURVEI_MANAGE,
             Cap.RENCANA_AKSI_EDIT,
+            Cap.PENDAMPINGAN_EDIT,
         }
     ),
     Role.PEGAWAI: frozenset({Cap.UNIT_VIEW}),
-    Role.TPI: frozenset(_READ | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW, Cap.RENCANA_AKSI_MONITOR}),
+    Role.TPI: frozenset(
+        _READ
+        | {Cap.AUDIT_VIEW, Cap.REPORT_CREATE, Cap.PENILAIAN_REVIEW, Cap.RENCANA_AKSI_MONITOR, Cap.PENDAMPINGAN_TPI}
+    ),
     Role.VIEWER: frozenset(_READ),
     Role.KEMENPANRB_ADMIN: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE, Cap.TPN_DECIDE}),
     Role.TPN_EVALUATOR: frozenset({Cap.NATIONAL_VIEW, Cap.TPN_EVALUATE}),

@@ -33,6 +33,7 @@ def test_admin_zi_sees_menus_in_cycle_order(world: World, login: Callable[[User]
         reverse("unit_kerja:penetapan-list"),
         reverse("pencanangan:overview"),
         reverse("pencanangan:my-pakta"),
+        reverse("pendampingan:index"),
     ]
     assert reverse("accounts:people-list") in groups[Group.ADMINISTRASI]
     assert "Persiapan" in page  # the menus are labelled in Indonesian
@@ -58,5 +59,5 @@ def test_national_accounts_see_only_the_national_view(db: None) -> None:
     user = UserFactory(email="tpn@menpan.go.id")
     membership = MembershipFactory(user=user, instansi=None, role=Role.TPN_EVALUATOR)
     assert [(group.code, [url for _, url in group.items]) for group in nav_for(membership)] == [
-        (Group.NASIONAL, [reverse("nasional:dashboard")])
+        (Group.NASIONAL, [reverse("nasional:dashboard"), reverse("pendampingan:tpn-list")])
     ]

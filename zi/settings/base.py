@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "apps.tpn",
     "apps.nasional",
     "apps.outbox",
+    "apps.pendampingan",
     "apps.pencanangan",
     "apps.survei",
     "apps.rencana_aksi",
@@ -170,6 +171,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "rencana-aksi-sweep": {"task": "apps.rencana_aksi.tasks.rencana_aksi_beat", "schedule": 3 * 60 * 60},
     # Publish outbox rows whose on-commit attempt failed (broker down): the work runs once it is back.
     "outbox-relay": {"task": "apps.outbox.tasks.outbox_relay", "schedule": 15.0},
+    # Tim kerja follow-up actions: reminders claimed once per (action, kind, period), with catch-up.
+    "pendampingan-sweep": {"task": "apps.pendampingan.tasks.pendampingan_beat", "schedule": 3 * 60 * 60},
 }
 
 # -----------------------------------------------------------------------------

@@ -1,0 +1,206 @@
+"""Isolation entries for the pendampingan: the diagnosis (layanan, issues, risks), the tim kerja ZI
+(members, change agents, changes), consultation threads and messages, asistensi with follow-up
+actions and their reminder claims, the TPI inbox and the national view of questions to TPN."""
+
+from __future__ import annotations
+
+import datetime
+
+from apps.pendampingan.models import (
+    AgenPerubahan,
+    AnggotaTim,
+    Asistensi,
+    Diagnosis,
+    IsuStrategis,
+    Konsultasi,
+    LayananUtama,
+    PengingatTindakLanjut,
+    Perubahan,
+    PesanKonsultasi,
+    Risiko,
+    TimKerja,
+    TindakLanjut,
+)
+from tests.factories import CycleFactory, PegawaiFactory
+from tests.isolation.registry import ListRoute, ObjectRoute
+
+TAHUN = 2026
+
+
+def _cycle(world):
+    from apps.unit_kerja.models import Cycle
+
+    return Cycle.unscoped.filter(instansi=world.instansi_a, tahun=TAHUN).first() or CycleFactory(
+        instansi=world.instansi_a, tahun=TAHUN
+    )
+
+
+def _pegawai(world):
+    return PegawaiFactory(unit=world.unit_a1, name="PEGAWAI RAHASIA A")
+
+
+def make_diagnosis(world) -> Diagnosis:
+    existing = Diagnosis.unscoped.filter(instansi=world.instansi_a, unit=world.unit_a1).first()
+    return existing or Diagnosis.unscoped.create(instansi=world.instansi_a, unit=world.unit_a1, cycle=_cycle(world))
+
+
+def make_layanan(world) -> LayananUtama:
+    return LayananUtama.unscoped.create(
+        instansi=world.instansi_a, diagnosis=make_diagnosis(world), name="Layanan RAHASIA-A", volume=10
+    )
+
+
+def make_isu(world) -> IsuStrategis:
+    return IsuStrategis.unscoped.create(
+        instansi=world.instansi_a, diagnosis=make_diagnosis(world), title="Isu RAHASIA-A", urgency=3, impact=3
+    )
+
+
+def make_risiko(world) -> Risiko:
+    return Risiko.unscoped.create(
+        instansi=world.instansi_a,
+        diagnosis=make_diagnosis(world),
+        jenis="korupsi",
+        title="Risiko RAHASIA-A",
+        cause="x",
+        likelihood=5,
+        impact=5,
+        owner=_pegawai(world),
+    )
+
+
+def make_tim(world) -> TimKerja:
+    existing = TimKerja.unscoped.filter(instansi=world.instansi_a, unit=world.unit_a1).first()
+    return existing or TimKerja.unscoped.create(instansi=world.instansi_a, unit=world.unit_a1, cycle=_cycle(world))
+
+
+def make_anggota(world) -> AnggotaTim:
+    return AnggotaTim.unscoped.create(
+        instansi=world.instansi_a, tim=make_tim(world), pegawai=_pegawai(world), peran="anggota", area=1
+    )
+
+
+def make_agen(world) -> AgenPerubahan:
+    return AgenPerubahan.unscoped.create(instansi=world.instansi_a, tim=make_tim(world), pegawai=_pegawai(world))
+
+
+def make_perubahan(world) -> Perubahan:
+    return Perubahan.unscoped.create(
+        instansi=world.instansi_a, agen=make_agen(world), title="Perubahan RAHASIA-A", date=datetime.date(TAHUN, 2, 1)
+    )
+
+
+def make_konsultasi(world, *, for_tpn: bool = False) -> Konsultasi:
+    return Konsultasi.unscoped.create(
+        instansi=world.instansi_a,
+        unit=world.unit_a1,
+        cycle=_cycle(world),
+        subject="Konsultasi RAHASIA-A",
+        created_by=world.ani,
+        for_tpn=for_tpn,
+    )
+
+
+def make_pesan(world) -> PesanKonsultasi:
+    return PesanKonsultasi.unscoped.create(
+        instansi=world.instansi_a, konsultasi=make_konsultasi(world), side="unit", author=world.ani, body="RAHASIA"
+    )
+
+
+def make_asistensi(world) -> Asistensi:
+    return Asistensi.unscoped.create(
+        instansi=world.instansi_a,
+        unit=world.unit_a1,
+        cycle=_cycle(world),
+        date=datetime.date(TAHUN, 3, 1),
+        topics="Topik RAHASIA-A",
+        created_by=world.budi,
+    )
+
+
+def make_tindak_lanjut(world) -> TindakLanjut:
+    return TindakLanjut.unscoped.create(
+        instansi=world.instansi_a,
+        asistensi=make_asistensi(world),
+        description="Tindak lanjut RAHASIA-A",
+        owner=_pegawai(world),
+        due_date=datetime.date(TAHUN, 4, 1),
+    )
+
+
+def make_claim(world) -> PengingatTindakLanjut:
+    return PengingatTindakLanjut.unscoped.create(
+        instansi=world.instansi_a, kind="due_soon", tindak_lanjut=make_tindak_lanjut(world), period="2026-04-01"
+    )
+
+
+def _id(make):
+    return lambda world: {"public_id": make(world).public_id}
+
+
+def _unit_year(world):
+    _cycle(world)
+    return {"public_id": world.unit_a1.public_id, "tahun": TAHUN}
+
+
+def _list_with_unit(world):
+    make_diagnosis(world)
+    return {}, world.unit_a1.name
+
+
+OBJECT_ROUTES = [
+    ObjectRoute("pendampingan:hub", _unit_year),
+    ObjectRoute("pendampingan:layanan-add", _unit_year, methods=("POST",), data={"layanan-name": "x"}),
+    ObjectRoute("pendampingan:isu-add", _unit_year, methods=("POST",), data={"isu-title": "x"}),
+    ObjectRoute("pendampingan:risiko-create", _unit_year, methods=("GET", "POST"), data={"title": "x"}),
+    ObjectRoute("pendampingan:tim", _unit_year),
+    ObjectRoute("pendampingan:tim-sk", _unit_year, methods=("POST",), data={"sk-sk_number": "x"}),
+    ObjectRoute("pendampingan:anggota-add", _unit_year, methods=("POST",), data={"anggota-peran": "ketua"}),
+    ObjectRoute("pendampingan:agen-add", _unit_year, methods=("POST",)),
+    ObjectRoute("pendampingan:konsultasi-list", _unit_year),
+    ObjectRoute("pendampingan:konsultasi-create", _unit_year, methods=("GET", "POST"), data={"subject": "x"}),
+    ObjectRoute("pendampingan:asistensi-list", _unit_year, methods=("GET", "POST"), data={"topics": "x"}),
+    ObjectRoute("pendampingan:risiko-update", _id(make_risiko), methods=("GET", "POST"), data={"title": "x"}),
+    ObjectRoute("pendampingan:risiko-delete", _id(make_risiko), methods=("POST",)),
+    ObjectRoute("pendampingan:layanan-delete", _id(make_layanan), methods=("POST",)),
+    ObjectRoute("pendampingan:isu-delete", _id(make_isu), methods=("POST",)),
+    ObjectRoute("pendampingan:anggota-remove", _id(make_anggota), methods=("POST",)),
+    ObjectRoute("pendampingan:agen-remove", _id(make_agen), methods=("POST",)),
+    ObjectRoute("pendampingan:perubahan-add", _id(make_agen), methods=("POST",), data={"perubahan-title": "x"}),
+    ObjectRoute("pendampingan:perubahan-delete", _id(make_perubahan), methods=("POST",)),
+    ObjectRoute("pendampingan:konsultasi-detail", _id(make_konsultasi)),
+    ObjectRoute("pendampingan:konsultasi-reply", _id(make_konsultasi), methods=("POST",), data={"body": "x"}),
+    ObjectRoute("pendampingan:konsultasi-close", _id(make_konsultasi), methods=("POST",)),
+    ObjectRoute("pendampingan:asistensi-detail", _id(make_asistensi)),
+    ObjectRoute("pendampingan:tindak-lanjut-add", _id(make_asistensi), methods=("POST",), data={"description": "x"}),
+    ObjectRoute("pendampingan:tindak-lanjut-done", _id(make_tindak_lanjut), methods=("POST",)),
+]
+
+LIST_ROUTES = [
+    ListRoute("pendampingan:index", _list_with_unit),
+    ListRoute("pendampingan:tpi-inbox", lambda world: ({}, make_konsultasi(world).subject)),
+]
+
+_NATIONAL = "national view of the TPI's questions to TPN: tenant members get 403, proven in tests/pendampingan"
+
+EXEMPT_ROUTES = {
+    "pendampingan:tpn-question-create": "creates a question in the actor's own instansi only (no id in the URL)",
+    "pendampingan:tpn-list": _NATIONAL,
+    "pendampingan:tpn-detail": _NATIONAL,
+}
+
+TENANT_MODELS = {
+    Diagnosis: make_diagnosis,
+    LayananUtama: make_layanan,
+    IsuStrategis: make_isu,
+    Risiko: make_risiko,
+    TimKerja: make_tim,
+    AnggotaTim: make_anggota,
+    AgenPerubahan: make_agen,
+    Perubahan: make_perubahan,
+    Konsultasi: make_konsultasi,
+    PesanKonsultasi: make_pesan,
+    Asistensi: make_asistensi,
+    TindakLanjut: make_tindak_lanjut,
+    PengingatTindakLanjut: make_claim,
+}
