@@ -489,7 +489,7 @@ def main() -> None:
             ),
         )
         log(
-            f"{N_INSTANSI} instansi, {len(units)} units, {len(users)} users and their memberships ({time.perf_counter() - t0:.0f} s)"
+            f"{N_INSTANSI} instansi, {len(units)} units, {len(users)} users and their memberships ({time.perf_counter() - t0:.0f} s)"  # noqa: E501
         )
 
         # ---- cycles, TPI tiers, penetapan, TPI assignments ---------------------------------------
@@ -920,14 +920,14 @@ def main() -> None:
                                 snapshot_evidence.setdefault(uid, {})[soal_id] = [
                                     {"id": bukti[1], "name": bukti[2], "sha256": bukti[3]}
                                 ]
-                        yield f"{jawaban_id}\t{tier}\t{level}\t{answers[i]}\t{note}\t\t0\t1\t{NOW}\t{inst}\t{soal_pk}\t{by}\t{uid}"
+                        yield f"{jawaban_id}\t{tier}\t{level}\t{answers[i]}\t{note}\t\t0\t1\t{NOW}\t{inst}\t{soal_pk}\t{by}\t{uid}"  # noqa: E501
                 if uid in evidence_budget:
                     evidence_budget[uid] = mine[len(lke_evidence) :]
 
         total_jawaban = copy_lines(cursor, "penilaian_jawaban", jawaban_cols, jawaban_lines(), chunk=100_000)
         copy_lines(cursor, "penilaian_jawaban_evidence", ["jawaban_id", "buktidukung_id"], evidence_links)
         log(
-            f"{len(units)} penilaian, {total_jawaban} jawaban, {len(evidence_links)} LKE evidence links ({time.perf_counter() - t0:.0f} s)"
+            f"{len(units)} penilaian, {total_jawaban} jawaban, {len(evidence_links)} LKE evidence links ({time.perf_counter() - t0:.0f} s)"  # noqa: E501
         )
 
         # ---- rencana aksi: a plan per unit, a kegiatan per area, monthly realisasi ------------------
@@ -996,7 +996,7 @@ def main() -> None:
                 deadline = datetime.date(TAHUN, month, 28 if month != 12 else 20)
                 schedule = quarter_mask if area % 2 else (1 << (month - 1)) | 1
                 kegiatan_lines.append(
-                    f"{kegiatan_id}\t{NOW}\t{NOW}\t{area}\tKegiatan area {area} unit {uid}\tDokumen\tJumlah dokumen\t4\tdokumen\t{pic_of.get(uid, chr(92) + 'N')}\t{schedule}\t{deadline}\t\\N\t{inst}\t{soal_by_area[area - 1]}\t{uid}"
+                    f"{kegiatan_id}\t{NOW}\t{NOW}\t{area}\tKegiatan area {area} unit {uid}\tDokumen\tJumlah dokumen\t4\tdokumen\t{pic_of.get(uid, chr(92) + 'N')}\t{schedule}\t{deadline}\t\\N\t{inst}\t{soal_by_area[area - 1]}\t{uid}"  # noqa: E501
                 )
                 for m in range(1, 12):  # closed months of the year: January to November
                     if not schedule & (1 << (m - 1)):
@@ -1006,7 +1006,7 @@ def main() -> None:
                     status = "verified" if m < 10 else "submitted"
                     verified = f"2026-{m:02d}-28 09:00:00+07" if status == "verified" else r"\N"
                     realisasi_lines.append(
-                        f"{realisasi_id}\t{NOW}\t{NOW}\t2026-{m:02d}\t{progress}\t{m}\tDilaksanakan sesuai rencana\t{status}\t\t2026-{m:02d}-25 09:00:00+07\t{verified}\t{inst}\t{kegiatan_id}\t{tim_kerja_of[uid]}\t{admin_of[inst] if status == 'verified' else chr(92) + 'N'}"
+                        f"{realisasi_id}\t{NOW}\t{NOW}\t2026-{m:02d}\t{progress}\t{m}\tDilaksanakan sesuai rencana\t{status}\t\t2026-{m:02d}-25 09:00:00+07\t{verified}\t{inst}\t{kegiatan_id}\t{tim_kerja_of[uid]}\t{admin_of[inst] if status == 'verified' else chr(92) + 'N'}"  # noqa: E501
                     )
                     if mine:
                         realisasi_evidence.append(f"{realisasi_id}\t{mine.pop()[0]}")
@@ -1104,7 +1104,7 @@ def main() -> None:
         )
         copy_lines(cursor, "rencana_aksi_realisasi_evidence", ["realisasi_id", "buktidukung_id"], realisasi_evidence)
         log(
-            f"{len(units)} rencana aksi, {kegiatan_id} kegiatan, {total_realisasi} realisasi ({time.perf_counter() - t0:.0f} s)"
+            f"{len(units)} rencana aksi, {kegiatan_id} kegiatan, {total_realisasi} realisasi ({time.perf_counter() - t0:.0f} s)"  # noqa: E501
         )
 
         # ---- pengusulan, recommendation, frozen snapshot, a TPN result ------------------------------
@@ -1266,7 +1266,7 @@ def main() -> None:
         restore_constraints(cursor, ddl)
         for table in LOADED_TABLES:
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 1))"  # noqa: S608
             )
         log(f"constraints and indexes re-created, sequences set ({time.perf_counter() - t0:.0f} s)")
 
@@ -1289,7 +1289,7 @@ def main() -> None:
     log(f"VACUUM ANALYZE ({time.perf_counter() - t0:.0f} s)")
     elapsed = time.perf_counter() - started
     print(
-        f"seeded {BENCH_DATABASE} in {elapsed:.0f} s ({elapsed / 60:.1f} min); database size {size}; files in {media_root}"
+        f"seeded {BENCH_DATABASE} in {elapsed:.0f} s ({elapsed / 60:.1f} min); database size {size}; files in {media_root}"  # noqa: E501
     )
 
 
