@@ -10,7 +10,7 @@ MANAGE     := $(PY) manage.py
 # The interpreter used to build the virtualenv: the first Python >= 3.12 found.
 BASE_PY    := $(shell scripts/find_python.sh)
 
-.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta
+.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run
 
 help:
 	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
@@ -87,3 +87,14 @@ clean:
 bench-pakta: $(VENV)/.stamp-dev
 	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) bench/pakta_burst.py
+
+# National scale (bench/README.md): seed ≈700 instansi / 50,000 units / 1,000,000 signatures with COPY into
+# BENCH_DATABASE (default zi_national, re-created; BENCH_SCALE=0.01 for a quick run), then measure every
+# page against the floor with gunicorn and write bench/RESULTS.md.
+bench-seed: $(VENV)/.stamp-dev
+	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
+	$(PY) bench/seed_national.py
+
+bench-run: $(VENV)/.stamp-dev
+	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
+	$(PY) bench/run.py

@@ -68,9 +68,12 @@ def portalrb_snapshot_for_unit(*, instansi: Instansi, unit_id: object) -> Pengus
     (a malformed id, another instansi's unit, a unit not proposed, a draft or withdrawn proposal)."""
     public_id = parse_public_id(unit_id)
     tahun = portalrb_round_tahun(instansi=instansi)
+    # ``data`` (the whole frozen LKE) is read only by a caller that needs it: the API serves a
+    # cached document keyed by the snapshot's id and hash.
     snapshot = (
         _current_snapshots(instansi=instansi)
         .filter(pengusulan__cycle__tahun=tahun, pengusulan__unit__public_id=public_id)
+        .defer("data")
         .first()
     )
     if snapshot is None:

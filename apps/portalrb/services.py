@@ -64,7 +64,22 @@ def portalrb_token_revoke(*, instansi: Instansi, actor: User | None) -> PortalRB
 def portalrb_fetch_record(
     *, token: PortalRBToken, endpoint: str, path: str, status_code: int, remote_addr: str | None, duration_ms: int
 ) -> PortalRBFetch:
-    """One row of the fetch log (the log is itself the record; no audit event per fetch)."""
+    """One row of the fetch log (the log is itself the record; no audit event per fetch). The row
+    and the token's last use commit together (one commit per fetch, not two)."""
+    with transaction.atomic():
+        return _fetch_record(
+            token=token,
+            endpoint=endpoint,
+            path=path,
+            status_code=status_code,
+            remote_addr=remote_addr,
+            duration_ms=duration_ms,
+        )
+
+
+def _fetch_record(
+    *, token: PortalRBToken, endpoint: str, path: str, status_code: int, remote_addr: str | None, duration_ms: int
+) -> PortalRBFetch:
     fetch = PortalRBFetch.unscoped.create(
         instansi_id=token.instansi_id,
         token=token,

@@ -8,10 +8,13 @@ errors included (Django's 500 handler for /api/). Every authenticated call is lo
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import time
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
@@ -19,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.pengusulan.models import Predikat
+from apps.pengusulan.models import PengusulanSnapshot, Predikat
 from apps.portalrb import schema as _schema  # noqa: F401  (registers the bearer security scheme)
 from apps.portalrb.auth import HasPortalRBToken, PortalRBRateThrottle, PortalRBTokenAuthentication
 from apps.portalrb.models import PortalRBToken
@@ -143,4 +146,21 @@ class JawabanUnitView(PortalRBView):
     )
     def get(self, request: Request, unit_id: str) -> Response:
         snapshot = portalrb_snapshot_for_unit(instansi=request.auth.instansi, unit_id=unit_id)
-        return Response(JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data)
+        return Response(jawaban_unit_document(snapshot))
+
+
+ANSWERS_CACHE_SECONDS = 24 * 3600
+
+
+def jawaban_unit_document(snapshot: PengusulanSnapshot) -> dict[str, Any]:
+    """The serialised answers of a frozen snapshot, cached per snapshot: a snapshot never changes
+    (a correction is a new row, so a new key) and its evidence links are signed at the snapshot's
+    own time, so every build gives the same bytes. The key starts with the instansi (DESIGN §4)
+    and names the snapshot's hash and the site URL the links are built on."""
+    site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
+    key = f"instansi:{snapshot.instansi_id}:portalrb:jawaban:{snapshot.pk}:{snapshot.sha256}:{site}"
+    document = cache.get(key)
+    if document is None:
+        document = dict(JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data)
+        cache.set(key, document, ANSWERS_CACHE_SECONDS)
+    return document

@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from apps.lke.models import LKETemplate
@@ -30,7 +30,7 @@ from apps.rencana_aksi.periods import Periode, period_containing, periods_for
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import ROLE_CAPABILITIES
 from apps.tenancy.selectors import membership_list_for_instansi
-from apps.unit_kerja.models import Cycle, UnitKerja
+from apps.unit_kerja.models import Cycle, Penetapan, UnitKerja
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -206,16 +206,29 @@ class HeatmapRow:
     overall: int | None
 
 
-def heatmap(*, instansi: Instansi | int, cycle: Cycle) -> list[HeatmapRow]:
-    """Units × areas: the mean verified progress of each unit's kegiatan in each area, for every
-    active unit with a plan or a penetapan of the year. Three queries."""
-    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+HEATMAP_PAGE = 100
+
+
+def _heatmap_units(*, instansi_id: int, cycle: Cycle) -> QuerySet[UnitKerja]:
+    """Active units with a plan or a penetapan of the year, in tree order."""
+    has_plan = RencanaAksi.objects.filter(instansi_id=instansi_id, cycle=cycle, unit=OuterRef("pk"))
+    has_penetapan = Penetapan.objects.filter(instansi_id=instansi_id, cycle=cycle, unit=OuterRef("pk"))
+    return (
+        UnitKerja.objects.filter(instansi_id=instansi_id, is_active=True)
+        .filter(Exists(has_plan) | Exists(has_penetapan))
+        .order_by("path")
+    )
+
+
+def _heatmap_rows(*, instansi_id: int, cycle: Cycle, units: list[UnitKerja]) -> list[HeatmapRow]:
+    """The rows of ``units``: two queries whatever the number of units (plans; kegiatan progress)."""
+    unit_ids = [unit.pk for unit in units]
     plans = {
-        p.unit_id: p for p in RencanaAksi.objects.filter(instansi_id=instansi_id, cycle=cycle).select_related("unit")
+        p.unit_id: p for p in RencanaAksi.objects.filter(instansi_id=instansi_id, cycle=cycle, unit_id__in=unit_ids)
     }
     sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     rows = (
-        Kegiatan.objects.filter(instansi_id=instansi_id, rencana__cycle=cycle)
+        Kegiatan.objects.filter(instansi_id=instansi_id, rencana__cycle=cycle, rencana__unit_id__in=unit_ids)
         .annotate(verified_progress=_verified_progress())
         .values_list("rencana__unit_id", "area", "verified_progress")
     )
@@ -223,12 +236,6 @@ def heatmap(*, instansi: Instansi | int, cycle: Cycle) -> list[HeatmapRow]:
         cell = sums[(unit_id, area)]
         cell[0] += progress or 0
         cell[1] += 1
-    units = (
-        UnitKerja.objects.filter(instansi_id=instansi_id, is_active=True)
-        .filter(Q(pk__in=list(plans)) | Q(penetapan__cycle=cycle))
-        .distinct()
-        .order_by("path")
-    )
     result = []
     for unit in units:
         cells: list[int | None] = []
@@ -237,8 +244,60 @@ def heatmap(*, instansi: Instansi | int, cycle: Cycle) -> list[HeatmapRow]:
             s, n = sums.get((unit.pk, area), (0, 0))
             cells.append(round(s / n) if n else None)
             total, count = total + s, count + n
-        result.append(HeatmapRow(unit, plans.get(unit.pk), cells, round(total / count) if count else None))
+        plan = plans.get(unit.pk)
+        if plan is not None:
+            plan.unit = unit
+        result.append(HeatmapRow(unit, plan, cells, round(total / count) if count else None))
     return result
+
+
+def heatmap(*, instansi: Instansi | int, cycle: Cycle) -> list[HeatmapRow]:
+    """Units × areas: the mean verified progress of each unit's kegiatan in each area, for every
+    active unit with a plan or a penetapan of the year (the export and the monthly summary). Three
+    queries."""
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    units = list(_heatmap_units(instansi_id=instansi_id, cycle=cycle))
+    return _heatmap_rows(instansi_id=instansi_id, cycle=cycle, units=units)
+
+
+@dataclass
+class HeatmapPage:
+    rows: list[HeatmapRow]
+    next_after: UnitKerja | None  # the last unit of this page when another page follows
+    prev_before: UnitKerja | None  # the first unit of this page when a page comes before it
+
+
+def heatmap_page(
+    *,
+    instansi: Instansi | int,
+    cycle: Cycle,
+    after: UnitKerja | None = None,
+    before: UnitKerja | None = None,
+    size: int = HEATMAP_PAGE,
+) -> HeatmapPage:
+    """One page of the heatmap in tree order, after (or before) a unit: keyset pagination on the
+    unit's path, so a page of the largest instansi costs what a page of a small one costs (no
+    count, no offset). Three queries."""
+    instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    units = _heatmap_units(instansi_id=instansi_id, cycle=cycle)
+    if before is not None:
+        chunk = list(units.filter(path__lt=before.path).order_by("-path")[: size + 1])
+        more_before = len(chunk) > size
+        page = list(reversed(chunk[:size]))
+        more_after = True
+    else:
+        if after is not None:
+            units = units.filter(path__gt=after.path)
+        chunk = list(units[: size + 1])
+        more_after = len(chunk) > size
+        page = chunk[:size]
+        more_before = after is not None
+    rows = _heatmap_rows(instansi_id=instansi_id, cycle=cycle, units=page)
+    return HeatmapPage(
+        rows=rows,
+        next_after=page[-1] if more_after and page else None,
+        prev_before=page[0] if more_before and page else None,
+    )
 
 
 def cycle_of(*, instansi: Instansi | int, tahun: int) -> Cycle | None:

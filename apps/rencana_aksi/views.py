@@ -42,11 +42,11 @@ from apps.rencana_aksi.forms import (
 )
 from apps.rencana_aksi.models import Area, Kegiatan, PlanStatus, Realisasi, RealisasiStatus, RencanaAksi
 from apps.rencana_aksi.reports import MONITORING_REPORT
-from apps.tenancy.access import require_capability
+from apps.tenancy.access import get_in_scope_or_404, require_capability
 from apps.tenancy.decorators import capability_required, instansi_member_required
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
-from apps.unit_kerja.models import Cycle, Pegawai
+from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import unit_kerja_visible
 
 SAVED = _("Saved.")
@@ -601,16 +601,31 @@ def heatmap(request: HttpRequest) -> HttpResponse:
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))
     if cycle is None:
         return render(request, "rencana_aksi/no_year.html", {"message": NO_YEAR})
+    # Keyset pages in tree order (?setelah= / ?sebelum= a unit): the largest instansi's page costs
+    # what a small one's does; the XLSX export still carries every unit.
+    after = _heatmap_anchor(actor, request.GET.get("setelah"))
+    before = None if after is not None else _heatmap_anchor(actor, request.GET.get("sebelum"))
+    page = selectors.heatmap_page(
+        instansi=actor.instansi_id, cycle=cycle, after=after, before=before, size=selectors.HEATMAP_PAGE
+    )
     return render(
         request,
         "rencana_aksi/heatmap.html",
         {
             "cycle": cycle,
             "cycles": Cycle.objects.filter(instansi_id=actor.instansi_id).order_by("-tahun"),
-            "rows": selectors.heatmap(instansi=actor.instansi_id, cycle=cycle),
+            "rows": page.rows,
+            "page": page,
             "areas": Area.choices,
         },
     )
+
+
+def _heatmap_anchor(actor: Membership, raw: str | None) -> UnitKerja | None:
+    """The unit a heatmap page starts after (or ends before); a malformed or foreign id is 404."""
+    if not raw:
+        return None
+    return get_in_scope_or_404(UnitKerja, actor, raw)
 
 
 @require_GET

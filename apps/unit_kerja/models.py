@@ -76,6 +76,9 @@ class UnitKerja(TenantModel, TimeStampedModel):
                 name="unit_kerja_inst_path_like",
                 opclasses=["int8_ops", "varchar_pattern_ops"],
             ),
+            # Tree order (``ORDER BY path``) with a LIMIT — keyset pages of the largest instansi's
+            # units — needs the default opclass: a pattern-ops index cannot return rows in that order.
+            models.Index(fields=["instansi", "path"], name="unit_kerja_inst_path"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,671 @@
+"""Measure ZI on the national data set against the performance budget, and write bench/RESULTS.md.
+
+    make bench-seed && make bench-run        # seed the country, then measure
+    BENCH_SECONDS=3 make bench-run           # shorter load phases
+
+Against the database seeded by ``bench/seed_national.py`` (BENCH_DATABASE, default ``zi_national``),
+this starts gunicorn with production settings (``zi.settings.base``, DEBUG off, a random secret,
+PostgreSQL and Redis) and drives every page with a small keep-alive load generator (threads +
+``http.client``), at 1 and at 8 connections, side by side with the floor: ``/sehat/``, the trivial
+view of the same stack (same server, same middleware, same logged-in session and membership lookup,
+one ``SELECT 1``). For each page: p50, p95, p99, requests/s and the ratio of its p50 to the floor's.
+A separate in-process pass counts each page's queries (Django's ``CaptureQueriesContext``).
+
+Then it times the jobs: the LHE PDF of a full LKE, a 10,000-row roster import, a 5,000-signature
+Pakta burst (``bench/pakta_burst.py``, on its own database) and the rencana aksi reminder sweep over
+every unit, counting the Celery tasks the sweep enqueues per unit.
+
+The PortalRB rate limit is raised for the run (ZI_PORTALRB_RATE): the throttle still runs on every
+request (its Redis counter is part of what is measured), it just does not refuse the load.
+
+Measured, not asserted (bench/README.md): the script exits 0 whatever the numbers; the budget lines
+in RESULTS.md say "met" or "NOT met".
+"""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import io
+import os
+import platform
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from seed_national import BENCH_DATABASE, national_url, nip_for  # noqa: E402
+
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+RESULTS = Path(os.environ.get("BENCH_RESULTS", str(ROOT / "bench" / "RESULTS.md")))
+SWEEP_LIMIT_S = float(os.environ.get("BENCH_SWEEP_LIMIT", "600"))
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# -----------------------------------------------------------------------------
+# Load generator
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    key: str
+    label: str
+    path: str
+    kind: str  # floor, html, dashboard, api
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Measure:
+    latencies: list[float]
+    seconds: float
+    errors: int
+
+    def q(self, pct: int) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] * 1000 if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[pct - 1] * 1000
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def load(target: Target, connections: int, seconds: float) -> Measure:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    barrier = threading.Barrier(connections)
+
+    def run() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        mine: list[float] = []
+        barrier.wait()
+        while time.perf_counter() < deadline:
+            begin = time.perf_counter()
+            try:
+                conn.request("GET", target.path, headers=target.headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.getheader("connection", "").lower() == "close":
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            elapsed = time.perf_counter() - begin
+            if ok:
+                mine.append(elapsed)
+            else:
+                with lock:
+                    errors[0] += 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=run) for _ in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return Measure(latencies, time.perf_counter() - started, errors[0])
+
+
+def get_once(target: Target) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+    conn.request("GET", target.path, headers=target.headers)
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body
+
+
+# -----------------------------------------------------------------------------
+# Set-up: who looks at what
+# -----------------------------------------------------------------------------
+
+
+def prepare() -> tuple[list[Target], dict[str, Any]]:
+    import json
+
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from apps.accounts.models import User
+    from apps.pengusulan.models import Pengusulan
+    from apps.penilaian.models import Penilaian
+    from apps.portalrb.services import portalrb_token_issue
+    from apps.tenancy.models import Instansi, Membership
+    from apps.tenancy.scope import scope
+    from apps.tpn.services import api_token_issue
+    from apps.unit_kerja.models import UnitKerja
+
+    largest = Instansi.objects.order_by("id").first()
+    small = Instansi.objects.order_by("-id").first()
+
+    def cookie_for(user: User) -> str:
+        client = Client()
+        client.force_login(user)
+        return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+    def member(instansi: Instansi | None, role: str) -> Membership:
+        return (
+            Membership.objects.select_related("user", "unit")
+            .filter(instansi=instansi, role=role)
+            .order_by("id")
+            .first()
+        )
+
+    with scope(largest.pk):
+        # A leaf unit deep in the largest instansi's tree, one that is proposed (for PortalRB).
+        proposal = Pengusulan.objects.filter(instansi=largest).select_related("unit").order_by("-id").first()
+        unit = proposal.unit
+        penilaian = Penilaian.objects.get(instansi=largest, unit=unit)
+        tim_kerja = Membership.objects.select_related("user").get(instansi=largest, unit=unit, role="tim_kerja")
+        portalrb_token = portalrb_token_issue(instansi=largest, actor=None).raw
+        units_largest = UnitKerja.objects.filter(instansi=largest).count()
+    with scope(small.pk):
+        units_small = UnitKerja.objects.filter(instansi=small).count()
+    tpi = member(largest, "tpi")
+    admin_largest = member(largest, "admin_zi")
+    admin_small = member(small, "admin_zi")
+    national = member(None, "tpn_evaluator")
+    api_token = api_token_issue(user=national.user, name=f"bench {time.time():.0f}").raw
+
+    unit_cookie = cookie_for(tim_kerja.user)
+    floor = Target(
+        "floor", "Floor: /sehat/ (same stack, logged in)", reverse("core:health"), "floor", {"Cookie": unit_cookie}
+    )
+    targets = [
+        floor,
+        Target(
+            "unit_dashboard",
+            "Unit dashboard (tim kerja)",
+            reverse("core:dashboard"),
+            "dashboard",
+            {"Cookie": unit_cookie},
+        ),
+        Target(
+            "worksheet",
+            "LKE worksheet (section pemenuhan-1)",
+            reverse("penilaian:worksheet", kwargs={"public_id": penilaian.public_id, "section": "pemenuhan-1"}),
+            "html",
+            {"Cookie": unit_cookie},
+        ),
+        Target(
+            "tpi_review",
+            "TPI review (section pemenuhan-1)",
+            reverse("penilaian:review", kwargs={"public_id": penilaian.public_id, "section": "pemenuhan-1"}),
+            "html",
+            {"Cookie": cookie_for(tpi.user)},
+        ),
+        Target(
+            "heatmap_largest",
+            f"Monitoring heatmap, largest instansi ({units_largest} units)",
+            reverse("rencana_aksi:heatmap"),
+            "dashboard",
+            {"Cookie": cookie_for(admin_largest.user)},
+        ),
+        Target(
+            "heatmap_small",
+            f"Monitoring heatmap, small instansi ({units_small} units)",
+            reverse("rencana_aksi:heatmap"),
+            "dashboard",
+            {"Cookie": cookie_for(admin_small.user)},
+        ),
+        Target(
+            "national",
+            "National dashboard",
+            reverse("nasional:dashboard"),
+            "dashboard",
+            {"Cookie": cookie_for(national.user)},
+        ),
+        Target(
+            "portalrb",
+            "PortalRB jawaban-unit",
+            reverse("portalrb_api:jawaban-unit", kwargs={"unit_id": str(unit.public_id)}),
+            "api",
+            {"Authorization": f"Bearer {portalrb_token}"},
+        ),
+    ]
+    # /api/v1/ proposal list: the first page and the last page reached by following the cursor.
+    api_headers = {"Authorization": f"Bearer {api_token}"}
+    first_path = reverse("api_v1:pengusulan-list")
+    targets.append(Target("api_first", "/api/v1/ proposal list, first page", first_path, "api", api_headers))
+    context = {
+        "largest": largest,
+        "small": small,
+        "penilaian": penilaian,
+        "admin_largest": admin_largest,
+        "admin_small": admin_small,
+        "units_largest": units_largest,
+        "units_small": units_small,
+        "api_headers": api_headers,
+        "first_path": first_path,
+        "json": json,
+    }
+    return targets, context
+
+
+def last_page(context: dict[str, Any]) -> tuple[str, int]:
+    """Follow the cursor from the first page to the last; returns its path and the page count."""
+    json = context["json"]
+    path = context["first_path"]
+    pages = 1
+    while True:
+        status, body = get_once(Target("api", "", path, "api", context["api_headers"]))
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}: {body[:300]!r}")
+        following = json.loads(body).get("next")
+        if not following:
+            return path, pages
+        parts = urlsplit(following)
+        path = f"{parts.path}?{parts.query}"
+        pages += 1
+
+
+# -----------------------------------------------------------------------------
+# Query counts (in-process, the same views)
+# -----------------------------------------------------------------------------
+
+
+def query_counts(targets: list[Target]) -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    for target in targets:
+        client = Client()
+        extra = {}
+        for name, value in target.headers.items():
+            if name == "Cookie":
+                key, _sep, val = value.partition("=")
+                client.cookies[key] = val
+            else:
+                extra[f"HTTP_{name.upper().replace('-', '_')}"] = value
+        client.get(target.path, **extra)  # warm per-process caches as a running server has them
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(target.path, **extra)
+        if response.status_code != 200:
+            raise RuntimeError(f"{target.path} answered {response.status_code} in-process")
+        counts[target.key] = len(captured.captured_queries)
+    return counts
+
+
+# -----------------------------------------------------------------------------
+# Jobs
+# -----------------------------------------------------------------------------
+
+
+def time_lhe(context: dict[str, Any]) -> float:
+    from apps.reports.models import ReportStatus
+    from apps.reports.services import report_render, report_request
+    from apps.tenancy.scope import scope
+
+    admin = context["admin_largest"]
+    with scope(admin.instansi_id):
+        report = report_request(actor=admin, kind="lhe", params={"penilaian": str(context["penilaian"].public_id)})
+        begin = time.perf_counter()
+        report_render(report_id=report.pk)
+        elapsed = time.perf_counter() - begin
+        report.refresh_from_db()
+        if report.status != ReportStatus.DONE:
+            raise RuntimeError(f"LHE failed: {report.error}")
+    return elapsed
+
+
+def time_roster_import(context: dict[str, Any], rows: int = 10_000) -> tuple[float, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.tenancy.scope import scope
+    from apps.unit_kerja.models import UnitKerja
+    from apps.unit_kerja.services import pegawai_import
+
+    admin = context["admin_largest"]
+    with scope(admin.instansi_id):
+        codes = list(UnitKerja.objects.filter(instansi_id=admin.instansi_id).values_list("code", flat=True)[:500])
+        lines = ["nip,nama,jabatan,pangkat,email,kode_unit"]
+        base = 400_000 + secrets.randbelow(50) * 20_000  # NIPs no seeded pegawai has (a fresh batch per run)
+        for i in range(rows):
+            lines.append(
+                f"{nip_for(base + i)},Pegawai Impor {i},Analis,III/a,impor{base + i}@bench.go.id,{codes[i % len(codes)]}"  # noqa: E501
+            )
+        upload = SimpleUploadedFile("roster.csv", "\n".join(lines).encode(), content_type="text/csv")
+        begin = time.perf_counter()
+        result = pegawai_import(actor=admin, file=upload)
+        elapsed = time.perf_counter() - begin
+    if not result.ok:
+        raise RuntimeError(f"roster import refused: {result.errors[:3]}")
+    return elapsed, result
+
+
+def time_pakta_burst() -> tuple[float | None, str]:
+    env = {**os.environ, "BENCH_PEGAWAI": "5000", "DJANGO_SETTINGS_MODULE": "zi.settings.test"}
+    env["DATABASE_URL"] = os.environ["BENCH_SERVER_URL"]
+    begin = time.perf_counter()
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "bench" / "pakta_burst.py")], env=env, capture_output=True, text=True, check=False
+    )
+    elapsed = time.perf_counter() - begin
+    out = done.stdout.strip()
+    wall = None
+    for line in out.splitlines():
+        if line.startswith("burst wall time:"):
+            wall = float(line.split(":")[1].split("s")[0])
+    if done.returncode != 0:
+        out += "\n" + done.stderr[-2000:]
+    log(f"pakta burst finished in {elapsed:.0f} s")
+    return wall, out
+
+
+def time_sweep() -> dict[str, Any]:
+    """The reminder sweep of every instansi, in-process (what the beat's fan-out runs), with the
+    Celery tasks it enqueues counted per unit (publishing goes to a queue no worker reads)."""
+    from celery.signals import before_task_publish
+
+    from apps.rencana_aksi.reminders import rencana_aksi_sweep
+    from apps.tenancy.models import Instansi
+    from apps.tenancy.scope import scope
+    from apps.unit_kerja.models import UnitKerja
+
+    published: list[str] = []
+
+    def count(sender: str | None = None, **kwargs: Any) -> None:
+        published.append(str(sender))
+
+    before_task_publish.connect(count, weak=False)
+    # Smallest instansi first: at the time limit the run stops between instansi and projects.
+    ids = list(Instansi.objects.order_by("-id").values_list("id", flat=True))
+    units = 0
+    totals: dict[str, int] = {}
+    begin = time.perf_counter()
+    swept = 0
+    try:
+        for instansi_id in ids:
+            with scope(instansi_id):
+                counts = rencana_aksi_sweep(instansi_id=instansi_id)
+                units += UnitKerja.objects.filter(instansi_id=instansi_id).count()
+            for key, value in counts.items():
+                totals[key] = totals.get(key, 0) + value
+            swept += 1
+            if time.perf_counter() - begin > SWEEP_LIMIT_S:
+                break
+    finally:
+        before_task_publish.disconnect(count)
+    elapsed = time.perf_counter() - begin
+    from apps.unit_kerja.models import UnitKerja as _U
+
+    all_units = _U.unscoped.count()
+    return {
+        "seconds": elapsed,
+        "instansi": swept,
+        "instansi_total": len(ids),
+        "units": units,
+        "units_total": all_units,
+        "claims": totals,
+        "tasks": len(published),
+        "task_names": sorted(set(published)),
+    }
+
+
+# -----------------------------------------------------------------------------
+# Main
+# -----------------------------------------------------------------------------
+
+
+def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "zi.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{PORT}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT)  # noqa: S603
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", PORT), timeout=0.2):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPU ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def main() -> None:
+    server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zi")
+    os.environ["BENCH_SERVER_URL"] = server_url
+    env_db = national_url()
+    var_dir = Path(os.environ.get("BENCH_VAR_DIR", str(ROOT / "var" / "bench-national"))).resolve()
+    os.environ.update(
+        {
+            "DATABASE_URL": env_db,
+            "ZI_VAR_DIR": str(var_dir),
+            "DJANGO_SETTINGS_MODULE": "zi.settings.base",
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ZI_PORTALRB_RATE": "100000000/min",
+            "CACHE_KEY_PREFIX": f"zi-bench-{os.getpid()}",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    settings.CELERY_TASK_DEFAULT_QUEUE = f"zi-bench-{os.getpid()}"  # nobody consumes the sweep's tasks
+    log(f"benchmarking {BENCH_DATABASE}: gunicorn {WORKERS} workers × {THREADS} threads, {SECONDS:.0f} s per phase")
+    targets, context = prepare()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        db_size = cursor.fetchone()[0]
+        cursor.execute("SELECT version()")
+        pg_version = cursor.fetchone()[0].split(" on ")[0]
+    connection.close()
+
+    server = start_server({**os.environ})
+    results: dict[str, dict[str, Measure]] = {}
+    try:
+        for target in targets:
+            status, body = get_once(target)
+            if status != 200:
+                raise RuntimeError(f"{target.label}: {target.path} answered {status}: {body[:500]!r}")
+        last_path, pages = last_page(context)
+        targets.append(
+            Target(
+                "api_last",
+                f"/api/v1/ proposal list, last page (page {pages})",
+                last_path,
+                "api",
+                context["api_headers"],
+            )
+        )
+        for target in targets:
+            load(target, 1, min(1.0, SECONDS))  # warm-up
+            results[target.key] = {"1": load(target, 1, SECONDS), "8": load(target, 8, SECONDS)}
+            m1, m8 = results[target.key]["1"], results[target.key]["8"]
+            log(
+                f"{target.label}: p50 {m1.q(50):.1f} ms, p95 {m1.q(95):.1f} ms, {m1.rps:.0f} req/s at 1; "
+                f"{m8.rps:.0f} req/s at 8 (p99 {m8.q(99):.1f} ms){' ERRORS ' + str(m1.errors + m8.errors) if m1.errors + m8.errors else ''}"  # noqa: E501
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    queries = query_counts(targets)
+    log(f"query counts: {queries}")
+    lhe = time_lhe(context)
+    log(f"LHE PDF: {lhe:.2f} s")
+    roster, roster_result = time_roster_import(context)
+    log(f"roster import of 10,000 rows: {roster:.2f} s ({roster_result.created} created)")
+    pakta_wall, pakta_out = time_pakta_burst()
+    log(f"pakta burst: {pakta_wall} s")
+    sweep = time_sweep()
+    log(f"reminder sweep: {sweep}")
+    write_results(targets, results, queries, lhe, roster, pakta_wall, pakta_out, sweep, db_size, pg_version, context)
+    log(f"wrote {RESULTS}")
+
+
+def write_results(
+    targets: list[Target],
+    results: dict[str, dict[str, Measure]],
+    queries: dict[str, int],
+    lhe: float,
+    roster: float,
+    pakta_wall: float | None,
+    pakta_out: str,
+    sweep: dict[str, Any],
+    db_size: str,
+    pg_version: str,
+    context: dict[str, Any],
+) -> None:
+    from django.db import connection
+
+    floor = results["floor"]["1"].q(50)
+    out = io.StringIO()
+    w = out.write
+    w("# Benchmark results (national scale)\n\n")
+    w(f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench-run` on {machine()}; ")
+    w(f"{pg_version}; database `{BENCH_DATABASE}` of {db_size}. ")
+    w(f"gunicorn {WORKERS} workers × {THREADS} threads (gthread), production settings (DEBUG off); load generator: ")
+    w(f"Python threads + http.client keep-alive on the same machine, {SECONDS:.0f} s per phase. ")
+    w(
+        "The machine is shared (other jobs were running): absolute numbers move, the ratios to the floor are the budget.\n\n"  # noqa: E501
+    )
+    with connection.cursor() as cursor:
+        counts = {}
+        for label, table in [
+            ("instansi", "tenancy_instansi"),
+            ("unit kerja", "unit_kerja_unitkerja"),
+            ("pegawai", "unit_kerja_pegawai"),
+            ("Pakta Integritas", "pencanangan_paktaintegritas"),
+            ("evidence", "bukti_dukung_buktidukung"),
+            ("LKE answers", "penilaian_jawaban"),
+            ("kegiatan", "rencana_aksi_kegiatan"),
+            ("realisasi", "rencana_aksi_realisasi"),
+            ("proposals", "pengusulan_pengusulan"),
+        ]:
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+            counts[label] = cursor.fetchone()[0]
+    w("Data: " + ", ".join(f"{value:,} {label}" for label, value in counts.items()) + ".\n\n")
+
+    w("## Pages and endpoints\n\n")
+    w(
+        "| page | p50 ms (1 conn) | p95 ms (1 conn) | req/s (1 conn) | p50 ms (8 conn) | p99 ms (8 conn) | req/s (8 conn) | p50 / floor | queries |\n"  # noqa: E501
+    )
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    for target in targets:
+        m1, m8 = results[target.key]["1"], results[target.key]["8"]
+        w(
+            f"| {target.label} | {m1.q(50):.1f} | {m1.q(95):.1f} | {m1.rps:.0f} | {m8.q(50):.1f} | {m8.q(99):.1f} | "
+            f"{m8.rps:.0f} | {m1.q(50) / floor:.1f}× | {queries.get(target.key, '')} |\n"
+        )
+
+    def p50(key: str) -> float:
+        return results[key]["1"].q(50)
+
+    lines: list[tuple[str, str, bool]] = []
+    for target in targets:
+        if target.kind == "html":
+            ratio = p50(target.key) / floor
+            lines.append((f"{target.label}: p50 ≤ 15 × floor", f"{ratio:.1f}×", ratio <= 15))
+        elif target.kind == "dashboard":
+            ratio = p50(target.key) / floor
+            lines.append((f"{target.label}: p50 ≤ 40 × floor", f"{ratio:.1f}×", ratio <= 40))
+    big_small = p50("heatmap_largest") / p50("heatmap_small")
+    lines.append(("Heatmap: largest instansi within 1.5 × a small one", f"{big_small:.2f}×", big_small <= 1.5))
+    portal = results["portalrb"]["8"]
+    lines.append(("PortalRB jawaban-unit ≥ 300 req/s at 8 connections", f"{portal.rps:.0f} req/s", portal.rps >= 300))
+    lines.append(("PortalRB jawaban-unit p99 ≤ 100 ms (8 connections)", f"{portal.q(99):.1f} ms", portal.q(99) <= 100))
+    last_first = p50("api_last") / p50("api_first")
+    lines.append(("/api/v1/ cursor list: last page within 1.5 × the first", f"{last_first:.2f}×", last_first <= 1.5))
+    lines.append(("LHE PDF of a full LKE ≤ 3 s", f"{lhe:.2f} s", lhe <= 3))
+    lines.append(("Roster import of 10,000 rows ≤ 5 s", f"{roster:.2f} s", roster <= 5))
+    per_unit = sweep["seconds"] / max(1, sweep["units"])
+    projected = per_unit * sweep["units_total"]
+    swept_all = sweep["instansi"] == sweep["instansi_total"]
+    sweep_value = (
+        f"{sweep['seconds']:.0f} s for {sweep['units']:,} units"
+        if swept_all
+        else f"{sweep['seconds']:.0f} s for {sweep['units']:,} of {sweep['units_total']:,} units "
+        f"(stopped at the limit; ≈ {projected:.0f} s projected for all)"
+    )
+    lines.append(("Reminder sweep ≤ 60 s for 50,000 units", sweep_value, swept_all and sweep["seconds"] <= 60))
+    tasks_per_unit = sweep["tasks"] / max(1, sweep["units"])
+    lines.append(
+        (
+            "Reminder sweep: at most one task per unit",
+            f"{sweep['tasks']:,} tasks for {sweep['units']:,} units ({tasks_per_unit:.2f}/unit)",
+            tasks_per_unit <= 1,
+        )
+    )
+    lines.append(
+        ("Query counts constant in the number of rows", "pinned by tests/performance/test_query_counts.py", True)
+    )
+
+    w("\n## Budget\n\n| budget line | measured | |\n|---|---|---|\n")
+    for line, value, ok in lines:
+        w(f"| {line} | {value} | {'met' if ok else '**NOT met**'} |\n")
+    w("\n## Jobs\n\n")
+    w(f"- LHE PDF of a full LKE (3 tiers, 127 soal): {lhe:.2f} s, rendered in-process like the worker does.\n")
+    w(f"- Roster import of 10,000 new pegawai into the largest instansi: {roster:.2f} s.\n")
+    w(f"- Pakta Integritas burst, 5,000 signatures (`bench/pakta_burst.py`): {pakta_wall} s wall.\n\n")
+    w("```\n" + pakta_out.strip() + "\n```\n\n")
+    w(
+        f"- Reminder sweep: {sweep_value}; claims {sweep['claims']}; {sweep['tasks']:,} Celery tasks enqueued "
+        f"({', '.join(sweep['task_names']) or 'none'}).\n"
+    )
+    RESULTS.write_text(out.getvalue(), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
