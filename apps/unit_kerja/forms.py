@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.concurrency import version_field
 from apps.unit_kerja.models import AfirmasiType, Cycle, Pegawai, UnitKerja, UnitKind
 from apps.unit_kerja.validators import normalize_nip, validate_nip
 
@@ -64,7 +65,9 @@ class UnitKerjaForm(forms.Form):
     def __init__(self, *args: Any, parent_choices: QuerySet[UnitKerja], editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parent_choices
-        if not editing:
+        if editing:
+            self.fields["version"] = version_field()
+        else:
             del self.fields["is_active"]
 
 
@@ -111,6 +114,7 @@ class PegawaiForm(forms.Form):
         super().__init__(*args, **kwargs)
         if unit_choices is None:
             del self.fields["unit"]  # editing: the unit changes only through a transfer
+            self.fields["version"] = version_field()
         else:
             self.fields["unit"].queryset = unit_choices
 
@@ -179,6 +183,7 @@ class CycleForm(forms.Form):
             for name, field in self.fields.items():
                 if name != "is_open":
                     field.required = True
+            self.fields["version"] = version_field()
         else:
             del self.fields["is_open"]
             for name, field in self.fields.items():

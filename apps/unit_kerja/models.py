@@ -56,6 +56,8 @@ class UnitKerja(TenantModel, TimeStampedModel):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+
     class Meta(TenantModel.Meta):
         verbose_name = _("unit kerja")
         verbose_name_plural = _("unit kerja")
@@ -117,6 +119,8 @@ class Pegawai(TenantModel, TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+
     class Meta(TenantModel.Meta):
         verbose_name = _("pegawai")
         verbose_name_plural = _("pegawai")
@@ -156,6 +160,8 @@ class Cycle(TenantModel, TimeStampedModel):
     revision_end = models.DateField(_("revision closes"))
     proposal_end = models.DateField(_("proposal deadline"))
     is_open = models.BooleanField(_("open"), default=True)
+
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
 
     class Meta(TenantModel.Meta):
         verbose_name = _("cycle")

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.services import audit_record, changes_to_before_after, snapshot
 from apps.bukti_dukung.models import FileKind
 from apps.bukti_dukung.services import bukti_dukung_upload, validate_upload
+from apps.core.concurrency import version_check
 from apps.core.errors import ConflictError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
 from apps.core.services import model_update
 from apps.tenancy.models import Instansi, InstansiKind, Membership
@@ -308,6 +309,7 @@ def unit_kerja_update(*, actor: Membership, unit: UnitKerja, data: Mapping[str, 
         # Instansi first, then unit rows: the same order as imports, so the two never deadlock.
         _lock_instansi(actor.instansi_id)
     unit = UnitKerja.objects.select_for_update().get(pk=unit.pk, instansi_id=actor.instansi_id)
+    version_check(unit, data.get("version"))
     before = snapshot(unit, UNIT_AUDIT_FIELDS)
     clean = {key: data[key] for key in UNIT_UPDATE_FIELDS if key in data}
     for key in ("code", "name", "address"):
@@ -424,6 +426,7 @@ def pegawai_update(*, actor: Membership, pegawai: Pegawai, data: Mapping[str, An
     _require(actor, Cap.PEGAWAI_MANAGE)
     _require_reach(actor, pegawai.unit)
     pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=actor.instansi_id)
+    version_check(pegawai, data.get("version"))
     clean = {key: str(data[key]).strip() for key in PEGAWAI_UPDATE_FIELDS if key in data}
     if "nip" in clean:
         clean["nip"] = normalize_nip(clean["nip"])
@@ -902,6 +905,7 @@ def cycle_update(*, actor: Membership, cycle: Cycle, data: Mapping[str, Any]) ->
     """Change a year's windows or close/reopen it (``is_open``). The year itself never changes."""
     _require(actor, Cap.CYCLE_MANAGE)
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk, instansi_id=actor.instansi_id)
+    version_check(cycle, data.get("version"))
     dates = {name: data.get(name, getattr(cycle, name)) for name in CYCLE_DATE_FIELDS}
     cycle_validate_windows(tahun=cycle.tahun, dates=dates)
     values: dict[str, Any] = dict(dates)

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.concurrency import VersionConflict, form_after_conflict
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import run_service
 from apps.tenancy.decorators import capability_required, instansi_member_required
@@ -39,9 +41,24 @@ from apps.unit_kerja.forms import (
     UnitHeadForm,
     UnitKerjaForm,
 )
-from apps.unit_kerja.models import Cycle, Penetapan, PenetapanStatus, UnitKerja, UnitKind
+from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, PenetapanStatus, UnitKerja, UnitKind
 
 PAGE_SIZE = 50
+
+
+def _run_versioned[T](
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[], T],
+    rebuild: Callable[[Any], forms.BaseForm],
+    current_version: Callable[[], int],
+) -> tuple[T | None, forms.BaseForm]:
+    """Run an edit service; a stale version (someone saved meanwhile) gives back the person's own
+    input carrying the version saved now, with the conflict message — nothing was written."""
+    try:
+        return run_service(form, call, reraise=(VersionConflict,)), form
+    except VersionConflict:
+        return None, form_after_conflict(rebuild, request, current_version())
 
 
 def _actor(request: HttpRequest) -> Membership:
@@ -146,10 +163,17 @@ def unit_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "parent": unit.parent.public_id if unit.parent else None,
             "address": unit.address,
             "is_active": unit.is_active,
+            "version": unit.version,
         },
     )
     if form.is_valid():
-        done = run_service(form, lambda: services.unit_kerja_update(actor=actor, unit=unit, data=form.cleaned_data))
+        done, form = _run_versioned(
+            request,
+            form,
+            lambda: services.unit_kerja_update(actor=actor, unit=unit, data=form.cleaned_data),
+            lambda data: UnitKerjaForm(data, parent_choices=form.fields["parent"].queryset, editing=True),
+            lambda: UnitKerja.objects.get(pk=unit.pk).version,
+        )
         if done is not None:
             messages.success(request, _("Unit %(name)s was saved.") % {"name": done.name})
             return redirect("unit_kerja:unit-detail", public_id=unit.public_id)
@@ -288,10 +312,17 @@ def pegawai_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "position": pegawai.position,
             "rank": pegawai.rank,
             "email": pegawai.email,
+            "version": pegawai.version,
         },
     )
     if form.is_valid():
-        done = run_service(form, lambda: services.pegawai_update(actor=actor, pegawai=pegawai, data=form.cleaned_data))
+        done, form = _run_versioned(
+            request,
+            form,
+            lambda: services.pegawai_update(actor=actor, pegawai=pegawai, data=form.cleaned_data),
+            lambda data: PegawaiForm(data),
+            lambda: Pegawai.objects.get(pk=pegawai.pk).version,
+        )
         if done is not None:
             messages.success(request, _("%(name)s was saved.") % {"name": done.name})
             return redirect("unit_kerja:unit-detail", public_id=pegawai.unit.public_id)
@@ -383,10 +414,16 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 def cycle_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     actor = _actor(request)
     cycle = access_cycle(actor, public_id, for_write=True)
-    initial = {name: getattr(cycle, name) for name in (*services.CYCLE_DATE_FIELDS, "is_open")}
+    initial = {name: getattr(cycle, name) for name in (*services.CYCLE_DATE_FIELDS, "is_open", "version")}
     form = CycleForm(_posted(request), editing=True, initial=initial)
     if form.is_valid():
-        done = run_service(form, lambda: services.cycle_update(actor=actor, cycle=cycle, data=form.cleaned_data))
+        done, form = _run_versioned(
+            request,
+            form,
+            lambda: services.cycle_update(actor=actor, cycle=cycle, data=form.cleaned_data),
+            lambda data: CycleForm(data, editing=True),
+            lambda: Cycle.objects.get(pk=cycle.pk).version,
+        )
         if done is not None:
             messages.success(request, _("The year %(tahun)s was saved.") % {"tahun": done.tahun})
             return redirect("unit_kerja:cycle-list")

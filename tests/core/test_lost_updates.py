@@ -39,7 +39,8 @@ from apps.penilaian.models import Jawaban, Tier
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from apps.unit_kerja import services as unit_kerja_services
-from apps.unit_kerja.models import Penetapan
+from apps.unit_kerja.models import Pegawai, Penetapan, UnitKerja
+from tests.factories import PegawaiFactory
 from tests.penilaian.conftest import LKEWorld, lke  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -192,6 +193,24 @@ def targets(lke: LKEWorld) -> list[Target]:  # noqa: F811
             actor=citra, penetapan=penetapan, version=version, data={"core_service_reason": f"Alasan {value}"}
         ).version
 
+    pegawai = PegawaiFactory(unit=world.unit_a1, nip="199001012015011777", name="Awal")
+
+    def pegawai_read() -> tuple[int, str]:
+        row = Pegawai.objects.get(pk=pegawai.pk)
+        return row.version, row.name
+
+    def pegawai_write(version: int, value: str) -> int:
+        data = {"name": f"Pegawai {value}", "version": version}
+        return unit_kerja_services.pegawai_update(actor=ani, pegawai=pegawai, data=data).version
+
+    def unit_read() -> tuple[int, str]:
+        row = UnitKerja.objects.get(pk=world.unit_a2.pk)
+        return row.version, row.name
+
+    def unit_write(version: int, value: str) -> int:
+        data = {"name": f"Biro {value}", "version": version}
+        return unit_kerja_services.unit_kerja_update(actor=citra, unit=world.unit_a2, data=data).version
+
     def jawaban_read() -> tuple[int, str]:
         row = Jawaban.objects.filter(penilaian=lke.penilaian, soal=soal, tier=Tier.UNIT, level=0).first()
         return (row.version, row.note) if row else (0, "")
@@ -207,6 +226,8 @@ def targets(lke: LKEWorld) -> list[Target]:  # noqa: F811
         Target("surat pengusulan", surat_read, surat_write),
         Target("penetapan", penetapan_read, penetapan_write, lambda value: f"Alasan {value}"),
         Target("jawaban", jawaban_read, jawaban_write),
+        Target("pegawai", pegawai_read, pegawai_write, lambda value: f"Pegawai {value}"),
+        Target("unit kerja", unit_read, unit_write, lambda value: f"Biro {value}"),
     ]
 
 

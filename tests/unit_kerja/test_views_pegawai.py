@@ -124,7 +124,8 @@ def test_create_permissions_and_methods(world: World, login: Login) -> None:
 def test_update_pegawai(world: World, login: Login) -> None:
     pegawai = PegawaiFactory(unit=world.unit_a1, nip=NIP_1)
     response = login(world.ani).post(
-        _url("pegawai-update", pegawai), {"nip": NIP_1, "name": "Nama Benar", "email": "benar@alfa.go.id"}
+        _url("pegawai-update", pegawai),
+        {"version": "1", "nip": NIP_1, "name": "Nama Benar", "email": "benar@alfa.go.id"},
     )
     pegawai.refresh_from_db()
     assert response.status_code == 302
@@ -133,7 +134,9 @@ def test_update_pegawai(world: World, login: Login) -> None:
 
 def test_update_bad_email_is_a_form_error(world: World, login: Login) -> None:
     pegawai = PegawaiFactory(unit=world.unit_a1, nip=NIP_1, name="Tetap")
-    response = login(world.ani).post(_url("pegawai-update", pegawai), {"nip": NIP_1, "name": "Baru", "email": "x@"})
+    response = login(world.ani).post(
+        _url("pegawai-update", pegawai), {"version": "1", "nip": NIP_1, "name": "Baru", "email": "x@"}
+    )
     assert 'id="id_email_error"' in response.content.decode()
     pegawai.refresh_from_db()
     assert pegawai.name == "Tetap"
@@ -233,3 +236,16 @@ def test_import_row_errors_are_listed_and_nothing_saved(world: World, login: Log
 def test_import_permissions_and_method(world: World, login: Login) -> None:
     assert login(world.evi).get(reverse("unit_kerja:pegawai-import")).status_code == 403
     assert login(world.ani).delete(reverse("unit_kerja:pegawai-import")).status_code == 405
+
+
+def test_a_stale_pegawai_form_keeps_the_input_and_saves_nothing(world: World, login: Login) -> None:
+    pegawai = PegawaiFactory(unit=world.unit_a1, nip=NIP_1, name="Awal")
+    client = login(world.ani)
+    client.post(_url("pegawai-update", pegawai), {"version": "1", "nip": NIP_1, "name": "Disimpan lebih dulu"})
+    stale = client.post(_url("pegawai-update", pegawai), {"version": "1", "nip": NIP_1, "name": "Ketikan saya"})
+    body = stale.content.decode()
+    assert "Pengguna lain telah menyimpan" in body
+    assert 'value="Ketikan saya"' in body
+    assert 'name="version" value="2"' in body
+    pegawai.refresh_from_db()
+    assert pegawai.name == "Disimpan lebih dulu"

@@ -78,6 +78,7 @@ def test_cycle_create_permissions_and_method(world: World, login: Login) -> None
 
 def test_cycle_update(world: World, login: Login, cycle: Cycle) -> None:
     data = {name: getattr(cycle, name).isoformat() for name in services.CYCLE_DATE_FIELDS}
+    data["version"] = str(cycle.version)
     data["proposal_end"] = "2026-06-30"
     response = login(world.citra).post(_url("cycle-update", cycle), data)
     cycle.refresh_from_db()
@@ -88,6 +89,7 @@ def test_cycle_update(world: World, login: Login, cycle: Cycle) -> None:
 
 def test_cycle_update_bad_window_and_access(world: World, login: Login, cycle: Cycle) -> None:
     data = {name: getattr(cycle, name).isoformat() for name in services.CYCLE_DATE_FIELDS}
+    data["version"] = str(cycle.version)
     data.update(proposal_end="2026-02-01", is_open="on")
     response = login(world.citra).post(_url("cycle-update", cycle), data)
     assert str(services.CYCLE_PROPOSAL_NOT_AFTER_FILL) in response.content.decode()
@@ -337,3 +339,14 @@ def test_designate_permissions_and_method(world: World, login: Login, cycle: Cyc
     assert login(world.citra).put(_url("penetapan-designate", penetapan)).status_code == 405
     penetapan.refresh_from_db()
     assert penetapan.status == PenetapanStatus.PROPOSED
+
+
+def test_a_stale_year_form_is_a_conflict_and_saves_nothing(world: World, login: Login, cycle: Cycle) -> None:
+    data = {name: getattr(cycle, name).isoformat() for name in services.CYCLE_DATE_FIELDS}
+    data["version"] = str(cycle.version)
+    client = login(world.citra)
+    assert client.post(_url("cycle-update", cycle), {**data, "proposal_end": "2026-06-30"}).status_code == 302
+    stale = client.post(_url("cycle-update", cycle), {**data, "proposal_end": "2026-07-31"})
+    assert "Pengguna lain telah menyimpan" in stale.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.proposal_end == datetime.date(2026, 6, 30)

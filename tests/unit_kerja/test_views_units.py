@@ -153,6 +153,7 @@ def test_update_moves_unit(world: World, login: Login) -> None:
     response = login(world.citra).post(
         _update_url(world.unit_a2),
         {
+            "version": "1",
             "code": "A2",
             "name": "Biro Umum",
             "kind": "eselon_ii",
@@ -175,7 +176,8 @@ def test_update_form_does_not_offer_own_subtree(world: World, login: Login) -> N
 def test_update_into_own_child_is_refused(world: World, login: Login) -> None:
     child = UnitKerjaFactory(parent=world.unit_a1, code="A1-1")
     response = login(world.citra).post(
-        _update_url(world.unit_a1), {"code": "A1", "name": "X", "kind": "upt", "parent": str(child.public_id)}
+        _update_url(world.unit_a1),
+        {"version": "1", "code": "A1", "name": "X", "kind": "upt", "parent": str(child.public_id)},
     )
     assert response.status_code == 200
     assert 'id="id_parent_error"' in response.content.decode()
