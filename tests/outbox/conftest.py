@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from kombu import pools
 
 from zi.celery import app
 
@@ -80,9 +81,11 @@ class OwnRedis:
 
 def _point_celery_at(url: str) -> None:
     app.conf.broker_url = url
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # Close every cached connection pool AND forget it: kombu keeps pools in a registry keyed by
+    # the broker URL, so merely closing the app's pool would hand the same closed pool back to the
+    # next test that talks to the default broker ("Acquire on closed pool").
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 
