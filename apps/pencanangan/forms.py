@@ -63,6 +63,7 @@ class RevokeForm(forms.Form):
 
 
 class TextForm(forms.Form):
+    version = version_field()  # the text version the form showed
     body = forms.CharField(
         label=_("Text of the Pakta Integritas"),
         widget=forms.Textarea(attrs={"rows": 22}),
@@ -71,6 +72,7 @@ class TextForm(forms.Form):
 
 
 class ThresholdForm(forms.Form):
+    version = version_field()
     threshold_pct = forms.IntegerField(label=_("Coverage threshold (%)"), min_value=1, max_value=100)
 
 

@@ -32,6 +32,7 @@ class PaktaSetting(TenantModel, TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("The share of active pegawai that must have signed for a unit to count as covered."),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
 
     class Meta(TenantModel.Meta):
         verbose_name = _("pakta setting")

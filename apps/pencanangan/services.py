@@ -147,8 +147,9 @@ def pakta_text_current(*, instansi: Instansi) -> PaktaText:
 
 
 @transaction.atomic
-def pakta_text_update(*, actor: Membership, body: str) -> PaktaText:
-    """Save the text as a new version; signatures keep pointing at the version they signed."""
+def pakta_text_update(*, actor: Membership, body: str, based_on: int | None = None) -> PaktaText:
+    """Save the text as a new version; signatures keep pointing at the version they signed.
+    ``based_on``: the version the form showed; a newer one saved meanwhile is a ``VersionConflict``."""
     _require(actor, Cap.PAKTA_TEXT_MANAGE)
     body = body.replace("\r\n", "\n").strip()
     validate_pakta_body(body)
@@ -156,6 +157,7 @@ def pakta_text_update(*, actor: Membership, body: str) -> PaktaText:
     # the version the first one made (a fresh statement under READ COMMITTED) and numbers after it.
     PaktaText.objects.select_for_update().get(pk=pakta_text_current(instansi=actor.instansi).pk)
     latest = PaktaText.objects.filter(instansi=actor.instansi).order_by("-version").first() or PaktaText(version=0)
+    version_check(latest, based_on)
     if latest.body == body:
         raise ValidationError({"body": ValidationError(TEXT_UNCHANGED, code="unchanged")})
     text = PaktaText.objects.create(
@@ -171,13 +173,16 @@ def pakta_setting_get(*, instansi: Instansi) -> PaktaSetting:
 
 
 @transaction.atomic
-def pakta_setting_update(*, actor: Membership, threshold_pct: int) -> PaktaSetting:
+def pakta_setting_update(*, actor: Membership, threshold_pct: int, version: int | None = None) -> PaktaSetting:
+    """``version``: the one the form was built from (0: no setting saved yet)."""
     _require(actor, Cap.PAKTA_TEXT_MANAGE)
-    setting = pakta_setting_get(instansi=actor.instansi)
+    setting = PaktaSetting.objects.select_for_update().filter(instansi=actor.instansi).first()
+    version_check(setting, version)
+    setting = setting or PaktaSetting(instansi=actor.instansi)
     before = setting.threshold_pct
     setting.threshold_pct = threshold_pct
-    setting.full_clean(exclude=["instansi", "public_id"])
-    setting.save()
+    setting.full_clean(exclude=["instansi", "public_id", "version"])
+    save_or_conflict(setting)
     audit_record(
         actor=actor.user, verb="pakta.threshold", obj=setting, before={"pct": before}, after={"pct": threshold_pct}
     )

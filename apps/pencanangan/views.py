@@ -477,6 +477,10 @@ def my_pakta(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _setting_version(setting: Any) -> int:
+    return setting.version if setting.pk else 0  # 0: the default, never saved
+
+
 @require_http_methods(["GET", "POST"])
 @capability_required(Cap.PENCANANGAN_VIEW)
 def pakta_text(request: HttpRequest) -> HttpResponse:
@@ -484,29 +488,46 @@ def pakta_text(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     current = services.pakta_text_current(instansi=actor.instansi)
     setting = services.pakta_setting_get(instansi=actor.instansi)
-    text_form = TextForm(initial={"body": current.body})
-    threshold_form = ThresholdForm(initial={"threshold_pct": setting.threshold_pct})
+    text_form = TextForm(initial={"body": current.body, "version": current.version})
+    threshold_form = ThresholdForm(
+        initial={"threshold_pct": setting.threshold_pct, "version": _setting_version(setting)}
+    )
     status = 200
     if request.method == "POST":
         if not actor.can(Cap.PAKTA_TEXT_MANAGE):
             raise PermissionDenied
-        if "threshold_pct" in request.POST:
-            threshold_form = ThresholdForm(request.POST)
-            if threshold_form.is_valid() and run_service(
-                threshold_form,
-                lambda: services.pakta_setting_update(
-                    actor=actor, threshold_pct=threshold_form.cleaned_data["threshold_pct"]
-                ),
-            ):
-                messages.success(request, SAVED)
-                return redirect("pencanangan:text")
-        else:
-            text_form = TextForm(request.POST)
-            if text_form.is_valid() and run_service(
-                text_form, lambda: services.pakta_text_update(actor=actor, body=text_form.cleaned_data["body"])
-            ):
-                messages.success(request, SAVED)
-                return redirect("pencanangan:text")
+        try:
+            if "threshold_pct" in request.POST:
+                threshold_form = ThresholdForm(request.POST)
+                if threshold_form.is_valid() and run_service(
+                    threshold_form,
+                    lambda: services.pakta_setting_update(
+                        actor=actor,
+                        threshold_pct=threshold_form.cleaned_data["threshold_pct"],
+                        version=threshold_form.cleaned_data["version"],
+                    ),
+                    reraise=(VersionConflict,),
+                ):
+                    messages.success(request, SAVED)
+                    return redirect("pencanangan:text")
+            else:
+                text_form = TextForm(request.POST)
+                if text_form.is_valid() and run_service(
+                    text_form,
+                    lambda: services.pakta_text_update(
+                        actor=actor, body=text_form.cleaned_data["body"], based_on=text_form.cleaned_data["version"]
+                    ),
+                    reraise=(VersionConflict,),
+                ):
+                    messages.success(request, SAVED)
+                    return redirect("pencanangan:text")
+        except VersionConflict:
+            current = services.pakta_text_current(instansi=actor.instansi)
+            setting = services.pakta_setting_get(instansi=actor.instansi)
+            if "threshold_pct" in request.POST:
+                threshold_form = form_after_conflict(ThresholdForm, request, _setting_version(setting))
+            else:
+                text_form = form_after_conflict(TextForm, request, current.version)
         status = 400
     return render(
         request,

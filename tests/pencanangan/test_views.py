@@ -155,15 +155,33 @@ def test_admin_edits_the_text_and_the_threshold_bad_input_changes_nothing(pakta:
     client = login(pakta.world.citra)
     url = reverse("pencanangan:text")
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"body": "Saya {nama} {nip} {gaji}"})
+    bad = client.post(url, {"version": "1", "body": "Saya {nama} {nip} {gaji}"})
     assert bad.status_code == 400
     assert "{gaji}" in bad.content.decode()
-    assert client.post(url, {"threshold_pct": "150"}).status_code == 400
-    assert client.post(url, {"body": "Saya {nama}, NIP {nip}, berjanji."}).status_code == 302
-    assert client.post(url, {"threshold_pct": "80"}).status_code == 302
+    assert client.post(url, {"version": "0", "threshold_pct": "150"}).status_code == 400
+    assert client.post(url, {"version": "1", "body": "Saya {nama}, NIP {nip}, berjanji."}).status_code == 302
+    assert client.post(url, {"version": "0", "threshold_pct": "80"}).status_code == 302
     assert PaktaText.unscoped.filter(instansi=pakta.world.instansi_a).count() == 2
     # The tim kerja may read the text but not change it.
-    assert login(pakta.world.ani).post(url, {"threshold_pct": "50"}).status_code == 403
+    assert login(pakta.world.ani).post(url, {"version": "1", "threshold_pct": "50"}).status_code == 403
+
+
+def test_a_stale_text_or_threshold_form_is_a_conflict_that_keeps_the_input(pakta: PaktaWorld, login) -> None:
+    from apps.pencanangan.models import PaktaSetting
+
+    client = login(pakta.world.citra)
+    url = reverse("pencanangan:text")
+    client.get(url)  # version 1 of the text exists
+    assert client.post(url, {"version": "1", "body": "Versi dua: {nama} {nip}."}).status_code == 302
+    stale = client.post(url, {"version": "1", "body": "Ketikan saya dari versi satu: {nama} {nip}."})
+    body = stale.content.decode()
+    assert stale.status_code == 400
+    assert "Pengguna lain telah menyimpan" in body
+    assert "Ketikan saya dari versi satu" in body
+    assert PaktaText.unscoped.filter(instansi=pakta.world.instansi_a).count() == 2
+    assert client.post(url, {"version": "0", "threshold_pct": "80"}).status_code == 302
+    assert client.post(url, {"version": "0", "threshold_pct": "70"}).status_code == 400
+    assert PaktaSetting.unscoped.get(instansi=pakta.world.instansi_a).threshold_pct == 80
 
 
 def test_pencanangan_form_and_declaration_by_the_head(pakta: PaktaWorld, login) -> None:
