@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
@@ -92,11 +93,23 @@ class NationalView(APIView):
         return pengusulan
 
 
+LIMIT_NOT_A_NUMBER = _("Give limit as a whole number of rows per page.")
+
+
 class ProposalPagination(CursorPagination):
     ordering = ("-proposed_at", "-id")
     page_size = 50
     page_size_query_param = "limit"
     max_page_size = 200
+
+    def get_page_size(self, request: Request) -> int:
+        """``limit`` must be a whole number when given (DRF would silently fall back to the default
+        for ``?limit=abc``, accepting a request its own schema calls invalid); it is capped at
+        ``max_page_size``, and a number below 1 means the default."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not raw.strip().lstrip("+-").isdigit():
+            raise serializers.ValidationError({self.page_size_query_param: [LIMIT_NOT_A_NUMBER]})
+        return super().get_page_size(request)
 
 
 class ProposalListView(NationalView):

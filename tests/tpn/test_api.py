@@ -73,6 +73,8 @@ def test_list_filters_and_cursor_pagination(tpn: TPNWorld) -> None:
     body = assert_error(client.get(LIST, {"tahun": "abc"}, **bearer(tpn.token_kemen)), 422, "VALIDATION_ERROR")
     assert "tahun" in body["fields"]
     assert_error(client.get(LIST, {"cursor": "bogus"}, **bearer(tpn.token_kemen)), 404, "DATA_NOT_FOUND")
+    body = assert_error(client.get(LIST, {"limit": "lima"}, **bearer(tpn.token_kemen)), 422, "VALIDATION_ERROR")
+    assert "limit" in body["fields"]
 
 
 def test_detail_answers_and_unit_documents(tpn: TPNWorld) -> None:
