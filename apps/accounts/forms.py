@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.selectors import unit_choices
+from apps.core.concurrency import version_field
 from apps.tenancy.models import Instansi
 from apps.tenancy.roles import NATIONAL_ROLES, Role
 from apps.unit_kerja.models import UnitKerja
@@ -55,7 +56,7 @@ class MembershipInviteForm(_RoleUnitFields):
 
 
 class MembershipUpdateForm(_RoleUnitFields):
-    pass
+    version = version_field()
 
 
 class InvitationAcceptForm(forms.Form):

@@ -31,9 +31,11 @@ from apps.accounts.forms import InvitationAcceptForm, MembershipInviteForm, Memb
 from apps.accounts.services import invitation_accept as invitation_accept_service
 from apps.accounts.services import user_language_set, user_profile_update
 from apps.accounts.tokens import TokenStatus, invitation_user_and_status
+from apps.core.concurrency import VersionConflict, form_after_conflict
 from apps.core.errors import DomainError
 from apps.tenancy import services as tenancy_services
 from apps.tenancy.decorators import capability_required, instansi_member_required
+from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 
 INVITATION_SENT = _("The invitation was sent to %(email)s.")
@@ -95,12 +97,19 @@ def membership_update(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     actor = request.membership  # type: ignore[attr-defined]
     membership = access_membership(actor, public_id, for_write=True)
     form = MembershipUpdateForm(
-        request.POST or None, instansi=actor.instansi, initial={"role": membership.role, "unit": membership.unit}
+        request.POST or None,
+        instansi=actor.instansi,
+        initial={"role": membership.role, "unit": membership.unit, "version": membership.version},
     )
     if request.method == "POST" and form.is_valid():
         before = (membership.role, membership.unit_id)
         try:
             updated = tenancy_services.membership_change_role(actor=actor, membership=membership, **form.cleaned_data)
+        except VersionConflict:
+            current = Membership.objects.get(pk=membership.pk).version
+            form = form_after_conflict(
+                lambda data: MembershipUpdateForm(data, instansi=actor.instansi), request, current
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         except DomainError as exc:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.models import User, normalize_email
 from apps.accounts.tokens import invitation_url
 from apps.audit.services import audit_record, changes_to_before_after
+from apps.core.concurrency import version_check
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.services import model_update
 from apps.notifications.models import Channel
@@ -228,9 +229,15 @@ def membership_invite(
 
 @transaction.atomic
 def membership_change_role(
-    *, actor: Membership, membership: Membership, role: str, unit: UnitKerja | None = None
+    *,
+    actor: Membership,
+    membership: Membership,
+    role: str,
+    unit: UnitKerja | None = None,
+    version: int | None = None,
 ) -> Membership:
-    """Change a membership's role and unit (no-op when both are unchanged).
+    """Change a membership's role and unit (no-op when both are unchanged). ``version``: the one
+    the form showed; another admin's change in between is a ``VersionConflict``.
 
     Same role and unit rules as :func:`membership_invite`. Moving the instansi's last active admin
     ZI to another role raises :class:`LastAdminError`. Writes ``membership.change_role`` with the
@@ -238,6 +245,7 @@ def membership_change_role(
     """
     instansi_id = _require_people_manage(actor, membership)
     membership = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
+    version_check(membership, version)
     if not membership.is_active:
         raise MembershipInactiveError
     _validate_role_and_unit(instansi_id=instansi_id, role=role, unit=unit)

@@ -194,7 +194,7 @@ def test_change_role_happy_path(world: World, login: Callable) -> None:
     page = client.get(url)
     assert page.status_code == 200
     assert world.evi.email in page.content.decode()
-    response = client.post(url, {"role": Role.PEGAWAI, "unit": world.unit_a2.public_id})
+    response = client.post(url, {"version": "1", "role": Role.PEGAWAI, "unit": world.unit_a2.public_id})
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.role, target.unit_id) == (Role.PEGAWAI, world.unit_a2.pk)
@@ -246,7 +246,7 @@ def test_change_role_bad_input_saves_nothing(world: World, login: Callable, in_s
         ({"role": Role.TIM_KERJA}, "unit"),
         ({"role": Role.TPI, "unit": world.unit_a1.public_id}, "unit"),
     ):
-        response = client.post(url, data)
+        response = client.post(url, {"version": "1", **data})
         assert response.status_code == 200, data
         assert field in response.context["form"].errors, data
     target.refresh_from_db()
@@ -258,7 +258,7 @@ def test_change_role_bad_input_saves_nothing(world: World, login: Callable, in_s
 def test_last_admin_cannot_demote_herself_through_the_page(world: World, login: Callable) -> None:
     citra = membership_of(world, world.citra)
     response = login(world.citra).post(
-        reverse("accounts:membership-update", args=[citra.public_id]), {"role": Role.VIEWER}
+        reverse("accounts:membership-update", args=[citra.public_id]), {"version": "1", "role": Role.VIEWER}
     )
     assert response.status_code == 200
     assert str(services.LAST_ADMIN) in response.content.decode()
@@ -329,7 +329,7 @@ def test_changing_an_inactive_membership_shows_why_nothing_happened(world: World
     target.is_active = False
     target.save()
     url = reverse("accounts:membership-update", args=[target.public_id])
-    response = login(world.citra).post(url, {"role": Role.PEGAWAI, "unit": world.unit_a1.public_id})
+    response = login(world.citra).post(url, {"version": "1", "role": Role.PEGAWAI, "unit": world.unit_a1.public_id})
     assert response.status_code == 200
     assert str(services.MEMBERSHIP_INACTIVE) in response.content.decode()
     target.refresh_from_db()
@@ -363,3 +363,14 @@ def test_resend_to_someone_with_a_password_is_refused(world: World, login: Calla
     assert str(services.ALREADY_ACTIVATED) in client.get(response["Location"]).content.decode()
     with in_scope(world.instansi_a):
         assert not Notification.objects.exists()
+
+
+def test_a_stale_role_form_is_a_conflict_and_changes_nothing(world: World, login) -> None:
+    target = Membership.objects.get(user=world.evi)
+    url = reverse("accounts:membership-update", args=[target.public_id])
+    client = login(world.citra)
+    assert client.post(url, {"version": "1", "role": Role.TPI}).status_code == 302
+    stale = client.post(url, {"version": "1", "role": Role.PEGAWAI, "unit": world.unit_a1.public_id})
+    assert "Pengguna lain telah menyimpan" in stale.content.decode()
+    target.refresh_from_db()
+    assert (target.role, target.version) == (Role.TPI, 2)
