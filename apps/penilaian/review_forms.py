@@ -58,6 +58,7 @@ class TierNamesField(forms.Field):
 class TPITiersForm(forms.Form):
     # Not required here: "no tier at all" is the service's refusal (one message for 0 and for 4).
     names = TierNamesField(label=_("Tier names, from the first to the last"), required=False)
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)  # the tiers the form showed
 
     def slots(self) -> list[str]:
         """What the three inputs show: the posted names, else the initial ones, padded to three."""

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.concurrency import VERSION_CONFLICT, VersionConflict
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import apply_service_error, run_service
 from apps.lke.models import Soal
@@ -78,10 +79,30 @@ def tpi_tiers(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     current = selectors.tpi_tiers(instansi=actor.instansi)
     form = TPITiersForm(
-        request.POST if request.method == "POST" else None, initial={"names": [t.name for t in current]}
+        request.POST if request.method == "POST" else None,
+        initial={
+            "names": [t.name for t in current],
+            "seen": services.tpi_tiers_digest(instansi_id=actor.instansi_id),
+        },
     )
     if form.is_valid():
-        done = run_service(form, lambda: services.tpi_tiers_set(actor=actor, names=form.cleaned_data["names"]))
+        try:
+            done = run_service(
+                form,
+                lambda: services.tpi_tiers_set(
+                    actor=actor, names=form.cleaned_data["names"], seen=form.cleaned_data["seen"]
+                ),
+                reraise=(VersionConflict,),
+            )
+        except VersionConflict:
+            # Another admin saved meanwhile: the person's names come back, now based on what is saved.
+            data = request.POST.copy()
+            data["seen"] = services.tpi_tiers_digest(instansi_id=actor.instansi_id)
+            form = TPITiersForm(data)
+            form.is_valid()
+            form.add_error(None, VERSION_CONFLICT)
+            current = selectors.tpi_tiers(instansi=actor.instansi)
+            done = None
         if done is not None:
             messages.success(request, TIERS_SAVED)
             return redirect("penilaian:tpi-tiers")

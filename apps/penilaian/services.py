@@ -15,6 +15,7 @@ idempotency key per event, so a retried request never notifies twice:
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
+from apps.core.concurrency import VERSION_CONFLICT, VersionConflict
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
 from apps.lke.models import Soal
 from apps.lke.scoring import AnswerError, contradictions, normalise_answer
@@ -223,9 +225,20 @@ def penilaian_open(*, actor: Membership, cycle: Cycle) -> list[Penilaian]:
 
 
 @transaction.atomic
-def tpi_tiers_set(*, actor: Membership, names: list[str]) -> list[TPITier]:
-    """Set the instansi's TPI tiers (1 to 3), e.g. ["Anggota tim", "Ketua tim", "Pengendali teknis"]."""
+def tpi_tiers_digest(*, instansi_id: int) -> str:
+    """A short digest of the instansi's tier names: the "version" the tiers form was built from."""
+    names = TPITier.objects.filter(instansi_id=instansi_id).order_by("level").values_list("name", flat=True)
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
+def tpi_tiers_set(*, actor: Membership, names: list[str], seen: str | None = None) -> list[TPITier]:
+    """Set the instansi's TPI tiers (1 to 3), e.g. ["Anggota tim", "Ketua tim", "Pengendali teknis"].
+    ``seen``: :func:`tpi_tiers_digest` when the form was built; another admin's save since is a
+    ``VersionConflict`` (nothing written)."""
     _require(actor, Cap.PENILAIAN_MANAGE)
+    list(TPITier.objects.select_for_update().filter(instansi_id=actor.instansi_id))  # serialise the admins
+    if seen is not None and seen != tpi_tiers_digest(instansi_id=actor.instansi_id):
+        raise VersionConflict(VERSION_CONFLICT)
     cleaned = [name.strip() for name in names if name and name.strip()]
     if not 1 <= len(cleaned) <= 3:
         raise ValidationError({"names": ValidationError(TIERS_INVALID, code="tiers_invalid")})

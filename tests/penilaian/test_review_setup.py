@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from apps.penilaian import services
 from apps.penilaian.models import TPIAssignment, TPITier
 from apps.penilaian.review_views import ASSIGNED, TIERS_SAVED
 from apps.penilaian.services import ASSIGNMENT_DUPLICATE, TIERS_INVALID
+from apps.tenancy.scope import scope
 from tests.penilaian.conftest import LKEWorld
 from tests.penilaian.test_review_support import TIER_NAMES
 
@@ -24,13 +26,29 @@ def tiers(world) -> list[tuple[int, str]]:
 # -----------------------------------------------------------------------------
 
 
+def seen(lke: LKEWorld) -> str:
+    """What the tiers form carries: the digest of the names saved now."""
+    with scope(lke.world.instansi_a.pk):
+        return services.tpi_tiers_digest(instansi_id=lke.world.instansi_a.pk)
+
+
+def test_a_stale_tiers_form_is_a_conflict_and_saves_nothing(lke: LKEWorld, login) -> None:
+    client = login(lke.world.citra)
+    before = seen(lke)
+    client.post(TIERS_URL, {"seen": before, "names": ["Anggota tim", "Ketua tim"]})
+    stale = client.post(TIERS_URL, {"seen": before, "names": ["Ketikan saya"]})
+    assert "Pengguna lain telah menyimpan" in stale.content.decode()
+    assert 'value="Ketikan saya"' in stale.content.decode()
+    assert tiers(lke.world) == [(1, "Anggota tim"), (2, "Ketua tim")]
+
+
 def test_admin_sets_three_tiers(lke: LKEWorld, login) -> None:
     client = login(lke.world.citra)
     page = client.get(TIERS_URL)
     assert page.status_code == 200
     assert page.content.decode().count('name="names"') == 3
 
-    response = client.post(TIERS_URL, {"names": TIER_NAMES}, follow=True)
+    response = client.post(TIERS_URL, {"seen": seen(lke), "names": TIER_NAMES}, follow=True)
     assert response.redirect_chain[-1][0] == TIERS_URL
     assert str(TIERS_SAVED) in response.content.decode()
     assert tiers(lke.world) == list(enumerate(TIER_NAMES, start=1))
@@ -40,23 +58,23 @@ def test_admin_sets_three_tiers(lke: LKEWorld, login) -> None:
 
 def test_admin_reduces_to_two_tiers_by_leaving_one_empty(lke: LKEWorld, login) -> None:
     client = login(lke.world.citra)
-    client.post(TIERS_URL, {"names": TIER_NAMES})
-    client.post(TIERS_URL, {"names": ["Anggota tim", "Pengendali teknis", ""]})
+    client.post(TIERS_URL, {"seen": seen(lke), "names": TIER_NAMES})
+    client.post(TIERS_URL, {"seen": seen(lke), "names": ["Anggota tim", "Pengendali teknis", ""]})
     assert tiers(lke.world) == [(1, "Anggota tim"), (2, "Pengendali teknis")]
 
 
 @pytest.mark.parametrize("names", [["a", "b", "c", "d"], ["", "", ""]], ids=["4th-tier", "none"])
 def test_a_fourth_tier_or_none_is_refused_and_nothing_saved(lke: LKEWorld, login, names) -> None:
     client = login(lke.world.citra)
-    client.post(TIERS_URL, {"names": ["Anggota tim"]})
-    response = client.post(TIERS_URL, {"names": names})
+    client.post(TIERS_URL, {"seen": seen(lke), "names": ["Anggota tim"]})
+    response = client.post(TIERS_URL, {"seen": seen(lke), "names": names})
     assert response.status_code == 200
     assert str(TIERS_INVALID) in response.content.decode()
     assert tiers(lke.world) == [(1, "Anggota tim")]
 
 
 def test_a_too_long_tier_name_is_a_form_error(lke: LKEWorld, login) -> None:
-    response = login(lke.world.citra).post(TIERS_URL, {"names": ["x" * 101]})
+    response = login(lke.world.citra).post(TIERS_URL, {"seen": seen(lke), "names": ["x" * 101]})
     assert response.status_code == 200
     assert 'id="names-errors"' in response.content.decode()
     assert tiers(lke.world) == []
@@ -66,7 +84,7 @@ def test_a_too_long_tier_name_is_a_form_error(lke: LKEWorld, login) -> None:
 def test_only_the_admin_may_set_tiers(lke: LKEWorld, login, persona: str) -> None:
     client = login(getattr(lke.world, persona))
     assert client.get(TIERS_URL).status_code == 403
-    assert client.post(TIERS_URL, {"names": ["Dibajak"]}).status_code == 403
+    assert client.post(TIERS_URL, {"seen": seen(lke), "names": ["Dibajak"]}).status_code == 403
     assert tiers(lke.world) == []
 
 
@@ -89,7 +107,7 @@ def test_admin_sees_the_years_assignments(lke: LKEWorld, login) -> None:
 
 def test_admin_assigns_a_tpi_member_at_tier_2(lke: LKEWorld, login) -> None:
     client = login(lke.world.citra)
-    client.post(TIERS_URL, {"names": TIER_NAMES})
+    client.post(TIERS_URL, {"seen": seen(lke), "names": TIER_NAMES})
     budi = lke.world.membership(lke.world.budi)
     response = client.post(
         f"{ASSIGN_URL}?tahun={lke.cycle.tahun}",
