@@ -163,11 +163,13 @@ def tindak_lanjut_of(asistensi: Asistensi) -> list[TindakLanjut]:
 # -----------------------------------------------------------------------------
 
 
-def national_tpn_questions(*, status: str | None = None) -> QuerySet[Konsultasi]:
+def national_tpn_questions(*, status: str | None = None, tahun: int | None = None) -> QuerySet[Konsultasi]:
     """Every thread flagged for KemenPANRB / TPN, across instansi (national roles only)."""
     rows = Konsultasi.unscoped.filter(for_tpn=True).select_related("instansi", "unit", "cycle", "created_by")
     if status:
         rows = rows.filter(status=status)
+    if tahun:
+        rows = rows.filter(cycle__tahun=tahun)
     return rows.order_by("-last_message_at", "-id")
 
 
@@ -183,3 +185,16 @@ def national_messages(konsultasi: Konsultasi) -> list[Any]:
     return list(
         PesanKonsultasi.unscoped.filter(konsultasi=konsultasi).select_related("author").order_by("created_at", "id")
     )
+
+
+def national_attachments(pesan: list[Any]) -> dict[int, list[Any]]:
+    """The evidence files of each message (by message pk), through the M2M table itself: the
+    national reader has no instansi scope for the evidence store's scoped manager."""
+    from apps.pendampingan.models import PesanKonsultasi
+
+    through = PesanKonsultasi.attachments.through
+    files: dict[int, list[Any]] = {p.pk: [] for p in pesan}
+    rows = through.objects.filter(pesankonsultasi_id__in=list(files)).select_related("buktidukung")
+    for row in rows.order_by("buktidukung__created_at", "buktidukung_id"):
+        files[row.pesankonsultasi_id].append(row.buktidukung)
+    return files

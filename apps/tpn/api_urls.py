@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from apps.pendampingan import api_views as pendampingan_views
 from apps.tpn import api_views as views
 
 app_name = "api_v1"
@@ -19,4 +20,15 @@ urlpatterns = [
     path("unit/<uuid:public_id>/", views.UnitDetailView.as_view(), name="unit-detail"),
     path("instansi/<slug:code>/kuota/", views.InstansiQuotaView.as_view(), name="instansi-kuota"),
     path("batas-pengusulan/<int:tahun>/", views.ProposalDeadlineView.as_view(), name="batas-pengusulan"),
+    path("pertanyaan-tpn/", pendampingan_views.QuestionListView.as_view(), name="pertanyaan-tpn-list"),
+    path(
+        "pertanyaan-tpn/<uuid:public_id>/",
+        pendampingan_views.QuestionDetailView.as_view(),
+        name="pertanyaan-tpn-detail",
+    ),
+    path(
+        "pertanyaan-tpn/<uuid:public_id>/balasan/",
+        pendampingan_views.QuestionReplyView.as_view(),
+        name="pertanyaan-tpn-balasan",
+    ),
 ]

@@ -4,7 +4,8 @@
   and /api/v1/ (a TPN token), cases generated from our OpenAPI document, with path and query
   parameters replaced at random by ids of objects outside the caller's reach — instansi B's
   proposal and units for PortalRB, a draft proposal and a never-proposed unit for the national API
-  (drafts never leave their instansi). No 5xx, every response documented, an injected path id is a
+  (drafts never leave their instansi), and a unit's own consultation thread with its TPI (only
+  questions flagged for TPN reach the national API). No 5xx, every response documented, an injected path id is a
   404, and no response carries a foreign row (names, notes, ids).
 * **Stateful walks** (hypothesis state machines): list → detail chains that follow the ids the API
   itself returns, interleaved with foreign ids; the same invariants after every step, and a write
@@ -23,16 +24,20 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, rule, run_state_machine_as_test
-from schemathesis.checks import positive_data_acceptance
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
+from apps.pendampingan import konsultasi as k_services
+from apps.pendampingan.models import PesanKonsultasi
 from apps.pengusulan.models import PengusulanStatus
 from apps.penilaian.models import Jawaban, Penilaian, Tier
+from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from apps.tpn.models import TPNResult
 from tests.api_support import SETTINGS, api_operations, keep_the_test_connection  # noqa: F401  (fixture)
 from tests.factories import UnitKerjaFactory
 from tests.portalrb.conftest import lke, prb, propose  # noqa: F401  (fixtures re-exported)
 from tests.tpn.conftest import TPNWorld, tpn  # noqa: F401  (fixture re-exported)
+from tests.tpn.test_pertanyaan_api import ask
 
 pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
@@ -41,6 +46,7 @@ WALK = settings(SETTINGS, max_examples=8, stateful_step_count=12)
 
 HIDDEN_UNIT_NAME = "Unit Draf Rahasia B2"
 HIDDEN_NOTE = "catatan draf rahasia B2"
+HIDDEN_THREAD = "utas unit rahasia dengan TPI"
 
 
 @dataclass
@@ -83,6 +89,15 @@ def fuzz(tpn: TPNWorld) -> FuzzWorld:  # noqa: F811  (the tpn fixture)
             note=HIDDEN_NOTE,
         )
     draft = propose(penilaian, predikat="WBK", by=world.dodi, status=PengusulanStatus.DRAFT)
+    ask(tpn, world.budi, "Pertanyaan TPI untuk TPN")  # a real question, reachable
+    with scope(world.instansi_b.pk):
+        unit_thread = k_services.konsultasi_start(
+            actor=Membership.objects.select_related("instansi", "user", "unit").get(user=world.dodi),
+            unit=world.unit_b1,
+            cycle=tpn.prb.b1.cycle,
+            subject=HIDDEN_THREAD,
+            body=HIDDEN_THREAD,
+        )
     b1 = tpn.prb.b1
     b_ids = [str(world.unit_b1.public_id), str(b1.public_id), str(unit_b2.public_id), str(draft.public_id)]
     portalrb = Foreign(
@@ -90,8 +105,15 @@ def fuzz(tpn: TPNWorld) -> FuzzWorld:  # noqa: F811  (the tpn fixture)
         markers=[world.unit_b1.name, "rahasia B", HIDDEN_UNIT_NAME, HIDDEN_NOTE, world.instansi_b.name, *b_ids],
     )
     national = Foreign(
-        ids=[str(draft.public_id), str(unit_b2.public_id)],
-        markers=[HIDDEN_UNIT_NAME, HIDDEN_NOTE, str(draft.public_id), str(unit_b2.public_id)],
+        ids=[str(draft.public_id), str(unit_b2.public_id), str(unit_thread.public_id)],
+        markers=[
+            HIDDEN_UNIT_NAME,
+            HIDDEN_NOTE,
+            HIDDEN_THREAD,
+            str(draft.public_id),
+            str(unit_b2.public_id),
+            str(unit_thread.public_id),
+        ],
     )
     return FuzzWorld(tpn, portalrb, national)
 
@@ -123,14 +145,18 @@ def _run_with_foreign_ids(path_regex: str, expected: int, token: str, foreign: F
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
             injected, sent = _inject(case, data, foreign)
             writes = case.method.upper() != "GET"
-            results_before = TPNResult.unscoped.count() if writes else 0
+            results_before = (TPNResult.unscoped.count(), PesanKonsultasi.unscoped.count()) if writes else (0, 0)
             excluded = [positive_data_acceptance] if (writes or injected) else []
+            if sent - injected:
+                # An id injected into a query parameter of another type (``limit``) makes the case
+                # negative, and the paginator ignores a bad ``limit`` (default page): not a rejection.
+                excluded.append(negative_data_rejection)
             response = case.call_and_validate(excluded_checks=excluded)
             assert response.status_code < 500
             if injected:
                 assert response.status_code == 404, (case.path, case.path_parameters, response.status_code)
                 if writes:
-                    assert TPNResult.unscoped.count() == results_before  # nothing written
+                    assert (TPNResult.unscoped.count(), PesanKonsultasi.unscoped.count()) == results_before
             foreign.assert_absent(response.text, sent=frozenset(sent))
 
         check()
@@ -141,7 +167,7 @@ def test_portalrb_api_with_another_instansis_ids(fuzz: FuzzWorld) -> None:
 
 
 def test_national_api_with_draft_and_unproposed_ids(fuzz: FuzzWorld) -> None:
-    _run_with_foreign_ids("^/api/v1/", 8, fuzz.tpn.token_tpn, fuzz.national_foreign)
+    _run_with_foreign_ids("^/api/v1/", 11, fuzz.tpn.token_tpn, fuzz.national_foreign)
 
 
 # -- stateful walks ---------------------------------------------------------------------------------
@@ -195,6 +221,7 @@ def test_national_walk_follows_its_own_ids_and_never_reaches_drafts(fuzz: FuzzWo
     class NationalWalk(RuleBasedStateMachine):
         proposals = Bundle("proposals")
         units = Bundle("units")
+        questions = Bundle("questions")
 
         def __init__(self) -> None:
             super().__init__()
@@ -227,9 +254,21 @@ def test_national_walk_follows_its_own_ids_and_never_reaches_drafts(fuzz: FuzzWo
         def unit_detail(self, unit: str) -> None:
             assert self.call("get", f"/api/v1/unit/{unit}/").status_code == 200
 
+        @rule(target=questions, status=st.sampled_from([None, "open", "answered"]))
+        def list_questions(self, status: str | None) -> Any:
+            response = self.call("get", "/api/v1/pertanyaan-tpn/" + (f"?status={status}" if status else ""))
+            assert response.status_code == 200
+            return multiple(*(row["id"] for row in response.json()["results"]))
+
+        @rule(question=questions)
+        def question_detail(self, question: str) -> None:
+            response = self.call("get", f"/api/v1/pertanyaan-tpn/{question}/")
+            assert response.status_code == 200
+            assert response.json()["id"] == question
+
         @rule(
             hidden=st.sampled_from(foreign.ids),
-            path=st.sampled_from(["pengusulan/{}/", "pengusulan/{}/jawaban/", "unit/{}/"]),
+            path=st.sampled_from(["pengusulan/{}/", "pengusulan/{}/jawaban/", "unit/{}/", "pertanyaan-tpn/{}/"]),
         )
         def read_a_hidden_id(self, hidden: str, path: str) -> None:
             assert self.call("get", "/api/v1/" + path.format(hidden)).status_code == 404
@@ -240,5 +279,12 @@ def test_national_walk_follows_its_own_ids_and_never_reaches_drafts(fuzz: FuzzWo
             response = self.call("post", f"/api/v1/pengusulan/{hidden}/hasil/", {"stage": "admin", "outcome": outcome})
             assert response.status_code in (400, 403, 404)
             assert TPNResult.unscoped.count() == before
+
+        @rule(hidden=st.sampled_from(foreign.ids))
+        def answer_a_hidden_thread(self, hidden: str) -> None:
+            before = PesanKonsultasi.unscoped.count()
+            response = self.call("post", f"/api/v1/pertanyaan-tpn/{hidden}/balasan/", {"body": "jawaban"})
+            assert response.status_code == 404
+            assert PesanKonsultasi.unscoped.count() == before
 
     run_state_machine_as_test(NationalWalk, settings=WALK)

@@ -99,3 +99,45 @@ def test_demo_units_have_a_pencanangan_and_most_pegawai_signed(demo: None) -> No
     signed = PaktaIntegritas.unscoped.filter(revoked_at__isnull=True).count()
     roster = Pegawai.unscoped.filter(is_active=True).count()
     assert 0.6 * roster < signed < roster  # some pegawai still to sign, so the reminders have work
+
+
+def test_demo_first_unit_has_its_diagnosis_team_and_tpi_pendampingan(demo: None) -> None:
+    from apps.pendampingan.models import (
+        AgenPerubahan,
+        AnggotaTim,
+        Asistensi,
+        Diagnosis,
+        IsuStrategis,
+        Konsultasi,
+        LayananUtama,
+        Perubahan,
+        Risiko,
+        TimKerja,
+        TindakLanjut,
+    )
+    from apps.pendampingan.selectors import high_risks_unanswered
+    from apps.tenancy.scope import scope
+
+    for code in ("kemen-contoh", "kota-contoh"):
+        diagnosis = Diagnosis.unscoped.select_related("unit", "cycle").get(instansi__code=code)
+        assert Risiko.unscoped.filter(diagnosis=diagnosis).count() == 3
+        assert IsuStrategis.unscoped.filter(diagnosis=diagnosis).count() == 2
+        assert LayananUtama.unscoped.filter(diagnosis=diagnosis).count() == 2
+        tim = TimKerja.unscoped.get(instansi__code=code, unit=diagnosis.unit)
+        assert tim.is_formed
+        assert tim.sk_number
+        assert AnggotaTim.unscoped.filter(tim=tim, peran="koordinator").count() == 4
+        assert AgenPerubahan.unscoped.filter(tim=tim).count() == 1
+        assert Perubahan.unscoped.filter(agen__tim=tim).count() == 2
+        thread = Konsultasi.unscoped.get(instansi__code=code, unit=diagnosis.unit)
+        assert thread.status == "open"
+        assert thread.soal.portalrb_soal_id == 1
+        asistensi = Asistensi.unscoped.get(instansi__code=code, unit=diagnosis.unit)
+        assert TindakLanjut.unscoped.filter(asistensi=asistensi, status="open").count() == 1
+    # The pegawai login of DIT-IZIN sits in the pokja of area 1; the plan page has a high risk to answer.
+    assert AnggotaTim.unscoped.filter(pegawai__user__email="pegawai.izin@kemen-contoh.go.id", area=1).exists()
+    dit = Diagnosis.unscoped.select_related("unit", "cycle").get(instansi__code="kemen-contoh")
+    with scope(dit.instansi_id):
+        assert [r.title for r in high_risks_unanswered(unit=dit.unit, cycle=dit.cycle)] == [
+            "Pungutan liar di loket perizinan"
+        ]

@@ -9,6 +9,7 @@ from schemathesis.checks import positive_data_acceptance
 
 from tests.api_support import SETTINGS, api_operations, keep_the_test_connection  # noqa: F401  (fixture)
 from tests.tpn.conftest import TPNWorld
+from tests.tpn.test_pertanyaan_api import ask
 
 SETTINGS = settings(SETTINGS, max_examples=25)
 
@@ -17,10 +18,11 @@ pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 
 def _operations():
-    return api_operations("^/api/v1/", expected=8)
+    return api_operations("^/api/v1/", expected=11)
 
 
 def test_v1_api_conforms_to_its_schema(tpn: TPNWorld) -> None:
+    question = ask(tpn, tpn.world.budi, "Pertanyaan untuk TPN")
     for operation in _operations():
 
         @SETTINGS
@@ -28,8 +30,11 @@ def test_v1_api_conforms_to_its_schema(tpn: TPNWorld) -> None:
         def check(case) -> None:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {tpn.token_kemen}"}
             if "public_id" in (case.path_parameters or {}) and hash(str(case.path_parameters)) % 2:
-                # Half the cases address a real proposal / unit, so the 2xx shapes are exercised too.
-                real = tpn.world.unit_a1.public_id if "/unit/" in case.path else tpn.prb.wbk.public_id
+                # Half the cases address a real proposal / unit / question, so the 2xx shapes are exercised too.
+                if "/pertanyaan-tpn/" in case.path:
+                    real = question.public_id
+                else:
+                    real = tpn.world.unit_a1.public_id if "/unit/" in case.path else tpn.prb.wbk.public_id
                 case.path_parameters = {**case.path_parameters, "public_id": str(real)}
             # A write that is schema-valid may still be refused by the domain (stage order, a decree
             # date missing for a designation): writes must be documented 2xx/4xx, never 5xx.

@@ -326,6 +326,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TpnResultStageEnum": "apps.tpn.models.Stage",
         "NationalStageEnum": "apps.tpn.selectors.NationalStage.ALL",
+        # Two "status" choice sets too: a pengusulan's and a consultation thread's.
+        "PengusulanStatusEnum": "apps.pengusulan.models.PengusulanStatus",
+        "KonsultasiStatusEnum": "apps.pendampingan.models.KonsultasiStatus",
     },
 }
 

@@ -183,10 +183,20 @@ LIST_ROUTES = [
 
 _NATIONAL = "national view of the TPI's questions to TPN: tenant members get 403, proven in tests/pendampingan"
 
+_API = (
+    "National API /api/v1/ authenticated by a national personal token (national users read the questions of "
+    "every instansi by design; no session, so ObjectRoute cannot express it). tests/tpn/test_pertanyaan_api.py "
+    "proves a PortalRB token gets 401 and a unit's own thread with its TPI is 404 (read and reply, nothing "
+    "saved); tests/api/test_fuzz_foreign_ids.py injects such a thread's id into every operation."
+)
+
 EXEMPT_ROUTES = {
     "pendampingan:tpn-question-create": "creates a question in the actor's own instansi only (no id in the URL)",
     "pendampingan:tpn-list": _NATIONAL,
     "pendampingan:tpn-detail": _NATIONAL,
+    "api_v1:pertanyaan-tpn-list": _API,
+    "api_v1:pertanyaan-tpn-detail": _API,
+    "api_v1:pertanyaan-tpn-balasan": _API,
 }
 
 TENANT_MODELS = {

@@ -20,6 +20,7 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.demo import data
 from apps.pencanangan.demo import seed_pencanangan
+from apps.pendampingan.demo import seed_pendampingan
 from apps.rencana_aksi.demo import seed_rencana_aksi
 from apps.survei.demo import seed_survei
 from apps.tenancy.models import Instansi, Membership
@@ -125,6 +126,7 @@ class Command(BaseCommand):
             seed_pencanangan(admin, cycle, units)
             seed_survei(admin=admin, cycle=cycle)
             seed_rencana_aksi(instansi=instansi, cycle=cycle, pdf=minimal_pdf("Draf SK agen perubahan"))
+            seed_pendampingan(instansi=instansi, cycle=cycle, pdf=minimal_pdf("SK Tim Kerja ZI"))
 
     def _seed_units(self, admin: Membership, rows: list[tuple[Any, ...]]) -> dict[str, UnitKerja]:
         units: dict[str, UnitKerja] = {}
