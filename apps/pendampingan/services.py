@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.bukti_dukung.services import bukti_dukung_upload
+from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.pendampingan.models import (
     LEAD_ROLES,
@@ -233,8 +234,16 @@ def risiko_errors(diagnosis: Diagnosis, data: RisikoData) -> dict[str, list[Any]
 
 
 @transaction.atomic
-def risiko_save(*, actor: Membership, diagnosis: Diagnosis, data: RisikoData, risiko: Risiko | None = None) -> Risiko:
-    """Record a risk (or change one). A risk without an owner of the unit is refused: nothing saved."""
+def risiko_save(
+    *,
+    actor: Membership,
+    diagnosis: Diagnosis,
+    data: RisikoData,
+    risiko: Risiko | None = None,
+    version: int | None = None,
+) -> Risiko:
+    """Record a risk (or change one). A risk without an owner of the unit is refused: nothing saved.
+    ``version``: the one the form was built from; a save in between is a ``VersionConflict``."""
     require_unit_edit(actor, diagnosis.unit)
     if risiko is not None and risiko.diagnosis_id != diagnosis.pk:
         raise PermissionDeniedError
@@ -244,6 +253,7 @@ def risiko_save(*, actor: Membership, diagnosis: Diagnosis, data: RisikoData, ri
         risiko = Risiko(instansi_id=diagnosis.instansi_id, diagnosis=diagnosis)
     else:
         risiko = Risiko.objects.select_for_update().get(pk=risiko.pk)
+        version_check(risiko, version)
     risiko.jenis = data.jenis
     risiko.title = data.title.strip()
     risiko.cause = data.cause.strip()
@@ -252,7 +262,7 @@ def risiko_save(*, actor: Membership, diagnosis: Diagnosis, data: RisikoData, ri
     risiko.owner = data.owner  # type: ignore[assignment]
     risiko.mitigation = (data.mitigation or "").strip()
     risiko.area = data.area
-    risiko.save()
+    save_or_conflict(risiko)
     _audit(
         actor,
         "diagnosis.risiko_create" if created else "diagnosis.risiko_update",

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.concurrency import VersionConflict, form_after_conflict, version_field
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import apply_service_error, run_service
 from apps.lke.models import Soal
@@ -52,7 +53,7 @@ from apps.pendampingan.forms import (
     TindakLanjutForm,
     TpnQuestionForm,
 )
-from apps.pendampingan.models import KonsultasiStatus, Pihak, TindakLanjutStatus
+from apps.pendampingan.models import KonsultasiStatus, Pihak, Risiko, TindakLanjutStatus
 from apps.pendampingan.permissions import pokja_areas
 from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for, penilaian_for, rencana_for
@@ -239,6 +240,13 @@ def risiko_create(request: HttpRequest, public_id: Any, tahun: int) -> HttpRespo
     return render(request, "pendampingan/risiko_form.html", {"form": form, "unit": unit, "cycle": cycle})
 
 
+def _risiko_update_form(data: Any, unit: UnitKerja, **kwargs: Any) -> RisikoForm:
+    """The risk form for a change: it also carries the version it was built from."""
+    form = RisikoForm(data, **kwargs, **_pegawai(unit))
+    form.fields["version"] = version_field()
+    return form
+
+
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def risiko_update(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -254,15 +262,26 @@ def risiko_update(request: HttpRequest, public_id: Any) -> HttpResponse:
         "owner": risiko.owner.public_id,
         "mitigation": risiko.mitigation,
         "area": risiko.area,
+        "version": risiko.version,
     }
-    form = RisikoForm(request.POST or None, initial=initial, **_pegawai(unit))
+    form = _risiko_update_form(request.POST or None, unit, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.risiko_save(
-                actor=actor, diagnosis=risiko.diagnosis, data=_risiko_data(form), risiko=risiko
-            ),
-        )
+        try:
+            saved = run_service(
+                form,
+                lambda: services.risiko_save(
+                    actor=actor,
+                    diagnosis=risiko.diagnosis,
+                    data=_risiko_data(form),
+                    risiko=risiko,
+                    version=form.cleaned_data["version"],
+                ),
+                reraise=(VersionConflict,),
+            )
+        except VersionConflict:
+            current = Risiko.objects.get(pk=risiko.pk).version
+            form = form_after_conflict(lambda data: _risiko_update_form(data, unit), request, current)
+            saved = None
         if saved is not None:
             messages.success(request, SAVED)
             return _hub(unit, cycle)

@@ -30,6 +30,17 @@ def test_the_unit_records_a_risk_and_the_plan_shows_it_until_a_kegiatan_answers(
     assert "Pungli loket" in plan.content.decode()
     assert login(pd.world.dodi).get(hub).status_code == 404
 
+    # Changing it: a form built before someone else's change is a conflict that keeps the input.
+    risiko = Risiko.unscoped.get()
+    edit = reverse("pendampingan:risiko-update", kwargs={"public_id": risiko.public_id})
+    changed = {**data, "owner": str(pd.joko.public_id), "version": "1"}
+    assert ani.post(edit, {**changed, "mitigation": "Loket daring"}).status_code == 302
+    stale = ani.post(edit, {**changed, "mitigation": "Ketikan saya"})
+    assert "Pengguna lain telah menyimpan" in stale.content.decode()
+    assert "Ketikan saya" in stale.content.decode()
+    risiko.refresh_from_db()
+    assert (risiko.mitigation, risiko.version) == ("Loket daring", 2)
+
 
 def test_a_pokja_member_asks_about_a_soal_and_the_tpi_answers(pd: PDWorld, login: Callable[[User], Client]) -> None:
     sari = login(pd.sari_user)
