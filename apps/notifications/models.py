@@ -15,6 +15,7 @@ class Channel(models.TextChoices):
 
 
 class NotificationStatus(models.TextChoices):
+    DIGEST = "digest", _("Waiting for the daily digest")
     PENDING = "pending", _("Pending")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
@@ -62,3 +63,28 @@ class Notification(TenantModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class NotificationPreference(models.Model):
+    """How one person wants to be told (issue: "each person chooses email and/or in-app, and digest
+    or immediate"). Per person, not per instansi: the same choice holds in every membership. No row
+    means the defaults: both channels, email at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email = models.BooleanField(_("by email"), default=True)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email_digest = models.BooleanField(
+        _("emails as one daily digest"),
+        default=False,
+        help_text=_("Instead of one email per notice, one email a day listing them."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: email={self.email} in_app={self.in_app} digest={self.email_digest}"

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from apps.notifications.models import Channel, Notification, NotificationStatus
+from apps.notifications.models import Channel, Notification, NotificationPreference, NotificationStatus
 from apps.tenancy.models import Instansi
 
 if TYPE_CHECKING:
@@ -33,6 +33,21 @@ def _render(template: str, context: Mapping[str, Any], language: str) -> tuple[s
         body_text = render_to_string(f"emails/{template}-body.txt", context)
         body_html = render_to_string(f"emails/{template}-body.html", context)
     return " ".join(subject.split()), body_text, body_html
+
+
+def preference_for(user: User) -> NotificationPreference:
+    """The person's choice, or the defaults (both channels, email at once) when they made none."""
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference if preference is not None else NotificationPreference(user=user)
+
+
+def _chosen(channels: tuple[str, ...], preference: NotificationPreference) -> tuple[str, ...]:
+    """The requested channels the person keeps. A message is never dropped by a preference: when
+    the person turned off every channel the caller asked for (e.g. an email-only notice for a
+    national account), it goes out as asked."""
+    allowed = {Channel.EMAIL: preference.email, Channel.IN_APP: preference.in_app}
+    kept = tuple(channel for channel in channels if allowed.get(channel, True))
+    return kept or channels
 
 
 def notify(
@@ -56,10 +71,13 @@ def notify(
 
     context = {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL}
     subject, body_text, body_html = _render(template, context, recipient.language or settings.LANGUAGE_CODE)
+    preference = preference_for(recipient)
+    channels = _chosen(tuple(channels), preference)
     created: list[Notification] = []
     for channel in channels:
         if channel == Channel.EMAIL and not recipient.email:
             continue
+        digest = channel == Channel.EMAIL and preference.email_digest
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
@@ -72,13 +90,17 @@ def notify(
                     body=body_text,
                     body_html=body_html if channel == Channel.EMAIL else "",
                     link=link,
-                    status=NotificationStatus.SENT if channel == Channel.IN_APP else NotificationStatus.PENDING,
+                    status=NotificationStatus.SENT
+                    if channel == Channel.IN_APP
+                    else NotificationStatus.DIGEST
+                    if digest
+                    else NotificationStatus.PENDING,
                     sent_at=timezone.now() if channel == Channel.IN_APP else None,
                 )
         except IntegrityError:
             continue  # already claimed by an earlier run: idempotent by construction
         created.append(notification)
-        if channel == Channel.EMAIL:
+        if channel == Channel.EMAIL and not digest:
             notification_send_email_task.delay_on_commit(instansi_id=instansi.pk, notification_id=notification.pk)
     return created
 
@@ -118,3 +140,50 @@ def notification_mark_read(*, notification: Notification) -> Notification:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+DIGEST_TEMPLATE = "notification-digest"
+
+
+def notification_digest_send(*, instansi_id: int) -> int:
+    """Send each person their waiting notices of this instansi as ONE email; returns how many
+    emails went out. The rows are claimed ``digest → sending`` under ``SKIP LOCKED`` in a short
+    transaction first, so two runs (two beats, a redelivered task) never put a notice in two emails.
+    """
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(instansi_id=instansi_id, channel=Channel.EMAIL, status=NotificationStatus.DIGEST)
+            .order_by("recipient_id", "created_at")
+        )
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(status=NotificationStatus.SENDING)
+    by_recipient: dict[int, list[Notification]] = {}
+    for row in rows:
+        by_recipient.setdefault(row.recipient_id, []).append(row)
+    sent = 0
+    for recipient_id, notices in by_recipient.items():
+        recipient = notices[0].recipient
+        context = {"recipient": recipient, "notices": notices, "site_url": settings.SITE_URL}
+        subject, body_text, body_html = _render(DIGEST_TEMPLATE, context, recipient.language or settings.LANGUAGE_CODE)
+        pks = [notice.pk for notice in notices]
+        try:
+            message = EmailMultiAlternatives(
+                subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body_text, to=[recipient.email]
+            )
+            message.attach_alternative(body_html, "text/html")
+            message.send()
+        except Exception as exc:  # recorded on the rows, not raised
+            logger.exception("sending the digest to user %s failed", recipient_id)
+            Notification.objects.filter(pk__in=pks).update(status=NotificationStatus.FAILED, error=str(exc)[:2000])
+            continue
+        Notification.objects.filter(pk__in=pks).update(status=NotificationStatus.SENT, sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notification_preference_set(*, user: User, email: bool, in_app: bool, email_digest: bool) -> NotificationPreference:
+    """Save how the person wants to be told (the form guarantees at least one channel)."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email": email, "in_app": in_app, "email_digest": email_digest}
+    )
+    return preference

@@ -12,3 +12,27 @@ def notification_send_email(*, instansi_id: int, notification_id: int) -> bool:
     from apps.notifications.services import notification_send_email as send
 
     return send(notification_id=notification_id)
+
+
+@shared_task(base=TenantTask, acks_late=True)
+def notification_digest_send(*, instansi_id: int) -> int:
+    from apps.notifications.services import notification_digest_send as send
+
+    return send(instansi_id=instansi_id)
+
+
+@shared_task(acks_late=True)
+def notification_digest_beat() -> int:
+    """Beat, daily: one digest task per instansi with notices waiting (catches up on any backlog)."""
+    from apps.notifications.models import Notification, NotificationStatus
+    from apps.tenancy.rls import all_tenants
+
+    with all_tenants("the digest fan-out lists which instansi have notices waiting"):
+        ids = list(
+            Notification.unscoped.filter(status=NotificationStatus.DIGEST)
+            .values_list("instansi_id", flat=True)
+            .distinct()
+        )
+    for instansi_id in ids:
+        notification_digest_send.delay(instansi_id=instansi_id)
+    return len(ids)

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.notifications.access import access_notification
+from apps.notifications.forms import PreferenceForm
 from apps.notifications.selectors import notification_list
-from apps.notifications.services import notification_mark_read
+from apps.notifications.services import notification_mark_read, notification_preference_set, preference_for
 from apps.tenancy.decorators import instansi_member_required
+
+PREFERENCES_SAVED = _("Your notification settings are saved.")
 
 
 @instansi_member_required
@@ -20,6 +25,22 @@ def notification_list_view(request: HttpRequest) -> HttpResponse:
     notifications = notification_list(user=request.user, membership=request.membership)  # type: ignore[arg-type,attr-defined]
     page = Paginator(notifications, 30).get_page(request.GET.get("halaman"))
     return render(request, "notifications/notification_list.html", {"page": page})
+
+
+@instansi_member_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    """Each person chooses email and/or in-app, and emails at once or as a daily digest."""
+    current = preference_for(request.user)  # type: ignore[arg-type]
+    initial = {"email": current.email, "in_app": current.in_app, "email_digest": "1" if current.email_digest else "0"}
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        notification_preference_set(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, PREFERENCES_SAVED)
+        return redirect("notifications:preferences")
+    return render(
+        request, "notifications/preferences.html", {"form": form}, status=400 if form.is_bound and form.errors else 200
+    )
 
 
 @instansi_member_required

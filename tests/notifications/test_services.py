@@ -92,3 +92,58 @@ def test_mark_read_sets_the_time_once(world: World, in_scope) -> None:
         again = notification_mark_read(notification=in_app).read_at
     assert first is not None
     assert again == first
+
+
+def test_preferences_choose_the_channels_and_a_digest_bundles_the_emails(world: World, in_scope) -> None:
+    from django.core import mail
+
+    from apps.notifications.services import notification_digest_send, notification_preference_set
+
+    context, link = report_ready_context(world)
+    with in_scope(world.instansi_a):
+        # In the app only: no email row at all.
+        notification_preference_set(user=world.ani, email=False, in_app=True, email_digest=False)
+        rows = notify(
+            instansi=world.instansi_a,
+            recipient=world.ani,
+            kind="report_ready",
+            key="pref:1",
+            template="report-ready",
+            context=context,
+            link=link,
+        )
+        assert [row.channel for row in rows] == [Channel.IN_APP]
+        # An email-only notice is still delivered (a preference never drops a message).
+        [only] = notify(
+            instansi=world.instansi_a,
+            recipient=world.ani,
+            kind="report_ready",
+            key="pref:2",
+            template="report-ready",
+            context=context,
+            link=link,
+            channels=(Channel.EMAIL,),
+        )
+        assert only.channel == Channel.EMAIL
+        # A daily digest: the emails wait, then go out as one, exactly once.
+        notification_preference_set(user=world.budi, email=True, in_app=False, email_digest=True)
+        for key in ("digest:1", "digest:2"):
+            [row] = notify(
+                instansi=world.instansi_a,
+                recipient=world.budi,
+                kind="report_ready",
+                key=key,
+                template="report-ready",
+                context=context,
+                link=link,
+            )
+            assert row.status == NotificationStatus.DIGEST
+        mail.outbox.clear()
+        assert notification_digest_send(instansi_id=world.instansi_a.pk) == 1
+        assert notification_digest_send(instansi_id=world.instansi_a.pk) == 0
+    [message] = mail.outbox
+    assert message.to == [world.budi.email]
+    assert message.body.count(f"{link}") == 2
+    assert set(Notification.unscoped.filter(recipient=world.budi).values_list("status", flat=True)) == {
+        NotificationStatus.SENT
+    }

@@ -80,3 +80,18 @@ def test_get_on_read_is_405(world: World, login, in_scope) -> None:
 def test_malformed_id_is_404(world: World, login) -> None:
     response = login(world.ani).post("/notifikasi/bukan-uuid/baca/")
     assert response.status_code == 404
+
+
+def test_a_person_sets_how_they_are_told(world: World, login) -> None:
+    from apps.notifications.models import NotificationPreference
+
+    client = login(world.ani)
+    url = reverse("notifications:preferences")
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"email_digest": "0"})
+    assert refused.status_code == 400
+    assert "Pilih setidaknya satu cara" in refused.content.decode()
+    assert not NotificationPreference.objects.filter(user=world.ani).exists()
+    assert client.post(url, {"email": "on", "email_digest": "1"}).status_code == 302
+    preference = NotificationPreference.objects.get(user=world.ani)
+    assert (preference.email, preference.in_app, preference.email_digest) == (True, False, True)

@@ -173,6 +173,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-relay": {"task": "apps.outbox.tasks.outbox_relay", "schedule": 15.0},
     # Tim kerja follow-up actions: reminders claimed once per (action, kind, period), with catch-up.
     "pendampingan-sweep": {"task": "apps.pendampingan.tasks.pendampingan_beat", "schedule": 3 * 60 * 60},
+    # Daily digest emails for people who chose them (apps/notifications/services.py).
+    "notification-digest": {"task": "apps.notifications.tasks.notification_digest_beat", "schedule": 24 * 3600},
 }
 
 # -----------------------------------------------------------------------------

@@ -56,6 +56,7 @@ EXEMPT_ROUTES = {
     "core:health": "liveness probe; no tenant data",
     "set_language": "Django's language switch; no tenant data",
     "accounts:mfa-required": "explains MFA enrolment; no tenant data",
+    "notifications:preferences": "the signed-in person's own notification settings; no tenant data",
 }
 
 TENANT_MODELS = {
