@@ -65,6 +65,17 @@ def outbox_enqueue(
     return message
 
 
+def outbox_enqueue_many(task_name: str, *, kwargs_list: Sequence[Mapping[str, Any]]) -> list[OutboxMessage]:
+    """``outbox_enqueue`` of many messages of one task in one bulk insert (a sweep's fan-out)."""
+    messages = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(task_name=task_name, args=[], kwargs=dict(kwargs), options={}) for kwargs in kwargs_list],
+        batch_size=1000,
+    )
+    for message in messages:
+        transaction.on_commit(partial(outbox_relay_one, message.pk), robust=True)
+    return messages
+
+
 def _claimable(now: datetime.datetime) -> Q:
     return Q(sent_at__isnull=True) & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
 
