@@ -71,9 +71,19 @@ def outbox_enqueue_many(task_name: str, *, kwargs_list: Sequence[Mapping[str, An
         [OutboxMessage(task_name=task_name, args=[], kwargs=dict(kwargs), options={}) for kwargs in kwargs_list],
         batch_size=1000,
     )
-    for message in messages:
-        transaction.on_commit(partial(outbox_relay_one, message.pk), robust=True)
+    transaction.on_commit(partial(_relay_many, [m.pk for m in messages]), robust=True)
     return messages
+
+
+def _relay_many(message_ids: list[int]) -> None:
+    """Relay freshly committed rows over ONE broker connection (not one per message); at the first
+    broker failure the rest stay queued for the beat relay."""
+    if not message_ids:
+        return
+    with _broker_connection() as connection:
+        for message_id in message_ids:
+            if outbox_relay_one(message_id, connection=connection) is Outcome.FAILED:
+                return
 
 
 def _claimable(now: datetime.datetime) -> Q:
