@@ -229,7 +229,7 @@ class HeatmapRow:
     overall: int | None
 
 
-HEATMAP_PAGE = 100
+HEATMAP_PAGE = 50
 
 
 def _heatmap_units(*, instansi_id: int, cycle: Cycle) -> QuerySet[UnitKerja]:
