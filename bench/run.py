@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import http.client
 import io
+import json
 import os
 import platform
 import secrets
@@ -479,6 +480,15 @@ def machine() -> str:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["sweep"]:  # `python bench/run.py sweep`: only the reminder sweep, printed
+        _setup()
+        print(json.dumps(time_sweep(), default=str, indent=1))
+        return
+    _setup()
+    _main()
+
+
+def _setup() -> None:
     server_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/zi")
     os.environ["BENCH_SERVER_URL"] = server_url
     env_db = national_url()
@@ -500,9 +510,13 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection
 
     settings.CELERY_TASK_DEFAULT_QUEUE = f"zi-bench-{os.getpid()}"  # nobody consumes the sweep's tasks
+
+
+def _main() -> None:
+    from django.db import connection
+
     log(f"benchmarking {BENCH_DATABASE}: gunicorn {WORKERS} workers × {THREADS} threads, {SECONDS:.0f} s per phase")
     targets, context = prepare()
     with connection.cursor() as cursor:

@@ -65,6 +65,27 @@ def outbox_enqueue(
     return message
 
 
+def outbox_enqueue_many(task_name: str, *, kwargs_list: Sequence[Mapping[str, Any]]) -> list[OutboxMessage]:
+    """``outbox_enqueue`` of many messages of one task in one bulk insert (a sweep's fan-out)."""
+    messages = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(task_name=task_name, args=[], kwargs=dict(kwargs), options={}) for kwargs in kwargs_list],
+        batch_size=1000,
+    )
+    transaction.on_commit(partial(_relay_many, [m.pk for m in messages]), robust=True)
+    return messages
+
+
+def _relay_many(message_ids: list[int]) -> None:
+    """Relay freshly committed rows over ONE broker connection (not one per message); at the first
+    broker failure the rest stay queued for the beat relay."""
+    if not message_ids:
+        return
+    with _broker_connection() as connection:
+        for message_id in message_ids:
+            if outbox_relay_one(message_id, connection=connection) is Outcome.FAILED:
+                return
+
+
 def _claimable(now: datetime.datetime) -> Q:
     return Q(sent_at__isnull=True) & (Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,31 +64,28 @@ def portalrb_token_revoke(*, instansi: Instansi, actor: User | None) -> PortalRB
 
 def portalrb_fetch_record(
     *, token: PortalRBToken, endpoint: str, path: str, status_code: int, remote_addr: str | None, duration_ms: int
-) -> PortalRBFetch:
-    """One row of the fetch log (the log is itself the record; no audit event per fetch). The row
-    and the token's last use commit together (one commit per fetch, not two)."""
-    with transaction.atomic():
-        return _fetch_record(
-            token=token,
-            endpoint=endpoint,
-            path=path,
-            status_code=status_code,
-            remote_addr=remote_addr,
-            duration_ms=duration_ms,
+) -> None:
+    """One row of the fetch log (the log is itself the record; no audit event per fetch) and the
+    token's last use, in ONE statement (a CTE: the insert and the update commit together, one
+    round trip per fetch — issue 9)."""
+    fetch_table = PortalRBFetch._meta.db_table
+    token_table = PortalRBToken._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH logged AS (INSERT INTO {fetch_table} "  # noqa: S608  (table names from the models)
+            "(public_id, instansi_id, token_id, endpoint, path, status_code, remote_addr, duration_ms, created_at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING created_at) "
+            f"UPDATE {token_table} SET last_used_at = (SELECT created_at FROM logged) WHERE id = %s",
+            [
+                uuid.uuid4(),
+                token.instansi_id,
+                token.pk,
+                endpoint[:40],
+                path[:300],
+                status_code,
+                remote_addr,
+                max(0, duration_ms),
+                timezone.now(),
+                token.pk,
+            ],
         )
-
-
-def _fetch_record(
-    *, token: PortalRBToken, endpoint: str, path: str, status_code: int, remote_addr: str | None, duration_ms: int
-) -> PortalRBFetch:
-    fetch = PortalRBFetch.unscoped.create(
-        instansi_id=token.instansi_id,
-        token=token,
-        endpoint=endpoint[:40],
-        path=path[:300],
-        status_code=status_code,
-        remote_addr=remote_addr,
-        duration_ms=max(0, duration_ms),
-    )
-    PortalRBToken.unscoped.filter(pk=token.pk).update(last_used_at=fetch.created_at)
-    return fetch

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.services import audit_record, audit_record_many
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.access import access_rencana_aksi
 from apps.rencana_aksi.models import Realisasi, RencanaAksi
@@ -82,8 +82,8 @@ register_report(
 
 
 def monitoring_report_queue(*, rencana: RencanaAksi, periode: str) -> int:
-    """Queue the report of a closed period for the beat (no requester; the unit finds it in the
-    reports list). Call inside the sweep's claim transaction: the render is enqueued on commit."""
+    """Queue the report of a closed period (no requester; the unit finds it in the reports list)
+    and return its id; the render is enqueued on commit. The sweep uses the bulk form below."""
     from apps.reports.tasks import render_report as render_report_task
 
     report = Report(
@@ -97,4 +97,27 @@ def monitoring_report_queue(*, rencana: RencanaAksi, periode: str) -> int:
     report.save()
     audit_record(actor=None, verb="report.request", obj=report, after={"kind": MONITORING_REPORT, "periode": periode})
     render_report_task.delay_on_commit(instansi_id=rencana.instansi_id, report_id=report.pk)
-    return 1
+    return report.pk
+
+
+def monitoring_reports_queue_many(*, instansi_id: int, wanted: list[tuple[RencanaAksi, str]]) -> list[Report]:
+    """``monitoring_report_queue`` for many (plan, period) of one instansi in a fixed number of
+    queries, without enqueueing (the sweep's per-unit delivery task renders them)."""
+    reports = [
+        Report(
+            instansi_id=instansi_id,
+            kind=MONITORING_REPORT,
+            params={"rencana": str(rencana.public_id), "periode": periode},
+            title=f"{TITLE} — {rencana.unit.name} {periode}"[:255],
+            requested_by=None,
+        )
+        for rencana, periode in wanted
+    ]
+    Report.objects.bulk_create(reports, batch_size=1000)
+    audit_record_many(
+        actor=None,
+        verb="report.request",
+        objs=list(reports),
+        after=[{"kind": MONITORING_REPORT, "periode": periode} for _rencana, periode in wanted],
+    )
+    return reports

@@ -76,13 +76,17 @@ def periods_of(*, cycle: Cycle) -> list[Periode]:
 
 def current_period(*, cycle: Cycle, today: datetime.date | None = None) -> Periode:
     """The period holding today, clamped into the cycle's year."""
+    return current_period_of(cycle=cycle, frekuensi=frekuensi_for(cycle=cycle), today=today)
+
+
+def current_period_of(*, cycle: Cycle, frekuensi: str, today: datetime.date | None = None) -> Periode:
+    """``current_period`` with the frequency already read (no query)."""
     today = today or timezone.localdate()
-    periods = periods_of(cycle=cycle)
     if today.year < cycle.tahun:
-        return periods[0]
+        return periods_for(cycle.tahun, frekuensi)[0]
     if today.year > cycle.tahun:
-        return periods[-1]
-    return period_containing(today, frekuensi_for(cycle=cycle))
+        return periods_for(cycle.tahun, frekuensi)[-1]
+    return period_containing(today, frekuensi)
 
 
 def rencana_for(*, unit: UnitKerja, tahun: int) -> RencanaAksi | None:
@@ -123,6 +127,19 @@ def kegiatan_with_progress(*, rencana: RencanaAksi) -> list[Kegiatan]:
     for k in kegiatan:
         k.progress = k.verified_progress or 0  # type: ignore[attr-defined]
     return kegiatan
+
+
+def kegiatan_with_progress_of(*, instansi_id: int, rencana_ids: list[int]) -> list[Kegiatan]:
+    """``kegiatan_with_progress`` of many plans in one query (the reminder sweep), PIC users joined."""
+    rows = list(
+        Kegiatan.objects.filter(instansi_id=instansi_id, rencana_id__in=rencana_ids)
+        .select_related("pic__user")
+        .annotate(verified_progress=_verified_progress())
+        .order_by("rencana_id", "area", "deadline", "id")
+    )
+    for k in rows:
+        k.progress = k.verified_progress or 0  # type: ignore[attr-defined]
+    return rows
 
 
 def history(*, rencana: RencanaAksi) -> QuerySet[RencanaAksiRevisi]:
@@ -184,8 +201,14 @@ class UnitDashboard:
 def unit_dashboard(*, rencana: RencanaAksi, today: datetime.date | None = None) -> UnitDashboard:
     """Progress per area (mean of the kegiatan's verified progress), overdue kegiatan (deadline
     passed, not at 100 %) and upcoming ones (due in the next 30 days)."""
+    return dashboard_of(rencana=rencana, kegiatan=kegiatan_with_progress(rencana=rencana), today=today)
+
+
+def dashboard_of(
+    *, rencana: RencanaAksi, kegiatan: list[Kegiatan], today: datetime.date | None = None
+) -> UnitDashboard:
+    """``unit_dashboard`` from kegiatan already read with their progress (no query)."""
     today = today or timezone.localdate()
-    kegiatan = kegiatan_with_progress(rencana=rencana)
     areas = {value: AreaProgress(value, label) for value, label in Area.choices}
     for k in kegiatan:
         areas[k.area].count += 1
@@ -206,7 +229,7 @@ class HeatmapRow:
     overall: int | None
 
 
-HEATMAP_PAGE = 100
+HEATMAP_PAGE = 50
 
 
 def _heatmap_units(*, instansi_id: int, cycle: Cycle) -> QuerySet[UnitKerja]:

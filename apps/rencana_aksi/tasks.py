@@ -33,3 +33,16 @@ def rencana_aksi_sweep(*, instansi_id: int, today: str | None = None) -> dict[st
     from apps.rencana_aksi.reminders import rencana_aksi_sweep as sweep
 
     return sweep(instansi_id=instansi_id, today=datetime.date.fromisoformat(today) if today else None)
+
+
+@shared_task(base=TenantTask, acks_late=True)
+def rencana_aksi_deliver(*, instansi_id: int, notification_ids: list[int], report_ids: list[int]) -> int:
+    """One unit's share of a sweep: send its pending reminder emails and render its period reports.
+    Each email is claimed ``pending → sending`` and each report ``queued → rendering`` before any
+    work, so a redelivered message (acks_late) sends and renders nothing twice. Returns how many
+    emails and reports this run handled."""
+    from apps.notifications.services import notification_send_email
+    from apps.reports.services import report_render
+
+    done = sum(1 for pk in notification_ids if notification_send_email(notification_id=pk))
+    return done + sum(1 for pk in report_ids if report_render(report_id=pk))

@@ -10,13 +10,16 @@ from collections import Counter
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from apps.notifications.models import Channel, Notification
-from apps.rencana_aksi.models import Kegiatan, PengingatKlaim, Realisasi, RencanaAksiRevisi
+from apps.outbox.models import OutboxMessage
+from apps.rencana_aksi.models import Kegiatan, PengingatKlaim, Realisasi, RencanaAksi, RencanaAksiRevisi
 from apps.rencana_aksi.reminders import rencana_aksi_sweep
 from apps.rencana_aksi.tasks import rencana_aksi_sweep as rencana_aksi_sweep_task
 from apps.reports.models import Report
 from apps.tenancy.scope import scope
+from tests.factories import UnitKerjaFactory
 from tests.notifications.worker import TaskLog
 from tests.rencana_aksi.conftest import TAHUN, RAWorld
 
@@ -145,9 +148,12 @@ def test_a_redelivered_sweep_on_the_real_worker_sends_nothing_twice(ra: RAWorld,
     assert sorted(bool(run.retval) for run in runs) == [False, True]
     done = next(run.retval for run in runs if run.retval)
     assert done["due_7"] == 1
-    # Every email the sweep enqueued was sent once: Sari's reminder, the digest, the summaries.
+    # Every email was sent once: the approval's own (one task each) and the sweep's — Sari's
+    # reminder, the digest, the summaries, all riding with unit A1's ONE delivery task.
     expected = Notification.unscoped.filter(channel=Channel.EMAIL).count()
-    running_worker.wait_for("notification_send_email", expected)
+    swept = Notification.unscoped.filter(channel=Channel.EMAIL, key__startswith="ra:").count()
+    assert [run.retval for run in running_worker.wait_for("rencana_aksi_deliver", 1)] == [swept]
+    running_worker.wait_for("notification_send_email", expected - swept)
     assert len(mail.outbox) == expected
     assert sum(1 for m in mail.outbox if m.to == [ra.sari_user.email]) == 1
     sari = next(m for m in mail.outbox if m.to == [ra.sari_user.email])
@@ -160,3 +166,62 @@ def test_the_sweep_of_instansi_b_leaves_a_untouched(ra: RAWorld) -> None:
         assert rencana_aksi_sweep(instansi_id=ra.world.instansi_b.pk, today=D(TAHUN, 7, 2)) == {}
     assert not PengingatKlaim.unscoped.exists()
     assert not Notification.unscoped.filter(kind__startswith="rencana_aksi_").exists()
+
+
+def _clone_plans(ra: RAWorld, n: int, kegiatan_per_plan: int) -> None:
+    """``n`` more approved plans in new units of instansi A, each with copies of A1's kegiatan."""
+    template = Kegiatan.unscoped.get(rencana=ra.rencana)
+    approval = RencanaAksiRevisi.unscoped.get(rencana=ra.rencana, event="approved")
+    for _ in range(n):
+        unit = UnitKerjaFactory(instansi=ra.world.instansi_a)
+        plan = RencanaAksi.unscoped.create(
+            instansi=ra.world.instansi_a,
+            unit=unit,
+            cycle=ra.rencana.cycle,
+            status=ra.rencana.status,
+            approved_revision=1,
+        )
+        for _ in range(kegiatan_per_plan):
+            Kegiatan.unscoped.create(
+                **{
+                    f.attname: getattr(template, f.attname)
+                    for f in Kegiatan._meta.concrete_fields
+                    if f.attname not in {"id", "public_id", "rencana_id", "pic_id"}
+                },
+                rencana=plan,
+            )
+        RencanaAksiRevisi.unscoped.create(
+            **{
+                f.attname: getattr(approval, f.attname)
+                for f in RencanaAksiRevisi._meta.concrete_fields
+                if f.attname not in {"id", "public_id", "rencana_id"}
+            },
+            rencana=plan,
+        )
+    RencanaAksiRevisi.unscoped.filter(instansi=ra.world.instansi_a, event="approved").update(
+        created_at=approval.created_at
+    )
+
+
+def _measured_sweep(ra: RAWorld, day: D) -> tuple[int, int, dict[str, int]]:
+    """(queries, delivery tasks enqueued, claims) of one sweep."""
+    before = OutboxMessage.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        counts = _sweep(ra, day)
+    tasks = OutboxMessage.objects.count() - before
+    return len(queries), tasks, counts
+
+
+def test_the_sweep_is_set_based_and_enqueues_at_most_one_task_per_unit(ra: RAWorld) -> None:
+    _prepare(ra, approved_on=D(TAHUN, 1, 10))
+    small = _measured_sweep(ra, D(TAHUN, 7, 2))  # 1 plan, 1 kegiatan: overdue, missing, 6 reports …
+    assert small[1] == 1
+    _clone_plans(ra, n=4, kegiatan_per_plan=3)
+    # A month later (so again a monthly summary): A1 has its next overdue, digest and report; the four
+    # new plans (12 kegiatan) catch up everything since January.
+    large = _measured_sweep(ra, D(TAHUN, 8, 3))
+    assert large[2]["overdue"] == 13
+    assert large[2]["period_report"] == 1 + 4 * 7
+    assert large[2]["weekly_digest"] == 5
+    assert large[1] <= 5  # at most one delivery task per unit (the new units' PICs have no login)
+    assert large[0] == small[0]  # the same queries whatever the number of units and kegiatan
