@@ -32,7 +32,9 @@ class PaktaSetting(TenantModel, TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text=_("The share of active pegawai that must have signed for a unit to count as covered."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("pakta setting")
@@ -191,7 +193,9 @@ class Pencanangan(TenantModel, TimeStampedModel):
         _("status"), max_length=10, choices=PencananganStatus.choices, default=PencananganStatus.DRAFT
     )
     declared_at = models.DateTimeField(_("declared at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("pencanangan")

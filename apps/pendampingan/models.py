@@ -131,7 +131,9 @@ class Risiko(TenantModel, TimeStampedModel):
     mitigation = models.TextField(_("mitigation"), blank=True)
     area = models.PositiveSmallIntegerField(_("area perubahan"), choices=Area.choices, null=True, blank=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("risk")

@@ -46,7 +46,7 @@ class Pengusulan(TenantModel, TimeStampedModel):
         _("status"), max_length=20, choices=PengusulanStatus.choices, default=PengusulanStatus.DRAFT
     )
     proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("pengusulan")
@@ -160,7 +160,9 @@ class InstansiEligibility(TenantModel, TimeStampedModel):
         "bukti_dukung.BuktiDukung", blank=True, related_name="+", verbose_name=_("evidence")
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("instansi eligibility")
@@ -206,7 +208,9 @@ class UnitEligibility(TenantModel, TimeStampedModel):
         "bukti_dukung.BuktiDukung", blank=True, related_name="+", verbose_name=_("evidence")
     )
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("unit eligibility")
@@ -304,7 +308,9 @@ class SuratPengusulan(TenantModel, TimeStampedModel):
         "reports.Report", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("PDF")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock (apps.core.concurrency)
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("proposal letter")

@@ -223,7 +223,9 @@ class Kegiatan(TenantModel, TimeStampedModel):
         verbose_name=_("strategic issue answered"),
     )
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("kegiatan")
@@ -293,7 +295,9 @@ class Realisasi(TenantModel, TimeStampedModel):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("realisasi")

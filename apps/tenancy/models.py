@@ -201,7 +201,9 @@ class Membership(TimeStampedModel):
     areas = models.JSONField(_("areas perubahan"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta:
         verbose_name = _("membership")

@@ -56,7 +56,9 @@ class UnitKerja(TenantModel, TimeStampedModel):
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("unit kerja")
@@ -119,7 +121,9 @@ class Pegawai(TenantModel, TimeStampedModel):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("pegawai")
@@ -161,7 +165,9 @@ class Cycle(TenantModel, TimeStampedModel):
     proposal_end = models.DateField(_("proposal deadline"))
     is_open = models.BooleanField(_("open"), default=True)
 
-    version = models.PositiveIntegerField(default=1, editable=False)  # optimistic lock: apps.core.concurrency
+    version = models.PositiveIntegerField(
+        default=1, db_default=1, editable=False
+    )  # optimistic lock (apps.core.concurrency)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("cycle")
@@ -246,7 +252,7 @@ class Penetapan(TenantModel, TimeStampedModel):
         _("status"), max_length=20, choices=PenetapanStatus.choices, default=PenetapanStatus.PROPOSED
     )
     designated_at = models.DateTimeField(_("designated at"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta(TenantModel.Meta):
         verbose_name = _("penetapan")
