@@ -97,4 +97,5 @@ bench-seed: $(VENV)/.stamp-dev
 
 bench-run: $(VENV)/.stamp-dev
 	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
+	@scripts/ensure_wrk.sh
 	$(PY) bench/run.py

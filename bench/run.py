@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -55,6 +56,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 RESULTS = Path(os.environ.get("BENCH_RESULTS", str(ROOT / "bench" / "RESULTS.md")))
 SWEEP_LIMIT_S = float(os.environ.get("BENCH_SWEEP_LIMIT", "600"))
+DELIVERY_SAMPLE = int(os.environ.get("BENCH_DELIVERY_SAMPLE", "300"))
 
 
 def log(message: str) -> None:
@@ -77,21 +79,45 @@ class Target:
 
 @dataclass
 class Measure:
-    latencies: list[float]
-    seconds: float
+    p50: float  # milliseconds
+    p95: float
+    p99: float
+    rps: float
     errors: int
 
     def q(self, pct: int) -> float:
-        if len(self.latencies) < 2:
-            return self.latencies[0] * 1000 if self.latencies else float("nan")
-        return statistics.quantiles(self.latencies, n=100, method="inclusive")[pct - 1] * 1000
+        return {50: self.p50, 95: self.p95, 99: self.p99}[pct]
 
-    @property
-    def rps(self) -> float:
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+WRK = shutil.which("wrk")
+WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 
 
 def load(target: Target, connections: int, seconds: float) -> Measure:
+    """``connections`` keep-alive connections for ``seconds``: wrk (C, little CPU of its own) where it
+    is installed, else the Python generator below."""
+    if WRK is None:
+        return load_python(target, connections, seconds)
+    command = [WRK, "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{max(1, round(seconds))}s"]
+    command += ["--timeout", "60s", "-s", str(WRK_SCRIPT)]
+    for name, value in target.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    done = subprocess.run(  # noqa: S603
+        [*command, f"http://127.0.0.1:{PORT}{target.path}"], capture_output=True, text=True, check=True
+    )
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return Measure(
+        p50=data["p50_us"] / 1000,
+        p95=data["p95_us"] / 1000,
+        p99=data["p99_us"] / 1000,
+        rps=(data["requests"] - data["errors"]) / (data["duration_us"] / 1e6),
+        errors=data["errors"],
+    )
+
+
+def load_python(target: Target, connections: int, seconds: float) -> Measure:
+    """The fallback generator: threads + ``http.client``. It shares the GIL and the CPU with what it
+    measures, so its requests/s are a lower bound."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -132,7 +158,13 @@ def load(target: Target, connections: int, seconds: float) -> Measure:
         worker.start()
     for worker in workers:
         worker.join()
-    return Measure(latencies, time.perf_counter() - started, errors[0])
+    wall = time.perf_counter() - started
+    if len(latencies) < 2:
+        latencies = latencies * 2 or [float("nan")] * 2
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    return Measure(
+        p50=cuts[49] * 1000, p95=cuts[94] * 1000, p99=cuts[98] * 1000, rps=len(latencies) / wall, errors=errors[0]
+    )
 
 
 def get_once(target: Target) -> tuple[int, bytes]:
@@ -386,10 +418,16 @@ def time_pakta_burst() -> tuple[float | None, str]:
 
 def time_sweep() -> dict[str, Any]:
     """The reminder sweep of every instansi, in-process (what the beat's fan-out runs), with the
-    Celery tasks it enqueues counted per unit (publishing goes to a queue no worker reads)."""
+    Celery tasks it enqueues counted per unit (publishing goes to a queue no worker reads). Then the
+    writing half of a sample of the delivery tasks it enqueued (``rencana_aksi_deliver_claims``:
+    messages built, rendered and inserted, reports queued; not the SMTP send nor the PDF render), as
+    the workers' cost per unit; the sample is rolled back."""
     from celery.signals import before_task_publish
+    from django.db import transaction
 
-    from apps.rencana_aksi.reminders import rencana_aksi_sweep
+    from apps.outbox.models import OutboxMessage
+    from apps.rencana_aksi.reminders import rencana_aksi_deliver_claims, rencana_aksi_sweep
+    from apps.rencana_aksi.tasks import rencana_aksi_deliver
     from apps.tenancy.models import Instansi
     from apps.tenancy.scope import scope
     from apps.unit_kerja.models import UnitKerja
@@ -400,6 +438,7 @@ def time_sweep() -> dict[str, Any]:
         published.append(str(sender))
 
     before_task_publish.connect(count, weak=False)
+    last_outbox = OutboxMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
     # Smallest instansi first: at the time limit the run stops between instansi and projects.
     ids = list(Instansi.objects.order_by("-id").values_list("id", flat=True))
     units = 0
@@ -419,9 +458,27 @@ def time_sweep() -> dict[str, Any]:
     finally:
         before_task_publish.disconnect(count)
     elapsed = time.perf_counter() - begin
-    from apps.unit_kerja.models import UnitKerja as _U
+    all_units = UnitKerja.unscoped.count()
 
-    all_units = _U.unscoped.count()
+    sample = list(
+        OutboxMessage.objects.filter(id__gt=last_outbox, task_name=rencana_aksi_deliver.name)
+        .order_by("-id")
+        .values_list("kwargs", flat=True)[:DELIVERY_SAMPLE]
+    )
+    claims = sum(len(kwargs["claim_ids"]) for kwargs in sample)
+    delivery_begin = time.perf_counter()
+    with transaction.atomic():
+        for kwargs in sample:
+            with scope(kwargs["instansi_id"]):
+                rencana_aksi_deliver_claims(
+                    instansi_id=kwargs["instansi_id"],
+                    claim_ids=kwargs["claim_ids"],
+                    rencana_ids=kwargs["rencana_ids"],
+                    today=datetime.date.fromisoformat(kwargs["today"]),
+                )
+        delivery = time.perf_counter() - delivery_begin
+        transaction.set_rollback(True)
+    _drop_bench_queue()
     return {
         "seconds": elapsed,
         "instansi": swept,
@@ -431,7 +488,18 @@ def time_sweep() -> dict[str, Any]:
         "claims": totals,
         "tasks": len(published),
         "task_names": sorted(set(published)),
+        "delivery_units": len(sample),
+        "delivery_claims": claims,
+        "delivery_seconds": delivery,
     }
+
+
+def _drop_bench_queue() -> None:
+    """The run's tasks went to a queue of its own that no worker reads: delete it from Redis."""
+    import redis
+    from django.conf import settings
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
 # -----------------------------------------------------------------------------
@@ -467,6 +535,46 @@ def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
     raise RuntimeError("gunicorn did not start")
 
 
+Results = dict[str, dict[str, Measure]]
+
+
+def measure_pages(targets: list[Target], context: dict[str, Any], only: set[str] | None = None) -> Results:
+    """Start gunicorn and measure every target (or those in ``only``) at 1 and 8 connections. The
+    last page of the cursor list is found here and appended to ``targets``."""
+    server = start_server({**os.environ})
+    results: dict[str, dict[str, Measure]] = {}
+    try:
+        for target in targets:
+            status, body = get_once(target)
+            if status != 200:
+                raise RuntimeError(f"{target.label}: {target.path} answered {status}: {body[:500]!r}")
+        last_path, pages = last_page(context)
+        targets.append(
+            Target(
+                "api_last",
+                f"/api/v1/ proposal list, last page (page {pages})",
+                last_path,
+                "api",
+                context["api_headers"],
+            )
+        )
+        for target in targets:
+            if only and target.key not in only:
+                continue
+            load(target, 1, min(1.0, SECONDS))  # warm-up
+            results[target.key] = {"1": load(target, 1, SECONDS), "8": load(target, 8, SECONDS)}
+            m1, m8 = results[target.key]["1"], results[target.key]["8"]
+            errors = m1.errors + m8.errors
+            log(
+                f"{target.label}: p50 {m1.q(50):.1f} ms, p95 {m1.q(95):.1f} ms, {m1.rps:.0f} req/s at 1; "
+                f"{m8.rps:.0f} req/s at 8 (p99 {m8.q(99):.1f} ms){f' ERRORS {errors}' if errors else ''}"
+            )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return results
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -483,6 +591,11 @@ def main() -> None:
     if sys.argv[1:] == ["sweep"]:  # `python bench/run.py sweep`: only the reminder sweep, printed
         _setup()
         print(json.dumps(time_sweep(), default=str, indent=1))
+        return
+    if sys.argv[1:2] == ["pages"]:  # `python bench/run.py pages [key …]`: only the pages, printed
+        _setup()
+        targets, context = prepare()
+        measure_pages(targets, context, only=set(sys.argv[2:]))
         return
     _setup()
     _main()
@@ -526,35 +639,7 @@ def _main() -> None:
         pg_version = cursor.fetchone()[0].split(" on ")[0]
     connection.close()
 
-    server = start_server({**os.environ})
-    results: dict[str, dict[str, Measure]] = {}
-    try:
-        for target in targets:
-            status, body = get_once(target)
-            if status != 200:
-                raise RuntimeError(f"{target.label}: {target.path} answered {status}: {body[:500]!r}")
-        last_path, pages = last_page(context)
-        targets.append(
-            Target(
-                "api_last",
-                f"/api/v1/ proposal list, last page (page {pages})",
-                last_path,
-                "api",
-                context["api_headers"],
-            )
-        )
-        for target in targets:
-            load(target, 1, min(1.0, SECONDS))  # warm-up
-            results[target.key] = {"1": load(target, 1, SECONDS), "8": load(target, 8, SECONDS)}
-            m1, m8 = results[target.key]["1"], results[target.key]["8"]
-            log(
-                f"{target.label}: p50 {m1.q(50):.1f} ms, p95 {m1.q(95):.1f} ms, {m1.rps:.0f} req/s at 1; "
-                f"{m8.rps:.0f} req/s at 8 (p99 {m8.q(99):.1f} ms){' ERRORS ' + str(m1.errors + m8.errors) if m1.errors + m8.errors else ''}"  # noqa: E501
-            )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-
+    results = measure_pages(targets, context)
     queries = query_counts(targets)
     log(f"query counts: {queries}")
     lhe = time_lhe(context)
@@ -591,7 +676,8 @@ def write_results(
     w(f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench-run` on {machine()}; ")
     w(f"{pg_version}; database `{BENCH_DATABASE}` of {db_size}. ")
     w(f"gunicorn {WORKERS} workers × {THREADS} threads (gthread), production settings (DEBUG off); load generator: ")
-    w(f"Python threads + http.client keep-alive on the same machine, {SECONDS:.0f} s per phase. ")
+    generator = "wrk" if WRK else "Python threads + http.client (wrk not installed)"
+    w(f"{generator}, keep-alive, on the same machine, {SECONDS:.0f} s per phase. ")
     w(
         "The machine is shared (other jobs were running): absolute numbers move, the ratios to the floor are the budget.\n\n"  # noqa: E501
     )
@@ -675,9 +761,20 @@ def write_results(
     w(f"- Pakta Integritas burst, 5,000 signatures (`bench/pakta_burst.py`): {pakta_wall} s wall.\n\n")
     w("```\n" + pakta_out.strip() + "\n```\n\n")
     w(
-        f"- Reminder sweep: {sweep_value}; claims {sweep['claims']}; {sweep['tasks']:,} Celery tasks enqueued "
+        f"- Reminder sweep (claims and fan-out, `python bench/run.py sweep` runs only this part): {sweep_value}; "
+        f"claims {sweep['claims']}; {sweep['tasks']:,} Celery tasks enqueued "
         f"({', '.join(sweep['task_names']) or 'none'}).\n"
     )
+    if sweep["delivery_units"]:
+        per = sweep["delivery_seconds"] / sweep["delivery_units"]
+        w(
+            f"- Reminder delivery, the workers' share (writing half of `rencana_aksi_deliver`: messages built, "
+            f"rendered per recipient and inserted, reports queued; not the SMTP send nor the PDF): "
+            f"{sweep['delivery_units']} units' tasks ({sweep['delivery_claims']:,} claims) in "
+            f"{sweep['delivery_seconds']:.1f} s, {per * 1000:.0f} ms per unit → ≈ "
+            f"{per * sweep['tasks'] / 60:.0f} worker-minutes for this sweep's {sweep['tasks']:,} tasks, "
+            "spread over the Celery workers.\n"
+        )
     RESULTS.write_text(out.getvalue(), encoding="utf-8")
 
 

@@ -30,10 +30,14 @@ ALLOWED_URL_NAMES = frozenset(
 )
 
 
-def user_requires_mfa(user: Any) -> bool:
-    """MFA is mandatory for the privileged roles (DESIGN §5) and for platform staff (the admin site)."""
+def user_requires_mfa(user: Any, *, memberships: list[Membership] | None = None) -> bool:
+    """MFA is mandatory for the privileged roles (DESIGN §5) and for platform staff (the admin site).
+    ``memberships``: the user's active memberships when already read (``ScopeMiddleware`` puts them
+    on every request), so the check costs no query."""
     if user.is_staff:
         return True
+    if memberships is not None:
+        return any(m.role in MFA_REQUIRED_ROLES for m in memberships)
     return Membership.objects.filter(user=user, is_active=True, role__in=list(MFA_REQUIRED_ROLES)).exists()
 
 
@@ -54,8 +58,10 @@ class MfaRequiredMiddleware:
         name = match.view_name if match else ""
         if name in ALLOWED_URL_NAMES or request.path_info.startswith("/static/"):
             return None
-        if is_mfa_enabled(user, ["totp"]):
+        # The rule first (no query, from the memberships already read), the enrolment only for
+        # those it binds: most pegawai's pages cost no MFA query at all (issue 9).
+        if not user_requires_mfa(user, memberships=getattr(request, "memberships", None)):
             return None
-        if not user_requires_mfa(user):
+        if is_mfa_enabled(user, ["totp"]):
             return None
         return redirect("accounts:mfa-required")

@@ -41,7 +41,14 @@ def preference_for(user: User) -> NotificationPreference:
     return preference if preference is not None else NotificationPreference(user=user)
 
 
-def _chosen(channels: tuple[str, ...], preference: NotificationPreference) -> tuple[str, ...]:
+def preferences_for(users: Iterable[User]) -> dict[int, NotificationPreference]:
+    """``preference_for`` of many people in one query (user id → choice or the defaults)."""
+    users = {user.pk: user for user in users}
+    found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(users))}
+    return {pk: found.get(pk) or NotificationPreference(user=user) for pk, user in users.items()}
+
+
+def channels_chosen(channels: tuple[str, ...], preference: NotificationPreference) -> tuple[str, ...]:
     """The requested channels the person keeps. A message is never dropped by a preference: when
     the person turned off every channel the caller asked for (e.g. an email-only notice for a
     national account), it goes out as asked."""
@@ -72,7 +79,7 @@ def notify(
     context = {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL}
     subject, body_text, body_html = _render(template, context, recipient.language or settings.LANGUAGE_CODE)
     preference = preference_for(recipient)
-    channels = _chosen(tuple(channels), preference)
+    channels = channels_chosen(tuple(channels), preference)
     created: list[Notification] = []
     for channel in channels:
         if channel == Channel.EMAIL and not recipient.email:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from apps.portalrb.models import PortalRBFetch, PortalRBToken
 from apps.portalrb.signing import evidence_url
 from apps.tenancy.access import parse_public_id
 from apps.tenancy.models import Instansi
-from apps.unit_kerja.models import Cycle
+from apps.unit_kerja.models import Cycle, UnitKerja
 
 
 def _current_snapshots(*, instansi: Instansi) -> Any:
@@ -32,12 +33,20 @@ def _current_snapshots(*, instansi: Instansi) -> Any:
     ).select_related("instansi", "pengusulan", "pengusulan__cycle", "pengusulan__unit")
 
 
+def _round_tahun_of_proposals(*, instansi: Instansi) -> int | None:
+    """The latest year with a proposed unit holding a current snapshot; None when there is none.
+    Driven by the instansi's few cycles (an EXISTS each), so it stays small for the largest one."""
+    proposed = PengusulanSnapshot.objects.filter(
+        instansi=instansi,
+        is_current=True,
+        pengusulan__cycle=OuterRef("pk"),
+        pengusulan__status=PengusulanStatus.PROPOSED,
+    )
+    return Cycle.objects.filter(instansi=instansi).filter(Exists(proposed)).aggregate(tahun=Max("tahun"))["tahun"]
+
+
 def portalrb_round_tahun(*, instansi: Instansi) -> int:
-    latest = (
-        _current_snapshots(instansi=instansi)
-        .order_by("-pengusulan__cycle__tahun")
-        .values_list("pengusulan__cycle__tahun", flat=True)
-    ).first()
+    latest = _round_tahun_of_proposals(instansi=instansi)
     if latest is not None:
         return int(latest)
     cycle = Cycle.objects.filter(instansi=instansi).order_by("-tahun").values_list("tahun", flat=True).first()
@@ -65,19 +74,34 @@ def portalrb_unit_list(*, instansi: Instansi, predikat: str) -> dict[str, Any]:
 
 def portalrb_snapshot_for_unit(*, instansi: Instansi, unit_id: object) -> PengusulanSnapshot:
     """The current snapshot of the unit's proposal in the current round; 404 for anything else
-    (a malformed id, another instansi's unit, a unit not proposed, a draft or withdrawn proposal)."""
+    (a malformed id, another instansi's unit, a unit not proposed, a draft or withdrawn proposal).
+
+    PortalRB's hottest path (issue 9): ONE query, driven by the unit's unique id (the planner
+    starts there, not at the round's every proposal), the round being "no current proposal of a
+    later year" (``NOT EXISTS``), and only the columns the cached document's key and its evidence
+    links need; ``data`` (the whole frozen LKE) loads on first access, when the document is built."""
     public_id = parse_public_id(unit_id)
-    tahun = portalrb_round_tahun(instansi=instansi)
-    # ``data`` (the whole frozen LKE) is read only by a caller that needs it: the API serves a
-    # cached document keyed by the snapshot's id and hash.
+    unit = UnitKerja.objects.filter(instansi=instansi, public_id=public_id).values("pk")[:1]
+    later_round = PengusulanSnapshot.objects.filter(
+        instansi=instansi,
+        is_current=True,
+        pengusulan__status=PengusulanStatus.PROPOSED,
+        pengusulan__cycle__tahun__gt=OuterRef("pengusulan__cycle__tahun"),
+    )
     snapshot = (
-        _current_snapshots(instansi=instansi)
-        .filter(pengusulan__cycle__tahun=tahun, pengusulan__unit__public_id=public_id)
-        .defer("data")
+        PengusulanSnapshot.objects.filter(
+            instansi=instansi,
+            is_current=True,
+            pengusulan__status=PengusulanStatus.PROPOSED,
+            pengusulan__unit_id=Subquery(unit),
+        )
+        .filter(~Exists(later_round))
+        .only("id", "public_id", "instansi_id", "sha256", "created_at")
         .first()
     )
     if snapshot is None:
         raise Http404
+    snapshot.instansi = instansi  # the row's own (the filter above): no join needed for it
     return snapshot
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -62,30 +63,43 @@ def portalrb_token_revoke(*, instansi: Instansi, actor: User | None) -> PortalRB
     return token
 
 
+LAST_USED_EVERY = datetime.timedelta(minutes=1)
+
+
 def portalrb_fetch_record(
     *, token: PortalRBToken, endpoint: str, path: str, status_code: int, remote_addr: str | None, duration_ms: int
 ) -> None:
-    """One row of the fetch log (the log is itself the record; no audit event per fetch) and the
-    token's last use, in ONE statement (a CTE: the insert and the update commit together, one
-    round trip per fetch — issue 9)."""
+    """One row of the fetch log (the log is itself the record; no audit event per fetch) and, at
+    most once a minute, the token's last use, in ONE statement (a CTE: the insert and the update
+    commit together, one round trip per fetch — issue 9). The minute rule is the API tokens' own
+    (``apps.tpn.services``): PortalRB pulls in bursts with one token, and an update per call made
+    every call wait for the previous one's lock on the token row."""
     fetch_table = PortalRBFetch._meta.db_table
     token_table = PortalRBToken._meta.db_table
+    now = timezone.now()
+    insert = (
+        f"INSERT INTO {fetch_table} "  # noqa: S608  (table names from the models)
+        "(public_id, instansi_id, token_id, endpoint, path, status_code, remote_addr, duration_ms, created_at) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    params: list[object] = [
+        uuid.uuid4(),
+        token.instansi_id,
+        token.pk,
+        endpoint[:40],
+        path[:300],
+        status_code,
+        remote_addr,
+        max(0, duration_ms),
+        now,
+    ]
     with connection.cursor() as cursor:
+        if token.last_used_at is not None and now - token.last_used_at < LAST_USED_EVERY:
+            cursor.execute(insert, params)
+            return
         cursor.execute(
-            f"WITH logged AS (INSERT INTO {fetch_table} "  # noqa: S608  (table names from the models)
-            "(public_id, instansi_id, token_id, endpoint, path, status_code, remote_addr, duration_ms, created_at) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING created_at) "
+            f"WITH logged AS ({insert} RETURNING created_at) "  # noqa: S608
             f"UPDATE {token_table} SET last_used_at = (SELECT created_at FROM logged) WHERE id = %s",
-            [
-                uuid.uuid4(),
-                token.instansi_id,
-                token.pk,
-                endpoint[:40],
-                path[:300],
-                status_code,
-                remote_addr,
-                max(0, duration_ms),
-                timezone.now(),
-                token.pk,
-            ],
+            [*params, token.pk],
         )
+    token.last_used_at = now

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -144,23 +144,26 @@ class JawabanUnitView(PortalRBView):
         responses={200: JawabanUnitSerializer, **ERROR_RESPONSES},
         examples=[JAWABAN_EXAMPLE, *ERROR_EXAMPLES],
     )
-    def get(self, request: Request, unit_id: str) -> Response:
+    def get(self, request: Request, unit_id: str) -> HttpResponse:
         snapshot = portalrb_snapshot_for_unit(instansi=request.auth.instansi, unit_id=unit_id)
-        return Response(jawaban_unit_document(snapshot))
+        return HttpResponse(jawaban_unit_body(snapshot), content_type=JSONRenderer.media_type)
 
 
 ANSWERS_CACHE_SECONDS = 24 * 3600
 
 
-def jawaban_unit_document(snapshot: PengusulanSnapshot) -> dict[str, Any]:
-    """The serialised answers of a frozen snapshot, cached per snapshot: a snapshot never changes
-    (a correction is a new row, so a new key) and its evidence links are signed at the snapshot's
-    own time, so every build gives the same bytes. The key starts with the instansi (DESIGN §4)
-    and names the snapshot's hash and the site URL the links are built on."""
+def jawaban_unit_body(snapshot: PengusulanSnapshot) -> bytes:
+    """The answers of a frozen snapshot as the JSON bytes PortalRB receives, cached per snapshot: a
+    snapshot never changes (a correction is a new row, so a new key) and its evidence links are
+    signed at the snapshot's own time, so every build gives the same bytes. Caching the rendered
+    bytes, not the document, spares each call the serializer and the JSON encoder (issue 9: the
+    hottest endpoint). The key starts with the instansi (DESIGN §4) and names the snapshot's hash
+    and the site URL the links are built on."""
     site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
-    key = f"instansi:{snapshot.instansi_id}:portalrb:jawaban:{snapshot.pk}:{snapshot.sha256}:{site}"
-    document = cache.get(key)
-    if document is None:
-        document = dict(JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data)
-        cache.set(key, document, ANSWERS_CACHE_SECONDS)
-    return document
+    key = f"instansi:{snapshot.instansi_id}:portalrb:jawaban-json:{snapshot.pk}:{snapshot.sha256}:{site}"
+    body = cache.get(key)
+    if body is None:
+        document = JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data
+        body = JSONRenderer().render(document)
+        cache.set(key, body, ANSWERS_CACHE_SECONDS)
+    return body

@@ -14,20 +14,26 @@ by the next run:
 * ``monthly_summary``: to admin ZI, TPI and pimpinan instansi, once per closed month;
 * ``period_report``: the monitoring PDF of each approved plan for each closed period.
 
-The sweep is set-based (issue 9): per chunk of plans it reads what is due with a fixed number of
-queries, inserts every ``PengingatKlaim`` row (unique on instansi, kind, item, period) in one
-``INSERT … ON CONFLICT DO NOTHING RETURNING``, and — in the same transaction — creates the
-notifications of the claims it won in one bulk insert, queues the period reports, and enqueues
-through the outbox at most ONE delivery task per unit (``rencana_aksi_deliver``: sends that unit's
-pending emails, each claimed ``pending → sending`` as ``apps.notifications`` does, and renders its
-reports, each claimed by ``report_render``). A second sweep running at the same time blocks on the
-unique index until the first commits and then finds the claims taken; a retried task finds every
-claim taken; a redelivered delivery task finds every email and report already claimed. If the
-transaction fails, claims, notifications and tasks roll back together and the next sweep tries
-again. Notification keys carry the same triple, a second guard per recipient.
+Two steps (issue 9: the sweep of all 50,000 units within a minute):
 
-Preferences: the notifications app has no per-person preferences (channel, digest or immediate)
-yet, so every reminder goes to both channels, immediately; the digests are separate kinds.
+1. **The sweep decides and claims.** Per chunk of plans it reads only what decides what is due — the
+   plans, their kegiatan's deadlines, schedules and verified progress, first approvals and reported
+   realisasi, each one query — and inserts every ``PengingatKlaim`` (unique on instansi, kind, item,
+   period) in one ``INSERT … ON CONFLICT DO NOTHING RETURNING``. In the same transaction it enqueues,
+   through the outbox, at most ONE ``rencana_aksi_deliver`` task per unit with the ids of the claims
+   it won. No template is rendered and no notification or report row is written here.
+2. **The delivery task writes and sends** (:func:`rencana_aksi_deliver_claims`, then the task sends
+   and renders): under a lock on its claims it builds each message from the claimed rows (the
+   kegiatan, the plan's dashboard, the monthly heatmap), renders it once per recipient in their
+   language, inserts the notifications (unique per recipient, channel and key) honouring each
+   person's preferences (channels, daily digest), and queues the period reports that do not exist
+   yet; then it sends its pending emails (each claimed ``pending → sending``) and renders its reports
+   (each claimed ``queued → rendering``).
+
+A second sweep at the same time blocks on the unique index until the first commits, then finds the
+claims taken; a retried sweep finds every claim taken. A redelivered delivery task finds its
+notifications and reports already there and every email and report already claimed. If the sweep's
+transaction fails, claims and tasks roll back together and the next sweep tries again.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -45,7 +51,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.notifications.models import Channel, Notification, NotificationStatus
-from apps.notifications.services import _render
+from apps.notifications.services import _render, channels_chosen, preferences_for
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import (
     Frekuensi,
@@ -59,27 +65,365 @@ from apps.rencana_aksi.models import (
     RencanaAksiRevisi,
 )
 from apps.rencana_aksi.periods import periods_closed
-from apps.tenancy.models import Instansi, Membership
+from apps.tenancy.models import Instansi
 from apps.tenancy.roles import Cap
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.unit_kerja.models import UnitKerja
 
 K = ReminderKind
+KEGIATAN_KINDS = frozenset({K.DUE_7, K.DUE_1, K.OVERDUE, K.REALISASI_MISSING})
+PLAN_CHUNK = 1000  # plans per transaction: bounds the transaction of the largest instansi
 
 
-def _monthly_summary(instansi: Instansi, today: datetime.date, unit_id: int | None) -> _Item | None:
-    """Once per closed month, to admin ZI, TPI and pimpinan instansi. Checked before the (costly)
-    heatmap is computed; the claim insert is still the guard. Its emails ride with the delivery
-    task of ``unit_id`` when there is one (the sweep claims it with the last chunk)."""
-    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
-    period = f"{last_month_end.year}-{last_month_end.month:02d}"
-    item = f"instansi:{instansi.pk}"
-    if PengingatKlaim.objects.filter(instansi=instansi, kind=K.MONTHLY_SUMMARY, item=item, period=period).exists():
+def item_of(kegiatan: Any) -> str:
+    return f"kegiatan:{kegiatan.public_id}"
+
+
+def _plan_item(rencana: RencanaAksi) -> str:
+    return f"rencana:{rencana.public_id}"
+
+
+def _key(kind: str, item: str, period: str) -> str:
+    """The notification key of a claim: the same triple, a second guard per recipient."""
+    return f"ra:{kind}:{item}:{period}"
+
+
+def _last_month(today: datetime.date) -> tuple[int, str]:
+    end = today.replace(day=1) - datetime.timedelta(days=1)
+    return end.year, f"{end.year}-{end.month:02d}"
+
+
+# -----------------------------------------------------------------------------
+# Step 1: the sweep — what is due, claimed in bulk, one delivery task per unit
+# -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(slots=True)
+class _Due:
+    kind: str
+    item: str
+    period: str
+    unit_id: int
+    rencana_id: int | None  # None: the monthly summary (instansi-wide)
+
+
+@dataclasses.dataclass(slots=True)
+class _KegiatanDue:
+    """What of a kegiatan decides a reminder (the sweep reads no more)."""
+
+    pk: int
+    public_id: uuid.UUID
+    deadline: datetime.date
+    schedule: int
+    progress: int
+
+
+def _due_of_plan(
+    rencana: RencanaAksi,
+    kegiatan: list[_KegiatanDue],
+    *,
+    today: datetime.date,
+    frekuensi: str,
+    approved_on: datetime.date | None,
+    reported: set[tuple[int, str]],
+) -> list[_Due]:
+    """Everything due for one plan, from rows already read (no queries)."""
+    due: list[_Due] = []
+    unit_id = rencana.unit_id
+    period_now = selectors.current_period_of(cycle=rencana.cycle, frekuensi=frekuensi, today=today).code
+    for k in kegiatan:
+        days = (k.deadline - today).days
+        if k.progress >= 100 or days > 7:
+            continue
+        if days > 1:
+            kind, period = K.DUE_7, k.deadline.isoformat()
+        elif days >= 0:
+            kind, period = K.DUE_1, k.deadline.isoformat()
+        else:
+            kind, period = K.OVERDUE, period_now
+        due.append(_Due(kind, item_of(k), period, unit_id, rencana.pk))
+    plan_item = _plan_item(rencana)
+    if approved_on is not None:
+        open_kegiatan = [k for k in kegiatan if k.progress < 100]
+        for p in periods_closed(rencana.cycle.tahun, frekuensi, today):
+            if p.end < approved_on:
+                continue
+            mask = p.mask
+            for k in open_kegiatan:
+                if k.schedule & mask and (k.pk, p.code) not in reported:
+                    due.append(_Due(K.REALISASI_MISSING, item_of(k), p.code, unit_id, rencana.pk))
+            due.append(_Due(K.PERIOD_REPORT, plan_item, p.code, unit_id, rencana.pk))
+    year, week, _day = today.isocalendar()
+    due.append(_Due(K.WEEKLY_DIGEST, plan_item, f"{year}-W{week:02d}", unit_id, rencana.pk))
+    return due
+
+
+def _monthly_summary_due(instansi_id: int, today: datetime.date, unit_id: int) -> _Due | None:
+    """Once per closed month, when the month's year has a plan. Checked before the claim insert
+    (which stays the guard) so an instansi already summed up costs one query."""
+    tahun, period = _last_month(today)
+    item = f"instansi:{instansi_id}"
+    if PengingatKlaim.objects.filter(
+        instansi_id=instansi_id, kind=K.MONTHLY_SUMMARY, item=item, period=period
+    ).exists():
         return None
-    cycle = selectors.cycle_of(instansi=instansi, tahun=last_month_end.year)
-    if cycle is None or not RencanaAksi.objects.filter(instansi=instansi, cycle=cycle).exists():
+    if not RencanaAksi.objects.filter(instansi_id=instansi_id, cycle__tahun=tahun).exists():
+        return None
+    return _Due(K.MONTHLY_SUMMARY, item, period, unit_id, None)
+
+
+def _claim_bulk(instansi_id: int, due: list[_Due]) -> dict[tuple[str, str, str], int]:
+    """Insert every claim at once; return the (kind, item, period) → claim id this call inserted.
+    Rows held by a concurrent sweep block here until it commits, then count as taken."""
+    if not due:
+        return {}
+    due = sorted(due, key=lambda d: (d.kind, d.item, d.period))  # one lock order for every sweep
+    now = timezone.now()
+    table = PengingatKlaim._meta.db_table
+    won: dict[tuple[str, str, str], int] = {}
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement of five arrays: PostgreSQL parses arrays far faster than a VALUES list
+            # of 100,000 placeholders, and makes the public ids itself.
+            cursor.execute(
+                f"INSERT INTO {table} (public_id, instansi_id, kind, item, period, recipients, created_at) "  # noqa: S608
+                "SELECT gen_random_uuid(), %s, kind, item, period, 0, %s "
+                "FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[]) AS due(kind, item, period) "
+                "ON CONFLICT (instansi_id, kind, item, period) DO NOTHING RETURNING id, kind, item, period",
+                [instansi_id, now, [d.kind for d in due], [d.item for d in due], [d.period for d in due]],
+            )
+            won.update({(kind, item, period): pk for pk, kind, item, period in cursor.fetchall()})
+            return won
+        for start in range(0, len(due), 500):  # SQLite (the embedded mode): bounded VALUES lists
+            batch = due[start : start + 500]
+            params: list[Any] = []
+            for d in batch:
+                params += [uuid.uuid4(), instansi_id, d.kind, d.item, d.period, now]
+            values = ", ".join(["(%s, %s, %s, %s, %s, 0, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (public_id, instansi_id, kind, item, period, recipients, created_at) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT (instansi_id, kind, item, period) DO NOTHING "
+                "RETURNING id, kind, item, period",
+                params,
+            )
+            won.update({(kind, item, period): pk for pk, kind, item, period in cursor.fetchall()})
+    return won
+
+
+def _claim_and_enqueue(instansi_id: int, due: list[_Due], today: datetime.date, counts: Counter[str]) -> None:
+    """Claim ``due`` in one statement and enqueue one delivery task per unit for the claims won,
+    in one transaction (the task is published on commit, through the outbox)."""
+    from apps.outbox.services import outbox_enqueue_many
+    from apps.rencana_aksi.tasks import rencana_aksi_deliver
+
+    with transaction.atomic():
+        won = _claim_bulk(instansi_id, due)
+        if not won:
+            return
+        claims: dict[int, list[int]] = defaultdict(list)
+        plans: dict[int, set[int]] = defaultdict(set)
+        for d in due:
+            pk = won.get((d.kind, d.item, d.period))
+            if pk is None:
+                continue
+            counts[d.kind] += 1
+            claims[d.unit_id].append(pk)
+            if d.rencana_id is not None:
+                plans[d.unit_id].add(d.rencana_id)
+        outbox_enqueue_many(
+            rencana_aksi_deliver.name,
+            kwargs_list=[
+                {
+                    "instansi_id": instansi_id,
+                    "claim_ids": sorted(claims[unit_id]),
+                    "rencana_ids": sorted(plans[unit_id]),
+                    "today": today.isoformat(),
+                }
+                for unit_id in sorted(claims)
+            ],
+        )
+
+
+def _approved_on(instansi_id: int, rencana_ids: list[int]) -> dict[int, datetime.date]:
+    """Each plan's first approval date."""
+    return {
+        row["rencana_id"]: timezone.localdate(row["at"])
+        for row in RencanaAksiRevisi.objects.filter(
+            instansi_id=instansi_id, rencana_id__in=rencana_ids, event=RencanaAksiRevisi.Event.APPROVED
+        )
+        .values("rencana_id")
+        .annotate(at=Min("created_at"))
+    }
+
+
+def _reported(instansi_id: int, rencana_ids: list[int]) -> set[tuple[int, str]]:
+    """(kegiatan id, period) with a submitted or verified realisasi."""
+    return set(
+        Realisasi.objects.filter(
+            instansi_id=instansi_id,
+            kegiatan__rencana_id__in=rencana_ids,
+            status__in=[RealisasiStatus.SUBMITTED, RealisasiStatus.VERIFIED],
+        ).values_list("kegiatan_id", "periode")
+    )
+
+
+def _frekuensi_of(instansi_id: int, plans: list[RencanaAksi]) -> dict[int, str]:
+    """cycle id → the monitoring frequency of that year."""
+    rows = dict(
+        PengaturanMonitoring.objects.filter(
+            instansi_id=instansi_id, cycle_id__in={p.cycle_id for p in plans}
+        ).values_list("cycle_id", "frekuensi")
+    )
+    return {p.cycle_id: rows.get(p.cycle_id, Frekuensi.MONTHLY) for p in plans}
+
+
+def rencana_aksi_sweep(*, instansi_id: int, today: datetime.date | None = None) -> dict[str, int]:
+    """Claim every reminder and report of one instansi that is due by ``today`` (default: the local
+    date) and not yet claimed, and enqueue their delivery. Returns how many items each kind claimed
+    in *this* run. Must run in the instansi's scope (the task opens it).
+
+    Set-based: a fixed number of queries per chunk of ``PLAN_CHUNK`` plans whatever the number of
+    units and kegiatan, and at most one delivery task per unit."""
+    today = today or timezone.localdate()
+    counts: Counter[str] = Counter()
+    plans = list(
+        RencanaAksi.objects.filter(instansi_id=instansi_id, cycle__is_open=True, approved_revision__gt=0)
+        .select_related("cycle")
+        .only("id", "public_id", "unit_id", "cycle__id", "cycle__tahun")
+        .order_by("pk")
+    )
+    frekuensi = _frekuensi_of(instansi_id, plans) if plans else {}
+    # The monthly summary rides with the last plan's unit (or alone when no plan is approved).
+    summary = _monthly_summary_due(instansi_id, today, plans[-1].unit_id if plans else 0)
+    if not plans and summary is not None:
+        _claim_and_enqueue(instansi_id, [summary], today, counts)
+    for start in range(0, len(plans), PLAN_CHUNK):
+        chunk = plans[start : start + PLAN_CHUNK]
+        ids = [p.pk for p in chunk]
+        by_plan: dict[int, list[_KegiatanDue]] = {pk: [] for pk in ids}
+        for pk, public_id, rencana_id, deadline, schedule, progress in (
+            Kegiatan.objects.filter(instansi_id=instansi_id, rencana_id__in=ids)
+            .annotate(verified_progress=selectors.verified_progress())
+            .values_list("pk", "public_id", "rencana_id", "deadline", "schedule", "verified_progress")
+        ):
+            by_plan[rencana_id].append(_KegiatanDue(pk, public_id, deadline, schedule, progress or 0))
+        approved = _approved_on(instansi_id, ids)
+        reported = _reported(instansi_id, ids)
+        due: list[_Due] = []
+        for rencana in chunk:
+            due += _due_of_plan(
+                rencana,
+                by_plan[rencana.pk],
+                today=today,
+                frekuensi=frekuensi[rencana.cycle_id],
+                approved_on=approved.get(rencana.pk),
+                reported=reported,
+            )
+        if summary is not None and start + PLAN_CHUNK >= len(plans):
+            due.append(summary)
+        _claim_and_enqueue(instansi_id, due, today, counts)
+    return dict(counts)
+
+
+# -----------------------------------------------------------------------------
+# Step 2: the delivery of one unit's claims — messages built, written, then sent
+# -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Delivery:
+    """What a delivery wrote and must now send or render."""
+
+    notification_ids: list[int]
+    report_ids: list[int]
+
+
+@dataclasses.dataclass
+class _Message:
+    claim: PengingatKlaim
+    users: list[User]
+    template: str
+    context: dict[str, Any]
+    link: str
+
+
+def _plan_messages(
+    instansi: Instansi, plans: list[RencanaAksi], claims: list[PengingatKlaim], today: datetime.date
+) -> list[_Message]:
+    """The reminders and weekly digests of the claimed items of ``plans``, built from the database
+    as it is now (a fixed number of queries whatever the number of claims)."""
+    if not plans:
+        return []
+    ids = [p.pk for p in plans]
+    kegiatan = selectors.kegiatan_with_progress_of(instansi_id=instansi.pk, rencana_ids=ids)
+    by_item = {item_of(k): k for k in kegiatan}
+    by_plan_item = {_plan_item(p): p for p in plans}
+    of_plan: dict[int, list[Kegiatan]] = defaultdict(list)
+    for k in kegiatan:
+        of_plan[k.rencana_id].append(k)
+    to_verify = dict(
+        Realisasi.objects.filter(
+            instansi_id=instansi.pk, kegiatan__rencana_id__in=ids, status=RealisasiStatus.SUBMITTED
+        )
+        .values("kegiatan__rencana_id")
+        .annotate(n=Count("id"))
+        .values_list("kegiatan__rencana_id", "n")
+    )
+    members: dict[tuple[int, str], list[User]] = {}
+
+    def unit_members(rencana: RencanaAksi, capability: str) -> list[User]:
+        key = (rencana.unit_id, capability)
+        if key not in members:
+            members[key] = selectors.unit_members_with(unit=rencana.unit, capability=capability)
+        return members[key]
+
+    plan_of = {p.pk: p for p in plans}
+    messages: list[_Message] = []
+    for claim in claims:
+        if claim.kind in KEGIATAN_KINDS:
+            k = by_item.get(claim.item)
+            if k is None:
+                continue  # deleted since the sweep: nothing left to remind of
+            rencana = plan_of[k.rencana_id]
+            pic_user = k.pic.user if k.pic is not None else None
+            users = [pic_user] if pic_user is not None and pic_user.is_active else []
+            users = users or unit_members(rencana, Cap.RENCANA_AKSI_EDIT)
+            context: dict[str, Any] = {"kegiatan": k.description, "unit_name": rencana.unit.name}
+            if claim.kind == K.REALISASI_MISSING:
+                context["periode"] = claim.period
+            else:
+                context.update(
+                    deadline=k.deadline.isoformat(),
+                    days=(k.deadline - today).days,
+                    progress=k.progress,  # type: ignore[attr-defined]
+                )
+            link = reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id})
+            messages.append(_Message(claim, users, "rencana-aksi-reminder", context, link))
+        elif claim.kind == K.WEEKLY_DIGEST and claim.item in by_plan_item:
+            rencana = by_plan_item[claim.item]
+            board = selectors.dashboard_of(rencana=rencana, kegiatan=of_plan[rencana.pk], today=today)
+            context = {
+                "unit_name": rencana.unit.name,
+                "tahun": rencana.cycle.tahun,
+                "period": claim.period,
+                "overall": board.overall,
+                "overdue": len(board.overdue),
+                "upcoming": len(board.upcoming),
+                "to_verify": to_verify.get(rencana.pk, 0),
+                "rows": [{"label": a.label, "value": a.average} for a in board.areas if a.count],
+            }
+            link = reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id})
+            users = unit_members(rencana, Cap.RENCANA_AKSI_APPROVE)
+            messages.append(_Message(claim, users, "rencana-aksi-digest", context, link))
+    return messages
+
+
+def _summary_message(instansi: Instansi, claim: PengingatKlaim) -> _Message | None:
+    """The monthly summary: the heatmap of the claimed month's year, to admin ZI, TPI and pimpinan."""
+    tahun = int(claim.period.split("-")[0])
+    cycle = selectors.cycle_of(instansi=instansi, tahun=tahun)
+    if cycle is None:
         return None
     rows = selectors.heatmap(instansi=instansi, cycle=cycle)
     with_plan = [r for r in rows if r.rencana is not None]
@@ -88,360 +432,118 @@ def _monthly_summary(instansi: Instansi, today: datetime.date, unit_id: int | No
     mean = round(sum(overall) / len(overall)) if overall else 0
     context = {
         "tahun": cycle.tahun,
-        "period": period,
+        "period": claim.period,
         "rows": [{"label": r.unit.name, "value": f"{r.overall if r.overall is not None else 0} %"} for r in with_plan]
         + [{"label": "∑", "value": f"{len(approved)}/{len(with_plan)} · {mean} %"}],
     }
     users = selectors.instansi_members_with(instansi=instansi, capability=Cap.RENCANA_AKSI_MONITOR)
-    return _Item(
-        K.MONTHLY_SUMMARY,
-        item,
-        period,
-        unit_id or 0,
-        users,
-        f"ra:{K.MONTHLY_SUMMARY}:instansi:{instansi.pk}:{period}",
-        template="rencana-aksi-digest",
-        context=context,
-        link=f"{reverse('rencana_aksi:heatmap')}?tahun={cycle.tahun}",
-    )
+    link = f"{reverse('rencana_aksi:heatmap')}?tahun={cycle.tahun}"
+    return _Message(claim, users, "rencana-aksi-digest", context, link)
 
 
-def item_of(kegiatan: Kegiatan) -> str:
-    return f"kegiatan:{kegiatan.public_id}"
-
-
-# -----------------------------------------------------------------------------
-# The sweep: set-based per instansi, one delivery task per unit
-# -----------------------------------------------------------------------------
-
-PLAN_CHUNK = 500  # plans per transaction: bounds the transaction of the largest instansi
-
-
-@dataclasses.dataclass
-class _Item:
-    """One due (kind, item, period) with what sending it needs."""
-
-    kind: str
-    item: str
-    period: str
-    unit_id: int
-    users: list[User]
-    key: str = ""
-    template: str = "rencana-aksi-reminder"
-    context: dict[str, Any] = dataclasses.field(default_factory=dict)
-    link: str = ""
-    report: tuple[RencanaAksi, str] | None = None
-
-
-def _claim_bulk(instansi_id: int, items: list[_Item]) -> set[tuple[str, str, str]]:
-    """Insert every claim at once; return the (kind, item, period) this call inserted. Rows held by
-    a concurrent sweep block here until it commits, then count as taken (ON CONFLICT DO NOTHING)."""
-    if not items:
-        return set()
-    items = sorted(items, key=lambda i: (i.kind, i.item, i.period))  # one lock order for every sweep
+def _notification_rows(instansi: Instansi, messages: list[_Message]) -> list[Notification]:
+    """One row per recipient and chosen channel, rendered once per recipient in their language;
+    each person's preferences decide the channels and whether the email waits for their digest."""
     now = timezone.now()
-    table = PengingatKlaim._meta.db_table
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(items))
-    params: list[Any] = []
-    for it in items:
-        params += [uuid.uuid4(), instansi_id, it.kind, it.item, it.period, len({u.pk for u in it.users}), now]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (public_id, instansi_id, kind, item, period, recipients, created_at) VALUES {values} "  # noqa: S608
-            "ON CONFLICT (instansi_id, kind, item, period) DO NOTHING RETURNING kind, item, period",
-            params,
-        )
-        return {tuple(row) for row in cursor.fetchall()}  # type: ignore[misc]
-
-
-def _notification_rows(instansi: Instansi, it: _Item) -> list[Notification]:
+    preferences = preferences_for([u for m in messages for u in m.users])
     rows: list[Notification] = []
-    now = timezone.now()
-    kind = f"rencana_aksi_{it.kind}"
-    for user in {u.pk: u for u in it.users}.values():
-        context = {"kind": it.kind, **it.context, "recipient": user, "link": it.link, "site_url": settings.SITE_URL}
-        subject, body_text, body_html = _render(it.template, context, user.language or settings.LANGUAGE_CODE)
-        for channel in (Channel.EMAIL, Channel.IN_APP):
-            if channel == Channel.EMAIL and not user.email:
-                continue
-            email = channel == Channel.EMAIL
-            rows.append(
-                Notification(
-                    instansi=instansi,
-                    recipient=user,
-                    channel=channel,
-                    kind=kind,
-                    key=it.key,
-                    subject=subject[:255],
-                    body=body_text,
-                    body_html=body_html if email else "",
-                    link=it.link,
-                    status=NotificationStatus.PENDING if email else NotificationStatus.SENT,
-                    sent_at=None if email else now,
+    for message in messages:
+        claim = message.claim
+        key = _key(claim.kind, claim.item, claim.period)
+        for user in {u.pk: u for u in message.users}.values():
+            context = {
+                "kind": claim.kind,
+                **message.context,
+                "recipient": user,
+                "link": message.link,
+                "site_url": settings.SITE_URL,
+            }
+            subject, body_text, body_html = _render(message.template, context, user.language or settings.LANGUAGE_CODE)
+            preference = preferences[user.pk]
+            for channel in channels_chosen((Channel.EMAIL, Channel.IN_APP), preference):
+                email = channel == Channel.EMAIL
+                if email and not user.email:
+                    continue
+                status = NotificationStatus.SENT
+                if email:
+                    status = NotificationStatus.DIGEST if preference.email_digest else NotificationStatus.PENDING
+                rows.append(
+                    Notification(
+                        instansi=instansi,
+                        recipient=user,
+                        channel=channel,
+                        kind=f"rencana_aksi_{claim.kind}",
+                        key=key,
+                        subject=subject[:255],
+                        body=body_text,
+                        body_html=body_html if email else "",
+                        link=message.link,
+                        status=status,
+                        sent_at=None if email else now,
+                    )
                 )
-            )
     return rows
 
 
-def _deliver(instansi: Instansi, items: list[_Item], counts: Counter[str]) -> None:
-    """Claim ``items`` in one statement and, for the claims won, create every notification and
-    report in bulk and enqueue one delivery task per unit (on commit, through the outbox)."""
-    from apps.outbox.services import outbox_enqueue_many
-    from apps.rencana_aksi.reports import monitoring_reports_queue_many
-    from apps.rencana_aksi.tasks import rencana_aksi_deliver
+def _queue_reports(instansi_id: int, plans: list[RencanaAksi], claims: list[PengingatKlaim]) -> list[int]:
+    """The period reports of the claims, queued once: a redelivered task finds its reports (system
+    requests of the same plan and period) and queues none again. Returns every report's id."""
+    from apps.rencana_aksi.reports import MONITORING_REPORT, monitoring_reports_queue_many
+    from apps.reports.models import Report
 
-    with transaction.atomic():
-        won = _claim_bulk(instansi.pk, items)
-        if not won:
-            return
-        mine = [it for it in items if (it.kind, it.item, it.period) in won]
-        notifications: list[Notification] = []
-        wanted: list[_Item] = []
-        for it in mine:
-            counts[it.kind] += 1
-            if it.report is not None:
-                wanted.append(it)
-            else:
-                notifications += _notification_rows(instansi, it)
-        reports: dict[int, list[int]] = {}
-        queued = monitoring_reports_queue_many(instansi_id=instansi.pk, wanted=[it.report for it in wanted])  # type: ignore[misc]
-        for it, report in zip(wanted, queued, strict=True):
-            reports.setdefault(it.unit_id, []).append(report.pk)
-        # The claims are ours, so are their keys: a conflict here is only the per-recipient guard.
-        Notification.objects.bulk_create(notifications, ignore_conflicts=True, batch_size=1000)
-        unit_of_key = {it.key: it.unit_id for it in mine if it.report is None}
-        emails: dict[int, list[int]] = {}
-        if unit_of_key:
-            for pk, key in Notification.objects.filter(
-                instansi_id=instansi.pk,
-                channel=Channel.EMAIL,
-                status=NotificationStatus.PENDING,
-                key__in=list(unit_of_key),
-            ).values_list("pk", "key"):
-                emails.setdefault(unit_of_key[key], []).append(pk)
-        outbox_enqueue_many(
-            rencana_aksi_deliver.name,
-            kwargs_list=[
-                {
-                    "instansi_id": instansi.pk,
-                    "notification_ids": sorted(emails.get(unit_id, [])),
-                    "report_ids": reports.get(unit_id, []),
-                }
-                for unit_id in sorted(set(emails) | set(reports))
-            ],
-        )
+    by_item = {_plan_item(p): p for p in plans}
+    wanted = [(by_item[c.item], c.period) for c in claims if c.kind == K.PERIOD_REPORT and c.item in by_item]
+    if not wanted:
+        return []
+    existing = {
+        (params["rencana"], params["periode"]): pk
+        for pk, params in Report.objects.filter(
+            instansi_id=instansi_id,
+            kind=MONITORING_REPORT,
+            requested_by__isnull=True,
+            params__rencana__in=sorted({str(rencana.public_id) for rencana, _periode in wanted}),
+        ).values_list("pk", "params")
+    }
+    missing = [(r, periode) for r, periode in wanted if (str(r.public_id), periode) not in existing]
+    queued = monitoring_reports_queue_many(instansi_id=instansi_id, wanted=missing)
+    return sorted([*existing.values(), *(report.pk for report in queued)])
 
 
-class _Members:
-    """Every active membership of the instansi holding the reminder capabilities, read once."""
-
-    def __init__(self, instansi: Instansi) -> None:
-        roles = set(selectors.roles_with(Cap.RENCANA_AKSI_EDIT)) | set(selectors.roles_with(Cap.RENCANA_AKSI_APPROVE))
-        self.rows = [
-            m
-            for m in Membership.objects.filter(instansi=instansi, is_active=True, role__in=roles).select_related("user")
-            if m.user.is_active
-        ]
-
-    def of_unit(self, unit: UnitKerja, capability: str) -> list[User]:
-        """As ``selectors.unit_members_with``: narrowed to the unit or an ancestor, or instansi-wide."""
-        ancestors = {int(part) for part in unit.path.strip("/").split("/") if part} or {unit.pk}
-        roles = set(selectors.roles_with(capability))
-        users = {
-            m.user.pk: m.user for m in self.rows if m.role in roles and (m.unit_id is None or m.unit_id in ancestors)
-        }
-        return list(users.values())
-
-
-def _plan_items(
-    rencana: RencanaAksi,
-    kegiatan: list[Kegiatan],
-    *,
-    today: datetime.date,
-    frekuensi: str,
-    approved_on: datetime.date | None,
-    reported: set[tuple[int, str]],
-    to_verify: int,
-    members: _Members,
-) -> list[_Item]:
-    """Everything due for one plan, computed from rows already read (no queries)."""
-    items: list[_Item] = []
-    unit = rencana.unit
-    link = reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id})
-    period_now = selectors.current_period_of(cycle=rencana.cycle, frekuensi=frekuensi, today=today).code
-    tim_kerja: list[User] | None = None
-
-    def recipients(k: Kegiatan) -> list[User]:
-        nonlocal tim_kerja
-        pic_user = k.pic.user if k.pic is not None else None
-        if pic_user is not None and pic_user.is_active:
-            return [pic_user]
-        if tim_kerja is None:
-            tim_kerja = members.of_unit(unit, Cap.RENCANA_AKSI_EDIT)
-        return tim_kerja
-
-    for k in kegiatan:
-        progress = k.progress  # type: ignore[attr-defined]
-        days = (k.deadline - today).days
-        if progress >= 100 or days > 7:
-            continue
-        if days > 1:
-            kind, period = K.DUE_7, k.deadline.isoformat()
-        elif days >= 0:
-            kind, period = K.DUE_1, k.deadline.isoformat()
-        else:
-            kind, period = K.OVERDUE, period_now
-        context = {
-            "kegiatan": k.description,
-            "unit_name": unit.name,
-            "deadline": k.deadline.isoformat(),
-            "days": days,
-            "progress": progress,
-        }
-        items.append(
-            _Item(
-                kind,
-                item_of(k),
-                period,
-                unit.pk,
-                recipients(k),
-                f"ra:{kind}:{item_of(k)}:{period}",
-                context=context,
-                link=link,
-            )
-        )
-
-    closed: list[str] = []
-    if approved_on is not None:
-        done = {k.pk for k in kegiatan if k.progress >= 100}  # type: ignore[attr-defined]
-        for p in periods_closed(rencana.cycle.tahun, frekuensi, today):
-            if p.end < approved_on:
-                continue
-            closed.append(p.code)
-            for k in kegiatan:
-                if not (k.schedule & p.mask) or k.pk in done or (k.pk, p.code) in reported:
-                    continue
-                kind = K.REALISASI_MISSING
-                context = {"kegiatan": k.description, "unit_name": unit.name, "periode": p.code}
-                items.append(
-                    _Item(
-                        kind,
-                        item_of(k),
-                        p.code,
-                        unit.pk,
-                        recipients(k),
-                        f"ra:{kind}:{item_of(k)}:{p.code}",
-                        context=context,
-                        link=link,
-                    )
-                )
-
-    year, week, _day = today.isocalendar()
-    week_code = f"{year}-W{week:02d}"
-    board = selectors.dashboard_of(rencana=rencana, kegiatan=kegiatan, today=today)
-    items.append(
-        _Item(
-            K.WEEKLY_DIGEST,
-            f"rencana:{rencana.public_id}",
-            week_code,
-            unit.pk,
-            members.of_unit(unit, Cap.RENCANA_AKSI_APPROVE),
-            f"ra:{K.WEEKLY_DIGEST}:rencana:{rencana.public_id}:{week_code}",
-            template="rencana-aksi-digest",
-            context={
-                "unit_name": unit.name,
-                "tahun": rencana.cycle.tahun,
-                "period": week_code,
-                "overall": board.overall,
-                "overdue": len(board.overdue),
-                "upcoming": len(board.upcoming),
-                "to_verify": to_verify,
-                "rows": [{"label": a.label, "value": a.average} for a in board.areas if a.count],
-            },
-            link=link,
-        )
-    )
-    for code in closed:
-        items.append(_Item(K.PERIOD_REPORT, f"rencana:{rencana.public_id}", code, unit.pk, [], report=(rencana, code)))
-    return items
-
-
-def rencana_aksi_sweep(*, instansi_id: int, today: datetime.date | None = None) -> dict[str, int]:
-    """Run every reminder and report of one instansi that is due by ``today`` (default: the local
-    date) and not yet claimed. Returns how many items each kind claimed in *this* run. Must run in
-    the instansi's scope (the task opens it).
-
-    Set-based: a fixed number of queries per chunk of ``PLAN_CHUNK`` plans whatever the number of
-    units and kegiatan — the plans, their kegiatan with progress, first approvals, reported
-    realisasi, realisasi to verify and the members are each one query; the claims are one
-    ``INSERT … ON CONFLICT DO NOTHING RETURNING``; the notifications one bulk insert; and at most one
-    delivery task per unit is enqueued (through the outbox, on commit)."""
-    today = today or timezone.localdate()
+def rencana_aksi_deliver_claims(
+    *, instansi_id: int, claim_ids: list[int], rencana_ids: list[int], today: datetime.date
+) -> Delivery:
+    """Write what one unit's claims promise: its notifications (rendered, per preferences) and its
+    period reports. Returns the pending emails and the reports for the caller to send and render.
+    Idempotent: the claims are locked first, notifications are unique per recipient, channel and
+    key, and reports already queued are found, not queued again. Must run in the instansi's scope."""
     instansi = Instansi.objects.get(pk=instansi_id)
-    counts: Counter[str] = Counter()
-    plans = list(
-        RencanaAksi.objects.filter(instansi_id=instansi_id, cycle__is_open=True, approved_revision__gt=0)
-        .select_related("unit", "cycle")
-        .order_by("pk")
-    )
-    members = _Members(instansi) if plans else None
-    frekuensi: dict[int, str] = {}
-    if plans:
-        settings_rows = dict(
-            PengaturanMonitoring.objects.filter(
-                instansi_id=instansi_id, cycle_id__in={p.cycle_id for p in plans}
-            ).values_list("cycle_id", "frekuensi")
+    with transaction.atomic():
+        claims = list(
+            PengingatKlaim.objects.select_for_update().filter(instansi_id=instansi_id, pk__in=claim_ids).order_by("pk")
         )
-        frekuensi = {p.cycle_id: settings_rows.get(p.cycle_id, Frekuensi.MONTHLY) for p in plans}
-    summary = _monthly_summary(instansi, today, plans[-1].unit_id if plans else None)
-    if not plans and summary is not None:
-        _deliver(instansi, [summary], counts)
-    for start in range(0, len(plans), PLAN_CHUNK):
-        chunk = plans[start : start + PLAN_CHUNK]
-        ids = [p.pk for p in chunk]
-        by_plan: dict[int, list[Kegiatan]] = {pk: [] for pk in ids}
-        for k in selectors.kegiatan_with_progress_of(instansi_id=instansi_id, rencana_ids=ids):
-            by_plan[k.rencana_id].append(k)
-        approved = {
-            row["rencana_id"]: timezone.localdate(row["at"])
-            for row in RencanaAksiRevisi.objects.filter(
-                instansi_id=instansi_id, rencana_id__in=ids, event=RencanaAksiRevisi.Event.APPROVED
-            )
-            .values("rencana_id")
-            .annotate(at=Min("created_at"))
-        }
-        reported: set[tuple[int, str]] = set(
-            Realisasi.objects.filter(
-                instansi_id=instansi_id,
-                kegiatan__rencana_id__in=ids,
-                status__in=[RealisasiStatus.SUBMITTED, RealisasiStatus.VERIFIED],
-            ).values_list("kegiatan_id", "periode")
+        if not claims:
+            return Delivery([], [])
+        plans = list(
+            RencanaAksi.objects.filter(instansi_id=instansi_id, pk__in=rencana_ids).select_related("unit", "cycle")
         )
-        to_verify = dict(
-            Realisasi.objects.filter(
-                instansi_id=instansi_id, kegiatan__rencana_id__in=ids, status=RealisasiStatus.SUBMITTED
-            )
-            .values("kegiatan__rencana_id")
-            .annotate(n=Count("id"))
-            .values_list("kegiatan__rencana_id", "n")
+        for plan in plans:
+            plan.instansi = instansi
+            plan.unit.instansi = instansi
+        messages = _plan_messages(instansi, plans, claims, today)
+        summary = next((c for c in claims if c.kind == K.MONTHLY_SUMMARY), None)
+        if summary is not None:
+            message = _summary_message(instansi, summary)
+            if message is not None:
+                messages.append(message)
+        Notification.objects.bulk_create(_notification_rows(instansi, messages), ignore_conflicts=True, batch_size=1000)
+        for message in messages:
+            message.claim.recipients = len({u.pk for u in message.users})
+        PengingatKlaim.objects.bulk_update([m.claim for m in messages], ["recipients"])
+        report_ids = _queue_reports(instansi_id, plans, claims)
+        keys = [_key(c.kind, c.item, c.period) for c in claims if c.kind != K.PERIOD_REPORT]
+        emails = sorted(
+            Notification.objects.filter(
+                instansi_id=instansi_id, channel=Channel.EMAIL, status=NotificationStatus.PENDING, key__in=keys
+            ).values_list("pk", flat=True)
         )
-        items: list[_Item] = []
-        for rencana in chunk:
-            rencana.instansi = instansi
-            kegiatan = by_plan[rencana.pk]
-            for k in kegiatan:
-                k.rencana = rencana
-            items += _plan_items(
-                rencana,
-                kegiatan,
-                today=today,
-                frekuensi=frekuensi[rencana.cycle_id],
-                approved_on=approved.get(rencana.pk),
-                reported=reported,
-                to_verify=to_verify.get(rencana.pk, 0),
-                members=members,  # type: ignore[arg-type]
-            )
-        if summary is not None and start + PLAN_CHUNK >= len(plans):
-            items.append(summary)
-        _deliver(instansi, items, counts)
-    return dict(counts)
+    return Delivery(emails, report_ids)

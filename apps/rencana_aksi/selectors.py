@@ -110,7 +110,8 @@ def penilaian_for(*, unit: UnitKerja, cycle: Cycle) -> Penilaian | None:
     return Penilaian.objects.filter(instansi_id=unit.instansi_id, unit=unit, cycle=cycle).first()
 
 
-def _verified_progress() -> Subquery:
+def verified_progress() -> Subquery:
+    """Each kegiatan's latest verified realisasi progress (NULL without one), as a subquery."""
     latest = Realisasi.objects.filter(kegiatan=OuterRef("pk"), status=RealisasiStatus.VERIFIED).order_by("-periode")
     return Subquery(latest.values("progress")[:1])
 
@@ -120,7 +121,7 @@ def kegiatan_with_progress(*, rencana: RencanaAksi) -> list[Kegiatan]:
     rows = (
         Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana)
         .select_related("pic", "soal")
-        .annotate(verified_progress=_verified_progress())
+        .annotate(verified_progress=verified_progress())
         .order_by("area", "deadline", "id")
     )
     kegiatan = list(rows)
@@ -134,7 +135,7 @@ def kegiatan_with_progress_of(*, instansi_id: int, rencana_ids: list[int]) -> li
     rows = list(
         Kegiatan.objects.filter(instansi_id=instansi_id, rencana_id__in=rencana_ids)
         .select_related("pic__user")
-        .annotate(verified_progress=_verified_progress())
+        .annotate(verified_progress=verified_progress())
         .order_by("rencana_id", "area", "deadline", "id")
     )
     for k in rows:
@@ -252,7 +253,7 @@ def _heatmap_rows(*, instansi_id: int, cycle: Cycle, units: list[UnitKerja]) -> 
     sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     rows = (
         Kegiatan.objects.filter(instansi_id=instansi_id, rencana__cycle=cycle, rencana__unit_id__in=unit_ids)
-        .annotate(verified_progress=_verified_progress())
+        .annotate(verified_progress=verified_progress())
         .values_list("rencana__unit_id", "area", "verified_progress")
     )
     for unit_id, area, progress in rows:

@@ -35,14 +35,36 @@ def rencana_aksi_sweep(*, instansi_id: int, today: str | None = None) -> dict[st
     return sweep(instansi_id=instansi_id, today=datetime.date.fromisoformat(today) if today else None)
 
 
-@shared_task(base=TenantTask, acks_late=True)
-def rencana_aksi_deliver(*, instansi_id: int, notification_ids: list[int], report_ids: list[int]) -> int:
-    """One unit's share of a sweep: send its pending reminder emails and render its period reports.
-    Each email is claimed ``pending → sending`` and each report ``queued → rendering`` before any
-    work, so a redelivered message (acks_late) sends and renders nothing twice. Returns how many
-    emails and reports this run handled."""
+@shared_task(base=TenantTask, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def rencana_aksi_deliver(
+    *,
+    instansi_id: int,
+    claim_ids: list[int] | None = None,
+    rencana_ids: list[int] | None = None,
+    today: str | None = None,
+    notification_ids: list[int] | None = None,
+    report_ids: list[int] | None = None,
+) -> int:
+    """One unit's share of a sweep: write the messages and reports its claims promise
+    (``rencana_aksi_deliver_claims``), then send its pending emails and render its reports. Each
+    email is claimed ``pending → sending`` and each report ``queued → rendering`` before any work,
+    so a redelivered message (acks_late) writes, sends and renders nothing twice. Returns how many
+    emails and reports this run handled. (``notification_ids``/``report_ids``: messages enqueued by
+    the sweep before issue 9b, which wrote the rows itself.)"""
     from apps.notifications.services import notification_send_email
+    from apps.rencana_aksi.reminders import rencana_aksi_deliver_claims
     from apps.reports.services import report_render
 
+    notification_ids = list(notification_ids or [])
+    report_ids = list(report_ids or [])
+    if claim_ids:
+        delivery = rencana_aksi_deliver_claims(
+            instansi_id=instansi_id,
+            claim_ids=claim_ids,
+            rencana_ids=list(rencana_ids or []),
+            today=datetime.date.fromisoformat(today) if today else datetime.date.today(),  # noqa: DTZ011
+        )
+        notification_ids += delivery.notification_ids
+        report_ids += delivery.report_ids
     done = sum(1 for pk in notification_ids if notification_send_email(notification_id=pk))
     return done + sum(1 for pk in report_ids if report_render(report_id=pk))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -235,6 +236,26 @@ def test_a_draft_in_another_unit_stays_out_of_the_list(prb: PRBWorld) -> None:
     assert UnitKerja.unscoped.filter(code="A3").exists()
 
 
+def test_only_the_latest_rounds_units_are_served(prb: PRBWorld) -> None:
+    """The round is the latest year with a proposed unit: once A2 is proposed for next year, A1's
+    proposal of this year is no longer served (and the lists move to next year)."""
+    from apps.penilaian.models import Penilaian
+    from tests.factories import CycleFactory
+
+    next_year = CycleFactory(instansi=prb.world.instansi_a, tahun=prb.lke.cycle.tahun + 1)
+    with scope(prb.world.instansi_a.pk):
+        penilaian = Penilaian.objects.create(
+            instansi=prb.world.instansi_a, unit=prb.world.unit_a2, cycle=next_year, template=prb.lke.template
+        )
+    propose(penilaian, predikat="WBK", by=prb.world.citra)
+    client = Client()
+    assert client.get(WBK, **bearer(prb.token_a)).json()["tahun"] == next_year.tahun
+    assert client.get(jawaban(prb.world.unit_a2.public_id), **bearer(prb.token_a)).status_code == 200
+    assert_contract_error(
+        client.get(jawaban(prb.world.unit_a1.public_id), **bearer(prb.token_a)), 404, "DATA_NOT_FOUND"
+    )
+
+
 # --- tenancy, errors, limits -------------------------------------------------------------------
 
 
@@ -294,6 +315,16 @@ def test_every_authenticated_fetch_is_logged(prb: PRBWorld) -> None:
     assert rows == [("unit-wbk", WBK, 200), ("jawaban-unit", jawaban("bukan-uuid"), 404)]
     assert token.last_used_at is not None
     assert fetch.remote_addr == "127.0.0.1"
+    # The token's last use is written at most once a minute (every call still has its log row).
+    used = token.last_used_at
+    client.get(WBK, **bearer(prb.token_a))
+    with scope(prb.world.instansi_a.pk):
+        assert PortalRBToken.objects.get(pk=token.pk).last_used_at == used
+        assert PortalRBFetch.objects.count() == 3
+        PortalRBToken.objects.filter(pk=token.pk).update(last_used_at=used - datetime.timedelta(minutes=2))
+    client.get(WBK, **bearer(prb.token_a))
+    with scope(prb.world.instansi_a.pk):
+        assert PortalRBToken.objects.get(pk=token.pk).last_used_at > used
     with scope(prb.world.instansi_b.pk):
         assert not PortalRBFetch.objects.exists()
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import datetime
 import threading
+import uuid
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
-from apps.notifications.models import Channel, Notification
+from apps.notifications.models import Channel, Notification, NotificationPreference
 from apps.outbox.models import OutboxMessage
 from apps.rencana_aksi.models import Kegiatan, PengingatKlaim, Realisasi, RencanaAksi, RencanaAksiRevisi
-from apps.rencana_aksi.reminders import rencana_aksi_sweep
+from apps.rencana_aksi.reminders import Delivery, rencana_aksi_deliver_claims, rencana_aksi_sweep
+from apps.rencana_aksi.tasks import rencana_aksi_deliver
 from apps.rencana_aksi.tasks import rencana_aksi_sweep as rencana_aksi_sweep_task
 from apps.reports.models import Report
 from apps.tenancy.scope import scope
@@ -36,9 +39,37 @@ def _prepare(ra: RAWorld, *, approved_on: D) -> str:
     return f"kegiatan:{kegiatan.public_id}"
 
 
-def _sweep(ra: RAWorld, day: D) -> dict[str, int]:
+def _deliveries_since(last_id: int) -> list[dict]:
+    return [
+        m.kwargs
+        for m in OutboxMessage.objects.filter(id__gt=last_id, task_name=rencana_aksi_deliver.name).order_by("id")
+    ]
+
+
+def _last_outbox_id() -> int:
+    return OutboxMessage.objects.aggregate(last=Max("id"))["last"] or 0
+
+
+def _deliver(ra: RAWorld, kwargs: dict) -> Delivery:
+    """What the delivery task writes for one unit (not the sending and rendering after it)."""
     with scope(ra.world.instansi_a.pk):
-        return rencana_aksi_sweep(instansi_id=ra.world.instansi_a.pk, today=day)
+        return rencana_aksi_deliver_claims(
+            instansi_id=kwargs["instansi_id"],
+            claim_ids=kwargs["claim_ids"],
+            rencana_ids=kwargs["rencana_ids"],
+            today=D.fromisoformat(kwargs["today"]),
+        )
+
+
+def _sweep(ra: RAWorld, day: D, *, deliver: bool = True) -> dict[str, int]:
+    """The sweep of instansi A, then (``deliver``) the writing part of every delivery task it enqueued."""
+    last = _last_outbox_id()
+    with scope(ra.world.instansi_a.pk):
+        counts = rencana_aksi_sweep(instansi_id=ra.world.instansi_a.pk, today=day)
+    if deliver:
+        for kwargs in _deliveries_since(last):
+            _deliver(ra, kwargs)
+    return counts
 
 
 def _claims(ra: RAWorld, item: str) -> list[tuple[str, str]]:
@@ -149,10 +180,12 @@ def test_a_redelivered_sweep_on_the_real_worker_sends_nothing_twice(ra: RAWorld,
     done = next(run.retval for run in runs if run.retval)
     assert done["due_7"] == 1
     # Every email was sent once: the approval's own (one task each) and the sweep's — Sari's
-    # reminder, the digest, the summaries, all riding with unit A1's ONE delivery task.
+    # reminder, the digest, the summaries, all written and sent by unit A1's ONE delivery task.
+    delivered = [run.retval for run in running_worker.wait_for("rencana_aksi_deliver", 1)]
     expected = Notification.unscoped.filter(channel=Channel.EMAIL).count()
     swept = Notification.unscoped.filter(channel=Channel.EMAIL, key__startswith="ra:").count()
-    assert [run.retval for run in running_worker.wait_for("rencana_aksi_deliver", 1)] == [swept]
+    assert swept >= 3  # Sari's reminder, Hadi's digest, the summary to admin ZI and TPI
+    assert delivered == [swept]
     running_worker.wait_for("notification_send_email", expected - swept)
     assert len(mail.outbox) == expected
     assert sum(1 for m in mail.outbox if m.to == [ra.sari_user.email]) == 1
@@ -207,7 +240,7 @@ def _measured_sweep(ra: RAWorld, day: D) -> tuple[int, int, dict[str, int]]:
     """(queries, delivery tasks enqueued, claims) of one sweep."""
     before = OutboxMessage.objects.count()
     with CaptureQueriesContext(connection) as queries:
-        counts = _sweep(ra, day)
+        counts = _sweep(ra, day, deliver=False)
     tasks = OutboxMessage.objects.count() - before
     return len(queries), tasks, counts
 
@@ -225,3 +258,58 @@ def test_the_sweep_is_set_based_and_enqueues_at_most_one_task_per_unit(ra: RAWor
     assert large[2]["weekly_digest"] == 5
     assert large[1] <= 5  # at most one delivery task per unit (the new units' PICs have no login)
     assert large[0] == small[0]  # the same queries whatever the number of units and kegiatan
+
+
+def test_a_redelivered_delivery_writes_nothing_twice(ra: RAWorld) -> None:
+    _prepare(ra, approved_on=D(TAHUN, 1, 10))
+    last = _last_outbox_id()
+    _sweep(ra, D(TAHUN, 7, 2), deliver=False)
+    [kwargs] = _deliveries_since(last)  # one unit, one task
+    first = _deliver(ra, kwargs)
+    rows = sorted(Notification.unscoped.values_list("recipient_id", "channel", "key"))
+    reports = sorted(Report.unscoped.filter(kind="rencana_aksi_monitoring").values_list("pk", flat=True))
+    assert len(reports) == 6  # January … June
+    assert first.report_ids == reports
+    assert first.notification_ids  # Sari's reminders, Hadi's digest, the summary
+    # The same message again (a worker died after writing): the same rows, the same work to finish.
+    again = _deliver(ra, kwargs)
+    assert sorted(Notification.unscoped.values_list("recipient_id", "channel", "key")) == rows
+    assert sorted(Report.unscoped.filter(kind="rencana_aksi_monitoring").values_list("pk", flat=True)) == reports
+    assert again == first
+
+
+def test_reminders_follow_each_persons_preferences(ra: RAWorld) -> None:
+    _prepare(ra, approved_on=D(TAHUN, 6, 15))
+    NotificationPreference.objects.create(user=ra.sari_user, email=False, in_app=True)
+    NotificationPreference.objects.create(user=ra.hadi, email=True, in_app=True, email_digest=True)
+    _sweep(ra, D(TAHUN, 6, 29))
+    sari = set(Notification.unscoped.filter(recipient=ra.sari_user).values_list("kind", "channel"))
+    assert sari == {("rencana_aksi_due_1", "in_app")}  # no email: she turned it off
+    hadi = Notification.unscoped.get(recipient=ra.hadi, kind="rencana_aksi_weekly_digest", channel="email")
+    assert hadi.status == "digest"  # waits for his daily digest email
+
+
+def test_a_delivery_is_set_based_whatever_the_number_of_claims(ra: RAWorld) -> None:
+    _prepare(ra, approved_on=D(TAHUN, 1, 10))
+
+    def delivery_queries() -> tuple[int, int]:
+        """(queries, claims) of unit A1's delivery after the sweep of 23 September, rolled back after."""
+        with transaction.atomic():
+            last = _last_outbox_id()
+            _sweep(ra, D(TAHUN, 9, 23), deliver=False)
+            [kwargs] = _deliveries_since(last)
+            with CaptureQueriesContext(connection) as queries:
+                _deliver(ra, kwargs)
+            transaction.set_rollback(True)
+        return len(queries), len(kwargs["claim_ids"])
+
+    small = delivery_queries()
+    template = Kegiatan.unscoped.get(rencana=ra.rencana)
+    for _ in range(3):  # three more kegiatan like it: overdue, a realisasi missing for June
+        Kegiatan.unscoped.create(
+            **{f.attname: getattr(template, f.attname) for f in Kegiatan._meta.concrete_fields if f.attname != "id"}
+            | {"public_id": uuid.uuid4()}
+        )
+    large = delivery_queries()
+    assert large[1] == small[1] + 6
+    assert large[0] == small[0]
