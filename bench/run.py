@@ -460,20 +460,23 @@ def time_sweep() -> dict[str, Any]:
     elapsed = time.perf_counter() - begin
     all_units = UnitKerja.unscoped.count()
 
-    sample = list(
+    enqueued = list(
         OutboxMessage.objects.filter(id__gt=last_outbox, task_name=rencana_aksi_deliver.name)
         .order_by("-id")
-        .values_list("kwargs", flat=True)[:DELIVERY_SAMPLE]
+        .values_list("kwargs", flat=True)
     )
-    claims = sum(len(kwargs["claim_ids"]) for kwargs in sample)
+    units_sampled = [(kwargs, claim_ids, plans) for kwargs in enqueued for claim_ids, plans in kwargs["units"]]
+    units_delivered = len(units_sampled)
+    units_sampled = units_sampled[:DELIVERY_SAMPLE]
+    claims = sum(len(claim_ids) for _kwargs, claim_ids, _plans in units_sampled)
     delivery_begin = time.perf_counter()
     with transaction.atomic():
-        for kwargs in sample:
+        for kwargs, claim_ids, plans in units_sampled:
             with scope(kwargs["instansi_id"]):
                 rencana_aksi_deliver_claims(
                     instansi_id=kwargs["instansi_id"],
-                    claim_ids=kwargs["claim_ids"],
-                    rencana_ids=kwargs["rencana_ids"],
+                    claim_ids=claim_ids,
+                    rencana_ids=plans,
                     today=datetime.date.fromisoformat(kwargs["today"]),
                 )
         delivery = time.perf_counter() - delivery_begin
@@ -488,7 +491,8 @@ def time_sweep() -> dict[str, Any]:
         "claims": totals,
         "tasks": len(published),
         "task_names": sorted(set(published)),
-        "delivery_units": len(sample),
+        "units_delivered": units_delivered,
+        "delivery_units": len(units_sampled),
         "delivery_claims": claims,
         "delivery_seconds": delivery,
     }
@@ -744,7 +748,8 @@ def write_results(
     lines.append(
         (
             "Reminder sweep: at most one task per unit",
-            f"{sweep['tasks']:,} tasks for {sweep['units']:,} units ({tasks_per_unit:.2f}/unit)",
+            f"{sweep['tasks']:,} tasks for {sweep['units']:,} units ({tasks_per_unit:.2f}/unit; "
+            f"{sweep['units_delivered']:,} units had something to deliver)",
             tasks_per_unit <= 1,
         )
     )

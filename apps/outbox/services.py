@@ -37,6 +37,7 @@ BATCH = 200
 RELAY_BUDGET_SECONDS = 50.0
 # Only options that survive JSON; an eta (a datetime) would need its own column.
 ALLOWED_OPTIONS = frozenset({"queue", "countdown", "priority", "expires"})
+REPR_LENGTH = 200
 
 
 class Outcome(enum.Enum):
@@ -100,7 +101,16 @@ def _broker_connection() -> Any:
 
 def _publish(message: OutboxMessage, connection: Any) -> None:
     app = current_app
-    options = {**message.options, "task_id": f"outbox-{message.pk}", "retry": False, "connection": connection}
+    options = {
+        **message.options,
+        "task_id": f"outbox-{message.pk}",
+        "retry": False,
+        "connection": connection,
+        # Celery's own repr of the arguments (``saferepr``, for logs and monitors) costs more than
+        # the publish itself for a sweep's fan-out; the plain repr, cut short, says as much.
+        "argsrepr": repr(message.args)[:REPR_LENGTH],
+        "kwargsrepr": repr(message.kwargs)[:REPR_LENGTH],
+    }
     task = app.tasks.get(message.task_name)
     if task is not None:
         task.apply_async(args=message.args, kwargs=message.kwargs, **options)

@@ -21,7 +21,8 @@ Two steps (issue 9: the sweep of all 50,000 units within a minute):
    realisasi, each one query — and inserts every ``PengingatKlaim`` (unique on instansi, kind, item,
    period) in one ``INSERT … ON CONFLICT DO NOTHING RETURNING``. In the same transaction it enqueues,
    through the outbox, at most ONE ``rencana_aksi_deliver`` task per unit with the ids of the claims
-   it won. No template is rendered and no notification or report row is written here.
+   it won (units grouped ``UNITS_PER_TASK`` to a task). No template is rendered and no notification
+   or report row is written here.
 2. **The delivery task writes and sends** (:func:`rencana_aksi_deliver_claims`, then the task sends
    and renders): under a lock on its claims it builds each message from the claimed rows (the
    kegiatan, the plan's dashboard, the monthly heatmap), renders it once per recipient in their
@@ -74,6 +75,10 @@ if TYPE_CHECKING:
 K = ReminderKind
 KEGIATAN_KINDS = frozenset({K.DUE_7, K.DUE_1, K.OVERDUE, K.REALISASI_MISSING})
 PLAN_CHUNK = 1000  # plans per transaction: bounds the transaction of the largest instansi
+# Units per delivery task: at most one task per unit, and publishing 50,000 tasks took the sweep
+# longer than deciding everything due (issue 9). Ten keeps a task short on the year's first sweep,
+# when each unit also renders its catch-up monitoring reports.
+UNITS_PER_TASK = 10
 
 
 def item_of(kegiatan: Any) -> str:
@@ -231,16 +236,12 @@ def _claim_and_enqueue(instansi_id: int, due: list[_Due], today: datetime.date, 
             claims[d.unit_id].append(pk)
             if d.rencana_id is not None:
                 plans[d.unit_id].add(d.rencana_id)
+        units = [[sorted(claims[unit_id]), sorted(plans[unit_id])] for unit_id in sorted(claims)]
         outbox_enqueue_many(
             rencana_aksi_deliver.name,
             kwargs_list=[
-                {
-                    "instansi_id": instansi_id,
-                    "claim_ids": sorted(claims[unit_id]),
-                    "rencana_ids": sorted(plans[unit_id]),
-                    "today": today.isoformat(),
-                }
-                for unit_id in sorted(claims)
+                {"instansi_id": instansi_id, "today": today.isoformat(), "units": units[start : start + UNITS_PER_TASK]}
+                for start in range(0, len(units), UNITS_PER_TASK)
             ],
         )
 

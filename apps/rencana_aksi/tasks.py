@@ -9,11 +9,14 @@ skips what was already claimed.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from celery import shared_task
 from django.db import OperationalError
 
 from apps.tenancy.tasks import TenantTask
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
@@ -39,32 +42,38 @@ def rencana_aksi_sweep(*, instansi_id: int, today: str | None = None) -> dict[st
 def rencana_aksi_deliver(
     *,
     instansi_id: int,
-    claim_ids: list[int] | None = None,
-    rencana_ids: list[int] | None = None,
     today: str | None = None,
+    units: list[list[list[int]]] | None = None,
     notification_ids: list[int] | None = None,
     report_ids: list[int] | None = None,
 ) -> int:
-    """One unit's share of a sweep: write the messages and reports its claims promise
-    (``rencana_aksi_deliver_claims``), then send its pending emails and render its reports. Each
-    email is claimed ``pending → sending`` and each report ``queued → rendering`` before any work,
-    so a redelivered message (acks_late) writes, sends and renders nothing twice. Returns how many
-    emails and reports this run handled. (``notification_ids``/``report_ids``: messages enqueued by
-    the sweep before issue 9b, which wrote the rows itself.)"""
+    """A few units' share of a sweep (``units``: per unit, its claim ids and plan ids): for each,
+    write the messages and reports its claims promise (``rencana_aksi_deliver_claims``, one
+    transaction per unit), then send its pending emails and render its reports. Each email is
+    claimed ``pending → sending`` and each report ``queued → rendering`` before any work, so a
+    redelivered or retried message writes, sends and renders nothing twice. One unit's failure does
+    not hold up the others: it is logged, the rest are delivered, and the task then fails (a
+    database error retries the whole task, which finds the done units done). Returns how many
+    emails and reports this run handled. (``notification_ids``/``report_ids``: a message enqueued
+    by the sweep before issue 9b, which wrote the rows itself.)"""
     from apps.notifications.services import notification_send_email
     from apps.rencana_aksi.reminders import rencana_aksi_deliver_claims
     from apps.reports.services import report_render
 
-    notification_ids = list(notification_ids or [])
-    report_ids = list(report_ids or [])
-    if claim_ids:
-        delivery = rencana_aksi_deliver_claims(
-            instansi_id=instansi_id,
-            claim_ids=claim_ids,
-            rencana_ids=list(rencana_ids or []),
-            today=datetime.date.fromisoformat(today) if today else datetime.date.today(),  # noqa: DTZ011
-        )
-        notification_ids += delivery.notification_ids
-        report_ids += delivery.report_ids
-    done = sum(1 for pk in notification_ids if notification_send_email(notification_id=pk))
-    return done + sum(1 for pk in report_ids if report_render(report_id=pk))
+    day = datetime.date.fromisoformat(today) if today else datetime.date.today()  # noqa: DTZ011
+    done = sum(1 for pk in notification_ids or [] if notification_send_email(notification_id=pk))
+    done += sum(1 for pk in report_ids or [] if report_render(report_id=pk))
+    failure: Exception | None = None
+    for claim_ids, rencana_ids in units or []:
+        try:
+            delivery = rencana_aksi_deliver_claims(
+                instansi_id=instansi_id, claim_ids=claim_ids, rencana_ids=rencana_ids, today=day
+            )
+            done += sum(1 for pk in delivery.notification_ids if notification_send_email(notification_id=pk))
+            done += sum(1 for pk in delivery.report_ids if report_render(report_id=pk))
+        except Exception as exc:  # re-raised below, after the other units
+            logger.exception("rencana aksi delivery of claims %s failed", claim_ids)
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+    return done

@@ -50,15 +50,18 @@ def _last_outbox_id() -> int:
     return OutboxMessage.objects.aggregate(last=Max("id"))["last"] or 0
 
 
-def _deliver(ra: RAWorld, kwargs: dict) -> Delivery:
-    """What the delivery task writes for one unit (not the sending and rendering after it)."""
+def _deliver(ra: RAWorld, kwargs: dict) -> list[Delivery]:
+    """What a delivery task writes for each of its units (not the sending and rendering after it)."""
     with scope(ra.world.instansi_a.pk):
-        return rencana_aksi_deliver_claims(
-            instansi_id=kwargs["instansi_id"],
-            claim_ids=kwargs["claim_ids"],
-            rencana_ids=kwargs["rencana_ids"],
-            today=D.fromisoformat(kwargs["today"]),
-        )
+        return [
+            rencana_aksi_deliver_claims(
+                instansi_id=kwargs["instansi_id"],
+                claim_ids=claim_ids,
+                rencana_ids=rencana_ids,
+                today=D.fromisoformat(kwargs["today"]),
+            )
+            for claim_ids, rencana_ids in kwargs["units"]
+        ]
 
 
 def _sweep(ra: RAWorld, day: D, *, deliver: bool = True) -> dict[str, int]:
@@ -265,14 +268,14 @@ def test_a_redelivered_delivery_writes_nothing_twice(ra: RAWorld) -> None:
     last = _last_outbox_id()
     _sweep(ra, D(TAHUN, 7, 2), deliver=False)
     [kwargs] = _deliveries_since(last)  # one unit, one task
-    first = _deliver(ra, kwargs)
+    [first] = _deliver(ra, kwargs)
     rows = sorted(Notification.unscoped.values_list("recipient_id", "channel", "key"))
     reports = sorted(Report.unscoped.filter(kind="rencana_aksi_monitoring").values_list("pk", flat=True))
     assert len(reports) == 6  # January … June
     assert first.report_ids == reports
     assert first.notification_ids  # Sari's reminders, Hadi's digest, the summary
     # The same message again (a worker died after writing): the same rows, the same work to finish.
-    again = _deliver(ra, kwargs)
+    [again] = _deliver(ra, kwargs)
     assert sorted(Notification.unscoped.values_list("recipient_id", "channel", "key")) == rows
     assert sorted(Report.unscoped.filter(kind="rencana_aksi_monitoring").values_list("pk", flat=True)) == reports
     assert again == first
@@ -301,7 +304,8 @@ def test_a_delivery_is_set_based_whatever_the_number_of_claims(ra: RAWorld) -> N
             with CaptureQueriesContext(connection) as queries:
                 _deliver(ra, kwargs)
             transaction.set_rollback(True)
-        return len(queries), len(kwargs["claim_ids"])
+        [(claim_ids, _plans)] = kwargs["units"]
+        return len(queries), len(claim_ids)
 
     small = delivery_queries()
     template = Kegiatan.unscoped.get(rencana=ra.rencana)
@@ -313,3 +317,36 @@ def test_a_delivery_is_set_based_whatever_the_number_of_claims(ra: RAWorld) -> N
     large = delivery_queries()
     assert large[1] == small[1] + 6
     assert large[0] == small[0]
+
+
+def test_one_units_failure_does_not_hold_up_the_others_in_its_task(ra: RAWorld, monkeypatch) -> None:
+    from apps.rencana_aksi import reminders
+
+    _prepare(ra, approved_on=D(TAHUN, 6, 15))
+    _clone_plans(ra, n=1, kegiatan_per_plan=1)
+    last = _last_outbox_id()
+    _sweep(ra, D(TAHUN, 6, 29), deliver=False)
+    [kwargs] = _deliveries_since(last)  # both units ride in one task
+    assert len(kwargs["units"]) == 2
+    real = reminders.rencana_aksi_deliver_claims
+    attempted: list[list[int]] = []
+
+    def first_one_fails(**unit: object) -> Delivery:
+        attempted.append(unit["claim_ids"])  # type: ignore[arg-type]
+        if len(attempted) == 1:
+            raise RuntimeError("unit A1's delivery broke")
+        return real(**unit)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reminders, "rencana_aksi_deliver_claims", first_one_fails)
+    with pytest.raises(RuntimeError, match="A1's delivery broke"):
+        rencana_aksi_deliver(**kwargs)  # in-process, as the worker runs it
+    assert attempted == [claim_ids for claim_ids, _plans in kwargs["units"]]  # the second unit still ran
+    assert not Notification.unscoped.filter(recipient=ra.sari_user).exists()  # A1's: nothing written
+    # The retry (the same message) delivers A1, and the second unit's messages are not written twice.
+    monkeypatch.setattr(reminders, "rencana_aksi_deliver_claims", real)
+    keys = Counter(Notification.unscoped.values_list("recipient_id", "channel", "key"))
+    rencana_aksi_deliver(**kwargs)
+    assert Notification.unscoped.filter(recipient=ra.sari_user, kind="rencana_aksi_due_1").count() == 2
+    after = Counter(Notification.unscoped.values_list("recipient_id", "channel", "key"))
+    assert set(after.values()) == {1}
+    assert set(keys) <= set(after)
