@@ -59,7 +59,7 @@ def snapshot_build(*, penilaian: Penilaian, predikat: str, afirmasi: bool) -> di
                 item["evidence_link"] = row.evidence_link
                 item["evidence"] = [
                     {"id": str(b.public_id), "name": b.original_name, "sha256": b.sha256}
-                    for b in sorted(row.evidence.all(), key=lambda b: b.created_at)
+                    for b in sorted(row.evidence_files, key=lambda b: b.created_at)  # type: ignore[attr-defined]
                 ]
             entry[tier_name(key)] = item
         answers.append(entry)

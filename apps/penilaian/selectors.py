@@ -73,12 +73,17 @@ def jawaban_by_tier(
     *, penilaian: Penilaian, soal_ids: Collection[int] | None = None
 ) -> dict[TierKey, dict[int, Jawaban]]:
     """Every answer of the penilaian (or of some PortalRB soal ids), per tier, keyed by PortalRB
-    soal id (one query + evidence)."""
+    soal id (one query + evidence). Each row's files are the list ``row.evidence_files`` (a
+    ``Prefetch`` with ``to_attr``): a plain ``prefetch_related("evidence")`` built a scoped
+    related manager and queryset for each of the ~500 rows of a full LKE, most of the TPI review
+    page's time (issue 9)."""
+    from apps.bukti_dukung.models import BuktiDukung
+
     result: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
     rows = (
         Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
         .select_related("soal")
-        .prefetch_related("evidence")
+        .prefetch_related(Prefetch("evidence", queryset=BuktiDukung.objects.all(), to_attr="evidence_files"))
     )
     if soal_ids is not None:
         rows = rows.filter(soal__portalrb_soal_id__in=list(soal_ids))
