@@ -52,7 +52,10 @@ from seed_national import BENCH_DATABASE, national_url, nip_for  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
-THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+# The production image's server (Dockerfile): gunicorn's sync workers, 2 per core. BENCH_WORKER_CLASS=gthread
+# with BENCH_THREADS tries threads instead (measured slower here: the GIL and uneven keep-alive spread).
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 RESULTS = Path(os.environ.get("BENCH_RESULTS", str(ROOT / "bench" / "RESULTS.md")))
 SWEEP_LIMIT_S = float(os.environ.get("BENCH_SWEEP_LIMIT", "600"))
@@ -520,7 +523,7 @@ def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
         "--workers",
         str(WORKERS),
         "--worker-class",
-        "gthread",
+        WORKER_CLASS,
         "--threads",
         str(THREADS),
         "--keep-alive",
@@ -634,7 +637,7 @@ def _setup() -> None:
 def _main() -> None:
     from django.db import connection
 
-    log(f"benchmarking {BENCH_DATABASE}: gunicorn {WORKERS} workers × {THREADS} threads, {SECONDS:.0f} s per phase")
+    log(f"benchmarking {BENCH_DATABASE}: gunicorn {WORKERS} {WORKER_CLASS} workers, {SECONDS:.0f} s per phase")
     targets, context = prepare()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
@@ -679,7 +682,8 @@ def write_results(
     w("# Benchmark results (national scale)\n\n")
     w(f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench-run` on {machine()}; ")
     w(f"{pg_version}; database `{BENCH_DATABASE}` of {db_size}. ")
-    w(f"gunicorn {WORKERS} workers × {THREADS} threads (gthread), production settings (DEBUG off); load generator: ")
+    server = f"{WORKERS} {WORKER_CLASS} workers" + (f" × {THREADS} threads" if WORKER_CLASS == "gthread" else "")
+    w(f"gunicorn {server} (the production image's server), production settings (DEBUG off); load generator: ")
     generator = "wrk" if WRK else "Python threads + http.client (wrk not installed)"
     w(f"{generator}, keep-alive, on the same machine, {SECONDS:.0f} s per phase. ")
     w(

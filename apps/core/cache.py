@@ -4,7 +4,8 @@
 cache operation, and each one copies redis-py's table of some 170 response callbacks: measurable on
 the hottest paths (the PortalRB endpoint makes two or three cache calls per request; issue 9). A
 ``redis.Redis`` only borrows connections from its pool, is safe to share between threads, and its
-pool notices a fork, so one per pool is kept and reused. Everything else is Django's.
+pool notices a fork, so one per pool is kept and reused. Everything else is Django's, plus one
+atomic counter for rate limits (``incr_window``).
 """
 
 from __future__ import annotations
@@ -31,3 +32,15 @@ class SharedClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+
+    def incr_window(self, key: str, timeout: int) -> int:
+        """Count one more under ``key`` and return the count; the key is created at 1 and lives
+        ``timeout`` seconds from its first count. One round trip (``INCR`` and ``EXPIRE … NX`` in a
+        pipeline) where ``add`` + ``incr`` take three: the rate limits count every API call."""
+        key = self.make_and_validate_key(key)
+        client = self._cache.get_client(key, write=True)
+        pipe = client.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, timeout, nx=True)
+        count, _expiry_set = pipe.execute()
+        return int(count)

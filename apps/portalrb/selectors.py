@@ -81,7 +81,7 @@ def portalrb_snapshot_for_unit(*, instansi: Instansi, unit_id: object) -> Pengus
     later year" (``NOT EXISTS``), and only the columns the cached document's key and its evidence
     links need; ``data`` (the whole frozen LKE) loads on first access, when the document is built."""
     public_id = parse_public_id(unit_id)
-    unit = UnitKerja.objects.filter(instansi=instansi, public_id=public_id).values("pk")[:1]
+    unit = UnitKerja.objects.filter(instansi=instansi, public_id=public_id).order_by().values("pk")[:1]
     later_round = PengusulanSnapshot.objects.filter(
         instansi=instansi,
         is_current=True,
@@ -95,8 +95,9 @@ def portalrb_snapshot_for_unit(*, instansi: Instansi, unit_id: object) -> Pengus
             pengusulan__status=PengusulanStatus.PROPOSED,
             pengusulan__unit_id=Subquery(unit),
         )
-        .filter(~Exists(later_round))
+        .filter(~Exists(later_round.order_by()))
         .only("id", "public_id", "instansi_id", "sha256", "created_at")
+        .order_by("pk")  # not the model's ordering, whose joins (cycle, unit) only sort one row
         .first()
     )
     if snapshot is None:
