@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
@@ -150,20 +152,52 @@ class JawabanUnitView(PortalRBView):
 
 
 ANSWERS_CACHE_SECONDS = 24 * 3600
+LOCAL_BODIES = 256  # per process: about 20 KB each, so ≈ 5 MB at most
+
+
+class _Bodies:
+    """A small least-recently-used map of rendered answer bodies in this process. The bodies are
+    immutable (see below), so nothing is ever invalidated; an entry only ages out."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self.lock:
+            body = self.items.get(key)
+            if body is not None:
+                self.items.move_to_end(key)
+            return body
+
+    def put(self, key: str, body: bytes) -> None:
+        with self.lock:
+            self.items[key] = body
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_bodies = _Bodies(LOCAL_BODIES)
 
 
 def jawaban_unit_body(snapshot: PengusulanSnapshot) -> bytes:
-    """The answers of a frozen snapshot as the JSON bytes PortalRB receives, cached per snapshot: a
-    snapshot never changes (a correction is a new row, so a new key) and its evidence links are
-    signed at the snapshot's own time, so every build gives the same bytes. Caching the rendered
-    bytes, not the document, spares each call the serializer and the JSON encoder (issue 9: the
-    hottest endpoint). The key starts with the instansi (DESIGN §4) and names the snapshot's hash
-    and the site URL the links are built on."""
+    """The answers of a frozen snapshot as the JSON bytes PortalRB receives. A snapshot never changes
+    (a correction is a new row, so a new key) and its evidence links are signed at the snapshot's
+    own time, so every build gives the same bytes: they are kept rendered (issue 9: the hottest
+    endpoint spares the serializer and the JSON encoder), in this process first, then in the shared
+    cache. The key starts with the instansi (DESIGN §4) and names the snapshot's id and hash and the
+    site URL the links are built on."""
     site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
     key = f"instansi:{snapshot.instansi_id}:portalrb:jawaban-json:{snapshot.pk}:{snapshot.sha256}:{site}"
+    body = _bodies.get(key)
+    if body is not None:
+        return body
     body = cache.get(key)
     if body is None:
         document = JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data
         body = JSONRenderer().render(document)
         cache.set(key, body, ANSWERS_CACHE_SECONDS)
+    _bodies.put(key, body)
     return body
