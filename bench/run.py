@@ -491,7 +491,7 @@ def time_sweep() -> dict[str, Any]:
         "instansi_total": len(ids),
         "units": units,
         "units_total": all_units,
-        "claims": totals,
+        "claims": {str(kind): count for kind, count in totals.items()},
         "tasks": len(published),
         "task_names": sorted(set(published)),
         "units_delivered": units_delivered,
@@ -685,10 +685,8 @@ def write_results(
     server = f"{WORKERS} {WORKER_CLASS} workers" + (f" × {THREADS} threads" if WORKER_CLASS == "gthread" else "")
     w(f"gunicorn {server} (the production image's server), production settings (DEBUG off); load generator: ")
     generator = "wrk" if WRK else "Python threads + http.client (wrk not installed)"
-    w(f"{generator}, keep-alive, on the same machine, {SECONDS:.0f} s per phase. ")
-    w(
-        "The machine is shared (other jobs were running): absolute numbers move, the ratios to the floor are the budget.\n\n"  # noqa: E501
-    )
+    w(f"{generator} on the same machine, {SECONDS:.0f} s per phase. ")
+    w("The machine may be shared with other jobs: absolute numbers move; the ratios to the floor are the budget.\n\n")
     with connection.cursor() as cursor:
         counts = {}
         for label, table in [
@@ -781,8 +779,8 @@ def write_results(
             f"rendered per recipient and inserted, reports queued; not the SMTP send nor the PDF): "
             f"{sweep['delivery_units']} units' tasks ({sweep['delivery_claims']:,} claims) in "
             f"{sweep['delivery_seconds']:.1f} s, {per * 1000:.0f} ms per unit → ≈ "
-            f"{per * sweep['tasks'] / 60:.0f} worker-minutes for this sweep's {sweep['tasks']:,} tasks, "
-            "spread over the Celery workers.\n"
+            f"{per * sweep['units_delivered'] / 60:.0f} worker-minutes for this sweep's "
+            f"{sweep['units_delivered']:,} units ({sweep['tasks']:,} tasks), spread over the Celery workers.\n"
         )
     RESULTS.write_text(out.getvalue(), encoding="utf-8")
 
