@@ -200,11 +200,15 @@ def _claim_bulk(instansi_id: int, due: list[_Due]) -> dict[tuple[str, str, str],
             )
             won.update({(kind, item, period): pk for pk, kind, item, period in cursor.fetchall()})
             return won
-        for start in range(0, len(due), 500):  # SQLite (the embedded mode): bounded VALUES lists
+        # SQLite (the embedded mode): bounded VALUES lists, values in the column's database form.
+        public_id = PengingatKlaim._meta.get_field("public_id")
+        created = PengingatKlaim._meta.get_field("created_at").get_db_prep_value(now, connection)
+        for start in range(0, len(due), 500):
             batch = due[start : start + 500]
             params: list[Any] = []
             for d in batch:
-                params += [uuid.uuid4(), instansi_id, d.kind, d.item, d.period, now]
+                params += [public_id.get_db_prep_value(uuid.uuid4(), connection), instansi_id, d.kind, d.item]
+                params += [d.period, created]
             values = ", ".join(["(%s, %s, %s, %s, %s, 0, %s)"] * len(batch))
             cursor.execute(
                 f"INSERT INTO {table} (public_id, instansi_id, kind, item, period, recipients, created_at) "  # noqa: S608
