@@ -136,6 +136,16 @@ def copy_rows(cursor: Any, table: str, columns: list[str], rows: Iterable[Iterab
     return copy_lines(cursor, table, columns, ("\t".join(esc(v) for v in row) for row in rows), chunk)
 
 
+KEGIATAN_COLUMNS = [
+    "id", "created_at", "updated_at", "area", "description", "output", "indicator", "target_value",
+    "target_unit", "pic_id", "schedule", "deadline", "budget", "instansi_id", "soal_id", "rencana_id",
+]  # fmt: skip
+REALISASI_COLUMNS = [
+    "id", "created_at", "updated_at", "periode", "progress", "value", "narrative", "status", "return_note",
+    "submitted_at", "verified_at", "instansi_id", "kegiatan_id", "reported_by_id", "verified_by_id",
+]  # fmt: skip
+
+
 def copy_lines(cursor: Any, table: str, columns: list[str], lines: Iterable[str], chunk: int = 50_000) -> int:
     """COPY pre-formatted lines (tab-separated, already escaped) into ``table``, in chunks."""
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
@@ -985,6 +995,12 @@ def main() -> None:
         realisasi_id = 0
         kegiatan_lines: list[str] = []
         realisasi_lines: list[str] = []
+
+        def flush_plans(kegiatan: list[str], realisasi: list[str]) -> int:
+            """COPY a batch of kegiatan, then their realisasi; returns the realisasi loaded."""
+            copy_lines(cursor, "rencana_aksi_kegiatan", KEGIATAN_COLUMNS, kegiatan)
+            return copy_lines(cursor, "rencana_aksi_realisasi", REALISASI_COLUMNS, realisasi)
+
         realisasi_evidence: list[str] = []
         total_realisasi = 0
         quarter_mask = (1 << 2) | (1 << 5) | (1 << 8) | (1 << 11)  # March, June, September, December
@@ -1011,97 +1027,9 @@ def main() -> None:
                     if mine:
                         realisasi_evidence.append(f"{realisasi_id}\t{mine.pop()[0]}")
             if len(realisasi_lines) >= 100_000:
-                copy_lines(
-                    cursor,
-                    "rencana_aksi_kegiatan",
-                    [
-                        "id",
-                        "created_at",
-                        "updated_at",
-                        "area",
-                        "description",
-                        "output",
-                        "indicator",
-                        "target_value",
-                        "target_unit",
-                        "pic_id",
-                        "schedule",
-                        "deadline",
-                        "budget",
-                        "instansi_id",
-                        "soal_id",
-                        "rencana_id",
-                    ],
-                    kegiatan_lines,
-                )
-                total_realisasi += copy_lines(
-                    cursor,
-                    "rencana_aksi_realisasi",
-                    [
-                        "id",
-                        "created_at",
-                        "updated_at",
-                        "periode",
-                        "progress",
-                        "value",
-                        "narrative",
-                        "status",
-                        "return_note",
-                        "submitted_at",
-                        "verified_at",
-                        "instansi_id",
-                        "kegiatan_id",
-                        "reported_by_id",
-                        "verified_by_id",
-                    ],
-                    realisasi_lines,
-                )
+                total_realisasi += flush_plans(kegiatan_lines, realisasi_lines)
                 kegiatan_lines, realisasi_lines = [], []
-        copy_lines(
-            cursor,
-            "rencana_aksi_kegiatan",
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "area",
-                "description",
-                "output",
-                "indicator",
-                "target_value",
-                "target_unit",
-                "pic_id",
-                "schedule",
-                "deadline",
-                "budget",
-                "instansi_id",
-                "soal_id",
-                "rencana_id",
-            ],
-            kegiatan_lines,
-        )
-        total_realisasi += copy_lines(
-            cursor,
-            "rencana_aksi_realisasi",
-            [
-                "id",
-                "created_at",
-                "updated_at",
-                "periode",
-                "progress",
-                "value",
-                "narrative",
-                "status",
-                "return_note",
-                "submitted_at",
-                "verified_at",
-                "instansi_id",
-                "kegiatan_id",
-                "reported_by_id",
-                "verified_by_id",
-            ],
-            realisasi_lines,
-        )
+        total_realisasi += flush_plans(kegiatan_lines, realisasi_lines)
         copy_lines(cursor, "rencana_aksi_realisasi_evidence", ["realisasi_id", "buktidukung_id"], realisasi_evidence)
         log(
             f"{len(units)} rencana aksi, {kegiatan_id} kegiatan, {total_realisasi} realisasi ({time.perf_counter() - t0:.0f} s)"  # noqa: E501
