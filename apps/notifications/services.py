@@ -27,8 +27,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def _render(template: str, context: Mapping[str, Any], language: str) -> tuple[str, str, str]:
-    with translation.override(language):
+def render_for(recipient: User, template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, HTML) of ``emails/<template>-*`` in the recipient's language (the site's
+    default when they chose none)."""
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{template}-subject.txt", context).strip()
         body_text = render_to_string(f"emails/{template}-body.txt", context)
         body_html = render_to_string(f"emails/{template}-body.html", context)
@@ -37,8 +39,7 @@ def _render(template: str, context: Mapping[str, Any], language: str) -> tuple[s
 
 def preference_for(user: User) -> NotificationPreference:
     """The person's choice, or the defaults (both channels, email at once) when they made none."""
-    preference = NotificationPreference.objects.filter(user=user).first()
-    return preference if preference is not None else NotificationPreference(user=user)
+    return preferences_for([user])[user.pk]
 
 
 def preferences_for(users: Iterable[User]) -> dict[int, NotificationPreference]:
@@ -46,6 +47,14 @@ def preferences_for(users: Iterable[User]) -> dict[int, NotificationPreference]:
     users = {user.pk: user for user in users}
     found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(users))}
     return {pk: found.get(pk) or NotificationPreference(user=user) for pk, user in users.items()}
+
+
+def status_for(channel: str, preference: NotificationPreference) -> str:
+    """A new row's status: in-app notices are delivered by being written; an email waits for the
+    send task, or for the person's daily digest when they chose one."""
+    if channel == Channel.IN_APP:
+        return NotificationStatus.SENT
+    return NotificationStatus.DIGEST if preference.email_digest else NotificationStatus.PENDING
 
 
 def channels_chosen(channels: tuple[str, ...], preference: NotificationPreference) -> tuple[str, ...]:
@@ -77,14 +86,14 @@ def notify(
     from apps.notifications.tasks import notification_send_email as notification_send_email_task
 
     context = {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL}
-    subject, body_text, body_html = _render(template, context, recipient.language or settings.LANGUAGE_CODE)
+    subject, body_text, body_html = render_for(recipient, template, context)
     preference = preference_for(recipient)
     channels = channels_chosen(tuple(channels), preference)
     created: list[Notification] = []
     for channel in channels:
         if channel == Channel.EMAIL and not recipient.email:
             continue
-        digest = channel == Channel.EMAIL and preference.email_digest
+        status = status_for(channel, preference)
         try:
             with transaction.atomic():
                 notification = Notification.objects.create(
@@ -97,17 +106,13 @@ def notify(
                     body=body_text,
                     body_html=body_html if channel == Channel.EMAIL else "",
                     link=link,
-                    status=NotificationStatus.SENT
-                    if channel == Channel.IN_APP
-                    else NotificationStatus.DIGEST
-                    if digest
-                    else NotificationStatus.PENDING,
+                    status=status,
                     sent_at=timezone.now() if channel == Channel.IN_APP else None,
                 )
         except IntegrityError:
             continue  # already claimed by an earlier run: idempotent by construction
         created.append(notification)
-        if channel == Channel.EMAIL and not digest:
+        if status == NotificationStatus.PENDING:
             notification_send_email_task.delay_on_commit(instansi_id=instansi.pk, notification_id=notification.pk)
     return created
 
@@ -171,7 +176,7 @@ def notification_digest_send(*, instansi_id: int) -> int:
     for recipient_id, notices in by_recipient.items():
         recipient = notices[0].recipient
         context = {"recipient": recipient, "notices": notices, "site_url": settings.SITE_URL}
-        subject, body_text, body_html = _render(DIGEST_TEMPLATE, context, recipient.language or settings.LANGUAGE_CODE)
+        subject, body_text, body_html = render_for(recipient, DIGEST_TEMPLATE, context)
         pks = [notice.pk for notice in notices]
         try:
             message = EmailMultiAlternatives(

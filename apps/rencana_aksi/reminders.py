@@ -52,7 +52,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.notifications.models import Channel, Notification, NotificationStatus
-from apps.notifications.services import _render, channels_chosen, preferences_for
+from apps.notifications.services import channels_chosen, preferences_for, render_for, status_for
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import (
     Frekuensi,
@@ -463,15 +463,12 @@ def _notification_rows(instansi: Instansi, messages: list[_Message]) -> list[Not
                 "link": message.link,
                 "site_url": settings.SITE_URL,
             }
-            subject, body_text, body_html = _render(message.template, context, user.language or settings.LANGUAGE_CODE)
+            subject, body_text, body_html = render_for(user, message.template, context)
             preference = preferences[user.pk]
             for channel in channels_chosen((Channel.EMAIL, Channel.IN_APP), preference):
                 email = channel == Channel.EMAIL
                 if email and not user.email:
                     continue
-                status = NotificationStatus.SENT
-                if email:
-                    status = NotificationStatus.DIGEST if preference.email_digest else NotificationStatus.PENDING
                 rows.append(
                     Notification(
                         instansi=instansi,
@@ -483,7 +480,7 @@ def _notification_rows(instansi: Instansi, messages: list[_Message]) -> list[Not
                         body=body_text,
                         body_html=body_html if email else "",
                         link=message.link,
-                        status=status,
+                        status=status_for(channel, preference),
                         sent_at=None if email else now,
                     )
                 )
