@@ -119,41 +119,20 @@ def _publish(message: OutboxMessage, connection: Any) -> None:
 
 
 def outbox_relay_one(message_id: int, *, connection: Any = None) -> Outcome:
-    """Claim, publish and mark one row. Never raises: the row stays queued on any failure."""
+    """Claim, publish and mark one row (``outbox_relay_batch`` of one). Never raises: the row stays
+    queued on any failure."""
     if connection is None:
         with _broker_connection() as own:
             return outbox_relay_one(message_id, connection=own)
-    now = timezone.now()
-    claimed = OutboxMessage.objects.filter(_claimable(now), pk=message_id).update(
-        claimed_until=now + LEASE, attempts=F("attempts") + 1
-    )
-    if claimed != 1:
-        return Outcome.BUSY
-    message = OutboxMessage.objects.get(pk=message_id)
-    try:
-        _publish(message, connection)
-    except Exception as exc:
-        if current_app.conf.task_always_eager:
-            # The embedded mode runs the task in-process: this is the task's own failure, not the
-            # broker's. It ran; do not run it again.
-            logger.exception("outbox: task %s (#%s) failed in-process", message.task_name, message.pk)
-        else:
-            OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
-                claimed_until=None, last_error=f"{type(exc).__name__}: {exc}"[:500]
-            )
-            logger.warning(
-                "outbox: broker unavailable, task %s (#%s) stays queued: %s", message.task_name, message.pk, exc
-            )
-            return Outcome.FAILED
-    OutboxMessage.objects.filter(pk=message.pk, sent_at__isnull=True).update(
-        sent_at=timezone.now(), claimed_until=None, last_error=""
-    )
-    return Outcome.SENT
+    published, failed = outbox_relay_batch([message_id], connection=connection)
+    if failed:
+        return Outcome.FAILED
+    return Outcome.SENT if published else Outcome.BUSY
 
 
 def outbox_relay_batch(message_ids: list[int], *, connection: Any) -> tuple[int, bool]:
-    """``outbox_relay_one`` for many rows with a fixed number of statements (issue 9: a sweep fans
-    out one task per unit): the rows still claimable are locked and claimed together (rows another
+    """Relay rows with a fixed number of statements whatever their number (issue 9: a sweep fans
+    out thousands of tasks): the rows still claimable are locked and claimed together (rows another
     relay holds are skipped), published one by one over ``connection``, and marked sent together.
     At the first broker failure the unpublished rows are released for the next relay. Returns (how
     many were published, whether the broker failed). Never raises."""
@@ -173,7 +152,9 @@ def outbox_relay_batch(message_ids: list[int], *, connection: Any) -> tuple[int,
         try:
             _publish(message, connection)
         except Exception as exc:
-            if current_app.conf.task_always_eager:  # the task's own failure, in-process (see above)
+            if current_app.conf.task_always_eager:
+                # The embedded mode runs the task in-process: this is the task's own failure, not
+                # the broker's. It ran; do not run it again.
                 logger.exception("outbox: task %s (#%s) failed in-process", message.task_name, message.pk)
             else:
                 OutboxMessage.objects.filter(pk__in=[m.pk for m in messages[index:]], sent_at__isnull=True).update(
