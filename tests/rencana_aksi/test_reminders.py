@@ -204,6 +204,20 @@ def test_the_sweep_of_instansi_b_leaves_a_untouched(ra: RAWorld) -> None:
     assert not Notification.unscoped.filter(kind__startswith="rencana_aksi_").exists()
 
 
+def test_a_delivery_in_instansi_b_cannot_touch_as_claims(ra: RAWorld) -> None:
+    """The delivery task joins the isolation rules: claim and plan ids of instansi A, delivered in
+    B's scope (a forged or misrouted message), find nothing, write nothing, send nothing."""
+    _prepare(ra, approved_on=D(TAHUN, 1, 10))
+    last = _last_outbox_id()
+    _sweep(ra, D(TAHUN, 7, 2), deliver=False)
+    [kwargs] = _deliveries_since(last)
+    assert rencana_aksi_deliver(**{**kwargs, "instansi_id": ra.world.instansi_b.pk}) == 0
+    assert not Notification.unscoped.filter(kind__startswith="rencana_aksi_").exists()
+    assert not Report.unscoped.filter(kind="rencana_aksi_monitoring").exists()
+    assert set(PengingatKlaim.unscoped.values_list("recipients", flat=True)) == {0}  # A's claims untouched
+    assert len(mail.outbox) == 0
+
+
 def _clone_plans(ra: RAWorld, n: int, kegiatan_per_plan: int) -> None:
     """``n`` more approved plans in new units of instansi A, each with copies of A1's kegiatan."""
     template = Kegiatan.unscoped.get(rencana=ra.rencana)
