@@ -35,7 +35,7 @@ from apps.pencanangan.forms import (
 )
 from apps.pencanangan.models import PaktaText, Pencanangan, PernyataanKomitmen, SignMethod
 from apps.pencanangan.pdf import pakta_pdf, pakta_pdf_filename
-from apps.tenancy.decorators import capability_required, instansi_member_required
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, UnitKerja
@@ -48,10 +48,6 @@ REVOKED = _("The signature is revoked; the pegawai may sign again.")
 SCAN_SAVED = _("The scanned pact is recorded for %(name)s.")
 ROUND_STARTED = _("The reminders are being sent to the pegawai who have not signed.")
 NO_YEAR = _("No year has been opened yet.")
-
-
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
 
 
 def _cycle(request: HttpRequest, actor: Membership) -> Cycle | None:
@@ -78,7 +74,7 @@ def _one_unit(unit: UnitKerja):
 @require_GET
 @capability_required(Cap.PENCANANGAN_VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = _cycle(request, actor)
     if cycle is None:
         return render(request, "pencanangan/no_year.html", {"message": NO_YEAR})
@@ -122,7 +118,7 @@ def _unit_context(actor: Membership, unit: UnitKerja, cycle: Cycle) -> dict[str,
 @require_GET
 @instansi_member_required
 def unit_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id)
     cycle = _cycle_or_404(request, actor)
     context = _unit_context(actor, unit, cycle)
@@ -138,7 +134,7 @@ def _unit_url(unit: UnitKerja, cycle: Cycle) -> str:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def pencanangan_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id, for_write=True)
     cycle = _cycle_or_404(request, actor)
     existing = Pencanangan.objects.filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit).first()
@@ -200,7 +196,7 @@ def _pencanangan_or_404(actor: Membership, unit: UnitKerja, cycle: Cycle) -> Pen
 @require_POST
 @instansi_member_required
 def komitmen_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id)
     cycle = _cycle_or_404(request, actor)
     pencanangan = _pencanangan_or_404(actor, unit, cycle)
@@ -241,7 +237,7 @@ def _one_button(request: HttpRequest, call: Any, success: Any) -> None:
 @require_POST
 @instansi_member_required
 def pencanangan_declare(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id)
     cycle = _cycle_or_404(request, actor)
     pencanangan = _pencanangan_or_404(actor, unit, cycle)
@@ -252,7 +248,7 @@ def pencanangan_declare(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def reminder_round(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id, for_write=True)
     cycle = _cycle_or_404(request, actor)
     _one_button(request, lambda: reminders.reminder_round_start(actor=actor, unit=unit, cycle=cycle), ROUND_STARTED)
@@ -262,7 +258,7 @@ def reminder_round(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def scan_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id, for_write=True)
     cycle = _cycle_or_404(request, actor)
     form = ScanForm(request.POST, request.FILES)
@@ -284,7 +280,7 @@ def scan_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def unit_export(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id)
     cycle = _cycle_or_404(request, actor)
     header = [
@@ -327,7 +323,7 @@ def unit_rekap(request: HttpRequest, public_id: Any) -> HttpResponse:
     from apps.pencanangan.reports import PAKTA_REKAP
     from apps.reports.services import report_request
 
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id)
     cycle = _cycle_or_404(request, actor)
     try:
@@ -343,7 +339,7 @@ def unit_rekap(request: HttpRequest, public_id: Any) -> HttpResponse:
 @instansi_member_required
 def pegawai_link(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Make a personal one-time signing link (POST) and show it once to copy or send."""
-    actor = _actor(request)
+    actor = request_actor(request)
     pegawai = access_pegawai(actor, public_id)
     cycle = _cycle_or_404(request, actor)
     if request.method == "GET":
@@ -379,7 +375,7 @@ def pegawai_link(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def pakta_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pakta = access_pakta(actor, public_id)
     from apps.pencanangan.pdf import verify_url
 
@@ -398,7 +394,7 @@ def pakta_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def pakta_download(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pakta = access_pakta(actor, public_id)
     return _pdf_response(pakta)
 
@@ -417,7 +413,7 @@ def _pdf_response(pakta: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def pakta_revoke(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pakta = access_pakta(actor, public_id, for_write=True)
     form = RevokeForm(request.POST)
     form.is_valid()
@@ -441,7 +437,7 @@ def pakta_revoke(request: HttpRequest, public_id: Any) -> HttpResponse:
 @instansi_member_required
 def my_pakta(request: HttpRequest) -> HttpResponse:
     """A pegawai with an account reads and signs their own pact (consent + password)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = _cycle(request, actor)
     if cycle is None:
         return render(request, "pencanangan/no_year.html", {"message": NO_YEAR})
@@ -485,7 +481,7 @@ def _setting_version(setting: Any) -> int:
 @capability_required(Cap.PENCANANGAN_VIEW)
 def pakta_text(request: HttpRequest) -> HttpResponse:
     """The instansi's pact text (versioned) and its coverage threshold."""
-    actor = _actor(request)
+    actor = request_actor(request)
     current = services.pakta_text_current(instansi=actor.instansi)
     setting = services.pakta_setting_get(instansi=actor.instansi)
     text_form = TextForm(initial={"body": current.body, "version": current.version})

@@ -57,7 +57,7 @@ from apps.pendampingan.models import KonsultasiStatus, Pihak, Risiko, TindakLanj
 from apps.pendampingan.permissions import pokja_areas
 from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for, penilaian_for, rencana_for
-from apps.tenancy.decorators import capability_required, instansi_member_required, national_required
+from apps.tenancy.decorators import capability_required, instansi_member_required, national_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
@@ -68,10 +68,6 @@ DELETED = _("Deleted.")
 SENT = _("Your message is sent.")
 CLOSED = _("The thread is closed.")
 DONE = _("The action is marked done.")
-
-
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
 
 
 def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
@@ -119,7 +115,7 @@ def _base(actor: Membership, unit: UnitKerja, cycle: Cycle, tab: str) -> dict[st
 @require_GET
 @instansi_member_required
 def index(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycles = list(Cycle.objects.filter(instansi_id=actor.instansi_id).order_by("-tahun"))
     wanted = request.GET.get("tahun", "")
     cycle = next((c for c in cycles if str(c.tahun) == wanted), None) or cycle_current(instansi=actor.instansi_id)
@@ -140,7 +136,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def hub(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     diagnosis = selectors.diagnosis_for(unit=unit, cycle=cycle)
     risiko = selectors.risiko_of(diagnosis)
@@ -162,7 +158,7 @@ def _diagnosis(actor: Membership, unit: UnitKerja, cycle: Cycle) -> Any:
 @require_POST
 @instansi_member_required
 def layanan_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = LayananForm(request.POST, prefix="layanan")
     form.is_valid()
@@ -184,7 +180,7 @@ def layanan_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpRespons
 @require_POST
 @instansi_member_required
 def isu_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = IsuForm(request.POST, prefix="isu")
     form.is_valid()
@@ -222,7 +218,7 @@ def _risiko_data(form: RisikoForm) -> services.RisikoData:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def risiko_create(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     if not actor.can(Cap.PENDAMPINGAN_EDIT):
         raise PermissionDenied
@@ -250,7 +246,7 @@ def _risiko_update_form(data: Any, unit: UnitKerja, **kwargs: Any) -> RisikoForm
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def risiko_update(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     risiko = access_risiko(actor, public_id)
     unit, cycle = risiko.diagnosis.unit, risiko.diagnosis.cycle
     initial = {
@@ -299,7 +295,7 @@ def _delete(request: HttpRequest, obj: Any, call: Callable[[], Any], unit: UnitK
 @require_POST
 @instansi_member_required
 def risiko_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     risiko = access_risiko(actor, public_id)
     d = risiko.diagnosis
     return _delete(
@@ -310,7 +306,7 @@ def risiko_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def layanan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     layanan = access_layanan(actor, public_id)
     d = layanan.diagnosis
     return _delete(
@@ -326,7 +322,7 @@ def layanan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def isu_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     isu = access_isu(actor, public_id)
     d = isu.diagnosis
     return _delete(request, isu, lambda: services.isu_delete(actor=actor, isu=isu), d.unit, d.cycle, "pendampingan:hub")
@@ -340,7 +336,7 @@ def isu_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 def _render_tim(
     request: HttpRequest, unit: UnitKerja, cycle: Cycle, forms: dict[str, Any] | None = None
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     tim = selectors.tim_for(unit=unit, cycle=cycle)
     pegawai = _pegawai(unit)
     context = _base(actor, unit, cycle, "tim") | {
@@ -359,7 +355,7 @@ def _render_tim(
 @require_GET
 @instansi_member_required
 def tim(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    unit, cycle = access_unit_year(_actor(request), public_id, tahun)
+    unit, cycle = access_unit_year(request_actor(request), public_id, tahun)
     return _render_tim(request, unit, cycle)
 
 
@@ -370,7 +366,7 @@ def _tim_obj(actor: Membership, unit: UnitKerja, cycle: Cycle) -> Any:
 @require_POST
 @instansi_member_required
 def tim_sk(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = SKForm(request.POST, request.FILES, prefix="sk")
     if form.is_valid():
@@ -394,7 +390,7 @@ def tim_sk(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def anggota_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = AnggotaForm(request.POST, prefix="anggota", **_pegawai(unit))
     if form.is_valid():
@@ -418,7 +414,7 @@ def anggota_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpRespons
 @require_POST
 @instansi_member_required
 def anggota_remove(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     anggota = access_anggota(actor, public_id)
     t = anggota.tim
     return _delete(
@@ -434,7 +430,7 @@ def anggota_remove(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def agen_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = AgenForm(request.POST, prefix="agen", **_pegawai(unit))
     if form.is_valid():
@@ -453,7 +449,7 @@ def agen_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def agen_remove(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     agen = access_agen(actor, public_id)
     t = agen.tim
     return _delete(
@@ -464,7 +460,7 @@ def agen_remove(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def perubahan_add(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     agen = access_agen(actor, public_id)
     t = agen.tim
     form = PerubahanForm(request.POST, prefix="perubahan")
@@ -490,7 +486,7 @@ def perubahan_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def perubahan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     perubahan = access_perubahan(actor, public_id)
     t = perubahan.agen.tim
     return _delete(
@@ -511,7 +507,7 @@ def perubahan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def konsultasi_list(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     context = _base(actor, unit, cycle, "konsultasi") | {
         "threads": list(selectors.konsultasi_for_unit(unit=unit, cycle=cycle)[:200]),
@@ -523,7 +519,7 @@ def konsultasi_list(request: HttpRequest, public_id: Any, tahun: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def konsultasi_create(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     if not k_services.unit_side_allowed(actor, unit, cycle):
         raise PermissionDenied
@@ -564,7 +560,7 @@ def konsultasi_create(request: HttpRequest, public_id: Any, tahun: int) -> HttpR
 
 
 def _render_thread(request: HttpRequest, konsultasi: Any, form: ReplyForm | None = None) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     side = k_services.side_of(actor, konsultasi)
     context = {
         "konsultasi": konsultasi,
@@ -581,13 +577,13 @@ def _render_thread(request: HttpRequest, konsultasi: Any, form: ReplyForm | None
 @require_GET
 @instansi_member_required
 def konsultasi_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    return _render_thread(request, access_konsultasi(_actor(request), public_id))
+    return _render_thread(request, access_konsultasi(request_actor(request), public_id))
 
 
 @require_POST
 @instansi_member_required
 def konsultasi_reply(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     konsultasi = access_konsultasi(actor, public_id)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -607,7 +603,7 @@ def konsultasi_reply(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def konsultasi_close(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     konsultasi = access_konsultasi(actor, public_id)
     if _run_action(request, lambda: k_services.konsultasi_close(actor=actor, konsultasi=konsultasi)):
         messages.success(request, CLOSED)
@@ -617,7 +613,7 @@ def konsultasi_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @capability_required(Cap.PENDAMPINGAN_TPI)
 def tpi_inbox(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     status = request.GET.get("status") or None
     if status not in {None, *KonsultasiStatus.values}:
         status = None
@@ -632,7 +628,7 @@ def tpi_inbox(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Cap.PENDAMPINGAN_TPI)
 def tpn_question_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = cycle_current(instansi=actor.instansi_id)
     form = TpnQuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -662,7 +658,7 @@ def tpn_question_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def asistensi_list(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = AsistensiForm(request.POST or None, pegawai_unit=_pegawai(unit)["pegawai_unit"])
     if request.method == "POST":
@@ -694,7 +690,7 @@ def asistensi_list(request: HttpRequest, public_id: Any, tahun: int) -> HttpResp
 
 
 def _render_asistensi(request: HttpRequest, asistensi: Any, form: Any = None) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     actions = selectors.tindak_lanjut_of(asistensi)
     context = {
         "asistensi": asistensi,
@@ -713,13 +709,13 @@ def _render_asistensi(request: HttpRequest, asistensi: Any, form: Any = None) ->
 @require_GET
 @instansi_member_required
 def asistensi_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    return _render_asistensi(request, access_asistensi(_actor(request), public_id))
+    return _render_asistensi(request, access_asistensi(request_actor(request), public_id))
 
 
 @require_POST
 @instansi_member_required
 def tindak_lanjut_add(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     asistensi = access_asistensi(actor, public_id)
     if not actor.can(Cap.PENDAMPINGAN_TPI):
         raise PermissionDenied
@@ -745,7 +741,7 @@ def tindak_lanjut_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def tindak_lanjut_done(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     action = access_tindak_lanjut(actor, public_id)
     form = DoneForm(request.POST)
     form.is_valid()
@@ -779,7 +775,7 @@ def tpn_list(request: HttpRequest) -> HttpResponse:
 def tpn_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     from apps.tenancy.scope import scope
 
-    actor = _actor(request)
+    actor = request_actor(request)
     konsultasi = selectors.national_tpn_question(public_id)
     if konsultasi is None:
         raise Http404

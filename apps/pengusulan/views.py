@@ -33,8 +33,7 @@ from apps.pengusulan.forms import (
     UnitEligibilityForm,
 )
 from apps.pengusulan.snapshot import last_tpi_tier
-from apps.tenancy.decorators import capability_required, instansi_member_required
-from apps.tenancy.models import Membership
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle
 
@@ -46,10 +45,6 @@ WITHDRAWN = _("The proposal is withdrawn.")
 SIGNED = _("The SPTJM is confirmed.")
 PDF_QUEUED = _("The letter is being generated as a PDF.")
 NO_YEAR = _("No year has been opened yet.")
-
-
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
 
 
 def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
@@ -67,7 +62,7 @@ def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
-    return selectors.cycle_pick(instansi=_actor(request).instansi_id, tahun=request.GET.get("tahun"))
+    return selectors.cycle_pick(instansi=request_actor(request).instansi_id, tahun=request.GET.get("tahun"))
 
 
 def _no_year(request: HttpRequest) -> HttpResponse:
@@ -86,7 +81,7 @@ def _list_url(cycle: Cycle) -> str:
 @require_GET
 @capability_required(Cap.PENGUSULAN_VIEW)
 def pengusulan_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = _cycle(request)
     if cycle is None:
         return _no_year(request)
@@ -111,7 +106,7 @@ def pengusulan_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def pengusulan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_candidate(actor, public_id)
     form = PengusulanCreateForm(request.POST)
     if not form.is_valid():
@@ -130,7 +125,7 @@ def pengusulan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def pengusulan_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pengusulan = access_pengusulan(actor, public_id)
     current = selectors.snapshot_current(pengusulan=pengusulan)
     scores = []
@@ -157,7 +152,7 @@ def pengusulan_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def pengusulan_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pengusulan = access_pengusulan(actor, public_id, for_write=True)
     if _run_action(request, lambda: services.pengusulan_submit(actor=actor, pengusulan=pengusulan)) is not None:
         messages.success(request, SUBMITTED)
@@ -167,7 +162,7 @@ def pengusulan_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def pengusulan_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pengusulan = access_pengusulan(actor, public_id, for_write=True)
     form = CorrectForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -184,7 +179,7 @@ def pengusulan_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def pengusulan_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pengusulan = access_pengusulan(actor, public_id, for_write=True)
     if _run_action(request, lambda: services.pengusulan_withdraw(actor=actor, pengusulan=pengusulan)) is not None:
         messages.success(request, WITHDRAWN)
@@ -199,7 +194,7 @@ def pengusulan_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Cap.PENGUSULAN_VIEW)
 def eligibility(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = _cycle(request)
     if cycle is None:
         return _no_year(request)
@@ -265,7 +260,7 @@ def eligibility(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def eligibility_unit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit_facts(actor, public_id, for_write=request.method == "POST")
     cycle = _cycle(request)
     if cycle is None:
@@ -325,7 +320,9 @@ def eligibility_unit(request: HttpRequest, public_id: Any) -> HttpResponse:
 def predikat_list(request: HttpRequest) -> HttpResponse:
     """The predikat the units hold (read-only: written by TPN/KemenPANRB)."""
     return render(
-        request, "pengusulan/predikat_list.html", {"rows": selectors.predikat_list(instansi=_actor(request).instansi)}
+        request,
+        "pengusulan/predikat_list.html",
+        {"rows": selectors.predikat_list(instansi=request_actor(request).instansi)},
     )
 
 
@@ -337,7 +334,7 @@ def predikat_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Cap.PENGUSULAN_VIEW)
 def surat_edit(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = _cycle(request)
     if cycle is None:
         return _no_year(request)
@@ -394,7 +391,7 @@ def surat_edit(request: HttpRequest) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def surat_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     surat = access_surat(actor, public_id, for_write=True)
     form = SptjmSignForm(request.POST)
     form.is_valid()
@@ -430,7 +427,7 @@ def surat_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def surat_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     surat = access_surat(actor, public_id)
     report = _run_action(request, lambda: services.surat_pdf_request(actor=actor, surat=surat))
     if report is None:

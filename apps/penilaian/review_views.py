@@ -38,7 +38,7 @@ from apps.penilaian.review_forms import (
 )
 from apps.penilaian.sections import section_get_or_404, section_slug_of
 from apps.reports.services import report_request
-from apps.tenancy.decorators import capability_required, instansi_member_required
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.selectors import cycle_current, cycle_get_by_tahun, cycle_list
@@ -60,10 +60,6 @@ NO_CYCLE = _("No year has been opened yet.")
 UNNAMED_TIER = _("TPI (one tier)")
 
 
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]  # set by ScopeMiddleware
-
-
 def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
@@ -76,7 +72,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 @capability_required(Cap.PENILAIAN_MANAGE)
 @require_http_methods(["GET", "POST"])
 def tpi_tiers(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     current = selectors.tpi_tiers(instansi=actor.instansi)
     form = TPITiersForm(
         request.POST if request.method == "POST" else None,
@@ -110,7 +106,7 @@ def tpi_tiers(request: HttpRequest) -> HttpResponse:
 
 
 def _assignment_page(request: HttpRequest, form: TPIAssignForm | None, cycle: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     context = {
         "cycles": cycle_list(instansi=actor.instansi),
         "cycle": cycle,
@@ -135,7 +131,7 @@ def _assign_form(actor: Membership, cycle: Any, data: Any = None) -> TPIAssignFo
 @require_http_methods(["GET", "POST"])
 def tpi_assignments(request: HttpRequest) -> HttpResponse:
     """The year's assignments (``?tahun=``, default the current year) and the form to add one."""
-    actor = _actor(request)
+    actor = request_actor(request)
     raw = request.GET.get("tahun", "")
     cycle = (
         cycle_get_by_tahun(instansi=actor.instansi, tahun=int(raw))
@@ -170,7 +166,7 @@ def tpi_assignments(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 @require_POST
 def tpi_assignment_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     assignment = access_tpi_assignment(actor, public_id)
     tahun = assignment.cycle.tahun
     try:
@@ -189,7 +185,7 @@ def tpi_assignment_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
 @capability_required(Cap.PENILAIAN_REVIEW)
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     rows = selectors.review_queue(actor=actor)
     context = {
         "rows": rows,
@@ -207,7 +203,7 @@ def _render_summary(request: HttpRequest, page: review.SummaryPage, penilaian: A
 @instansi_member_required
 @require_GET
 def review_summary(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian_review(actor, public_id)
     page = review.summary_page(actor=actor, penilaian=penilaian)
     return _render_summary(request, page, penilaian)
@@ -216,7 +212,7 @@ def review_summary(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @instansi_member_required
 @require_GET
 def review_section(request: HttpRequest, public_id: uuid.UUID, section: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian_review(actor, public_id)
     page = review.review_page(actor=actor, penilaian=penilaian, slug=section)
     return render(request, "penilaian/review_section.html", {"page": page, "penilaian": penilaian})
@@ -241,7 +237,7 @@ def _item_response(
 ) -> HttpResponse:
     """HTMX: the soal's row again, with what happened. Otherwise: back to the section page at that
     soal with a flash message; a refused form is shown with its errors on the full section page."""
-    actor = _actor(request)
+    actor = request_actor(request)
     refused_form = (form is not None and bool(form.errors)) or (return_form is not None and bool(return_form.errors))
     if _is_htmx(request) or refused_form:
         context, item = review.review_item(
@@ -272,7 +268,7 @@ def _item_response(
 @require_POST
 def review_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> HttpResponse:
     """Save the current tier's answer and note to one soal, from the version the page loaded."""
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian_review(actor, public_id)
     soal = _soal(penilaian, soal_id)
     form = ReviewAnswerForm(request.POST, soal=soal)
@@ -307,7 +303,7 @@ def review_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Htt
 @require_POST
 def review_return(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> HttpResponse:
     """Return one soal to the unit with what to fix."""
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian_review(actor, public_id)
     soal = _soal(penilaian, soal_id)
     form = ReturnForm(request.POST, soal=soal)
@@ -322,7 +318,7 @@ def review_return(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> H
 @require_POST
 def review_accept(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Accept a fixed item after re-checking it."""
-    actor = _actor(request)
+    actor = request_actor(request)
     item = access_item_return(actor, public_id)
     soal = _soal(item.penilaian, item.soal.portalrb_soal_id)
     try:
@@ -345,7 +341,7 @@ def _summary_with_error(request: HttpRequest, penilaian: Any, exc: ValidationErr
 
 
 def _workflow_step(request: HttpRequest, public_id: uuid.UUID, step: Callable[[Membership, Any], str]) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian_review(actor, public_id)
     try:
         message = step(actor, penilaian)
@@ -383,7 +379,7 @@ def review_complete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def review_copy(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Prefill the current tier's unanswered items from the tier below (one section, or all)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian_review(actor, public_id)
     form = CopyBelowForm(request.POST)
     if not form.is_valid():
@@ -413,7 +409,7 @@ def review_copy(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def review_recommend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Record the recommendation; on success request the LHE PDF and go to its status page."""
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian_review(actor, public_id)
     form = RecommendationForm(request.POST)
     if form.is_valid():

@@ -43,18 +43,13 @@ from apps.penilaian.worksheet_forms import (
     WorkbookUploadForm,
 )
 from apps.tenancy.access import parse_public_id
-from apps.tenancy.decorators import capability_required, instansi_member_required
-from apps.tenancy.models import Membership
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.access import access_cycle
 from apps.unit_kerja.selectors import cycle_current
 
 PAGE_SIZE = 50
 XLSX_CONTENT_TYPE = FILE_KIND_CONTENT_TYPE[FileKind.XLSX]
-
-
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]  # set by ScopeMiddleware
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -78,7 +73,7 @@ def _slug_of(penilaian: Penilaian, soal: Soal) -> str:
 @capability_required(Cap.PENILAIAN_VIEW)
 @require_GET
 def penilaian_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycles = worksheet.cycle_list(actor=actor)
     wanted = request.GET.get("tahun", "")
     cycle = next((c for c in cycles if str(c.tahun) == wanted), None)
@@ -104,7 +99,7 @@ def penilaian_list(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 @require_POST
 def penilaian_open(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = access_cycle(actor, public_id)
     if not actor.can(Cap.PENILAIAN_MANAGE):
         raise PermissionDenied
@@ -139,7 +134,7 @@ def _assign_form(penilaian: Penilaian, data: Any = None) -> AreaAssignForm:
 def _render_detail(
     request: HttpRequest, penilaian: Penilaian, *, assign_form: AreaAssignForm | None = None
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     can_fill = actor.can(Cap.PENILAIAN_FILL)
     if assign_form is None and can_fill:
         assign_form = _assign_form(penilaian)
@@ -160,14 +155,14 @@ def _render_detail(
 @instansi_member_required
 @require_GET
 def penilaian_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    penilaian = access_penilaian(_actor(request), public_id)
+    penilaian = access_penilaian(request_actor(request), public_id)
     return _render_detail(request, penilaian)
 
 
 @instansi_member_required
 @require_POST
 def penilaian_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     try:
         services.penilaian_submit(actor=actor, penilaian=penilaian)
@@ -183,7 +178,7 @@ def penilaian_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 @instansi_member_required
 @require_POST
 def area_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     form = _assign_form(penilaian, request.POST)
     if form.is_valid():
@@ -204,7 +199,7 @@ def area_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @instansi_member_required
 @require_POST
 def area_unassign(request: HttpRequest, public_id: uuid.UUID, assignment_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     assignment = (
         AreaAssignment.objects.filter(
@@ -235,7 +230,9 @@ def _render_worksheet(
     *,
     overrides: dict[int, worksheet.ItemView] | None = None,
 ) -> HttpResponse:
-    page = worksheet.worksheet_page(actor=_actor(request), penilaian=penilaian, section=section, overrides=overrides)
+    page = worksheet.worksheet_page(
+        actor=request_actor(request), penilaian=penilaian, section=section, overrides=overrides
+    )
     previous, following = page.neighbours()
     context = {"penilaian": penilaian, "page": page, "previous": previous, "following": following}
     return render(request, "penilaian/worksheet.html", context)
@@ -244,7 +241,7 @@ def _render_worksheet(
 @instansi_member_required
 @require_GET
 def worksheet_section(request: HttpRequest, public_id: uuid.UUID, section: str) -> HttpResponse:
-    penilaian = access_penilaian(_actor(request), public_id)
+    penilaian = access_penilaian(request_actor(request), public_id)
     found = section_get_or_404(selectors.penilaian_spec(penilaian), section)
     return _render_worksheet(request, penilaian, found)
 
@@ -253,7 +250,7 @@ def worksheet_section(request: HttpRequest, public_id: uuid.UUID, section: str) 
 @require_GET
 def worksheet_start(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The worksheet's entry: the first part holding a returned item, else the first part."""
-    penilaian = access_penilaian(_actor(request), public_id)
+    penilaian = access_penilaian(request_actor(request), public_id)
     return redirect(_section_url(penilaian, worksheet.first_section_slug(penilaian=penilaian)))
 
 
@@ -261,7 +258,7 @@ def worksheet_start(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_GET
 def worksheet_preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The derived percentages of one sub-area for the numbers as typed; nothing is saved."""
-    penilaian = access_penilaian(_actor(request), public_id)
+    penilaian = access_penilaian(request_actor(request), public_id)
     try:
         node_id = int(request.GET.get("node", ""))
     except ValueError as exc:
@@ -285,7 +282,7 @@ def _item_reply(
 ) -> HttpResponse:
     """The item after a write or a refused one: the fragment for HTMX, else the whole section with
     this item as it was typed."""
-    actor = _actor(request)
+    actor = request_actor(request)
     reply = worksheet.item_response(actor=actor, penilaian=penilaian, soal=soal)
     item = reply.item
     item.saved = saved
@@ -315,7 +312,7 @@ def _item_reply(
 @instansi_member_required
 @require_POST
 def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
     form = JawabanForm(request.POST, soal=soal)
@@ -358,7 +355,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
 @instansi_member_required
 @require_POST
 def evidence_upload(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
     form = EvidenceUploadForm(request.POST, request.FILES, soal=soal)
@@ -385,7 +382,7 @@ def evidence_upload(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
 @require_http_methods(["GET", "POST"])
 def evidence_attach(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> HttpResponse:
     """Pick a file already in the evidence store (GET: the picker; POST: attach it)."""
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
     queryset, offered = worksheet.bukti_choices(actor=actor)
@@ -415,7 +412,7 @@ def evidence_attach(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
 @instansi_member_required
 @require_POST
 def evidence_detach(request: HttpRequest, public_id: uuid.UUID, soal_id: int, bukti_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
     bukti = access_bukti_dukung(actor, bukti_id)
@@ -446,7 +443,7 @@ IMPORT_EXPIRED = gettext_lazy("This preview has expired or was altered. Upload t
 @require_GET
 def workbook_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The official workbook with the unit's answers and the latest TPI tier's."""
-    penilaian = access_penilaian(_actor(request), public_id)
+    penilaian = access_penilaian(request_actor(request), public_id)
     title = f"LKE {penilaian.unit.name} {penilaian.cycle.tahun}"
     data = build_workbook(
         selectors.penilaian_spec(penilaian),
@@ -491,7 +488,7 @@ def _changes(penilaian: Penilaian, payload: str, replace: set[str]) -> list[work
 @require_http_methods(["GET", "POST"])
 def workbook_import(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Upload → preview of what changes (nothing saved) → confirm: all in one transaction or nothing."""
-    actor = _actor(request)
+    actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     context: dict[str, Any] = {"penilaian": penilaian, "upload_form": WorkbookUploadForm()}
     if request.method == "POST" and "payload" in request.POST:

@@ -43,7 +43,7 @@ from apps.rencana_aksi.forms import (
 from apps.rencana_aksi.models import Area, Kegiatan, PlanStatus, Realisasi, RealisasiStatus, RencanaAksi
 from apps.rencana_aksi.reports import MONITORING_REPORT
 from apps.tenancy.access import get_in_scope_or_404, require_capability
-from apps.tenancy.decorators import capability_required, instansi_member_required
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
@@ -79,10 +79,6 @@ IMPORT_COLUMNS = [
 ]
 
 
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
-
-
 def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
     """A one-button action: a refusal becomes an error message."""
     try:
@@ -113,7 +109,7 @@ def _kegiatan_url(kegiatan: Kegiatan) -> str:
 @require_GET
 @capability_required(Cap.RENCANA_AKSI_VIEW)
 def rencana_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))
     if cycle is None:
         return render(request, "rencana_aksi/no_year.html", {"message": NO_YEAR})
@@ -141,7 +137,7 @@ def rencana_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @capability_required(Cap.RENCANA_AKSI_EDIT)
 def rencana_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))
     if cycle is None:
         return redirect("rencana_aksi:rencana-list")
@@ -161,7 +157,7 @@ def rencana_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @capability_required(Cap.CYCLE_MANAGE)
 def frequency_set(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))
     if cycle is None:
         return redirect("rencana_aksi:rencana-list")
@@ -182,7 +178,7 @@ def frequency_set(request: HttpRequest) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def rencana_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     rencana = access_rencana_aksi(actor, public_id)
     board = selectors.unit_dashboard(rencana=rencana)
     area_filter = request.GET.get("area")
@@ -227,8 +223,8 @@ def rencana_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def rencana_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    rencana = access_rencana_aksi(_actor(request), public_id, for_write=True)
-    if _run_action(request, lambda: services.rencana_aksi_submit(actor=_actor(request), rencana=rencana)):
+    rencana = access_rencana_aksi(request_actor(request), public_id, for_write=True)
+    if _run_action(request, lambda: services.rencana_aksi_submit(actor=request_actor(request), rencana=rencana)):
         messages.success(request, SUBMITTED)
     return _detail(rencana)
 
@@ -236,9 +232,9 @@ def rencana_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def rencana_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
-    rencana = access_rencana_aksi(_actor(request), public_id)
-    require_capability(_actor(request), Cap.RENCANA_AKSI_APPROVE)
-    if _run_action(request, lambda: services.rencana_aksi_approve(actor=_actor(request), rencana=rencana)):
+    rencana = access_rencana_aksi(request_actor(request), public_id)
+    require_capability(request_actor(request), Cap.RENCANA_AKSI_APPROVE)
+    if _run_action(request, lambda: services.rencana_aksi_approve(actor=request_actor(request), rencana=rencana)):
         messages.success(request, APPROVED)
     return _detail(rencana)
 
@@ -246,12 +242,14 @@ def rencana_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def rencana_return(request: HttpRequest, public_id: Any) -> HttpResponse:
-    rencana = access_rencana_aksi(_actor(request), public_id)
-    require_capability(_actor(request), Cap.RENCANA_AKSI_APPROVE)
+    rencana = access_rencana_aksi(request_actor(request), public_id)
+    require_capability(request_actor(request), Cap.RENCANA_AKSI_APPROVE)
     form = NoteForm(request.POST)
     form.is_valid()
     note = form.cleaned_data.get("note", "")
-    if _run_action(request, lambda: services.rencana_aksi_return(actor=_actor(request), rencana=rencana, note=note)):
+    if _run_action(
+        request, lambda: services.rencana_aksi_return(actor=request_actor(request), rencana=rencana, note=note)
+    ):
         messages.success(request, RETURNED)
     return _detail(rencana)
 
@@ -259,7 +257,7 @@ def rencana_return(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def rencana_lead(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     rencana = access_rencana_aksi(actor, public_id)
     require_capability(actor, Cap.RENCANA_AKSI_APPROVE)
     members = selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
@@ -279,7 +277,7 @@ def rencana_lead(request: HttpRequest, public_id: Any) -> HttpResponse:
 def rencana_report(request: HttpRequest, public_id: Any) -> HttpResponse:
     from apps.reports.services import report_request
 
-    actor = _actor(request)
+    actor = request_actor(request)
     rencana = access_rencana_aksi(actor, public_id)
     require_capability(actor, Cap.REPORT_CREATE)
     params = {"rencana": str(rencana.public_id), "periode": request.POST.get("periode", "")}
@@ -335,7 +333,7 @@ def _kegiatan_data(form: KegiatanForm) -> services.KegiatanData:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def kegiatan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     rencana = access_rencana_aksi(actor, public_id, for_write=True)
     initial: dict[str, Any] = {"area": request.GET.get("area") or 1, "version": 0}
     if request.GET.get("risiko"):
@@ -361,7 +359,7 @@ def kegiatan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def kegiatan_update(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     kegiatan = access_kegiatan(actor, public_id, for_write=True)
     rencana = kegiatan.rencana
     initial = {
@@ -408,7 +406,7 @@ def kegiatan_update(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def kegiatan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     kegiatan = access_kegiatan(actor, public_id, for_write=True)
     rencana = kegiatan.rencana
     form = ReasonForm(request.POST)
@@ -424,7 +422,7 @@ def kegiatan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def kegiatan_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     kegiatan = access_kegiatan(actor, public_id)
     rencana = kegiatan.rencana
     due = [p.code for p in selectors.periods_of(cycle=rencana.cycle) if kegiatan.schedule & p.mask]
@@ -449,7 +447,7 @@ def kegiatan_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def kegiatan_evidence_lke(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     kegiatan = access_kegiatan(actor, public_id)
     require_capability(actor, Cap.PENILAIAN_FILL)
     form = EvidenceToLkeForm(request.POST)
@@ -465,7 +463,7 @@ def kegiatan_evidence_lke(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def kegiatan_import(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     rencana = access_rencana_aksi(actor, public_id, for_write=True)
     form = KegiatanImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -494,7 +492,7 @@ def kegiatan_import(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @instansi_member_required
 def realisasi_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     kegiatan = access_kegiatan(actor, public_id, for_write=True)
     rencana = kegiatan.rencana
     periods = [p.code for p in selectors.periods_of(cycle=rencana.cycle) if kegiatan.schedule & p.mask]
@@ -541,7 +539,7 @@ def realisasi_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def realisasi_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     realisasi = access_realisasi(actor, public_id)
     rencana = realisasi.kegiatan.rencana
     return render(
@@ -562,8 +560,8 @@ def realisasi_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def realisasi_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
-    realisasi = access_realisasi(_actor(request), public_id, for_write=True)
-    if _run_action(request, lambda: services.realisasi_submit(actor=_actor(request), realisasi=realisasi)):
+    realisasi = access_realisasi(request_actor(request), public_id, for_write=True)
+    if _run_action(request, lambda: services.realisasi_submit(actor=request_actor(request), realisasi=realisasi)):
         messages.success(request, REALISASI_SUBMITTED)
     return redirect("rencana_aksi:realisasi-detail", public_id=realisasi.public_id)
 
@@ -571,8 +569,8 @@ def realisasi_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def realisasi_verify(request: HttpRequest, public_id: Any) -> HttpResponse:
-    realisasi = access_realisasi(_actor(request), public_id)
-    if _run_action(request, lambda: services.realisasi_verify(actor=_actor(request), realisasi=realisasi)):
+    realisasi = access_realisasi(request_actor(request), public_id)
+    if _run_action(request, lambda: services.realisasi_verify(actor=request_actor(request), realisasi=realisasi)):
         messages.success(request, VERIFIED)
     return redirect("rencana_aksi:realisasi-detail", public_id=realisasi.public_id)
 
@@ -580,11 +578,13 @@ def realisasi_verify(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def realisasi_return(request: HttpRequest, public_id: Any) -> HttpResponse:
-    realisasi = access_realisasi(_actor(request), public_id)
+    realisasi = access_realisasi(request_actor(request), public_id)
     form = NoteForm(request.POST)
     form.is_valid()
     note = form.cleaned_data.get("note", "")
-    if _run_action(request, lambda: services.realisasi_return(actor=_actor(request), realisasi=realisasi, note=note)):
+    if _run_action(
+        request, lambda: services.realisasi_return(actor=request_actor(request), realisasi=realisasi, note=note)
+    ):
         messages.success(request, REALISASI_RETURNED)
     return redirect("rencana_aksi:realisasi-detail", public_id=realisasi.public_id)
 
@@ -597,7 +597,7 @@ def realisasi_return(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @capability_required(Cap.RENCANA_AKSI_MONITOR)
 def heatmap(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))
     if cycle is None:
         return render(request, "rencana_aksi/no_year.html", {"message": NO_YEAR})
@@ -646,7 +646,7 @@ def _heatmap_anchor(actor: Membership, raw: str | None) -> UnitKerja | None:
 @require_GET
 @capability_required(Cap.RENCANA_AKSI_MONITOR)
 def heatmap_export(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))
     if cycle is None:
         return redirect("rencana_aksi:heatmap")

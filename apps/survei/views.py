@@ -25,8 +25,7 @@ from apps.survei.access import access_layanan, access_survei, access_unit
 from apps.survei.forms import LayananForm, SurveiForm
 from apps.survei.instrument import INDEX_NAME, LKE_SOAL, Instrumen, Skala
 from apps.survei.qr import public_url, qr_data_uri
-from apps.tenancy.decorators import capability_required, instansi_member_required
-from apps.tenancy.models import Membership
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
 
 CREATED = _("The survey is open. Share the links of the unit's services or print their QR posters.")
@@ -41,10 +40,6 @@ EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exports.export_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.export_xlsx),
 }
-
-
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]
 
 
 def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
@@ -68,7 +63,7 @@ def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
 @require_GET
 @capability_required(Cap.SURVEI_VIEW)
 def survei_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     years = selectors.survei_years(actor=actor)
     try:
         tahun = int(request.GET.get("tahun") or 0) or None
@@ -90,7 +85,7 @@ def survei_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @capability_required(Cap.SURVEI_MANAGE)
 def survei_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     form = SurveiForm(request.POST or None, units=selectors.units_for(actor=actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -132,7 +127,7 @@ def _index_rows(indices: dict[str, Any]) -> list[dict[str, Any]]:
 @require_GET
 @instansi_member_required
 def survei_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     survei = access_survei(actor, public_id)
     layanan = [
         {"layanan": row, "url": public_url(row), "qr": qr_data_uri(public_url(row))}
@@ -157,7 +152,7 @@ def survei_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def survei_close(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     survei = access_survei(actor, public_id, for_write=True)
     if _run_action(request, lambda: services.survei_close(actor=actor, survei=survei)) is not None:
         messages.success(request, CLOSED)
@@ -167,7 +162,7 @@ def survei_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def survei_reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     survei = access_survei(actor, public_id, for_write=True)
     if _run_action(request, lambda: services.survei_reopen(actor=actor, survei=survei)) is not None:
         messages.success(request, REOPENED)
@@ -177,7 +172,7 @@ def survei_reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def survei_report(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     survei = access_survei(actor, public_id)
     report = _run_action(request, lambda: services.survei_report_request(actor=actor, survei=survei))
     if report is None:
@@ -189,7 +184,7 @@ def survei_report(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def survei_export(request: HttpRequest, public_id: Any, fmt: str) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     survei = access_survei(actor, public_id)
     if fmt not in EXPORTS:
         raise Http404
@@ -207,7 +202,7 @@ def survei_export(request: HttpRequest, public_id: Any, fmt: str) -> HttpRespons
 
 
 def _unit_page(request: HttpRequest, unit: Any, form: LayananForm | None = None, status: int = 200) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     history = selectors.unit_history(unit=unit)
     return render(
         request,
@@ -230,13 +225,13 @@ def _unit_page(request: HttpRequest, unit: Any, form: LayananForm | None = None,
 @require_GET
 @instansi_member_required
 def unit_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    return _unit_page(request, access_unit(_actor(request), public_id))
+    return _unit_page(request, access_unit(request_actor(request), public_id))
 
 
 @require_POST
 @instansi_member_required
 def layanan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit(actor, public_id, for_write=True)
     form = LayananForm(request.POST)
     if form.is_valid():
@@ -252,7 +247,7 @@ def layanan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def layanan_toggle(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     layanan = access_layanan(actor, public_id, for_write=True)
     updated = _run_action(
         request, lambda: services.layanan_set_active(actor=actor, layanan=layanan, is_active=not layanan.is_active)
@@ -265,7 +260,7 @@ def layanan_toggle(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def layanan_poster(request: HttpRequest, public_id: Any) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     layanan = access_layanan(actor, public_id, for_write=True)
     report = _run_action(request, lambda: services.layanan_poster_request(actor=actor, layanan=layanan))
     if report is None:

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+if TYPE_CHECKING:
+    from apps.tenancy.models import Membership
+
 View = Callable[..., HttpResponse]
+
+
+def request_actor(request: HttpRequest) -> Membership:
+    """The membership a view behind ``instansi_member_required`` or ``capability_required`` acts as
+    (set by ``ScopeMiddleware``; those decorators guarantee it is there)."""
+    return request.membership  # type: ignore[attr-defined,no-any-return]
 
 
 def instansi_member_required(view: View) -> View:

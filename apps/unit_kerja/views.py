@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.concurrency import VersionConflict, form_after_conflict
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import run_service
-from apps.tenancy.decorators import capability_required, instansi_member_required
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja import selectors, services
@@ -61,10 +61,6 @@ def _run_versioned[T](
         return None, form_after_conflict(rebuild, request, current_version())
 
 
-def _actor(request: HttpRequest) -> Membership:
-    return request.membership  # type: ignore[attr-defined,no-any-return]  # set by ScopeMiddleware
-
-
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
@@ -88,7 +84,7 @@ def _visible_unit(actor: Membership, raw: str | None) -> UnitKerja | None:
 @capability_required(Cap.UNIT_VIEW)
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     context = {
         "units": selectors.unit_kerja_tree(actor=actor),
         "can_manage": actor.can(Cap.UNIT_MANAGE),
@@ -99,7 +95,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.UNIT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def unit_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     parent = _visible_unit(actor, request.GET.get("induk"))
     form = UnitKerjaForm(
         _posted(request),
@@ -117,7 +113,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 def _render_unit_detail(
     request: HttpRequest, unit: UnitKerja, *, head_form: UnitHeadForm | None = None
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     can_manage = actor.can(Cap.UNIT_MANAGE)
     if head_form is None and can_manage:
         head_form = UnitHeadForm(
@@ -142,14 +138,14 @@ def _render_unit_detail(
 @instansi_member_required
 @require_GET
 def unit_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    unit = access_unit_kerja(_actor(request), public_id)
+    unit = access_unit_kerja(request_actor(request), public_id)
     return _render_unit_detail(request, unit)
 
 
 @instansi_member_required
 @require_http_methods(["GET", "POST"])
 def unit_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit_kerja(actor, public_id, for_write=True)
     form = UnitKerjaForm(
         _posted(request),
@@ -183,7 +179,7 @@ def unit_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @instansi_member_required
 @require_POST
 def unit_set_head(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = access_unit_kerja(actor, public_id, for_write=True)
     form = UnitHeadForm(request.POST, candidates=selectors.pegawai_choices_for_unit(unit=unit))
     if form.is_valid():
@@ -225,7 +221,7 @@ def _import_page(
     columns: list[tuple[str, bool, Any]],
     done_url: str,
 ) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     form = ImportForm(_posted(request), request.FILES or None)
     result = None
     if form.is_valid():
@@ -261,7 +257,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.PEGAWAI_VIEW)
 @require_GET
 def pegawai_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     choices = selectors.unit_kerja_visible(actor=actor).order_by("code")
     filters = PegawaiFilterForm(request.GET or None, unit_choices=choices)
     values = filters.cleaned_data if filters.is_valid() else {}
@@ -284,7 +280,7 @@ def pegawai_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.PEGAWAI_MANAGE)
 @require_http_methods(["GET", "POST"])
 def pegawai_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     unit = _visible_unit(actor, request.GET.get("unit"))
     form = PegawaiForm(
         _posted(request),
@@ -302,7 +298,7 @@ def pegawai_create(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 @require_http_methods(["GET", "POST"])
 def pegawai_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pegawai = access_pegawai(actor, public_id, for_write=True)
     form = PegawaiForm(
         _posted(request),
@@ -332,7 +328,7 @@ def pegawai_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @instansi_member_required
 @require_POST
 def pegawai_deactivate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pegawai = access_pegawai(actor, public_id, for_write=True)
     try:
         services.pegawai_deactivate(actor=actor, pegawai=pegawai)
@@ -348,7 +344,7 @@ def pegawai_deactivate(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
 @instansi_member_required
 @require_http_methods(["GET", "POST"])
 def pegawai_transfer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     pegawai = access_pegawai(actor, public_id, for_write=True)
     form = PegawaiTransferForm(
         _posted(request), unit_choices=selectors.unit_kerja_choices(actor=actor).exclude(pk=pegawai.unit_id)
@@ -385,7 +381,7 @@ def pegawai_import(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     context = {
         "cycles": selectors.cycle_list(instansi=actor.instansi),
         "can_manage": actor.can(Cap.CYCLE_MANAGE),
@@ -396,7 +392,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.CYCLE_MANAGE)
 @require_http_methods(["GET", "POST"])
 def cycle_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     tahun = selectors.cycle_next_tahun(instansi=actor.instansi)
     form = CycleForm(_posted(request), initial={"tahun": tahun, **services.cycle_defaults(tahun)})
     if form.is_valid():
@@ -412,7 +408,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 @require_http_methods(["GET", "POST"])
 def cycle_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycle = access_cycle(actor, public_id, for_write=True)
     initial = {name: getattr(cycle, name) for name in (*services.CYCLE_DATE_FIELDS, "is_open", "version")}
     form = CycleForm(_posted(request), editing=True, initial=initial)
@@ -441,14 +437,14 @@ def _chosen_cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
         for cycle in cycles:
             if cycle.tahun == int(raw):
                 return cycle
-    current = selectors.cycle_current(instansi=_actor(request).instansi)
+    current = selectors.cycle_current(instansi=request_actor(request).instansi)
     return current or (cycles[0] if cycles else None)
 
 
 @capability_required(Cap.PENETAPAN_VIEW)
 @require_GET
 def penetapan_list(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     cycles = list(selectors.cycle_list(instansi=actor.instansi))
     cycle = _chosen_cycle(request, cycles)
     designated_only = request.GET.get("status") == PenetapanStatus.DESIGNATED
@@ -468,7 +464,7 @@ def penetapan_list(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.PENETAPAN_MANAGE)
 @require_http_methods(["GET", "POST"])
 def penetapan_create(request: HttpRequest) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     open_cycles = selectors.cycle_list(instansi=actor.instansi).filter(is_open=True)
     unit = _visible_unit(actor, request.GET.get("unit"))
     tahun = request.GET.get("tahun", "")
@@ -494,7 +490,7 @@ def penetapan_create(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 @require_GET
 def penetapan_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penetapan = access_penetapan(actor, public_id)
     context = {
         "penetapan": penetapan,
@@ -517,7 +513,7 @@ def _keep_input_after_conflict(form_class: type[Any], request: HttpRequest, curr
 @instansi_member_required
 @require_http_methods(["GET", "POST"])
 def penetapan_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penetapan = access_penetapan(actor, public_id, for_write=True)
     initial = {name: getattr(penetapan, name) for name in services.PENETAPAN_EDIT_FIELDS}
     form = PenetapanForm(_posted(request), initial={**initial, "version": penetapan.version})
@@ -542,7 +538,7 @@ def penetapan_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 @instansi_member_required
 @require_http_methods(["GET", "POST"])
 def penetapan_designate(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    actor = _actor(request)
+    actor = request_actor(request)
     penetapan = access_penetapan(actor, public_id, for_write=True)
     has_file = penetapan.sk_file_id is not None
     form = PenetapanDesignateForm(
