@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import threading
 import time
-from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import JSONRenderer
@@ -152,34 +150,6 @@ class JawabanUnitView(PortalRBView):
 
 
 ANSWERS_CACHE_SECONDS = 24 * 3600
-LOCAL_BODIES = 256  # per process: about 20 KB each, so ≈ 5 MB at most
-
-
-class _Bodies:
-    """A small least-recently-used map of rendered answer bodies in this process. The bodies are
-    immutable (see below), so nothing is ever invalidated; an entry only ages out."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[str, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self.lock:
-            body = self.items.get(key)
-            if body is not None:
-                self.items.move_to_end(key)
-            return body
-
-    def put(self, key: str, body: bytes) -> None:
-        with self.lock:
-            self.items[key] = body
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-
-_bodies = _Bodies(LOCAL_BODIES)
 
 
 def jawaban_unit_body(snapshot: PengusulanSnapshot) -> bytes:
@@ -191,7 +161,8 @@ def jawaban_unit_body(snapshot: PengusulanSnapshot) -> bytes:
     site URL the links are built on."""
     site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
     key = f"instansi:{snapshot.instansi_id}:portalrb:jawaban-json:{snapshot.pk}:{snapshot.sha256}:{site}"
-    body = _bodies.get(key)
+    process_cache = caches["process"]
+    body = process_cache.get(key)
     if body is not None:
         return body
     body = cache.get(key)
@@ -199,5 +170,5 @@ def jawaban_unit_body(snapshot: PengusulanSnapshot) -> bytes:
         document = JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data
         body = JSONRenderer().render(document)
         cache.set(key, body, ANSWERS_CACHE_SECONDS)
-    _bodies.put(key, body)
+    process_cache.set(key, body, ANSWERS_CACHE_SECONDS)
     return body

@@ -147,6 +147,13 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Per process, for values that never change once built (PortalRB's rendered answers of a frozen
+# snapshot): no network round trip, no invalidation needed, the oldest dropped past MAX_ENTRIES.
+CACHES["process"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "zi-process",
+    "OPTIONS": {"MAX_ENTRIES": 256},
+}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None  # results live in our own rows (Report, Notification), not in Redis
