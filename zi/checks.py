@@ -20,6 +20,7 @@ forgot DATABASE_URL must not be waved through because the demo default then swit
 | zi.E007 | SITE_URL outside ALLOWED_HOSTS, or plain http behind ZI_HTTPS |
 | zi.E008 | a TCP DATABASE_URL with no password, client certificate or passfile |
 | zi.E009 | no ClamAV daemon for upload scanning (ZI_CLAMAV_SOCKET) |
+| zi.E010 | (always, not only deploy) a task that may run longer than the broker's visibility timeout |
 """
 
 from __future__ import annotations
@@ -148,3 +149,32 @@ def database_password_errors(db: Mapping[str, Any]) -> list[Error]:
             id="zi.E008",
         )
     ]
+
+
+@register()
+def check_redelivery_bound(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """zi.E010: every task's hard time limit stays below the broker's visibility timeout, so a
+    message is redelivered only once the worker that held it is surely dead (docs/operations.md)."""
+    from django.utils.module_loading import autodiscover_modules
+
+    from zi.celery import app
+
+    autodiscover_modules("tasks")  # what the worker registers (Celery's own loader would re-run checks)
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    default_limit = settings.CELERY_TASK_TIME_LIMIT
+    errors: list[Error] = []
+    for name, task in sorted(app.tasks.items()):
+        if name.startswith("celery."):
+            continue
+        limit = getattr(task, "time_limit", None) or default_limit
+        if not limit or limit >= visibility:
+            errors.append(
+                Error(
+                    f"Task {name} may run {limit or 'without limit'} s, not less than the broker's "
+                    f"visibility timeout ({visibility} s): a running task would be delivered twice.",
+                    hint="Keep CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'] above every task's "
+                    "time_limit (it is derived from CELERY_TASK_TIME_LIMIT / ZI_TASK_TIME_LIMIT).",
+                    id="zi.E010",
+                )
+            )
+    return errors

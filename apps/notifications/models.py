@@ -43,6 +43,10 @@ class Notification(TenantModel):
         _("status"), max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     error = models.TextField(_("error"), blank=True)
+    # The claim of the current attempt (``pending → sending``): a row still "sending" past the task
+    # time limit was abandoned by a dead worker; the redelivered task or the reconciler takes it over.
+    sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -59,6 +63,12 @@ class Notification(TenantModel):
         ]
         indexes = [
             models.Index(fields=["instansi", "recipient", "channel", "read_at"], name="notif_inst_rcpt_unread"),
+            # The reconciler's and the failures page's scan: only rows not yet final.
+            models.Index(
+                fields=["status", "sending_since"],
+                condition=models.Q(status__in=["sending", "failed"]),
+                name="notif_unfinished",
+            ),
         ]
 
     def __str__(self) -> str:

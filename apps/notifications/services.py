@@ -8,23 +8,33 @@ the mail server; a claim that touches no row means another worker already has it
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
+from apps.core.errors import PermissionDeniedError
 from apps.notifications.models import Channel, Notification, NotificationPreference, NotificationStatus
 from apps.tenancy.models import Instansi
+from apps.tenancy.roles import Cap
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
+    from apps.tenancy.models import Membership
 
 logger = logging.getLogger(__name__)
+
+NOT_FAILED = _("Only an email that failed can be sent again; this one is already on its way or sent.")
 
 
 def render_for(recipient: User, template: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -117,34 +127,122 @@ def notify(
     return created
 
 
-def notification_send_email(*, notification_id: int) -> bool:
-    """Send one pending email notification. Returns True when this call sent it.
+def sending_lease() -> datetime.timedelta:
+    """How long a ``sending`` claim holds: the task's hard time limit. Past it, the worker that took
+    the row is dead (killed by the limit, or gone), so the row may be taken over."""
+    return datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
-    The conditional update is the claim: only one caller moves the row from ``pending`` to
-    ``sending``. A worker that dies after the claim leaves the row ``sending`` (never re-sent):
-    for reminders a duplicate is worse than a rare miss.
+
+def message_id_for(notification: Notification) -> str:
+    """The email's Message-ID, fixed per row: a send repeated after a crash carries the same id, so
+    mail clients and servers treat the two copies as one message."""
+    domain = urlsplit(settings.SITE_URL).hostname or "zi.localhost"
+    return f"<zi-notification-{notification.public_id}@{domain}>"
+
+
+def _abandoned(now: datetime.datetime) -> Q:
+    """A ``sending`` row whose claim is older than the lease (or predates the claim timestamp)."""
+    return Q(status=NotificationStatus.SENDING) & (
+        Q(sending_since__isnull=True) | Q(sending_since__lt=now - sending_lease())
+    )
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """Send one email notification: ``pending → sending → sent / failed``. Returns True when this
+    call sent it.
+
+    The conditional update is the claim: only one caller moves the row to ``sending`` (stamping
+    ``sending_since``). A worker that dies between the claim and the mark leaves the row ``sending``;
+    once the claim is older than the task time limit, the redelivered task (the broker's visibility
+    timeout) or the reconciler takes it over and sends again with the same Message-ID, up to
+    ``MAX_ATTEMPTS`` claims, after which the reconciler marks it failed.
     """
-    claimed = Notification.objects.filter(pk=notification_id, status=NotificationStatus.PENDING).update(
-        status=NotificationStatus.SENDING
+    now = timezone.now()
+    claimed = (
+        Notification.objects.filter(Q(status=NotificationStatus.PENDING) | _abandoned(now))
+        .filter(pk=notification_id, channel=Channel.EMAIL, attempts__lt=MAX_ATTEMPTS)
+        .update(status=NotificationStatus.SENDING, sending_since=now, attempts=F("attempts") + 1)
     )
     if claimed != 1:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    ours = Notification.objects.filter(pk=notification_id, status=NotificationStatus.SENDING, sending_since=now)
     try:
         message = EmailMultiAlternatives(
             subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{notification.subject}",
             body=notification.body,
             to=[notification.recipient.email],
+            headers={"Message-ID": message_id_for(notification)},
         )
         if notification.body_html:
             message.attach_alternative(notification.body_html, "text/html")
         message.send()
     except Exception as exc:  # the mail server's failure is recorded on the row, not raised
         logger.exception("sending notification %s failed", notification_id)
-        Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.FAILED, error=str(exc)[:2000])
+        ours.update(status=NotificationStatus.FAILED, error=str(exc)[:2000])
         return False
-    Notification.objects.filter(pk=notification_id).update(status=NotificationStatus.SENT, sent_at=timezone.now())
+    ours.update(status=NotificationStatus.SENT, sent_at=timezone.now(), error="")
     return True
+
+
+MAX_ATTEMPTS = 3
+GAVE_UP = "No confirmation from the mail server after {attempts} attempts (the worker stopped each time)."
+
+
+def notifications_reconcile() -> dict[str, int]:
+    """Beat: bring every email row to a final state (docs/operations.md "Reconciler").
+
+    * ``sending`` past the lease (a worker died between the send and the mark): the send task is
+      enqueued again; it takes the row over and sends with the same Message-ID. After
+      ``MAX_ATTEMPTS`` claims the row is marked ``failed`` instead, for the admin's failures page.
+    * ``pending`` for longer than two visibility timeouts (its message was lost, e.g. Redis restarted
+      without its append-only file): the send task is enqueued again; the claim makes a repeat a no-op.
+    """
+    from apps.notifications.tasks import notification_send_email as notification_send_email_task
+    from apps.tenancy.rls import all_tenants
+
+    now = timezone.now()
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    lost = Q(status=NotificationStatus.PENDING, created_at__lt=now - datetime.timedelta(seconds=2 * visibility))
+    with all_tenants("the reconciler looks for unfinished emails in every instansi"):
+        rows = Notification.unscoped.filter(channel=Channel.EMAIL)
+        given_up = 0
+        for attempts in rows.filter(_abandoned(now), attempts__gte=MAX_ATTEMPTS).values_list("attempts", flat=True):
+            given_up += rows.filter(_abandoned(now), attempts=attempts).update(
+                status=NotificationStatus.FAILED, error=GAVE_UP.format(attempts=attempts)
+            )
+        again = list(rows.filter(_abandoned(now) | lost).values_list("instansi_id", "pk")[:1000])
+    for instansi_id, pk in again:
+        notification_send_email_task.delay(instansi_id=instansi_id, notification_id=pk)
+    if again or given_up:
+        logger.warning("reconciler: %s email(s) sent again, %s marked failed", len(again), given_up)
+    return {"again": len(again), "failed": given_up}
+
+
+@transaction.atomic
+def notification_retry(*, actor: Membership, notification: Notification) -> Notification:
+    """The admin sends a failed email again (the failures page): back to ``pending`` with fresh
+    attempts, enqueued on commit; audited. Only a failed email can be retried."""
+    from apps.audit.services import audit_record
+    from apps.notifications.tasks import notification_send_email as notification_send_email_task
+
+    if not actor.can(Cap.PEOPLE_MANAGE):
+        raise PermissionDeniedError
+    retried = Notification.objects.filter(
+        pk=notification.pk, channel=Channel.EMAIL, status=NotificationStatus.FAILED
+    ).update(status=NotificationStatus.PENDING, attempts=0, sending_since=None, error="")
+    if retried != 1:
+        raise ValidationError(NOT_FAILED, code="not_failed")
+    audit_record(
+        actor=actor.user,
+        verb="notification.retry",
+        obj=notification,
+        before={"status": NotificationStatus.FAILED, "error": notification.error},
+        after={"status": NotificationStatus.PENDING},
+    )
+    notification_send_email_task.delay_on_commit(instansi_id=notification.instansi_id, notification_id=notification.pk)
+    notification.refresh_from_db()
+    return notification
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:
@@ -168,7 +266,9 @@ def notification_digest_send(*, instansi_id: int) -> int:
             .filter(instansi_id=instansi_id, channel=Channel.EMAIL, status=NotificationStatus.DIGEST)
             .order_by("recipient_id", "created_at")
         )
-        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(status=NotificationStatus.SENDING)
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=NotificationStatus.SENDING, sending_since=timezone.now(), attempts=F("attempts") + 1
+        )
     by_recipient: dict[int, list[Notification]] = {}
     for row in rows:
         by_recipient.setdefault(row.recipient_id, []).append(row)

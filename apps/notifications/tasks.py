@@ -36,3 +36,11 @@ def notification_digest_beat() -> int:
     for instansi_id in ids:
         notification_digest_send.delay(instansi_id=instansi_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def notification_reconcile_beat() -> dict[str, int]:
+    """Beat, every 5 minutes: emails left "sending" by a dead worker are sent again or marked failed."""
+    from apps.notifications.services import notifications_reconcile
+
+    return notifications_reconcile()

@@ -161,8 +161,17 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # embedded mode only: tasks run in-pro
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TASK_TIME_LIMIT = 5 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+# Redelivery (docs/operations.md): the hard time limit of the longest task, and the broker's
+# visibility timeout derived from it. A message whose worker was killed (acks_late) goes back to the
+# queue once unacknowledged this long, so it must outlast every task's run (zi.E010 checks it);
+# Redis's default is an hour. The broker looks for such messages every 10 s.
+CELERY_TASK_TIME_LIMIT = env_int("ZI_TASK_TIME_LIMIT", 5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT * 4 // 5
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 6 // 5,
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_TASK_ACKS_LATE = True  # every ZI task is idempotent (DESIGN §8)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -182,6 +191,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "pendampingan-sweep": {"task": "apps.pendampingan.tasks.pendampingan_beat", "schedule": 3 * 60 * 60},
     # Daily digest emails for people who chose them (apps/notifications/services.py).
     "notification-digest": {"task": "apps.notifications.tasks.notification_digest_beat", "schedule": 24 * 3600},
+    # Emails a dead worker left "sending" are sent again (same Message-ID) or marked failed.
+    "notification-reconcile": {"task": "apps.notifications.tasks.notification_reconcile_beat", "schedule": 300.0},
 }
 
 # -----------------------------------------------------------------------------
