@@ -15,3 +15,13 @@ def access_notification(actor: Membership | None, public_id: object) -> Notifica
     if actor is None or notification.recipient_id != actor.user_id:
         raise Http404
     return notification
+
+
+def access_email_notification(actor: Membership | None, public_id: object) -> Notification:
+    """An email of the actor's instansi, for the admin's failures page (404 for another instansi's)."""
+    from apps.notifications.models import Channel
+
+    notification = get_in_scope_or_404(Notification, actor, public_id)
+    if notification.channel != Channel.EMAIL:
+        raise Http404
+    return notification

@@ -23,3 +23,19 @@ def notification_unread_count(*, user: User, membership: Membership | None) -> i
     if membership is None or membership.instansi_id is None:
         return 0
     return notification_list(user=user, membership=membership).filter(read_at__isnull=True).count()
+
+
+def notification_failures(*, membership: Membership) -> QuerySet[Notification]:
+    """The instansi's emails that did not reach their reader (the admin's failures page): failed, or
+    still "sending" (a crash the reconciler has not resolved yet), newest first."""
+    from apps.notifications.models import NotificationStatus
+
+    return (
+        Notification.objects.filter(
+            instansi_id=membership.instansi_id,
+            channel=Channel.EMAIL,
+            status__in=[NotificationStatus.FAILED, NotificationStatus.SENDING],
+        )
+        .select_related("recipient")
+        .order_by("-created_at")
+    )

@@ -5,19 +5,27 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apps.notifications.access import access_notification
+from apps.notifications.access import access_email_notification, access_notification
 from apps.notifications.forms import PreferenceForm
-from apps.notifications.selectors import notification_list
-from apps.notifications.services import notification_mark_read, notification_preference_set, preference_for
-from apps.tenancy.decorators import instansi_member_required
+from apps.notifications.selectors import notification_failures, notification_list
+from apps.notifications.services import (
+    notification_mark_read,
+    notification_preference_set,
+    notification_retry,
+    preference_for,
+)
+from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
+from apps.tenancy.roles import Cap
 
 PREFERENCES_SAVED = _("Your notification settings are saved.")
+RETRY_QUEUED = _("The email to %(email)s will be sent again.")
 
 
 @instansi_member_required
@@ -51,3 +59,27 @@ def notification_read(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if notification.link:
         return redirect(notification.link)
     return redirect("notifications:list")
+
+
+@capability_required(Cap.PEOPLE_MANAGE)
+def notification_failure_list(request: HttpRequest) -> HttpResponse:
+    """The admin ZI's list of emails that failed (or are still stuck sending), each with a retry."""
+    failures = notification_failures(membership=request_actor(request))
+    page = Paginator(failures, 50).get_page(request.GET.get("halaman"))
+    return render(request, "notifications/failure_list.html", {"page": page})
+
+
+@instansi_member_required
+@require_POST
+def notification_failure_retry(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request_actor(request)
+    notification = access_email_notification(actor, public_id)  # another instansi's: 404 before any 403
+    if not actor.can(Cap.PEOPLE_MANAGE):
+        raise PermissionDenied
+    try:
+        notification_retry(actor=actor, notification=notification)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, RETRY_QUEUED % {"email": notification.recipient.email})
+    return redirect("notifications:failures")

@@ -25,6 +25,20 @@ def _notification(world):
     )
 
 
+def _failed_email(world):
+    return Notification.objects.create(
+        instansi=world.instansi_a,
+        recipient=world.ani,
+        channel=Channel.EMAIL,
+        kind="test",
+        key="isolation-gagal",
+        subject="Surel gagal rahasia A",
+        body="Isi rahasia A",
+        status="failed",
+        error="550 mailbox unavailable",
+    )
+
+
 def _history(world):
     event = _audit_event(world)
     return {"object_type": event.object_type, "object_id": event.object_id}
@@ -42,12 +56,14 @@ def _membership_switch(world):
 OBJECT_ROUTES = [
     ObjectRoute("notifications:read", lambda w: {"public_id": _notification(w).public_id}, methods=("POST",)),
     ObjectRoute("core:membership-switch", _membership_switch, methods=("POST",)),
+    ObjectRoute("notifications:failure-retry", lambda w: {"public_id": _failed_email(w).public_id}, methods=("POST",)),
 ]
 
 LIST_ROUTES = [
     ListRoute("audit:event-list", _event_list),
     ListRoute("audit:object-history", lambda w: (_history(w), "test.rahasia")),
     ListRoute("notifications:list", lambda w: ({}, _notification(w).subject)),
+    ListRoute("notifications:failures", lambda w: ({}, _failed_email(w).subject)),
     ListRoute("core:dashboard", lambda w: ({}, w.unit_a1.name)),
 ]
 
