@@ -247,6 +247,9 @@ class PaktaRequest(TenantModel):
     round_key = models.CharField(max_length=40)
     status = models.CharField(max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING)
     error = models.TextField(blank=True)
+    # The email step's claim (the link email leaves after the commit, apps/pencanangan/reminders.py):
+    # null until a worker starts sending; older than the task time limit means that worker died.
+    sending_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -300,10 +300,12 @@ class NewLink:
 
 
 @transaction.atomic
-def signing_link_create(*, actor: Membership | None, pegawai: Pegawai, cycle: Cycle) -> NewLink:
+def signing_link_create(
+    *, actor: Membership | None, pegawai: Pegawai, cycle: Cycle, token: str | None = None
+) -> NewLink:
     """A personal one-time link for the pegawai (the token is returned once, only its hash kept).
     Earlier unused links of the same pegawai and year are cancelled. ``actor`` None: the system
-    (a reminder task) makes it."""
+    (a reminder task) makes it, with the token it can derive again (``request_link_token``)."""
     if actor is not None:
         _require(actor, Cap.PENCANANGAN_MANAGE)
         _require_reach(actor, pegawai.unit)
@@ -317,7 +319,7 @@ def signing_link_create(*, actor: Membership | None, pegawai: Pegawai, cycle: Cy
     SigningLink.objects.filter(
         instansi_id=pegawai.instansi_id, cycle=cycle, pegawai=pegawai, used_at__isnull=True, cancelled_at__isnull=True
     ).update(cancelled_at=now)
-    token = secrets.token_urlsafe(32)
+    token = token or secrets.token_urlsafe(32)
     link = SigningLink.objects.create(
         instansi_id=pegawai.instansi_id,
         cycle=cycle,

@@ -22,6 +22,13 @@ def pakta_request_send(*, instansi_id: int, request_id: int) -> bool:
 
 
 @shared_task(base=TenantTask, acks_late=True)
+def pakta_link_email(*, instansi_id: int, request_id: int) -> bool:
+    from apps.pencanangan.reminders import pakta_link_email_send
+
+    return pakta_link_email_send(request_id=request_id)
+
+
+@shared_task(base=TenantTask, acks_late=True)
 def pakta_arrivals_sweep(*, instansi_id: int, cycle_id: int) -> int:
     from apps.pencanangan.reminders import arrivals_sweep
 

@@ -1,7 +1,7 @@
 """Real Celery workers in their own processes, for fault drills: started like ``make worker`` and
 killed like a crashed host (SIGKILL to the whole process group, pool children included).
 
-A worker runs the production settings (``zi.settings.base``) against this test run's database, a
+A worker runs the production settings (``zi.settings.base`` through ``worker_settings``) against this test run's database, a
 Redis the test started itself (never the shared one: a short visibility timeout there would hand
 other runs' messages around) and the test's SMTP catcher, consuming this run's queue.
 """
@@ -69,7 +69,8 @@ def start_worker(name: str, *, broker_url: str, smtp_port: int, workdir: Path, *
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(workdir),
-        "DJANGO_SETTINGS_MODULE": "zi.settings.base",
+        "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
+        "ZI_DRILL_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
         "DATABASE_URL": database_url(),
         "REDIS_URL": broker_url,
         "ZI_VAR_DIR": str(workdir / "var"),

@@ -41,6 +41,9 @@ def test_a_round_reaches_each_unsigned_pegawai_once_despite_redelivery(
         pakta_request_send.delay(instansi_id=request.instansi_id, request_id=request.pk)
     sends = running_worker.wait_for("pakta_request_send", 18)
     assert sum(1 for run in sends if run.retval) == 9
+    # The eight link emails leave after their links were committed, as tasks of their own.
+    emails = running_worker.wait_for("pakta_link_email", 8)
+    assert all(run.retval for run in emails)
     # Sari (with an account) is told in the app and by email through the notifications worker.
     running_worker.wait_for("notification_send_email", 1)
 
@@ -60,6 +63,7 @@ def test_the_sweep_asks_a_pegawai_who_arrives_later_once(pakta: PaktaWorld, in_s
     with in_scope(pakta.world.instansi_a):
         round_ = reminders.reminder_round_start(actor=ani, unit=pakta.world.unit_a1, cycle=pakta.cycle)
     running_worker.wait_for("pakta_request_send", 10)
+    running_worker.wait_for("pakta_link_email", 9)
     running_worker.wait_for("notification_send_email", 1)
     mail.outbox.clear()
 
@@ -72,6 +76,7 @@ def test_the_sweep_asks_a_pegawai_who_arrives_later_once(pakta: PaktaWorld, in_s
     sweeps = running_worker.wait_for("pakta_arrivals_sweep", 2)
     assert sorted(run.retval for run in sweeps) == [0, 1]
     running_worker.wait_for("pakta_request_send", 11)
+    running_worker.wait_for("pakta_link_email", 10)
     assert [m.to for m in mail.outbox] == [["baru@alfa.go.id"]]
     ask = PaktaRequest.unscoped.get(pegawai=arriving)
     assert ask.round_key == reminders.ASK
