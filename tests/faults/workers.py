@@ -1,9 +1,10 @@
 """Real Celery workers in their own processes, for fault drills: started like ``make worker`` and
 killed like a crashed host (SIGKILL to the whole process group, pool children included).
 
-A worker runs the production settings (``zi.settings.base`` through ``worker_settings``) against this test run's database, a
-Redis the test started itself (never the shared one: a short visibility timeout there would hand
-other runs' messages around) and the test's SMTP catcher, consuming this run's queue.
+A worker runs the production settings (``zi.settings.base``, through ``worker_settings``) against
+this test run's database, a Redis the test started itself (never the shared one: a short visibility
+timeout there would hand other runs' messages around) and the test's SMTP catcher, on this run's
+queue.
 """
 
 from __future__ import annotations
