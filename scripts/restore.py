@@ -12,7 +12,12 @@ Steps, each refusing to go on when it fails (exit status 1 with the reason):
    every file's sha256 is checked against the manifest;
 4. every table's row count equals the manifest's;
 5. ``manage.py audit_verify`` passes on the restored database and every audit chain ends at the
-   head the manifest recorded (nothing cut off the end).
+   head the manifest recorded (nothing cut off the end);
+6. ``manage.py zi_rls_apply`` re-applies what the application's role needs (the dump is restored
+   with ``--no-privileges``, which leaves ``zi_app`` without a grant): the role, its grants and the
+   row-level-security policies;
+7. ``manage.py zi_serve_check`` proves the database serves: as ``zi_app``, through the whole
+   application, a member's dashboard and a PortalRB call answer 200 (in a transaction rolled back).
 
 Then run ZI on it with ``DATABASE_URL=…/NAME ZI_VAR_DIR=DIR``.
 """
@@ -134,12 +139,26 @@ def check_database(url: str, name: str, manifest: dict[str, Any]) -> None:
         raise BackupError(f"audit_verify failed on the restored database:\n{proc.stdout}{proc.stderr}")
 
 
+def manage(command: str, url: str, name: str, var_dir: Path) -> str:
+    """Run ``manage.py <command>`` on the restored database and var directory; its output."""
+    env = {**os.environ, "DATABASE_URL": with_database(url, name), "ZI_VAR_DIR": str(var_dir), "ZI_DB_RLS": "true"}
+    env.pop("MEDIA_ROOT", None)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "zi.settings.base")
+    proc = subprocess.run(  # noqa: S603 (our interpreter, manage.py and one of our commands)
+        [sys.executable, "manage.py", command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise BackupError(f"{command} failed on the restored database:\n{proc.stdout}{proc.stderr}")
+    return proc.stdout.strip()
+
+
 def restore(backup: Path, url: str, name: str, var_dir: Path) -> dict[str, Any]:
     manifest = check_files(backup)
     create_database(url, name)
     restore_database(url, name, backup / "database.dump")
     restore_media(backup / "media.tar.gz", var_dir / "media", manifest["media"])
     check_database(url, name, manifest)
+    manifest["serving"] = [manage("zi_rls_apply", url, name, var_dir), manage("zi_serve_check", url, name, var_dir)]
     return manifest
 
 
@@ -157,7 +176,8 @@ def main() -> int:
         return 1
     print(  # noqa: T201 (a command-line tool)
         f"Restored into database {args.database} and {args.var_dir}: {len(manifest['tables'])} tables "
-        f"and {len(manifest['media'])} media files match the manifest; the audit trail verifies."
+        f"and {len(manifest['media'])} media files match the manifest; the audit trail verifies.\n"
+        + "\n".join(manifest["serving"])
     )
     return 0
 

@@ -90,6 +90,18 @@ def test_backup_then_restore_into_a_fresh_database(world: World, tmp_path: Path,
                          "--database-url", database_url())  # fmt: skip
     assert restore.returncode == 0, restore.stderr
     assert "the audit trail verifies" in restore.stdout
+    # The restore re-applied the application role's grants and proved it serves as zi_app.
+    assert "zi_app: row privileges on" in restore.stdout
+    assert "As zi_app: the dashboard of ani@alfa.go.id (200) and PortalRB unit-wbk for kemen-a (200)" in restore.stdout
+    app_view = connect(database_url(), dbname=name)
+    with app_view.cursor() as cursor:
+        cursor.execute("SET ROLE zi_app")
+        cursor.execute("SELECT set_config('zi.instansi', %s, false)", [str(world.instansi_a.pk)])
+        cursor.execute("SELECT code FROM unit_kerja_unitkerja ORDER BY code")
+        assert [row[0] for row in cursor.fetchall()] == ["A1", "A2"]  # A's units only, and readable at all
+        cursor.execute("SELECT count(*) FROM portalrb_portalrbtoken")
+        assert cursor.fetchone()[0] == 0  # the check's token was rolled back
+    app_view.close()
 
     # Checked here again, independently of the script: rows, audit chain, files.
     with connection.cursor() as cursor:
