@@ -33,6 +33,7 @@ STATUS_CODES = {
     422: "VALIDATION_ERROR",
     429: "RATE_LIMITED",
     500: "SERVER_ERROR",
+    503: "SERVICE_UNAVAILABLE",
 }
 
 
@@ -45,7 +46,11 @@ def error_body(status_code: int, message: str, *, code: str | None = None, field
 
 def api_error_response(request: HttpRequest, status_code: int) -> JsonResponse:
     """For Django's own 404/500 handlers when the path is under /api/."""
-    messages = {404: _("Not found."), 500: _("An unexpected error occurred. It has been logged.")}
+    messages = {
+        404: _("Not found."),
+        500: _("An unexpected error occurred. It has been logged."),
+        503: _("The service is temporarily unavailable (its database cannot be reached). Try again shortly."),
+    }
     return JsonResponse(error_body(status_code, str(messages.get(status_code, ""))), status=status_code)
 
 

@@ -1,9 +1,11 @@
 """Virus scanning of uploads by ClamAV's daemon, clamd (ASVS V5.2, issue 8 item 4).
 
 ``ZI_CLAMAV_SOCKET`` names clamd: a Unix socket path (``/run/clamav/clamd.ctl``) or ``host:port``
-over TCP (``clamav:3310``). Empty means no scanning: the embedded demo, and tests that do not start
-clamd; production refuses an empty value (``zi.E009``). When it is set and clamd cannot be reached,
-answers an error or times out, the upload is refused (fail closed) with a message saying so.
+over TCP (``clamav:3310``). When it is set and clamd cannot be reached, answers an error or times
+out, the upload is refused (fail closed) with a message saying so. Empty means no scanner, and then
+uploads are refused too (at run time, not only by ``check --deploy``'s ``zi.E009``) — unless the
+settings accept unscanned files (``ZI_ALLOW_UNSCANNED``: the embedded demo, where ``DEBUG`` is on and
+every page says that uploads are not scanned, and the tests that do not start clamd).
 
 The client speaks clamd's INSTREAM command directly (the protocol is a few lines; the PyPI clients
 are unmaintained): ``zINSTREAM\\0``, then chunks each preceded by its length as a 4-byte big-endian
@@ -39,6 +41,11 @@ SCANNER_UNAVAILABLE = _(
     "Try again in a few minutes, or tell the administrator."
 )
 
+SCANNER_NOT_CONFIGURED = _(
+    "Uploads are refused: no virus scanner is configured on this server. Nothing was stored. "
+    "Tell the administrator (ZI_CLAMAV_SOCKET must name the ClamAV daemon)."
+)
+
 _CHUNK = 64 * 1024
 # The chunk size we send; clamd's StreamMaxLength must be at least ZI_UPLOAD_MAX_BYTES.
 _REPLY_LIMIT = 4096
@@ -56,6 +63,22 @@ class Verdict:
 
 def scanning_enabled() -> bool:
     return bool(getattr(settings, "ZI_CLAMAV_SOCKET", ""))
+
+
+def unscanned_allowed() -> bool:
+    """No scanner and files accepted anyway: only the embedded demo and the tests say so."""
+    return not scanning_enabled() and bool(getattr(settings, "ZI_ALLOW_UNSCANNED", False))
+
+
+def scanner_status() -> str:
+    """For the health endpoint: ``ok``, ``off: …`` (the embedded mode) or ``refusing uploads: …``."""
+    if not scanning_enabled():
+        if unscanned_allowed():
+            return "off: uploads are not scanned (embedded mode)"
+        return "refusing uploads: no virus scanner configured (ZI_CLAMAV_SOCKET)"
+    if not ping(timeout=2.0):
+        return "refusing uploads: the virus scanner (clamd) does not answer"
+    return "ok"
 
 
 def _connect(address: str, timeout: float) -> socket.socket:
@@ -131,7 +154,10 @@ def scan_upload(file: UploadedFile, *, sha256: str | None = None, actor: Any = N
     storing it): the SHA-256 it passed with is remembered on the file object.
     """
     if not scanning_enabled():
-        return
+        if unscanned_allowed():
+            return
+        logger.error("upload_refused_no_scanner %s name=%r", _who(actor), file.name)
+        raise ValidationError(SCANNER_NOT_CONFIGURED, code="scanner_not_configured")
     if sha256 is None:
         digest = hashlib.sha256()
         for chunk in _file_chunks(file):

@@ -6,13 +6,46 @@ the hottest paths (the PortalRB endpoint makes two or three cache calls per requ
 ``redis.Redis`` only borrows connections from its pool, is safe to share between threads, and its
 pool notices a fork, so one per pool is kept and reused. Everything else is Django's, plus one
 atomic counter for rate limits (``incr_window``).
+
+**Redis down degrades, never crashes** (issue 19, docs/operations.md "Redis down"). Every cache call
+that meets a connection error or a timeout is answered by a local-memory cache of this process
+instead, and for ``DEGRADED_SECONDS`` the process does not try Redis again (so no request waits on a
+dead server twice in a row). What that means for the callers:
+
+* rate limits (allauth's login throttle, PortalRB's per-token limit, the survey throttle, and any
+  ``incr_window`` user) keep counting, **per process**: with N web processes a client gets at most
+  N times the rate until Redis is back — still bounded, never unlimited and never a 500;
+* cached values are recomputed (a miss), which costs time, not correctness;
+* :func:`cache_unavailable` says so, for the page banner and the health endpoint.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from typing import Any
 
+import redis
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+logger = logging.getLogger("zi.cache")
+
+DEGRADED_SECONDS = 5.0
+# A dead or unreachable Redis must fail fast: a request waits at most this long for it.
+TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 2.0}
+REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
+
+# Per server (Django keeps one cache object per thread): until when Redis is treated as down.
+_down_until: dict[str, float] = {}
+_state_lock = threading.Lock()
+
+
+def cache_unavailable() -> bool:
+    """Whether this process is answering cache calls locally because Redis is unreachable."""
+    now = time.monotonic()
+    return any(until > now for until in _down_until.values())
 
 
 class SharedClientRedisCacheClient(RedisCacheClient):
@@ -30,13 +63,82 @@ class SharedClientRedisCacheClient(RedisCacheClient):
 
 class SharedClientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
+        params = {**params, "OPTIONS": {**TIMEOUTS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
         self._class = SharedClientRedisCacheClient
+        self._server_key = str(server)
+        # LocMemCache instances with one name share their storage: one fallback per process.
+        self._fallback = LocMemCache(f"zi-redis-fallback:{server}", {**params, "OPTIONS": {"MAX_ENTRIES": 10000}})
+
+    def _degradable(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if _down_until.get(self._server_key, 0.0) > time.monotonic():
+            return getattr(self._fallback, name)(*args, **kwargs)
+        try:
+            return getattr(super(), name)(*args, **kwargs)
+        except REDIS_DOWN as exc:
+            self._mark_down(exc)
+            return getattr(self._fallback, name)(*args, **kwargs)
+
+    def _mark_down(self, exc: Exception) -> None:
+        with _state_lock:
+            first = _down_until.get(self._server_key, 0.0) <= time.monotonic()
+            _down_until[self._server_key] = time.monotonic() + DEGRADED_SECONDS
+        if first:
+            logger.warning("Redis unreachable (%s): cache and rate limits run per process", exc)
+
+    def add(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("add", *args, **kwargs)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("get", *args, **kwargs)
+
+    def set(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("set", *args, **kwargs)
+
+    def touch(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("touch", *args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("delete", *args, **kwargs)
+
+    def get_many(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("get_many", *args, **kwargs)
+
+    def has_key(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("has_key", *args, **kwargs)
+
+    def incr(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("incr", *args, **kwargs)
+
+    def set_many(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("set_many", *args, **kwargs)
+
+    def delete_many(self, *args: Any, **kwargs: Any) -> Any:
+        return self._degradable("delete_many", *args, **kwargs)
 
     def incr_window(self, key: str, timeout: int) -> int:
         """Count one more under ``key`` and return the count; the key is created at 1 and lives
         ``timeout`` seconds from its first count. One round trip (``INCR`` and ``EXPIRE … NX`` in a
-        pipeline) where ``add`` + ``incr`` take three: the rate limits count every API call."""
+        pipeline) where ``add`` + ``incr`` take three: the rate limits count every API call. With
+        Redis down, the count is this process's (see the module docstring)."""
+        if _down_until.get(self._server_key, 0.0) > time.monotonic():
+            return self._local_incr_window(key, timeout)
+        try:
+            return self._redis_incr_window(key, timeout)
+        except REDIS_DOWN as exc:
+            self._mark_down(exc)
+            return self._local_incr_window(key, timeout)
+
+    def _local_incr_window(self, key: str, timeout: int) -> int:
+        if self._fallback.add(key, 1, timeout):
+            return 1
+        try:
+            return int(self._fallback.incr(key))
+        except ValueError:  # expired between the two calls
+            self._fallback.set(key, 1, timeout)
+            return 1
+
+    def _redis_incr_window(self, key: str, timeout: int) -> int:
         key = self.make_and_validate_key(key)
         client = self._cache.get_client(key, write=True)
         pipe = client.pipeline(transaction=False)

@@ -5,11 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.cache import cache_unavailable
+
+REDIS_DOWN_NOTICE = _(
+    "The queue and cache server (Redis) cannot be reached. You can keep working: sign-in attempt "
+    "limits are counted per server for now, and emails and reports wait until it is back."
+)
+
+
+UNSCANNED_NOTICE = _("Demo mode: uploaded files are not scanned for viruses.")
+
+
+def degraded_notices() -> list[str]:
+    """What is unavailable right now, in words for the page (docs/operations.md "Redis down")."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from apps.bukti_dukung.scanning import unscanned_allowed
+
+    cache.get("zi:probe")  # one round trip; an outage is then known (and not tried again for seconds)
+    notices = [str(REDIS_DOWN_NOTICE)] if cache_unavailable() else []
+    if settings.DEBUG and unscanned_allowed():
+        notices.append(str(UNSCANNED_NOTICE))
+    return notices
 
 
 def zi(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
-    context: dict[str, Any] = {"membership": membership}
+    context: dict[str, Any] = {"membership": membership, "degraded": degraded_notices()}
     if membership is not None:
         from apps.core.navigation import nav_for
 

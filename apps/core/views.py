@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from apps.api.errors import api_error_response
 from apps.core import dashboards
+from apps.core.cache import cache_unavailable
 from apps.tenancy.middleware import SESSION_KEY
 from apps.tenancy.selectors import membership_list_for_user
 
@@ -41,9 +44,25 @@ def membership_switch(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """The liveness probe, and what is unavailable: 200 while ZI serves (``degraded`` when Redis is
+    down or uploads are refused, with the reason), 503 when its database cannot be reached."""
+    from django.core.cache import cache
+
+    from apps.bukti_dukung.scanning import scanner_status
+
+    body: dict[str, Any] = {"status": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        body["database"] = "ok"
+    except DATABASE_DOWN:
+        body.update(status="unavailable", database="unavailable")
+    cache.get("zi:health")  # a call notices (and records) a Redis outage
+    body["cache"] = "unavailable: rate limits count per process" if cache_unavailable() else "ok"
+    body["scanner"] = scanner_status()
+    if body["status"] == "ok" and (body["cache"] != "ok" or body["scanner"].startswith("refusing")):
+        body["status"] = "degraded"
+    return JsonResponse(body, status=503 if body["status"] == "unavailable" else 200)
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -61,6 +80,24 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return service_unavailable(request)
     if _is_api(request):
         return api_error_response(request, 500)
     return render(request, "500.html", status=500)
+
+
+# The database is unreachable or refused the connection: a 503 that says so (and to retry), not a 500.
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """The answer while the database is gone: the contract's JSON under /api/, else a static HTML page
+    (rendered without the request: every context processor would need the database)."""
+    if _is_api(request):
+        response: HttpResponse = api_error_response(request, 503)
+    else:
+        response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
@@ -138,12 +139,55 @@ def test_lke_workbook_upload_is_scanned(world: World, in_scope, clamav_scanning:
     assert form.errors["file"][0].startswith(INFECTED_ID)
 
 
-def test_the_embedded_demo_does_not_scan(tmp_path: Path) -> None:
-    """No DATABASE_URL (the embedded mode): ZI_CLAMAV_SOCKET defaults to empty, so no scanner is needed."""
+def test_the_embedded_demo_does_not_scan_and_says_so(tmp_path: Path) -> None:
+    """No DATABASE_URL, DEBUG on (the embedded mode): no scanner is needed, uploads are accepted
+    unscanned, and every page and the health endpoint say so. DEBUG off, the same host refuses."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "ZI_VAR_DIR": str(tmp_path / "var"), "DEBUG": "true"}
     env["DJANGO_SETTINGS_MODULE"] = "zi.settings.base"
-    code = "from apps.bukti_dukung.scanning import scanning_enabled; print('scan', scanning_enabled())"
+    code = (
+        "from django.test import Client; from apps.bukti_dukung.scanning import scanning_enabled, unscanned_allowed\n"
+        "print('scan', scanning_enabled(), 'unscanned', unscanned_allowed())\n"
+        "print(Client().get('/akun/login/').content.decode())\n"
+        "print(Client().get('/sehat/').json()['scanner'])"
+    )
     proc = run_manage("shell", "-c", code, env=env)
     assert proc.returncode == 0, proc.stderr
-    assert "scan False" in proc.stdout
+    assert "scan False unscanned True" in proc.stdout
+    assert "Mode demo: berkas yang diunggah tidak dipindai virus." in proc.stdout
+    assert "off: uploads are not scanned (embedded mode)" in proc.stdout
+    first_lines = "\n".join(code.split("\n")[:2])
+    production_like = run_manage("shell", "-c", first_lines, env={**env, "DEBUG": "false"})
+    assert "scan False unscanned False" in production_like.stdout
     assert (ROOT / "scripts" / "ensure_clamav.sh").exists()
+
+
+def test_without_a_scanner_and_debug_off_uploads_are_refused_at_run_time(
+    pakta: PaktaWorld, login, in_scope, settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.ZI_CLAMAV_SOCKET = ""
+    settings.ZI_ALLOW_UNSCANNED = False  # what zi.settings.base gives a host with DEBUG off
+    caplog.set_level(logging.ERROR, logger="zi.security")
+    response = login(pakta.world.ani).post(
+        reverse("pencanangan:scan-upload", args=[pakta.world.unit_a1.public_id]),
+        {"nip": pakta.pegawai[2].nip, "file": SimpleUploadedFile("pakta.pdf", PDF, "application/pdf")},
+    )
+    assert response.status_code == 400
+    assert "Unggahan ditolak: tidak ada pemindai virus yang dipasang" in html.unescape(response.content.decode())
+    assert not PaktaIntegritas.unscoped.exists()
+    assert not BuktiDukung.unscoped.exists()
+    assert _stored_files() == []
+    assert any("upload_refused_no_scanner" in r.getMessage() for r in caplog.records)
+    health = login(pakta.world.ani).get(reverse("core:health")).json()
+    assert health["status"] == "degraded"
+    assert health["scanner"] == "refusing uploads: no virus scanner configured (ZI_CLAMAV_SOCKET)"
+
+
+def test_with_the_real_clamd_uploads_pass_and_health_says_ok(
+    world: World, in_scope, clamav_scanning: Clamd, settings
+) -> None:
+    settings.ZI_ALLOW_UNSCANNED = False
+    actor = Membership.objects.get(user=world.ani)
+    with in_scope(world.instansi_a):
+        bukti_dukung_upload(actor=actor, file=SimpleUploadedFile("sk.pdf", PDF, "application/pdf"))
+    assert BuktiDukung.unscoped.count() == 1
+    assert Client().get(reverse("core:health")).json()["scanner"] == "ok"

@@ -270,10 +270,12 @@ WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ZI_UPLOAD_MAX_BYTES = env_int("ZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
-# ClamAV's clamd for upload scanning: a Unix socket path or host:port. Empty (the embedded demo) means
-# no scanning; production refuses that (zi.E009). Set and unreachable: uploads are refused (fail closed).
+# ClamAV's clamd for upload scanning: a Unix socket path or host:port. Empty means no scanner:
+# production refuses that (zi.E009). Unreachable or missing: uploads are refused (fail closed).
 # clamd's StreamMaxLength must be at least ZI_UPLOAD_MAX_BYTES.
 ZI_CLAMAV_SOCKET = env_str("ZI_CLAMAV_SOCKET", "")
+# Without a scanner, uploads are refused at run time too; only the DEBUG demo accepts them unscanned.
+ZI_ALLOW_UNSCANNED = DEBUG
 ZI_CLAMAV_TIMEOUT = env_int("ZI_CLAMAV_TIMEOUT", 60)
 
 # -----------------------------------------------------------------------------
