@@ -37,6 +37,7 @@ urlpatterns = [
     path("admin-platform/", admin.site.urls),
 ]
 
+handler400 = "apps.core.views.bad_request"
 handler404 = "apps.core.views.page_not_found"
 handler403 = "apps.core.views.permission_denied"
 handler500 = "apps.core.views.server_error"

@@ -29,6 +29,8 @@ STATUS_CODES = {
     405: "METHOD_NOT_ALLOWED",
     406: "NOT_ACCEPTABLE",
     409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    414: "URI_TOO_LONG",
     415: "UNSUPPORTED_MEDIA_TYPE",
     422: "VALIDATION_ERROR",
     429: "RATE_LIMITED",
@@ -47,6 +49,7 @@ def error_body(status_code: int, message: str, *, code: str | None = None, field
 def api_error_response(request: HttpRequest, status_code: int) -> JsonResponse:
     """For Django's own 404/500 handlers when the path is under /api/."""
     messages = {
+        400: _("The request is not valid."),
         404: _("Not found."),
         500: _("An unexpected error occurred. It has been logged."),
         503: _("The service is temporarily unavailable (its database cannot be reached). Try again shortly."),

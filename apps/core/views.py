@@ -69,6 +69,15 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400 (a suspicious request, a body over the limit): the API's JSON under /api/."""
+    if _is_api(request):
+        return api_error_response(request, 400)
+    from django.views.defaults import bad_request as django_bad_request
+
+    return django_bad_request(request, exception)  # type: ignore[arg-type]
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if _is_api(request):
         return api_error_response(request, 404)

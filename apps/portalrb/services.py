@@ -87,7 +87,7 @@ def portalrb_fetch_record(
         token.instansi_id,
         token.pk,
         endpoint[:40],
-        path[:300],
+        path.replace("\x00", "\ufffd")[:300],  # PostgreSQL text holds no NUL (the request's own path)
         status_code,
         remote_addr,
         max(0, duration_ms),
