@@ -201,3 +201,24 @@ def _finish_done(*, report: Report, started_at: datetime.datetime, pdf: bytes) -
                 channels=(Channel.IN_APP,),
             )
     return True
+
+
+def reports_reconcile() -> int:
+    """Beat: re-enqueue reports whose message was lost (Redis restarted without its append-only
+    file) or whose worker died without a redelivery: ``queued`` for longer than two visibility
+    timeouts, or ``running`` past the stale bound. The claim in :func:`report_render` makes a repeat
+    of a message still in flight a no-op. Returns how many were enqueued (docs/operations.md)."""
+    from apps.reports.tasks import render_report as render_report_task
+    from apps.tenancy.rls import all_tenants
+
+    now = timezone.now()
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    lost = Q(status=ReportStatus.QUEUED, created_at__lt=now - datetime.timedelta(seconds=2 * visibility))
+    abandoned = Q(status=ReportStatus.RUNNING, started_at__lt=now - _STALE_AFTER)
+    with all_tenants("the reconciler looks for unfinished reports in every instansi"):
+        rows = list(Report.unscoped.filter(lost | abandoned).values_list("instansi_id", "pk")[:1000])
+    for instansi_id, pk in rows:
+        render_report_task.delay(instansi_id=instansi_id, report_id=pk)
+    if rows:
+        logger.warning("reconciler: %s report(s) enqueued again", len(rows))
+    return len(rows)

@@ -13,3 +13,11 @@ def render_report(*, instansi_id: int, report_id: int) -> bool:
     from apps.reports.services import report_render
 
     return report_render(report_id=report_id)
+
+
+@shared_task(acks_late=True)
+def report_reconcile_beat() -> int:
+    """Beat, every 5 minutes: reports whose message was lost are rendered after all."""
+    from apps.reports.services import reports_reconcile
+
+    return reports_reconcile()

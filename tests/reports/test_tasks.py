@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from apps.notifications.models import Channel, Notification, NotificationStatus
 from apps.notifications.tasks import notification_send_email as notification_send_email_task
 from apps.reports.models import Report, ReportStatus
-from apps.reports.services import report_request
+from apps.reports.services import report_request, reports_reconcile
 from apps.reports.tasks import render_report as render_report_task
 from apps.unit_kerja.reports import UNIT_PROFILE
 from tests.conftest import World
@@ -75,3 +78,27 @@ def test_tasks_for_instansi_b_leave_as_rows_untouched(world: World, in_scope, ru
     assert not report_a.file
     assert notice_a.status == NotificationStatus.PENDING
     assert mail.outbox == []
+
+
+def test_the_reconciler_renders_a_report_whose_message_was_lost(
+    world: World, in_scope, running_worker: TaskLog
+) -> None:
+    """A report row committed while its task message was lost (Redis restarted without its AOF)
+    would stay "queued" forever: a re-request returns the same queued row. The reconciler enqueues
+    it again once it is older than two visibility timeouts; a fresh queued row is left alone."""
+    fill_unit_profile(world)
+    params = {"unit": str(world.unit_a1.public_id)}
+    lost = Report.unscoped.create(
+        instansi=world.instansi_a, kind=UNIT_PROFILE, params=params, title="Profil", requested_by=world.ani
+    )
+    fresh = Report.unscoped.create(
+        instansi=world.instansi_a, kind=UNIT_PROFILE, params=params, title="Profil baru", requested_by=world.ani
+    )
+    Report.unscoped.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert reports_reconcile() == 1
+    [run] = running_worker.wait_for("render_report", 1)
+    assert run.kwargs == {"instansi_id": world.instansi_a.pk, "report_id": lost.pk}
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == ReportStatus.DONE, lost.error
+    assert fresh.status == ReportStatus.QUEUED

@@ -194,6 +194,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notification-digest": {"task": "apps.notifications.tasks.notification_digest_beat", "schedule": 24 * 3600},
     # Emails a dead worker left "sending" are sent again (same Message-ID) or marked failed.
     "notification-reconcile": {"task": "apps.notifications.tasks.notification_reconcile_beat", "schedule": 300.0},
+    "report-reconcile": {"task": "apps.reports.tasks.report_reconcile_beat", "schedule": 300.0},
 }
 
 # -----------------------------------------------------------------------------
