@@ -27,6 +27,7 @@ from tests.tpn.conftest import TPNWorld, tpn  # noqa: F401  (fixture re-exported
 pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 TEN_MB = 10 * 1024 * 1024
+FORM = "application/x-www-form-urlencoded"
 DEEP = 100_000
 
 
@@ -89,6 +90,9 @@ CASES: dict[str, Callable[[Client, Route], Any]] = {
     "overlong-query": lambda c, r: c.get(r.path + "?q=" + "a" * 20000, **r.headers),
     "deep-json-post": lambda c, r: c.post(r.path, _deep_json(), content_type="application/json", **r.headers),
     "deep-json-put": lambda c, r: c.put(r.path, _deep_json(), content_type="application/json", **r.headers),
+    "nul-in-json": lambda c, r: c.put(r.path, {"kuota": 3, "catatan": "a\x00b", "isi": "\x00"},
+                                      content_type="application/json", **r.headers),
+    "nul-in-form": lambda c, r: c.post(r.path, "isi=a%00b&catatan=%00", content_type=FORM, **r.headers),
     "wrong-content-type": lambda c, r: c.put(r.path, b"<kuota>3</kuota>", content_type="application/xml", **r.headers),
     "oversize-body": lambda c, r: c.post(r.path, b"{" + b" " * TEN_MB + b"}", content_type="application/json",
                                          **r.headers),
@@ -131,6 +135,9 @@ def test_the_edge_answers_carry_the_right_codes(tpn: TPNWorld) -> None:  # noqa:
         "PAYLOAD_TOO_LARGE": CASES["oversize-body"](client, kuota),
         "UNSUPPORTED_MEDIA_TYPE": CASES["wrong-content-type"](client, kuota),
     }
+    nul_json = CASES["nul-in-json"](client, kuota)
+    assert nul_json.status_code == 400
+    assert nul_json.json()["message"] == "Permintaan berisi karakter NUL, yang tidak diizinkan."
     deep = CASES["deep-json-put"](client, kuota)
     assert deep.status_code == 400
     assert deep.json()["message"] == "Dokumen JSON bersarang terlalu dalam."
@@ -139,3 +146,19 @@ def test_the_edge_answers_carry_the_right_codes(tpn: TPNWorld) -> None:  # noqa:
     assert checks["BAD_REQUEST"].json()["message"] == "Permintaan berisi karakter NUL, yang tidak diizinkan."
     # A well-formed call on the same routes still answers (the edges refuse only the malformed).
     assert client.get(unit.path, **unit.headers).status_code == 200
+
+
+def test_the_fetch_log_never_stores_a_nul(tpn: TPNWorld) -> None:  # noqa: F811
+    """The second line: even a path with a NUL that got past the edge is logged without it."""
+    from apps.portalrb.models import PortalRBToken
+    from apps.portalrb.services import portalrb_fetch_record
+    from apps.tenancy.scope import scope
+
+    instansi = tpn.prb.world.instansi_a
+    with scope(instansi.pk):
+        token = PortalRBToken.objects.filter(revoked_at__isnull=True).get()
+        portalrb_fetch_record(
+            token=token, endpoint="jawaban-unit", path="/api/portalrb/lke/jawaban-unit/a\x00b",
+            status_code=404, remote_addr="127.0.0.1", duration_ms=1,
+        )  # fmt: skip
+        assert PortalRBFetch.objects.get().path == "/api/portalrb/lke/jawaban-unit/a\ufffdb"

@@ -338,10 +338,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's three parsers, refusing NUL characters and (JSON) deep nesting with a 400: apps/api/parsers.py
     "DEFAULT_PARSER_CLASSES": [
-        "apps.api.parsers.BoundedJSONParser",  # deep nesting is a 400, not a RecursionError
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        f"apps.api.parsers.{name}" for name in ("BoundedJSONParser", "NulSafeFormParser", "NulSafeMultiPartParser")
     ],
     "EXCEPTION_HANDLER": "apps.api.errors.exception_handler",
 }
@@ -351,6 +350,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "apps.api.schema.add_edge_responses"],
     # Two different choice sets are both called "stage": name them in the schema.
     "ENUM_NAME_OVERRIDES": {
         "TpnResultStageEnum": "apps.tpn.models.Stage",

@@ -1,0 +1,29 @@
+"""OpenAPI post-processing: every operation documents the answers of the API edges
+(``apps/api/edges.py``, ``apps/api/parsers.py``) and of a missing database, in its API's error body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+EDGE_RESPONSES = {
+    "400": "Malformed request: a NUL character, or JSON nested too deeply.",
+    "413": "The request body is larger than the server accepts.",
+    "414": "The path or the query string is too long.",
+    "503": "The service is temporarily unavailable (its database cannot be reached); see Retry-After.",
+}
+
+
+def add_edge_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    for path, operations in result.get("paths", {}).items():
+        error = "NationalError" if path.startswith("/api/v1/") else "Error"
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in EDGE_RESPONSES.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{error}"}}},
+                        "description": description,
+                    },
+                )
+    return result
