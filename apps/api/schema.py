@@ -1,5 +1,6 @@
 """OpenAPI post-processing: every operation documents the answers of the API edges
-(``apps/api/edges.py``, ``apps/api/parsers.py``) and of a missing database, in its API's error body."""
+(``apps/api/edges.py``, ``apps/api/parsers.py``) and of a missing database, in its API's error body,
+and every free-text parameter says that it takes no NUL character (the edges refuse it with a 400)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,17 @@ EDGE_RESPONSES = {
 }
 
 
+NO_NUL = "^[^\\x00]*$"
+
+
 def add_edge_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     for path, operations in result.get("paths", {}).items():
         error = "NationalError" if path.startswith("/api/v1/") else "Error"
         for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not ({"pattern", "format", "enum"} & set(schema)):
+                    schema["pattern"] = NO_NUL
             responses = operation.setdefault("responses", {})
             for status, description in EDGE_RESPONSES.items():
                 responses.setdefault(
