@@ -206,11 +206,10 @@ def notifications_reconcile() -> dict[str, int]:
     lost = Q(status=NotificationStatus.PENDING, created_at__lt=now - datetime.timedelta(seconds=2 * visibility))
     with all_tenants("the reconciler looks for unfinished emails in every instansi"):
         rows = Notification.unscoped.filter(channel=Channel.EMAIL)
-        given_up = 0
-        for attempts in rows.filter(_abandoned(now), attempts__gte=MAX_ATTEMPTS).values_list("attempts", flat=True):
-            given_up += rows.filter(_abandoned(now), attempts=attempts).update(
-                status=NotificationStatus.FAILED, error=GAVE_UP.format(attempts=attempts)
-            )
+        # A claim is taken only below MAX_ATTEMPTS, so an exhausted row has exactly MAX_ATTEMPTS.
+        given_up = rows.filter(_abandoned(now), attempts__gte=MAX_ATTEMPTS).update(
+            status=NotificationStatus.FAILED, error=GAVE_UP.format(attempts=MAX_ATTEMPTS)
+        )
         again = list(rows.filter(_abandoned(now) | lost).values_list("instansi_id", "pk")[:1000])
     for instansi_id, pk in again:
         notification_send_email_task.delay(instansi_id=instansi_id, notification_id=pk)

@@ -28,8 +28,9 @@ from tests.outbox.conftest import OwnRedis
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-# Redelivery bound of the drill: the visibility timeout, one restore sweep, and a worker's start-up.
-BOUND = VISIBILITY + RESTORE_INTERVAL + 30
+# Redelivery bound of the drill: the visibility timeout, one restore sweep, and a worker's start-up
+# (generous: the whole suite may share two cores).
+BOUND = VISIBILITY + RESTORE_INTERVAL + 60
 
 
 def _email_notice(world: World, in_scope, key: str) -> Notification:
