@@ -46,6 +46,7 @@ test: $(VENV)/.stamp-dev
 	@scripts/ensure_system_packages.sh
 	@scripts/ensure_docker_compose.sh
 	@scripts/ensure_libreoffice.sh
+	@scripts/ensure_redis_server.sh
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev

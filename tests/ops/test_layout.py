@@ -65,7 +65,13 @@ def test_make_test_checks_services_and_tools_before_pytest() -> None:
     recipe = re.search(r"^test:.*\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE)
     assert recipe, "Makefile has no test target"
     steps = recipe.group(1)
-    ensure = ("ensure_chromium.sh", "ensure_system_packages.sh", "ensure_docker_compose.sh", "ensure_libreoffice.sh")
+    ensure = (
+        "ensure_chromium.sh",
+        "ensure_system_packages.sh",
+        "ensure_docker_compose.sh",
+        "ensure_libreoffice.sh",
+        "ensure_redis_server.sh",
+    )
     order = [steps.index(s) for s in ("check_services.py", *ensure, "pytest")]
     assert order == sorted(order)
     for script in ("find_python.sh", *ensure):
