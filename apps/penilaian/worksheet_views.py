@@ -385,7 +385,7 @@ def evidence_attach(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
     actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
-    queryset, offered = worksheet.bukti_choices(actor=actor)
+    queryset, offered = worksheet.bukti_choices(actor=actor, penilaian=penilaian)
     data = request.POST if request.method == "POST" else None
     form = EvidenceAttachForm(data, soal=soal, queryset=queryset, offered=offered)
     if request.method == "POST" and form.is_valid():
