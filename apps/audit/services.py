@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from apps.audit.chain import GENESIS, fields_of, row_hash
+from apps.audit.chain import GENESIS, fields_of, row_mac
+from apps.audit.key import audit_key
 from apps.audit.models import AuditEvent
 from apps.tenancy.models import Instansi, TenantModel
 
@@ -94,12 +95,13 @@ def audit_record(
         before=_stored_json(before),
         after=_stored_json(after),
     )
+    key = audit_key()  # before the lock: production without AUDIT_KEY fails here, loudly
     with transaction.atomic():
         _lock_chain(instansi.pk)
         head = AuditEvent.unscoped.filter(instansi_id=instansi.pk).order_by("-seq").values_list("seq", "hash").first()
         event.seq, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
         event.created_at = timezone.now()
-        event.hash = row_hash(fields_of(event))
+        event.hash = row_mac(fields_of(event), key)
         event.save(force_insert=True)
     return event
 
@@ -113,6 +115,7 @@ def audit_record_many(
         return []
     instansi_id = objs[0].instansi_id
     events: list[AuditEvent] = []
+    key = audit_key()
     with transaction.atomic():
         _lock_chain(instansi_id)
         head = AuditEvent.unscoped.filter(instansi_id=instansi_id).order_by("-seq").values_list("seq", "hash").first()
@@ -136,7 +139,7 @@ def audit_record_many(
                 prev_hash=prev,
                 created_at=now,
             )
-            event.hash = row_hash(fields_of(event))
+            event.hash = row_mac(fields_of(event), key)
             prev = event.hash
             events.append(event)
         AuditEvent.unscoped.bulk_create(events, batch_size=1000)

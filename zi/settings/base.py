@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "pendampingan-sweep": {"task": "apps.pendampingan.tasks.pendampingan_beat", "schedule": 3 * 60 * 60},
     # Daily digest emails for people who chose them (apps/notifications/services.py).
     "notification-digest": {"task": "apps.notifications.tasks.notification_digest_beat", "schedule": 24 * 3600},
+    # The audit chains' heads, sealed, to a file in the backup set and to the admins (apps/audit/digest.py).
+    "audit-head-digest": {"task": "apps.audit.tasks.audit_head_digest", "schedule": 24 * 3600},
 }
 
 # -----------------------------------------------------------------------------
@@ -263,6 +265,14 @@ ZI_UPLOAD_MAX_BYTES = env_int("ZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # no scanning; production refuses that (zi.E009). Set and unreachable: uploads are refused (fail closed).
 # clamd's StreamMaxLength must be at least ZI_UPLOAD_MAX_BYTES.
 ZI_CLAMAV_SOCKET = env_str("ZI_CLAMAV_SOCKET", "")
+
+# The audit chain's key (apps/audit/key.py): HMAC of every audit row, held outside the database.
+# Required in production (zi.E010); the embedded mode keeps one in VAR_DIR/audit.key.
+AUDIT_KEY = env_str("AUDIT_KEY", "")
+# The daily digest of every chain's head (apps/audit/digest.py): written here (inside MEDIA_ROOT, so
+# in every backup) and mailed to ZI_AUDIT_DIGEST_EMAILS (comma-separated; empty: not mailed).
+ZI_AUDIT_DIGEST_DIR = env_str("ZI_AUDIT_DIGEST_DIR", "")  # empty: MEDIA_ROOT/audit-digests
+ZI_AUDIT_DIGEST_EMAILS = env_list("ZI_AUDIT_DIGEST_EMAILS", [])
 ZI_CLAMAV_TIMEOUT = env_int("ZI_CLAMAV_TIMEOUT", 60)
 
 # -----------------------------------------------------------------------------

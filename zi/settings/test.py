@@ -22,3 +22,6 @@ CACHES["default"]["KEY_PREFIX"] = f"zi-test-{os.getpid()}"  # noqa: F405
 ZI_DEMO = False
 # A queue of our own per test run: a worker started by a test never eats stale messages of another run.
 CELERY_TASK_DEFAULT_QUEUE = f"zi-test-{os.getpid()}"
+# A fixed audit key for the suite (production takes AUDIT_KEY/AUDIT_KEY_FILE; tests/audit/test_key.py
+# covers the missing key and the embedded key file).
+AUDIT_KEY = "zi-test-audit-key-not-for-production"
