@@ -25,7 +25,7 @@ from django.utils import timezone
 from apps.audit.chain import GENESIS, fields_of, row_mac
 from apps.audit.key import audit_key
 from apps.audit.models import AuditEvent
-from apps.tenancy.models import Instansi, TenantModel
+from apps.tenancy.models import Instansi, Membership, TenantModel
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -162,3 +162,14 @@ def _stored_json(values: Mapping[str, Any] | None) -> Any:
     if values is None:
         return None
     return json.loads(json.dumps(_jsonable(dict(values))))
+
+
+def audit_download(
+    *, actor: Membership | None, verb: str, obj: models.Model, detail: Mapping[str, Any] | None = None
+) -> AuditEvent:
+    """Record that personal data left ZI (issue 18): a download or an export, by whom, of what.
+
+    Called by the download and export views after the access check and before the response is
+    sent; ``detail`` names the format or file (``after``). ``actor`` None: a public link (the
+    signer's own pakta PDF)."""
+    return audit_record(actor=actor.user if actor is not None else None, verb=verb, obj=obj, after=detail)

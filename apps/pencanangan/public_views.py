@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.audit.services import audit_download
 from apps.core.forms import apply_service_error
 from apps.core.throttle import hashed, window_hit
 from apps.pencanangan import selectors, services
@@ -129,6 +130,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     pakta = _pakta_from_download_token(token)
     with scope(pakta.instansi_id):
         response = _pdf_response(pakta)
+        audit_download(actor=None, verb="pakta.download_public", obj=pakta)
     response["Content-Disposition"] = f'attachment; filename="{pakta_pdf_filename(pakta)}"'
     return response
 

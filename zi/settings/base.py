@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.NoStoreWhenSignedInMiddleware",
     "apps.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -261,6 +262,13 @@ WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ZI_UPLOAD_MAX_BYTES = env_int("ZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# The first handler stops storing a file past ZI_UPLOAD_MAX_BYTES (apps/core/uploads.py): nothing
+# bigger is ever spooled to disk.
+FILE_UPLOAD_HANDLERS = [
+    "apps.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # ClamAV's clamd for upload scanning: a Unix socket path or host:port. Empty (the embedded demo) means
 # no scanning; production refuses that (zi.E009). Set and unreachable: uploads are refused (fail closed).
 # clamd's StreamMaxLength must be at least ZI_UPLOAD_MAX_BYTES.
@@ -373,4 +381,6 @@ if ZI_DEMO and DEBUG:
 
 # PortalRB provider API (README "PortalRB"): requests per token, and the validity of evidence links.
 ZI_PORTALRB_RATE = env_str("ZI_PORTALRB_RATE", "120/min")
+# The national API /api/v1/, per personal token (apps/tpn/auth.py NationalRateThrottle).
+ZI_NATIONAL_API_RATE = env_str("ZI_NATIONAL_API_RATE", "120/min")
 ZI_PORTALRB_LINK_DAYS = env_int("ZI_PORTALRB_LINK_DAYS", 180)
