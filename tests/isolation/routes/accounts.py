@@ -57,3 +57,12 @@ EXEMPT_ROUTES = {
     "accounts:consent-list": "the logged-in person's own offers only (filtered by request.user)",
     "accounts:profile": "the logged-in person's own name, language and roles; no other tenant data",
 }
+
+
+def _invited(world):
+    from apps.accounts.models import User
+
+    return User.objects.get(email="tawaran-rahasia@alfa.go.id")
+
+
+OWNERS = {"accounts:consent-answer": _invited}

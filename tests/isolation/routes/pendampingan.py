@@ -214,3 +214,13 @@ TENANT_MODELS = {
     TindakLanjut: make_tindak_lanjut,
     PengingatTindakLanjut: make_claim,
 }
+
+# The unit's operator keeps its diagnosis and asks the TPI; the TPI answers and records asistensi.
+_TPI_SIDE = {
+    "pendampingan:asistensi-list",
+    "pendampingan:konsultasi-close",
+    "pendampingan:tindak-lanjut-add",
+    "pendampingan:tindak-lanjut-done",
+}
+OWNERS = {route.name: ("budi" if route.name in _TPI_SIDE else "ani") for route in OBJECT_ROUTES}
+OWNERS["pendampingan:tpi-inbox"] = "budi"
