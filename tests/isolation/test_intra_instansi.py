@@ -32,6 +32,7 @@ from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Cycle, UnitKerja
 from tests.conftest import World, enrol_totp
 from tests.factories import MembershipFactory, PenetapanFactory, UserFactory
+from tests.isolation.registry import object_routes
 from tests.penilaian.conftest import open_cycle_now
 
 PDF = b"%PDF-1.4\n%intra\n%%EOF\n"
@@ -45,12 +46,17 @@ class Cast:
     cycle: Cycle
 
 
-@pytest.fixture
-def cast(world: World) -> Cast:
+def _people(world: World) -> tuple[User, User]:
     rina = UserFactory(email="rina@alfa.go.id", name="Rina Operator A2")
     MembershipFactory(user=rina, instansi=world.instansi_a, unit=world.unit_a2, role=Role.TIM_KERJA)
     pegi = UserFactory(email="pegi@alfa.go.id", name="Pegi Pegawai A1")
     MembershipFactory(user=pegi, instansi=world.instansi_a, unit=world.unit_a1, role=Role.PEGAWAI)
+    return rina, pegi
+
+
+@pytest.fixture
+def cast(world: World) -> Cast:
+    rina, pegi = _people(world)
     return Cast(world, rina, pegi, open_cycle_now(world.instansi_a))
 
 
@@ -209,3 +215,57 @@ def test_evidence_picker_offers_and_accepts_only_the_units_own_files(cast: Cast,
     # The other unit's operator reaches their own file, the first one does not.
     assert get_status(login(cast.rina), _download(foreign)) == 200
     assert get_status(login(world.ani), _download(foreign)) == 404
+
+
+# -----------------------------------------------------------------------------
+# The matrix over every object route of the isolation registry (all built in unit A1)
+# -----------------------------------------------------------------------------
+
+# What a pegawai of unit A1 (only ``unit.view``) may open: their unit's page and its profile report.
+PEGAWAI_READS = {"unit_kerja:unit-detail", "reports:report-detail", "reports:report-status", "reports:report-download"}
+REFUSED = {403, 404}
+
+
+def _client(user: User):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _statuses(client, url: str, route) -> dict[str, int]:
+    return {
+        method: getattr(client, method.lower())(url, data=route.data or None).status_code for method in route.methods
+    }
+
+
+@pytest.mark.parametrize("route", object_routes(), ids=lambda r: r.name)
+def test_every_route_inside_the_instansi(route, world: World) -> None:
+    """Operator of unit A2 vs unit A1's objects, pegawai vs operator objects, read-only vs writes, an
+    unassigned TPI vs the reviewers' routes — each refused; the owner's side of the same URL is held
+    by tests/isolation/test_isolation.py::test_owner_reaches_every_object_route."""
+    url = reverse(route.name, kwargs=route.build(world) or None)
+    rina, pegi = _people(world)
+    # The operator of another unit: nothing of unit A1, on any method.
+    for method, status in _statuses(_client(rina), url, route).items():
+        assert status in REFUSED, f"operator of A2 {method} {url} → {status}"
+    # A pegawai: only their unit's page and its profile, and never a write.
+    for method, status in _statuses(_client(pegi), url, route).items():
+        if method == "GET" and route.name in PEGAWAI_READS:
+            assert status == 200, f"pegawai {method} {url} → {status}"
+        else:
+            assert status in REFUSED, f"pegawai {method} {url} → {status}"
+    # The read-only member: reads are fine, every write is refused.
+    for method, status in _statuses(_client(world.evi), url, route).items():
+        if method != "GET":
+            assert status in REFUSED, f"read-only {method} {url} → {status}"
+    # A TPI not assigned to the unit: no write on the reviewers' routes, and not the review pages
+    # (the pendampingan pages stay readable, like for every reader of the instansi).
+    if getattr(route.owner, "__name__", route.owner) in {"budi", "assigned_tpi"}:
+        tono = UserFactory(email="tono@alfa.go.id", name="Tono TPI lain")
+        MembershipFactory(user=tono, instansi=world.instansi_a, role=Role.TPI)
+        enrol_totp(tono)
+        for method, status in _statuses(_client(tono), url, route).items():
+            if method != "GET" or route.name.startswith("penilaian:"):
+                assert status in REFUSED, f"unassigned TPI {method} {url} → {status}"

@@ -222,5 +222,17 @@ _TPI_SIDE = {
     "pendampingan:tindak-lanjut-add",
     "pendampingan:tindak-lanjut-done",
 }
-OWNERS = {route.name: ("budi" if route.name in _TPI_SIDE else "ani") for route in OBJECT_ROUTES}
+
+
+def assigned_tpi(world):
+    """budi, assigned to unit A1 for the year (the TPI side of a unit is its assigned reviewers)."""
+    from apps.penilaian.models import TPIAssignment
+
+    TPIAssignment.unscoped.get_or_create(
+        instansi=world.instansi_a, cycle=_cycle(world), unit=world.unit_a1, reviewer=world.budi, level=1
+    )
+    return world.budi
+
+
+OWNERS = {route.name: (assigned_tpi if route.name in _TPI_SIDE else "ani") for route in OBJECT_ROUTES}
 OWNERS["pendampingan:tpi-inbox"] = "budi"
