@@ -21,6 +21,7 @@ forgot DATABASE_URL must not be waved through because the demo default then swit
 | zi.E008 | a TCP DATABASE_URL with no password, client certificate or passfile |
 | zi.E009 | no ClamAV daemon for upload scanning (ZI_CLAMAV_SOCKET) |
 | zi.E010 | (always, not only deploy) a task that may run longer than the broker's visibility timeout |
+| zi.E011 | no AUDIT_KEY: the audit chain's HMAC key, held outside the database |
 """
 
 from __future__ import annotations
@@ -101,6 +102,15 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[Er
                 hint="Run ClamAV's clamd and set ZI_CLAMAV_SOCKET to its socket path or host:port "
                 "(docker-compose: clamav:3310).",
                 id="zi.E009",
+            )
+        )
+    if not getattr(settings, "AUDIT_KEY", ""):
+        errors.append(
+            Error(
+                "AUDIT_KEY is not set: the audit trail cannot be sealed with a key the database does not hold.",
+                hint="Set AUDIT_KEY (or AUDIT_KEY_FILE) to a long random value kept apart from the database, "
+                "e.g. `python -c 'import secrets; print(secrets.token_hex(32))'`.",
+                id="zi.E011",
             )
         )
     errors.extend(site_url_errors())

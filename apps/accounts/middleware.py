@@ -26,6 +26,8 @@ ALLOWED_URL_NAMES = frozenset(
         "set_language",
         "accounts:mfa-required",
         "accounts:invitation-accept",
+        "accounts:consent-list",
+        "accounts:consent-answer",
     }
 )
 
@@ -38,7 +40,9 @@ def user_requires_mfa(user: Any, *, memberships: list[Membership] | None = None)
         return True
     if memberships is not None:
         return any(m.role in MFA_REQUIRED_ROLES for m in memberships)
-    return Membership.objects.filter(user=user, is_active=True, role__in=list(MFA_REQUIRED_ROLES)).exists()
+    return Membership.objects.filter(
+        user=user, is_active=True, awaiting_consent=False, role__in=list(MFA_REQUIRED_ROLES)
+    ).exists()
 
 
 class MfaRequiredMiddleware:

@@ -18,20 +18,40 @@ if TYPE_CHECKING:
 def people_list(*, instansi: Instansi, query: str = "") -> QuerySet[Membership]:
     """The instansi's memberships for the people page, active first, with what the admin needs to see.
 
-    Annotations: ``mfa_enrolled`` (a TOTP authenticator exists) and ``invitation_pending`` (the
-    person has not set a password yet). ``query`` matches name or email.
+    Annotations: ``mfa_enrolled`` (a TOTP authenticator exists), ``invitation_pending`` (the
+    person has not set a password yet) and ``account_shared`` (issue 18: the account is also used
+    outside this instansi — another instansi, a national role, platform staff — or the person has not
+    accepted this role yet; the page then shows nothing of the account's life: no MFA state, no last
+    login). ``query`` matches name or email.
     """
     memberships = Membership.objects.filter(instansi=instansi).select_related("user", "unit")
     if query:
         memberships = memberships.filter(Q(user__name__icontains=query) | Q(user__email__icontains=query))
     return memberships.annotate(
         mfa_enrolled=Exists(Authenticator.objects.filter(user=OuterRef("user"), type=Authenticator.Type.TOTP)),
+        account_shared=Case(
+            When(Q(awaiting_consent=True) | Q(user__is_staff=True), then=Value(True)),
+            When(Exists(_memberships_elsewhere(instansi, OuterRef("user"))), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
         invitation_pending=Case(
             When(user__password__startswith=UNUSABLE_PASSWORD_PREFIX, then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         ),
     ).order_by("-is_active", "user__name", "user__email", "role", "pk")
+
+
+def _memberships_elsewhere(instansi: Instansi, user: object) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).exclude(instansi=instansi)
+
+
+def account_shared(*, membership: Membership) -> bool:
+    """The rule of ``people_list``'s ``account_shared`` for one membership (the person's page)."""
+    if membership.awaiting_consent or membership.user.is_staff:
+        return True
+    return _memberships_elsewhere(membership.instansi, membership.user).exists()  # type: ignore[arg-type]
 
 
 def unit_choices(*, instansi: Instansi) -> QuerySet[UnitKerja]:

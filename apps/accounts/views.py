@@ -16,7 +16,7 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +37,7 @@ from apps.tenancy import services as tenancy_services
 from apps.tenancy.decorators import capability_required, instansi_member_required
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.tenancy.selectors import membership_awaiting_consent_for_user
 
 INVITATION_SENT = _("The invitation was sent to %(email)s.")
 INVITATION_RESENT = _("A new invitation link was sent to %(email)s.")
@@ -53,6 +54,8 @@ INVITATION_INVALID = _(
 )
 PASSWORD_SET = _("Your password is set. Log in with your email address and the new password.")
 PROFILE_SAVED = _("Your profile was saved.")
+CONSENT_ACCEPTED = _("You now hold the role %(role)s in %(instansi)s.")
+CONSENT_DECLINED = _("You declined the role %(role)s in %(instansi)s.")
 
 PEOPLE_PER_PAGE = 50
 
@@ -124,6 +127,7 @@ def membership_update(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
         "person": membership,
         "form": form,
         "mfa_enrolled": selectors.user_mfa_enrolled(user=membership.user),
+        "account_shared": selectors.account_shared(membership=membership),
         "invitation_pending": not membership.user.has_usable_password(),
     }
     return render(request, "accounts/membership_update.html", context)
@@ -251,3 +255,43 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def mfa_required(request: HttpRequest) -> HttpResponse:
     """Explains why the person must enrol a second factor before going on."""
     return render(request, "accounts/mfa_required.html")
+
+
+# -----------------------------------------------------------------------------
+# Roles offered to an existing account: the person accepts or declines (issue 18)
+# -----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def consent_list(request: HttpRequest) -> HttpResponse:
+    offers = membership_awaiting_consent_for_user(user=request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/consent_list.html", {"offers": offers})
+
+
+@login_required
+@require_POST
+def consent_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """``decision=accept`` or ``decline``; only the invited person's own offers are found (404)."""
+    offer = (
+        membership_awaiting_consent_for_user(user=request.user)  # type: ignore[arg-type]
+        .filter(public_id=public_id)
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    service = {
+        "accept": tenancy_services.membership_consent_accept,
+        "decline": tenancy_services.membership_consent_decline,
+    }.get(decision or "")
+    if service is None:
+        return redirect("accounts:consent-list")
+    try:
+        service(user=request.user, membership=offer)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("accounts:consent-list")
+    message = CONSENT_ACCEPTED if decision == "accept" else CONSENT_DECLINED
+    messages.success(request, message % {"role": offer.get_role_display(), "instansi": offer.instansi})
+    return redirect("accounts:consent-list")

@@ -1,9 +1,12 @@
 """The hash chain of the audit trail: canonical serialisation and the row hash.
 
 Each instansi has its own chain. Row ``n`` stores ``prev_hash`` (the hash of row ``n-1`` of the same
-instansi, or ``GENESIS`` for the first) and ``hash = sha256(canonical(row))``, where the canonical
-form is compact, key-sorted JSON of every recorded field **and** ``prev_hash``. Changing any field of
-any row, removing a row or reordering rows breaks the hash of that row or the link of the next one.
+instansi, or ``GENESIS`` for the first) and ``hash = HMAC-SHA256(key, canonical(row))`` (:func:`row_mac`,
+the key from ``apps.audit.key``, never in the database), where the canonical form is compact,
+key-sorted JSON of every recorded field **and** ``prev_hash``. Changing any field of any row, removing
+a row or reordering rows breaks the hash of that row or the link of the next one — and recomputing
+the hashes needs the key. :func:`row_hash` (plain SHA-256) is the unkeyed form of migrations 0004–0006,
+kept for the migration that sealed the existing rows with the key (0007).
 
 Pure functions only: the migration that back-fills existing rows imports this module, so it must not
 import models.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import json
 import uuid
 from typing import Any
@@ -62,7 +66,13 @@ def canonical(fields: dict[str, Any]) -> bytes:
 
 
 def row_hash(fields: dict[str, Any]) -> str:
+    """The unkeyed hash of the chain before issue 18 (migrations only)."""
     return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def row_mac(fields: dict[str, Any], key: bytes) -> str:
+    """The keyed hash every row stores."""
+    return hmac.new(key, canonical(fields), hashlib.sha256).hexdigest()
 
 
 def fields_of(row: Any) -> dict[str, Any]:

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from apps.audit.chain import GENESIS, fields_of, row_hash
+from apps.audit.chain import GENESIS, fields_of, row_mac
+from apps.audit.key import audit_key
 from apps.audit.models import AuditEvent
-from apps.tenancy.models import Instansi, TenantModel
+from apps.tenancy.models import Instansi, Membership, TenantModel
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -94,12 +95,13 @@ def audit_record(
         before=_stored_json(before),
         after=_stored_json(after),
     )
+    key = audit_key()  # before the lock: production without AUDIT_KEY fails here, loudly
     with transaction.atomic():
         _lock_chain(instansi.pk)
         head = AuditEvent.unscoped.filter(instansi_id=instansi.pk).order_by("-seq").values_list("seq", "hash").first()
         event.seq, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
         event.created_at = timezone.now()
-        event.hash = row_hash(fields_of(event))
+        event.hash = row_mac(fields_of(event), key)
         event.save(force_insert=True)
     return event
 
@@ -113,6 +115,7 @@ def audit_record_many(
         return []
     instansi_id = objs[0].instansi_id
     events: list[AuditEvent] = []
+    key = audit_key()
     with transaction.atomic():
         _lock_chain(instansi_id)
         head = AuditEvent.unscoped.filter(instansi_id=instansi_id).order_by("-seq").values_list("seq", "hash").first()
@@ -136,7 +139,7 @@ def audit_record_many(
                 prev_hash=prev,
                 created_at=now,
             )
-            event.hash = row_hash(fields_of(event))
+            event.hash = row_mac(fields_of(event), key)
             prev = event.hash
             events.append(event)
         AuditEvent.unscoped.bulk_create(events, batch_size=1000)
@@ -159,3 +162,14 @@ def _stored_json(values: Mapping[str, Any] | None) -> Any:
     if values is None:
         return None
     return json.loads(json.dumps(_jsonable(dict(values))))
+
+
+def audit_download(
+    *, actor: Membership | None, verb: str, obj: models.Model, detail: Mapping[str, Any] | None = None
+) -> AuditEvent:
+    """Record that personal data left ZI (issue 18): a download or an export, by whom, of what.
+
+    Called by the download and export views after the access check and before the response is
+    sent; ``detail`` names the format or file (``after``). ``actor`` None: a public link (the
+    signer's own pakta PDF)."""
+    return audit_record(actor=actor.user if actor is not None else None, verb=verb, obj=obj, after=detail)

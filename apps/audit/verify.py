@@ -5,9 +5,11 @@ Operator output, in English like the other management commands.
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 
-from apps.audit.chain import GENESIS, HASHED_FIELDS, fields_of, row_hash
+from apps.audit.chain import GENESIS, HASHED_FIELDS, fields_of, row_mac
+from apps.audit.key import audit_key
 from apps.audit.models import AuditEvent
 
 
@@ -31,8 +33,10 @@ class ChainHead:
     head_hash: str
 
 
-def verify_chain(instansi_id: int) -> ChainHead | ChainBreak:
-    """Walk one instansi's chain in ``seq`` order; stop at the first row that does not verify."""
+def verify_chain(instansi_id: int, *, key: bytes | None = None) -> ChainHead | ChainBreak:
+    """Walk one instansi's chain in ``seq`` order; stop at the first row that does not verify.
+    Needs the audit key (``apps.audit.key``; ``AuditKeyMissing`` without it)."""
+    key = key or audit_key()
     rows = (
         AuditEvent.unscoped.filter(instansi_id=instansi_id)
         .order_by("seq")
@@ -48,15 +52,16 @@ def verify_chain(instansi_id: int) -> ChainHead | ChainBreak:
             return broken(f"sequence gap: expected {expected_seq}, found {row.seq} (rows were removed)")
         if row.prev_hash != prev:
             return broken("link broken: prev_hash is not the hash of the previous row")
-        if row_hash(fields_of(row)) != row.hash:
+        if not hmac.compare_digest(row_mac(fields_of(row), key), row.hash):
             return broken("content changed: the row no longer matches its hash")
         expected_seq, prev = expected_seq + 1, row.hash
     return ChainHead(instansi_id, expected_seq - 1, prev)
 
 
 def verify_all(instansi_ids: list[int] | None = None) -> list[ChainHead | ChainBreak]:
+    key = audit_key()
     if instansi_ids is None:
         instansi_ids = list(
             AuditEvent.unscoped.order_by("instansi_id").values_list("instansi_id", flat=True).distinct()
         )
-    return [verify_chain(instansi_id) for instansi_id in instansi_ids]
+    return [verify_chain(instansi_id, key=key) for instansi_id in instansi_ids]

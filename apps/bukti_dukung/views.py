@@ -7,13 +7,23 @@ sandboxing CSP so that even a crafted file cannot run script in our origin.
 from __future__ import annotations
 
 import uuid
+from pathlib import PurePath
 
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from apps.audit.services import audit_download
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.bukti_dukung.models import BuktiDukung
 from apps.tenancy.decorators import instansi_member_required
+
+
+def safe_download_name(bukti: BuktiDukung) -> str:
+    """The name a download is saved under (issue 18): never the uploaded name as typed — only
+    letters, digits and dashes of its stem, and the extension of the type detected from the content."""
+    stem = slugify(PurePath(bukti.original_name or "").stem)[:80].strip("-")
+    return f"{stem or 'bukti-dukung'}{bukti.extension}"
 
 
 def _file_response(bukti: BuktiDukung, *, as_attachment: bool) -> FileResponse:
@@ -22,7 +32,7 @@ def _file_response(bukti: BuktiDukung, *, as_attachment: bool) -> FileResponse:
     except FileNotFoundError as exc:  # the row exists but storage lost the file: not found, not a 500
         raise Http404 from exc
     response = FileResponse(
-        handle, as_attachment=as_attachment, filename=bukti.original_name, content_type=bukti.content_type
+        handle, as_attachment=as_attachment, filename=safe_download_name(bukti), content_type=bukti.content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -33,7 +43,9 @@ def _file_response(bukti: BuktiDukung, *, as_attachment: bool) -> FileResponse:
 @require_GET
 def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     bukti = access_bukti_dukung(request.membership, public_id)  # type: ignore[attr-defined]
-    return _file_response(bukti, as_attachment=True)
+    response = _file_response(bukti, as_attachment=True)
+    audit_download(actor=request.membership, verb="bukti_dukung.download", obj=bukti)  # type: ignore[attr-defined]
+    return response
 
 
 @instansi_member_required
@@ -43,6 +55,7 @@ def preview(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     if not bukti.can_preview:
         raise Http404
     response = _file_response(bukti, as_attachment=False)
+    audit_download(actor=request.membership, verb="bukti_dukung.preview", obj=bukti)  # type: ignore[attr-defined]
     # Inline, but sandboxed: no script, no same-origin access, may only be framed by our own pages.
     response["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"

@@ -1,4 +1,5 @@
-"""Language selection: Bahasa Indonesia unless the person chose English.
+"""Language selection (Bahasa Indonesia unless the person chose English), and no caching of what a
+signed-in person sees.
 
 Django's LocaleMiddleware would follow the browser's Accept-Language; ZI is Indonesian first, so
 only an explicit choice (the language cookie, or the user's saved preference) switches language.
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 _SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -38,3 +40,21 @@ class LanguageMiddleware:
             response = self.get_response(request)
             response.headers.setdefault("Content-Language", language)
             return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """``Cache-Control: private, no-store`` on every response to a signed-in person (issue 18): pages,
+    fragments, downloads and exports hold personal data that neither a shared cache nor the browser's
+    back-button cache may keep. Anonymous pages (login, public survey, static files) keep their own
+    caching."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        response = self.get_response(request)
+        if signed_in:
+            patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+        return response

@@ -1,8 +1,16 @@
-"""Writing an XLSX download: one sheet, a bold header row, values written as values.
+"""Writing spreadsheet downloads, and the one escaping rule for user text in them (issue 18).
 
 Text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or
-a carriage return) is prefixed with an apostrophe, so an exported name can never run as a formula
-when the file is opened (CSV/formula injection, OWASP).
+a carriage return) must never run when the file is opened (CSV/formula injection, OWASP). Every
+CSV and XLSX export passes each cell that holds user text through this module:
+
+* :func:`safe_cell_value` — prefixes such text with an apostrophe: for CSV (which has no cell types)
+  and for sheets that are only read by people (pakta, survey, the rencana aksi heatmap);
+* :func:`set_text_cell` — for a workbook that comes back as an import (the official LKE workbook):
+  the cell is written as a typed *string*, never a formula, so the text round-trips unchanged while
+  Excel and LibreOffice still show it as text.
+
+``tests/core/test_export_escaping.py`` exports every CSV/XLSX download with such text and checks it.
 """
 
 from __future__ import annotations
@@ -20,10 +28,21 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def is_formula_like(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
 def safe_cell_value(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if is_formula_like(value):
         return "'" + value
     return value
+
+
+def set_text_cell(cell: Any, value: Any) -> None:
+    """Write user text into an openpyxl cell as a string even when it looks like a formula."""
+    cell.value = value
+    if is_formula_like(value):
+        cell.data_type = "s"
 
 
 def xlsx_bytes(*, title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

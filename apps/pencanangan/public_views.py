@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.audit.services import audit_download
 from apps.core.forms import apply_service_error
+from apps.core.throttle import hashed, window_hit
 from apps.pencanangan import selectors, services
 from apps.pencanangan.forms import LinkSignForm, VerifyForm
 from apps.pencanangan.models import PaktaIntegritas
@@ -42,6 +46,28 @@ def _pakta_from_download_token(token: str) -> PaktaIntegritas:
     return pakta
 
 
+NIP_HIDDEN = _("(your NIP)")
+NIP_ATTEMPTS_EXCEEDED = _("Too many attempts. Wait a while, then try again.")
+# NIP attempts (issue 18): per signing link and per address; settings may change both.
+DEFAULT_NIP_RATE_LINK = "5/h"
+DEFAULT_NIP_RATE_ADDRESS = "30/h"
+
+
+def _without_nip(text: str, nip: str) -> str:
+    """The page asks the signer to type their NIP: it must not show it (the signed text keeps it)."""
+    return text.replace(nip, str(NIP_HIDDEN)) if nip else text
+
+
+def _nip_attempt_refused(request: HttpRequest, token: str) -> bool:
+    """Count one NIP attempt on this link and from this address; True when either is over its rate."""
+    link_rate = getattr(settings, "ZI_PAKTA_NIP_RATE_LINK", DEFAULT_NIP_RATE_LINK)
+    address_rate = getattr(settings, "ZI_PAKTA_NIP_RATE_ADDRESS", DEFAULT_NIP_RATE_ADDRESS)
+    address = request.META.get("REMOTE_ADDR") or "unknown"
+    by_link = window_hit(f"pakta:nip:link:{hashed(token)}", link_rate)
+    by_address = window_hit(f"pakta:nip:address:{hashed(address)}", address_rate)
+    return not (by_link.allowed and by_address.allowed)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, token: str) -> HttpResponse:
@@ -51,12 +77,20 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "pencanangan/public_link_refused.html", {"message": exc.message}, status=410)
     with scope(link.instansi_id):
         pegawai, cycle = link.pegawai, link.cycle
-        text = services.pakta_render(
-            text=services.pakta_text_current(instansi=pegawai.instansi), pegawai=pegawai, cycle=cycle
+        text = _without_nip(
+            services.pakta_render(
+                text=services.pakta_text_current(instansi=pegawai.instansi), pegawai=pegawai, cycle=cycle
+            ),
+            pegawai.nip,
         )
         form = LinkSignForm(request.POST or None)
         status = 200
-        if request.method == "POST":
+        throttled = request.method == "POST" and _nip_attempt_refused(request, token)
+        if throttled:
+            form.is_valid()
+            form.add_error(None, NIP_ATTEMPTS_EXCEEDED)
+            status = 429
+        elif request.method == "POST":
             form.is_valid()
             try:
                 pakta = services.pakta_sign_with_link(
@@ -96,6 +130,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     pakta = _pakta_from_download_token(token)
     with scope(pakta.instansi_id):
         response = _pdf_response(pakta)
+        audit_download(actor=None, verb="pakta.download_public", obj=pakta)
     response["Content-Disposition"] = f'attachment; filename="{pakta_pdf_filename(pakta)}"'
     return response
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.services import audit_download
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import run_service
@@ -309,6 +310,7 @@ def unit_export(request: HttpRequest, public_id: Any) -> HttpResponse:
         ]
         for p in selectors.signatures_of(cycle=cycle, units=_one_unit(unit))
     ]
+    audit_download(actor=actor, verb="pencanangan.export", obj=unit, detail={"tahun": cycle.tahun, "rows": len(rows)})
     return xlsx_response(
         filename=f"pakta-integritas-{unit.code}-{cycle.tahun}.xlsx",
         title=f"Pakta {cycle.tahun}",
@@ -396,7 +398,9 @@ def pakta_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 def pakta_download(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     pakta = access_pakta(actor, public_id)
-    return _pdf_response(pakta)
+    response = _pdf_response(pakta)
+    audit_download(actor=actor, verb="pakta.download", obj=pakta)
+    return response
 
 
 def _pdf_response(pakta: Any) -> HttpResponse:

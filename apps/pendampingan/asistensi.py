@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.audit.services import audit_record
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.pendampingan.models import Asistensi, TindakLanjut, TindakLanjutStatus
+from apps.pendampingan.permissions import tpi_assigned
 from apps.pendampingan.services import REQUIRED
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -33,8 +34,11 @@ ALREADY_DONE = _("This action is already done.")
 NOT_ALLOWED_DONE = _("Only the unit, the owner or the TPI can mark this action done.")
 
 
-def _require_tpi(actor: Membership, unit: UnitKerja) -> None:
+def _require_tpi(actor: Membership, unit: UnitKerja, cycle: Cycle) -> None:
+    """The unit's assigned TPI of that year (not any TPI of the instansi)."""
     if actor.instansi_id is None or actor.instansi_id != unit.instansi_id or not actor.can(Cap.PENDAMPINGAN_TPI):
+        raise PermissionDeniedError
+    if not tpi_assigned(actor=actor, unit=unit, cycle=cycle):
         raise PermissionDeniedError
 
 
@@ -50,7 +54,9 @@ def asistensi_create(
     attendees: Sequence[Pegawai] = (),
     other_attendees: str = "",
 ) -> Asistensi:
-    _require_tpi(actor, unit)
+    if cycle.instansi_id != unit.instansi_id:
+        raise PermissionDeniedError
+    _require_tpi(actor, unit, cycle)
     if cycle.instansi_id != unit.instansi_id:
         raise PermissionDeniedError
     errors: dict[str, list[Any]] = {}
@@ -96,7 +102,7 @@ def tindak_lanjut_add(
     due_date: datetime.date | None,
 ) -> TindakLanjut:
     """A follow-up action. Without an owner of the unit or without a due date: refused, nothing saved."""
-    _require_tpi(actor, asistensi.unit)
+    _require_tpi(actor, asistensi.unit, asistensi.cycle)
     errors: dict[str, list[Any]] = {}
     description = (description or "").strip()
     if not description:
@@ -130,7 +136,7 @@ def can_mark_done(actor: Membership, action: TindakLanjut) -> bool:
     if actor.instansi_id != action.instansi_id:
         return False
     if actor.can(Cap.PENDAMPINGAN_TPI):
-        return True
+        return tpi_assigned(actor=actor, unit=unit, cycle=action.asistensi.cycle)
     if action.owner.user_id is not None and action.owner.user_id == actor.user_id:
         return True
     if not actor.can(Cap.PENDAMPINGAN_EDIT):

@@ -32,7 +32,7 @@ from apps.lke.models import Soal
 from apps.notifications.models import Channel
 from apps.notifications.services import notify
 from apps.pendampingan.models import Konsultasi, KonsultasiStatus, PesanKonsultasi, Pihak
-from apps.pendampingan.permissions import is_team_member
+from apps.pendampingan.permissions import is_team_member, tpi_assigned
 from apps.rencana_aksi.models import Kegiatan
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, Cap
@@ -73,7 +73,10 @@ def side_of(actor: Membership, konsultasi: Konsultasi) -> str | None:
     if actor.instansi_id != konsultasi.instansi_id:
         return None
     if actor.can(Cap.PENDAMPINGAN_TPI):
-        return Pihak.TPI
+        # A unit thread's TPI side is the unit's assigned reviewers of that year (issue 18).
+        if konsultasi.unit is None or tpi_assigned(actor=actor, unit=konsultasi.unit, cycle=konsultasi.cycle):
+            return Pihak.TPI
+        return None
     if konsultasi.unit is not None and unit_side_allowed(actor, konsultasi.unit, konsultasi.cycle):
         return Pihak.UNIT
     return None

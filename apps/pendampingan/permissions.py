@@ -58,3 +58,16 @@ def pokja_areas(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> frozense
 
 def is_team_member(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> bool:
     return bool(_roles(actor, unit, cycle))
+
+
+def tpi_assigned(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> bool:
+    """The TPI side of a unit's pendampingan is its assigned reviewers of that year (issue 18: any
+    TPI of the instansi could close another unit's thread or mark its actions done)."""
+    from apps.penilaian.models import TPIAssignment
+    from apps.tenancy.roles import Cap
+
+    if not actor.can(Cap.PENDAMPINGAN_TPI) or actor.instansi_id != unit.instansi_id:
+        return False
+    return TPIAssignment.objects.filter(
+        instansi_id=actor.instansi_id, cycle_id=cycle.pk, unit_id=unit.pk, reviewer_id=actor.user_id
+    ).exists()

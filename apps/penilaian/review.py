@@ -481,5 +481,5 @@ def summary_page(
     if page.can_recommend:
         page.recommendation_form = recommendation_form or RecommendationForm()
     if actor.can(Cap.REPORT_CREATE):
-        page.reports = list(report_list(actor=actor).filter(kind="lhe", params__penilaian=str(penilaian.public_id))[:5])
+        page.reports = report_list(actor=actor, kind="lhe", params={"penilaian": str(penilaian.public_id)})[:5]
     return page

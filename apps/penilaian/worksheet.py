@@ -846,10 +846,15 @@ def cycle_list(*, actor: Membership) -> list[Cycle]:
     return list(Cycle.objects.filter(instansi_id=actor.instansi_id).order_by("-tahun"))
 
 
-def bukti_choices(*, actor: Membership, limit: int = 200) -> tuple[Any, list[BuktiDukung]]:
-    """The instansi's evidence store: the whole queryset (to validate a pick) and the latest files
-    (to offer)."""
-    queryset = BuktiDukung.objects.filter(instansi_id=actor.instansi_id)
+def bukti_choices(*, actor: Membership, penilaian: Penilaian, limit: int = 200) -> tuple[Any, list[BuktiDukung]]:
+    """The files of the evidence store that may go on this penilaian's answers: those held by the
+    unit's own objects of kinds the actor may see, and the actor's own uploads (issue 18: never
+    another unit's files). The whole queryset (to validate a pick) and the latest files (to offer)."""
+    from apps.bukti_dukung.holders import bukti_of_unit_q
+
+    queryset = BuktiDukung.objects.filter(
+        bukti_of_unit_q(actor=actor, unit_path=penilaian.unit.path), instansi_id=actor.instansi_id
+    )
     return queryset, list(queryset.select_related("uploaded_by").order_by("-created_at")[:limit])
 
 

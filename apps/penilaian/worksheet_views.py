@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.services import audit_download
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.bukti_dukung.models import FILE_KIND_CONTENT_TYPE, FileKind
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -385,7 +386,7 @@ def evidence_attach(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
     actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
-    queryset, offered = worksheet.bukti_choices(actor=actor)
+    queryset, offered = worksheet.bukti_choices(actor=actor, penilaian=penilaian)
     data = request.POST if request.method == "POST" else None
     form = EvidenceAttachForm(data, soal=soal, queryset=queryset, offered=offered)
     if request.method == "POST" and form.is_valid():
@@ -451,6 +452,7 @@ def workbook_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         worksheet.workbook_answers(penilaian=penilaian),
         title=title,
     )
+    audit_download(actor=request_actor(request), verb="penilaian.workbook_export", obj=penilaian)
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     filename = f"lke-{slugify(penilaian.unit.code) or 'unit'}-{penilaian.cycle.tahun}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

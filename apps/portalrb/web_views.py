@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.bukti_dukung.models import BuktiDukung
+from apps.bukti_dukung.views import safe_download_name
 from apps.core.errors import DomainError
 from apps.pengusulan.models import PengusulanSnapshot
 from apps.portalrb.selectors import (
@@ -203,7 +204,7 @@ def bukti_file(request: HttpRequest, token: str, bukti_id: uuid.UUID) -> HttpRes
         handle = row.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=row.original_name, content_type=row.content_type)
+    response = FileResponse(handle, as_attachment=True, filename=safe_download_name(row), content_type=row.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"

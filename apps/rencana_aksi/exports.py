@@ -6,6 +6,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from apps.core.xlsx import safe_cell_value
 from apps.rencana_aksi.models import Area
 from apps.rencana_aksi.selectors import HeatmapRow
 from apps.unit_kerja.models import Cycle
@@ -24,8 +25,8 @@ def heatmap_xlsx(*, rows: list[HeatmapRow], cycle: Cycle) -> bytes:
     for row in rows:
         sheet.append(
             [
-                row.unit.code,
-                row.unit.name,
+                safe_cell_value(row.unit.code),
+                safe_cell_value(row.unit.name),
                 str(row.rencana.get_status_display()) if row.rencana else _("no plan"),
                 *row.cells,
                 row.overall,

@@ -153,8 +153,18 @@ def _lock(rencana: RencanaAksi) -> RencanaAksi:
     )
 
 
-def _audit(actor: Membership | None, verb: str, obj: Any, **after: Any) -> None:
-    audit_record(actor=actor.user if actor else None, verb=verb, obj=obj, after=after or None)
+def _audit(
+    actor: Membership | None, verb: str, obj: Any, *, before: dict[str, Any] | None = None, **after: Any
+) -> None:
+    """One audit row with the values before and after the write (README: rows keep both; issue 18).
+    ``before`` is None for a creation; ``after`` empty (None) for a removal."""
+    audit_record(
+        actor=actor.user if actor else None,
+        verb=verb,
+        obj=obj,
+        before=before or None,
+        after=after or None,
+    )
 
 
 def _plan_link(rencana: RencanaAksi) -> str:
@@ -209,7 +219,15 @@ def _prepare_change(actor: Membership, rencana: RencanaAksi, reason: str) -> Ren
         rencana.save(update_fields=["revision", "status", "updated_at"])
         # Recorded under the new revision, with the kegiatan as approved (nothing changed yet).
         _history(actor, rencana, RencanaAksiRevisi.Event.REVISED, reason=reason, snap=True)
-        _audit(actor, "rencana_aksi.revise", rencana, revision=rencana.revision, reason=reason)
+        _audit(
+            actor,
+            "rencana_aksi.revise",
+            rencana,
+            before={"status": S.APPROVED, "revision": rencana.revision - 1},
+            status=rencana.status,
+            revision=rencana.revision,
+            reason=reason,
+        )
     return rencana
 
 
@@ -262,7 +280,14 @@ def pengaturan_monitoring_set(*, actor: Membership, cycle: Cycle, frekuensi: str
     else:
         setting.frekuensi = frekuensi
         setting.save(update_fields=["frekuensi", "updated_at"])
-    _audit(actor, "rencana_aksi.frequency_set", setting, tahun=cycle.tahun, before=current, frekuensi=frekuensi)
+    _audit(
+        actor,
+        "rencana_aksi.frequency_set",
+        setting,
+        before={"tahun": cycle.tahun, "frekuensi": current},
+        tahun=cycle.tahun,
+        frekuensi=frekuensi,
+    )
     return setting
 
 
@@ -345,10 +370,10 @@ def rencana_aksi_set_lead(*, actor: Membership, rencana: RencanaAksi, lead: User
         u.pk for u in selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
     }:
         raise ValidationError({"lead": ValidationError(LEAD_NOT_IN_UNIT, code="lead_not_in_unit")})
-    before = rencana.ketua_tim_id
+    before = rencana.ketua_tim.email if rencana.ketua_tim_id else None
     rencana.ketua_tim = lead
     rencana.save(update_fields=["ketua_tim", "updated_at"])
-    _audit(actor, "rencana_aksi.set_lead", rencana, before=before, lead=lead.email if lead else None)
+    _audit(actor, "rencana_aksi.set_lead", rencana, before={"lead": before}, lead=lead.email if lead else None)
     return rencana
 
 
@@ -370,7 +395,14 @@ def rencana_aksi_submit(*, actor: Membership, rencana: RencanaAksi) -> RencanaAk
     rencana.submitted_at = timezone.now()
     rencana.save(update_fields=["status", "submitted_at", "updated_at"])
     _history(actor, rencana, RencanaAksiRevisi.Event.SUBMITTED, snap=False)
-    _audit(actor, "rencana_aksi.submit", rencana, revision=rencana.revision)
+    _audit(
+        actor,
+        "rencana_aksi.submit",
+        rencana,
+        before={"status": S.DRAFT},
+        status=rencana.status,
+        revision=rencana.revision,
+    )
     _notify_all(
         rencana,
         _approvers(rencana),
@@ -396,7 +428,14 @@ def rencana_aksi_approve(*, actor: Membership, rencana: RencanaAksi) -> RencanaA
     rencana.approved_by = actor.user
     rencana.save(update_fields=["status", "approved_revision", "approved_at", "approved_by", "updated_at"])
     _history(actor, rencana, RencanaAksiRevisi.Event.APPROVED, snap=True)
-    _audit(actor, "rencana_aksi.approve", rencana, revision=rencana.revision)
+    _audit(
+        actor,
+        "rencana_aksi.approve",
+        rencana,
+        before={"status": S.SUBMITTED},
+        status=rencana.status,
+        revision=rencana.revision,
+    )
     team = selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
     _notify_all(
         rencana,
@@ -423,7 +462,7 @@ def rencana_aksi_return(*, actor: Membership, rencana: RencanaAksi, note: str) -
     rencana.status = S.DRAFT
     rencana.save(update_fields=["status", "updated_at"])
     _history(actor, rencana, RencanaAksiRevisi.Event.RETURNED, reason=note, snap=False)
-    _audit(actor, "rencana_aksi.return", rencana, note=note)
+    _audit(actor, "rencana_aksi.return", rencana, before={"status": S.SUBMITTED}, status=rencana.status, note=note)
     team = selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
     _notify_all(
         rencana,
@@ -553,6 +592,7 @@ def kegiatan_save(
     else:
         kegiatan = Kegiatan.objects.select_for_update().get(pk=kegiatan.pk)
         version_check(kegiatan, version)
+    before = None if created else kegiatan_snapshot_one(kegiatan)
     _apply(kegiatan, data)
     kegiatan.full_clean(exclude=["rencana", "instansi", "pic", "soal", "risiko", "isu", "version"])
     save_or_conflict(kegiatan)
@@ -560,6 +600,7 @@ def kegiatan_save(
         actor,
         "kegiatan.create" if created else "kegiatan.update",
         kegiatan,
+        before=before,
         rencana=rencana.public_id,
         revision=rencana.revision,
         **kegiatan_snapshot_one(kegiatan),
@@ -586,7 +627,7 @@ def kegiatan_delete(*, actor: Membership, kegiatan: Kegiatan, reason: str = "") 
     if Realisasi.objects.filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan).exists():
         raise DomainError(KEGIATAN_HAS_REALISASI, code="has_realisasi")
     rencana = _prepare_change(actor, kegiatan.rencana, reason)
-    _audit(actor, "kegiatan.delete", rencana, **kegiatan_snapshot_one(kegiatan))
+    _audit(actor, "kegiatan.delete", rencana, before=kegiatan_snapshot_one(kegiatan))
     kegiatan.delete()
 
 
@@ -805,6 +846,16 @@ def realisasi_save(
     )
     version_check(realisasi, version)
     created = realisasi is None
+    previous = (
+        None
+        if realisasi is None
+        else {
+            "progress": realisasi.progress,
+            "value": realisasi.value,
+            "narrative": realisasi.narrative,
+            "status": realisasi.status,
+        }
+    )
     if realisasi is None:
         realisasi = Realisasi(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan, periode=periode)
     elif realisasi.status in (R.SUBMITTED, R.VERIFIED):
@@ -824,9 +875,12 @@ def realisasi_save(
         actor,
         "realisasi.create" if created else "realisasi.update",
         realisasi,
+        before=previous,
         periode=periode,
         progress=realisasi.progress,
         value=value,
+        narrative=realisasi.narrative,
+        status=realisasi.status,
         files=[b.public_id for b in bukti],
         submitted=submit,
     )
@@ -862,11 +916,19 @@ def realisasi_submit(*, actor: Membership, realisasi: Realisasi) -> Realisasi:
     realisasi = Realisasi.objects.select_for_update().select_related("kegiatan").get(pk=realisasi.pk)
     if realisasi.status not in (R.DRAFT, R.RETURNED):
         raise TransitionNotAllowed
+    previous = realisasi.status
     realisasi.status = R.SUBMITTED
     realisasi.submitted_at = timezone.now()
     realisasi.reported_by = actor.user
     realisasi.save(update_fields=["status", "submitted_at", "reported_by", "updated_at"])
-    _audit(actor, "realisasi.submit", realisasi, periode=realisasi.periode)
+    _audit(
+        actor,
+        "realisasi.submit",
+        realisasi,
+        before={"status": previous},
+        status=realisasi.status,
+        periode=realisasi.periode,
+    )
     _notify_verifiers(rencana, realisasi, actor)
     return realisasi
 
@@ -904,7 +966,15 @@ def realisasi_verify(*, actor: Membership, realisasi: Realisasi) -> Realisasi:
     realisasi.verified_at = timezone.now()
     realisasi.return_note = ""
     realisasi.save(update_fields=["status", "verified_by", "verified_at", "return_note", "updated_at"])
-    _audit(actor, "realisasi.verify", realisasi, periode=realisasi.periode, progress=realisasi.progress)
+    _audit(
+        actor,
+        "realisasi.verify",
+        realisasi,
+        before={"status": R.SUBMITTED},
+        status=realisasi.status,
+        periode=realisasi.periode,
+        progress=realisasi.progress,
+    )
     return realisasi
 
 
@@ -918,7 +988,15 @@ def realisasi_return(*, actor: Membership, realisasi: Realisasi, note: str) -> R
     realisasi.status = R.RETURNED
     realisasi.return_note = note
     realisasi.save(update_fields=["status", "return_note", "updated_at"])
-    _audit(actor, "realisasi.return", realisasi, periode=realisasi.periode, note=note)
+    _audit(
+        actor,
+        "realisasi.return",
+        realisasi,
+        before={"status": R.SUBMITTED, "return_note": ""},
+        status=realisasi.status,
+        periode=realisasi.periode,
+        return_note=note,
+    )
     if realisasi.reported_by is not None:
         _notify_all(
             rencana,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
+from apps.audit.services import audit_download
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
 from apps.core.errors import DomainError, PermissionDeniedError
@@ -651,6 +652,7 @@ def heatmap_export(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         return redirect("rencana_aksi:heatmap")
     content = exports.heatmap_xlsx(rows=selectors.heatmap(instansi=actor.instansi_id, cycle=cycle), cycle=cycle)
+    audit_download(actor=actor, verb="rencana_aksi.heatmap_export", obj=cycle)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="rencana-aksi-{cycle.tahun}.xlsx"'
     response["Cache-Control"] = "private, no-store"

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
+from apps.audit.services import audit_download
 from apps.core.errors import PermissionDeniedError
 from apps.reports.access import access_report
 from apps.reports.forms import ReportRequestForm
@@ -105,6 +106,7 @@ def report_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
         content_type="application/pdf",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    audit_download(actor=request.membership, verb="report.download", obj=report)  # type: ignore[attr-defined]
     # Reports may hold personal data (names, NIP): never kept by shared caches.
     patch_cache_control(response, private=True, no_store=True)
     return response

@@ -1,6 +1,6 @@
 """CSV and XLSX export of a survey's responses: one row per response, no device hash.
 
-Text cells that a spreadsheet would read as a formula (``= + - @``) are prefixed with ``'``.
+Text cells that a spreadsheet would read as a formula are escaped by ``apps.core.xlsx.safe_cell_value``.
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from apps.core.xlsx import safe_cell_value
 from apps.survei.instrument import ALL_CODES
 from apps.survei.models import Survei
 from apps.survei.selectors import respons_export_rows
 
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+_safe = safe_cell_value  # the one escaping rule of every export (apps.core.xlsx)
 
 
 def header() -> list[str]:

@@ -200,6 +200,9 @@ class Membership(TimeStampedModel):
     )
     areas = models.JSONField(_("areas perubahan"), default=list, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # An instansi invited a person who already had an account (issue 18: consent): the role does
+    # nothing — no switcher entry, no scope, no MFA rule — until the person accepts it.
+    awaiting_consent = models.BooleanField(_("awaiting the person's consent"), default=False, db_default=False)
 
     version = models.PositiveIntegerField(
         default=1, db_default=1, editable=False
@@ -236,7 +239,7 @@ class Membership(TimeStampedModel):
         return capabilities_for(self.role)
 
     def can(self, capability: str) -> bool:
-        return self.is_active and capability in self.capabilities
+        return self.is_active and not self.awaiting_consent and capability in self.capabilities
 
     @property
     def is_unit_narrowed(self) -> bool:

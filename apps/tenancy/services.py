@@ -9,7 +9,9 @@ Rules kept here, in one place:
 * national roles (KemenPANRB, TPN) are never granted by an instansi;
 * a unit role (pimpinan unit, tim kerja, pegawai) needs a unit of the actor's own instansi, and the
   other roles cover the whole instansi (no unit);
-* one person has one account: inviting an existing email adds a membership to that account;
+* one person has one account: inviting an existing email adds a membership to that account, which
+  does nothing until the person accepts it (consent, issue 18); an account with a national role is
+  never given an instansi role;
 * the same person cannot hold the same role on the same unit twice (active);
 * an instansi never loses its last active admin ZI.
 """
@@ -35,6 +37,7 @@ from apps.notifications.models import Channel
 from apps.notifications.services import notify
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import NATIONAL_ROLES, UNIT_ROLES, Cap, Role
+from apps.tenancy.scope import scope
 
 if TYPE_CHECKING:
     from apps.unit_kerja.models import UnitKerja
@@ -46,6 +49,8 @@ UNIT_NOT_APPLICABLE = _("This role covers the whole instansi: leave the unit emp
 UNIT_OTHER_INSTANSI = _("Choose a unit kerja of your own instansi.")
 MEMBERSHIP_DUPLICATE = _("This person already holds this role for this unit.")
 MEMBERSHIP_INACTIVE = _("This membership is no longer active.")
+ACCOUNT_NATIONAL = _("This account holds a national role (KemenPANRB, TPN); an instansi cannot give it a role.")
+CONSENT_NOT_FOUND = _("This invitation no longer exists.")
 ACCOUNT_DISABLED = _("This account has been disabled by the platform support; it cannot be given a role.")
 LAST_ADMIN = _("This is the last active ZI administrator of the instansi. Make someone else ZI administrator first.")
 ALREADY_ACTIVATED = _(
@@ -130,22 +135,21 @@ def _ensure_not_last_admin(membership: Membership) -> None:
         raise LastAdminError
 
 
-def _user_for_email(*, email: str, name: str) -> User:
-    """The one account of this email: locked when it exists, created (unusable password) otherwise."""
+def _user_for_email(*, email: str, name: str) -> tuple[User, bool]:
+    """The one account of this email: locked when it exists, created (unusable password) otherwise.
+    Returns the account and whether it existed before. An existing account is never changed here
+    (not even its name): nothing changes for a person until they accept."""
     email = normalize_email(email)
     user = User.objects.select_for_update().filter(email=email).first()
     if user is not None:
         if not user.is_active:
             raise ValidationError({"email": ValidationError(ACCOUNT_DISABLED, code="account_disabled")})
-        if not user.name and name:
-            user.name = name
-            user.save(update_fields=["name"])
-        return user
+        return user, True
     user = User(email=email, name=name.strip())
     user.set_unusable_password()  # the person chooses a password from the invitation link
     user.full_clean()
     user.save()
-    return user
+    return user, False
 
 
 def _membership_snapshot(membership: Membership) -> dict[str, Any]:
@@ -154,6 +158,7 @@ def _membership_snapshot(membership: Membership) -> dict[str, Any]:
         "role": membership.role,
         "unit": membership.unit,
         "is_active": membership.is_active,
+        "awaiting_consent": membership.awaiting_consent,
     }
 
 
@@ -174,6 +179,7 @@ def _send_invitation(*, membership: Membership, inviter: User | None, key: str) 
         "inviter": inviter,
         "accept_url": invitation_url(user) if pending else "",
         "login_url": f"{settings.SITE_URL}{reverse('account_login')}",
+        "consent_url": f"{settings.SITE_URL}{reverse('accounts:consent-list')}" if membership.awaiting_consent else "",
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)),
     }
     instansi = membership.instansi
@@ -205,15 +211,20 @@ def membership_invite(
     * Only an admin ZI (``Cap.PEOPLE_MANAGE``); only non-national roles; a unit role needs a unit of
       the actor's instansi (``ValidationError`` on ``role``/``unit`` otherwise).
     * An existing account with this email gets a new membership, never a second account; the same
-      active role on the same unit again is refused (``ValidationError`` on ``email``).
+      active role on the same unit again is refused (``ValidationError`` on ``email``). That
+      membership awaits the person's consent (``awaiting_consent``): it gives no access and changes
+      nothing for them until they accept it (:func:`membership_consent_accept`). An account with a
+      national role, or platform staff, is refused (``ValidationError`` on ``email``).
     * A new account has an unusable password until the person follows the link.
     * Writes ``membership.invite`` to the audit trail; the email leaves on commit.
     """
     instansi_id = _require_people_manage(actor)
     _validate_role_and_unit(instansi_id=instansi_id, role=role, unit=unit)
-    user = _user_for_email(email=email, name=name)
+    user, existed = _user_for_email(email=email, name=name)
+    if existed and (user.is_staff or Membership.objects.filter(user=user, role__in=sorted(NATIONAL_ROLES)).exists()):
+        raise ValidationError({"email": ValidationError(ACCOUNT_NATIONAL, code="account_national")})
     _refuse_duplicate(user=user, instansi_id=instansi_id, role=role, unit=unit, field="email")
-    membership = Membership(user=user, instansi_id=instansi_id, role=role, unit=unit)
+    membership = Membership(user=user, instansi_id=instansi_id, role=role, unit=unit, awaiting_consent=existed)
     membership.full_clean()
     membership.save()
     audit_record(
@@ -347,7 +358,7 @@ def membership_bootstrap(*, email: str, name: str, role: str, instansi: Instansi
             raise ValidationError({"instansi": ValidationError(BOOTSTRAP_INSTANSI_REQUIRED, code="instansi_required")})
     else:
         raise ValidationError({"role": ValidationError(BOOTSTRAP_ROLE_NOT_ALLOWED, code="role_not_allowed")})
-    user = _user_for_email(email=email, name=name)
+    user, _existed = _user_for_email(email=email, name=name)
     _refuse_duplicate(user=user, instansi_id=instansi.pk if instansi else None, role=role, unit=None, field="email")
     membership = Membership(user=user, instansi=instansi, role=role)
     membership.full_clean()
@@ -361,3 +372,63 @@ def membership_bootstrap(*, email: str, name: str, role: str, instansi: Instansi
             after=_membership_snapshot(membership),
         )
     return membership
+
+
+# -----------------------------------------------------------------------------
+# Consent: the invited person accepts or declines a role (their own account's business)
+# -----------------------------------------------------------------------------
+
+
+def _awaiting(*, user: User, membership: Membership) -> Membership:
+    locked = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("instansi")
+        .filter(pk=membership.pk, user=user, is_active=True, awaiting_consent=True)
+        .first()
+    )
+    if locked is None:
+        raise DomainError(CONSENT_NOT_FOUND)
+    return locked
+
+
+@transaction.atomic
+def membership_consent_accept(*, user: User, membership: Membership) -> Membership:
+    """The invited person accepts the role: from now on it is in their switcher and gives access.
+    Writes ``membership.consent_accept`` (before/after) in the instansi's trail."""
+    locked = _awaiting(user=user, membership=membership)
+    before = _membership_snapshot(locked)
+    locked.awaiting_consent = False
+    locked.save(update_fields=["awaiting_consent", "updated_at"])
+    # The person answers from whatever instansi they work in: the event goes to the offering one.
+    with scope(locked.instansi_id):
+        audit_record(
+            actor=user,
+            verb="membership.consent_accept",
+            obj=locked,
+            instansi=locked.instansi,
+            before=before,
+            after=_membership_snapshot(locked),
+        )
+    return locked
+
+
+@transaction.atomic
+def membership_consent_decline(*, user: User, membership: Membership) -> Membership:
+    """The invited person declines: the membership ends (inactive) and never gave any access.
+    Writes ``membership.consent_decline`` (before/after) in the instansi's trail."""
+    locked = _awaiting(user=user, membership=membership)
+    before = _membership_snapshot(locked)
+    locked.awaiting_consent = False
+    locked.is_active = False
+    locked.save(update_fields=["awaiting_consent", "is_active", "updated_at"])
+    # The person answers from whatever instansi they work in: the event goes to the offering one.
+    with scope(locked.instansi_id):
+        audit_record(
+            actor=user,
+            verb="membership.consent_decline",
+            obj=locked,
+            instansi=locked.instansi,
+            before=before,
+            after=_membership_snapshot(locked),
+        )
+    return locked

@@ -25,7 +25,7 @@ from apps.pengusulan.services import proposal_deadline_set
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.scope import Scope, current_scope, reset_scope, set_scope
 from apps.tpn import schema as _schema  # noqa: F401  (registers the bearer security scheme)
-from apps.tpn.auth import IsNationalMember, NationalTokenAuthentication
+from apps.tpn.auth import IsNationalMember, NationalRateThrottle, NationalTokenAuthentication
 from apps.tpn.documents import proposal_answers, proposal_detail, proposal_summary, result_document, unit_document
 from apps.tpn.selectors import proposal_get_national, proposal_list_national, unit_get_national
 from apps.tpn.serializers import (
@@ -70,6 +70,7 @@ ID_PARAM = OpenApiParameter("public_id", str, OpenApiParameter.PATH, description
 class NationalView(APIView):
     authentication_classes = [NationalTokenAuthentication]
     permission_classes = [IsNationalMember]
+    throttle_classes = [NationalRateThrottle]  # issue 18: no unlimited bulk pulls
     renderer_classes = [JSONRenderer]
     metadata_class = None  # OPTIONS answers 405
     membership: Membership

@@ -11,11 +11,13 @@ import hmac
 from typing import Any
 
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, permissions
 from rest_framework.request import Request
 
 from apps.api.tokens import bearer_digest
+from apps.portalrb.auth import PortalRBRateThrottle
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, Cap
 from apps.tpn.models import ApiToken
@@ -23,6 +25,7 @@ from apps.tpn.services import TOKEN_PREFIX, api_token_touch
 
 INVALID_TOKEN = _("The API token is missing, wrong or revoked.")
 MALFORMED_HEADER = _("Use the header 'Authorization: Bearer <token>'.")
+DEFAULT_NATIONAL_RATE = "120/min"
 NOT_NATIONAL = _("This API is for active KemenPANRB and TPN accounts with two-factor authentication.")
 
 
@@ -60,3 +63,19 @@ class IsNationalMember(permissions.BasePermission):
             return False
         view.membership = membership
         return True
+
+
+class NationalRateThrottle(PortalRBRateThrottle):
+    """``/api/v1/``: per token, ``ZI_NATIONAL_API_RATE`` (default 120/min), with the PortalRB API's
+    counter (one atomic increment per call in a fixed window; apps.portalrb.auth). Not tenant data:
+    the key starts with ``national:``."""
+
+    scope = "national"
+
+    def get_rate(self) -> str:
+        return str(getattr(settings, "ZI_NATIONAL_API_RATE", DEFAULT_NATIONAL_RATE))
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not isinstance(request.auth, ApiToken):
+            return None
+        return f"national:api-v1:throttle:{request.auth.pk}"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.bukti_dukung.models import FileKind
 from apps.bukti_dukung.scanning import scan_upload
 from apps.bukti_dukung.services import sniff_kind
+from apps.core.imports import bounded_rows, duplicates, xlsx_guard
 
 IMPORT_FILE_EMPTY = _("The file is empty.")
 IMPORT_FILE_TOO_LARGE = _("The file is larger than %(limit)s MB.")
@@ -92,13 +93,19 @@ def read_table(file: UploadedFile, *, required: tuple[str, ...], optional: tuple
     except ValidationError as exc:
         raise ValidationError({"file": exc}) from exc
     kind = sniff_kind(content[:16], io.BytesIO(content))
-    if kind == FileKind.XLSX:
-        raw_rows = _xlsx_rows(content)
-    elif kind is not None or content.startswith((b"PK\x03\x04", _OLE2_MAGIC)):
-        raise _file_error(IMPORT_FILE_TYPE, "file_type")
-    else:
-        raw_rows = _csv_rows(content)
-    return _to_rows(raw_rows, required=required, optional=optional)
+    try:
+        if kind == FileKind.XLSX:
+            xlsx_guard(content)  # rows, columns, cells and unpacked size, before any XML is parsed
+            raw_rows = _xlsx_rows(content)
+        elif kind is not None or content.startswith((b"PK\x03\x04", _OLE2_MAGIC)):
+            raise _file_error(IMPORT_FILE_TYPE, "file_type")
+        else:
+            raw_rows = _csv_rows(content)
+        return _to_rows(bounded_rows(raw_rows), required=required, optional=optional)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({"file": exc}) from exc  # a cap of apps.core.imports
 
 
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:
@@ -149,13 +156,15 @@ def _to_rows(raw_rows: Iterator[list[Any]], *, required: tuple[str, ...], option
     if header_raw is None or _is_blank(header_raw):
         raise _file_error(IMPORT_FILE_NO_HEADER, "no_header", columns=expected)
     headers = [normalize_header(h) for h in header_raw]
-    duplicates = sorted({h for h in headers if h and headers.count(h) > 1})
-    if duplicates:
-        raise _file_error(IMPORT_DUPLICATE_COLUMNS, "duplicate_columns", columns=", ".join(duplicates))
-    missing = [name for name in required if name not in headers]
+    repeated = duplicates(headers)
+    if repeated:
+        raise _file_error(IMPORT_DUPLICATE_COLUMNS, "duplicate_columns", columns=", ".join(repeated[:10]))
+    present = set(headers)
+    missing = [name for name in required if name not in present]
     if missing:
         raise _file_error(IMPORT_MISSING_COLUMNS, "missing_columns", columns=", ".join(missing))
-    wanted = {name: headers.index(name) for name in required + optional if name in headers}
+    position = {name: index for index, name in enumerate(headers)}
+    wanted = {name: position[name] for name in required + optional if name in position}
     limit = _limit_rows()
     rows: list[Row] = []
     for number, values in enumerate(raw_rows, start=2):

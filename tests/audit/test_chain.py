@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from apps.audit.chain import GENESIS, fields_of, row_hash
+from apps.audit.chain import GENESIS, fields_of, row_mac
+from apps.audit.key import audit_key
 from apps.audit.models import AuditEvent
 from apps.audit.services import audit_record
 from apps.audit.verify import ChainBreak, ChainHead, verify_chain
@@ -62,7 +63,7 @@ def test_rows_are_chained_per_instansi_and_verify(world: World) -> None:
 
     # The hash covers what the database gives back (jsonb, timestamptz), not only what was written.
     stored = AuditEvent.unscoped.get(pk=events_a[2].pk)
-    assert row_hash(fields_of(stored)) == stored.hash == events_a[2].hash
+    assert row_mac(fields_of(stored), audit_key()) == stored.hash == events_a[2].hash
 
     assert verify_chain(world.instansi_a.pk) == ChainHead(world.instansi_a.pk, 4, events_a[-1].hash)
     out, err = run_verify()
@@ -76,11 +77,12 @@ def _edit_content(event: AuditEvent) -> None:
 
 
 def _edit_and_rehash(event: AuditEvent) -> None:
-    """A smarter forger also rewrites the row's own hash: the next row's link still gives it away."""
+    """A smarter forger (even one holding the key) also rewrites the row's own hash: the next row's
+    link still gives it away. Without the key, see tests/audit/test_key.py."""
     event.after = {"name": "dipalsukan"}
     raw(
         "UPDATE audit_auditevent SET after = %s::jsonb, hash = %s WHERE id = %s",
-        ['{"name": "dipalsukan"}', row_hash(fields_of(event)), event.pk],
+        ['{"name": "dipalsukan"}', row_mac(fields_of(event), audit_key()), event.pk],
     )
 
 

@@ -8,9 +8,9 @@ from tests.conftest import World
 from tests.isolation.routes.bukti_dukung import PDF, make_bukti
 
 
-def test_member_downloads_as_attachment(world: World, login) -> None:
+def test_uploader_downloads_as_attachment(world: World, login) -> None:
     bukti = make_bukti(world)
-    response = login(world.evi).get(reverse("bukti_dukung:download", args=[bukti.public_id]))
+    response = login(world.ani).get(reverse("bukti_dukung:download", args=[bukti.public_id]))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert "rahasia-a.pdf" in response["Content-Disposition"]

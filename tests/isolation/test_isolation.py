@@ -19,7 +19,7 @@ from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
 from tests.conftest import World, enrol_totp
 from tests.factories import UserFactory
-from tests.isolation.registry import exempt_routes, list_routes, object_routes, tenant_models
+from tests.isolation.registry import exempt_routes, list_routes, object_routes, owner_user, tenant_models
 
 # Third-party URL namespaces whose pages hold no tenant data (login, password, MFA, API docs).
 THIRD_PARTY_PREFIXES = ("account_", "mfa_", "socialaccount_", "usersessions_", "admin:")
@@ -86,6 +86,30 @@ def test_outsider_gets_404_on_every_object_route(route, world: World, outsiders,
         for method in route.methods:
             response = getattr(client, method.lower())(url, data=route.data or None)
             assert response.status_code == 404, f"{label} {method} {url} → {response.status_code}"
+
+
+@pytest.mark.parametrize("route", object_routes(), ids=lambda r: r.name)
+def test_owner_reaches_every_object_route(route, world: World, reverse_route: Callable) -> None:
+    """The other side of the outsider case: the same URL, built the same way, is found by its owner."""
+    kwargs = route.build(world)
+    url = reverse_route(route.name, kwargs)
+    client = Client()
+    client.force_login(owner_user(route, world))
+    for method in route.methods:
+        response = getattr(client, method.lower())(url, data=route.data or None)
+        assert response.status_code not in {403, 404, 405, 500}, f"owner {method} {url} → {response.status_code}"
+
+
+@pytest.mark.parametrize("route", list_routes(), ids=lambda r: r.name)
+def test_owner_sees_the_marker_in_every_list(route, world: World, reverse_route: Callable) -> None:
+    """Without this, a list case passes when the marker is never shown to anybody."""
+    kwargs, marker = route.build(world)
+    url = reverse_route(route.name, kwargs)
+    client = Client()
+    client.force_login(owner_user(route, world))
+    response = client.get(url)
+    assert response.status_code == 200, f"owner GET {url} → {response.status_code}"
+    assert marker in response.content.decode(), f"the owner does not see {marker!r} at {url}"
 
 
 @pytest.mark.parametrize("route", list_routes(), ids=lambda r: r.name)

@@ -26,6 +26,7 @@ def production_env(home: Path) -> dict[str, str]:
         "ZI_VAR_DIR": str(home / "var"),
         "DEBUG": "false",
         "SECRET_KEY": PRODUCTION_SECRET,
+        "AUDIT_KEY": "a1" * 32,
         "ALLOWED_HOSTS": "zi.example.go.id",
         "SITE_URL": "https://zi.example.go.id",
         "ZI_HTTPS": "true",

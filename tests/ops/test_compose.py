@@ -223,8 +223,10 @@ def example_config(**overrides: str) -> dict[str, Any]:
 
 
 def test_the_filled_in_example_passes_the_deploy_checks(tmp_path: Path) -> None:
-    """.env.example with its two secrets filled in is a clean production configuration."""
-    config = example_config(SECRET_KEY=MINIMAL_ENV["SECRET_KEY"], POSTGRES_PASSWORD="filled-in-db-password")
+    """.env.example with its three secrets filled in is a clean production configuration."""
+    config = example_config(
+        SECRET_KEY=MINIMAL_ENV["SECRET_KEY"], AUDIT_KEY="b2" * 32, POSTGRES_PASSWORD="filled-in-db-password"
+    )
     proc = run_manage(
         "check", "--deploy", "--fail-level", "WARNING", env=container_env(config["services"]["web"], tmp_path)
     )
@@ -240,3 +242,4 @@ def test_the_unfilled_example_does_not_start(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert "zi.E001" in proc.stderr
     assert "zi.E008" in proc.stderr
+    assert "zi.E011" in proc.stderr

@@ -57,6 +57,7 @@ REFUSALS = [
         lambda env: {**env, "DATABASE_URL": "postgres://zi@db.internal:5432/zi"}, {"zi.E008"}, id="E008-no-db-password"
     ),
     pytest.param(lambda env: without(env, "ZI_CLAMAV_SOCKET"), {"zi.E009"}, id="E009-no-virus-scanner"),
+    pytest.param(lambda env: without(env, "AUDIT_KEY"), {"zi.E011"}, id="E011-no-audit-key"),
 ]
 
 

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.core.middleware.NoStoreWhenSignedInMiddleware",
     "apps.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -195,6 +196,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Emails a dead worker left "sending" are sent again (same Message-ID) or marked failed.
     "notification-reconcile": {"task": "apps.notifications.tasks.notification_reconcile_beat", "schedule": 300.0},
     "report-reconcile": {"task": "apps.reports.tasks.report_reconcile_beat", "schedule": 300.0},
+    # The audit chains' heads, sealed, to a file in the backup set and to the admins (apps/audit/digest.py).
+    "audit-head-digest": {"task": "apps.audit.tasks.audit_head_digest", "schedule": 24 * 3600},
 }
 
 # -----------------------------------------------------------------------------
@@ -276,8 +279,22 @@ ZI_UPLOAD_MAX_BYTES = env_int("ZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # production refuses that (zi.E009). Unreachable or missing: uploads are refused (fail closed).
 # clamd's StreamMaxLength must be at least ZI_UPLOAD_MAX_BYTES.
 ZI_CLAMAV_SOCKET = env_str("ZI_CLAMAV_SOCKET", "")
+# The first handler stops storing a file past ZI_UPLOAD_MAX_BYTES (apps/core/uploads.py): nothing
+# bigger is ever spooled to disk.
+FILE_UPLOAD_HANDLERS = [
+    "apps.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Without a scanner, uploads are refused at run time too; only the DEBUG demo accepts them unscanned.
 ZI_ALLOW_UNSCANNED = DEBUG
+# The audit chain's key (apps/audit/key.py): HMAC of every audit row, held outside the database.
+# Required in production (zi.E011); the embedded mode keeps one in VAR_DIR/audit.key.
+AUDIT_KEY = env_str("AUDIT_KEY", "")
+# The daily digest of every chain's head (apps/audit/digest.py): written here (inside MEDIA_ROOT, so
+# in every backup) and mailed to ZI_AUDIT_DIGEST_EMAILS (comma-separated; empty: not mailed).
+ZI_AUDIT_DIGEST_DIR = env_str("ZI_AUDIT_DIGEST_DIR", "")  # empty: MEDIA_ROOT/audit-digests
+ZI_AUDIT_DIGEST_EMAILS = env_list("ZI_AUDIT_DIGEST_EMAILS", [])
 ZI_CLAMAV_TIMEOUT = env_int("ZI_CLAMAV_TIMEOUT", 60)
 
 # -----------------------------------------------------------------------------
@@ -383,4 +400,6 @@ if ZI_DEMO and DEBUG:
 
 # PortalRB provider API (README "PortalRB"): requests per token, and the validity of evidence links.
 ZI_PORTALRB_RATE = env_str("ZI_PORTALRB_RATE", "120/min")
+# The national API /api/v1/, per personal token (apps/tpn/auth.py NationalRateThrottle).
+ZI_NATIONAL_API_RATE = env_str("ZI_NATIONAL_API_RATE", "120/min")
 ZI_PORTALRB_LINK_DAYS = env_int("ZI_PORTALRB_LINK_DAYS", 180)

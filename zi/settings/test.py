@@ -23,3 +23,6 @@ ZI_DEMO = False
 ZI_ALLOW_UNSCANNED = True  # tests without clamd; the scanning tests set ZI_CLAMAV_SOCKET (or this off)
 # A queue of our own per test run: a worker started by a test never eats stale messages of another run.
 CELERY_TASK_DEFAULT_QUEUE = f"zi-test-{os.getpid()}"
+# A fixed audit key for the suite (production takes AUDIT_KEY/AUDIT_KEY_FILE; tests/audit/test_key.py
+# covers the missing key and the embedded key file).
+AUDIT_KEY = "zi-test-audit-key-not-for-production"

@@ -29,6 +29,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from apps.core.xlsx import set_text_cell
 from apps.lke.excel import messages as m
 from apps.lke.excel.layout import (
     DERIVED_TYPE_LABEL,
@@ -257,10 +258,11 @@ def _write_soal(ws: Worksheet, item: TreeRow, soal: SoalSpec, where: SoalLayout,
     ws[f"{COL_CRITERIA}{r}"].alignment = _WRAP
     ws[f"{COL_TYPE}{r}"] = TYPE_LABELS.get(soal.answer_type, soal.answer_type)
     ws[f"{where.col_answer_unit}{r}"] = _cell_answer(soal, answer.get("answer_unit"))
-    ws[f"{where.col_note_unit}{r}"] = answer.get("note_unit") or None
-    ws[f"{where.col_evidence_unit}{r}"] = answer.get("evidence_unit") or None
+    # User text: written as strings, never formulas (apps.core.xlsx, issue 18).
+    set_text_cell(ws[f"{where.col_note_unit}{r}"], answer.get("note_unit") or None)
+    set_text_cell(ws[f"{where.col_evidence_unit}{r}"], answer.get("evidence_unit") or None)
     ws[f"{where.col_answer_tpi}{r}"] = _cell_answer(soal, answer.get("answer_tpi"))
-    ws[f"{where.col_note_tpi}{r}"] = answer.get("note_tpi") or None
+    set_text_cell(ws[f"{where.col_note_tpi}{r}"], answer.get("note_tpi") or None)
     for answer_col, value_col in ((where.col_answer_unit, COL_VALUE_UNIT), (where.col_answer_tpi, COL_VALUE_TPI)):
         formula = value_formula(soal, f"{answer_col}{r}")
         if formula is not None:
@@ -319,7 +321,7 @@ def _write_info(workbook: Workbook, layout: WorkbookLayout, *, title: str, expor
     for index, (label, value, key) in enumerate(entries, start=1):
         info[f"A{index}"] = str(label)
         info[f"A{index}"].font = _BOLD
-        info[f"B{index}"] = value
+        set_text_cell(info[f"B{index}"], value)  # the title holds the unit's name
         info[f"{INFO_KEY_COL}{index}"] = key
         info[f"{INFO_KEY_COL}{index}"].font = Font(color="999999")
     info[f"A{len(entries) + 2}"] = str(m.INFO_HOW)

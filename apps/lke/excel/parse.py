@@ -37,6 +37,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from apps.core.imports import xlsx_guard
 from apps.lke.excel import messages as m
 from apps.lke.excel.export import INFO_KEY_COL, SHEET
 from apps.lke.excel.layout import (
@@ -182,6 +183,10 @@ def _open(data: bytes) -> tuple[Workbook, Workbook]:
         raise WorkbookError(str(m.NOT_XLSX), code="not_xlsx") from exc
     if unpacked > MAX_UNPACKED_BYTES:
         raise WorkbookError(str(m.TOO_LARGE).format(limit=MAX_BYTES // (1024 * 1024)), code="too_large")
+    try:
+        xlsx_guard(data)  # the shared caps on rows, columns, cells and unpacked size (issue 18)
+    except ValidationError as exc:
+        raise WorkbookError(" ".join(exc.messages), code=exc.code or "too_large") from exc
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it skips

@@ -24,6 +24,17 @@ def _pending_membership_a(world) -> dict:
     return {"public_id": membership.public_id}
 
 
+def _offer_a(world) -> dict:
+    """A role of A offered to an existing account, waiting for that person's answer."""
+    from tests.factories import UserFactory
+
+    invited = UserFactory(email="tawaran-rahasia@alfa.go.id", name="Rahasia Tawaran A")
+    membership = Membership.objects.create(
+        user=invited, instansi=world.instansi_a, role=Role.VIEWER, awaiting_consent=True
+    )
+    return {"public_id": membership.public_id}
+
+
 def _people_list(world):
     _pending_membership_a(world)
     return {}, "undangan-rahasia@alfa.go.id"
@@ -33,6 +44,7 @@ OBJECT_ROUTES = [
     ObjectRoute("accounts:membership-update", _membership_a, methods=("GET", "POST"), data={"role": Role.PEGAWAI}),
     ObjectRoute("accounts:membership-deactivate", _membership_a, methods=("POST",)),
     ObjectRoute("accounts:invitation-resend", _pending_membership_a, methods=("POST",)),
+    ObjectRoute("accounts:consent-answer", _offer_a, methods=("POST",), data={"decision": "accept"}),
 ]
 
 LIST_ROUTES = [
@@ -42,5 +54,15 @@ LIST_ROUTES = [
 EXEMPT_ROUTES = {
     "accounts:membership-invite": "creates a membership in the actor's own instansi only; no tenant object in the URL",
     "accounts:invitation-accept": "token-authenticated set-password page; shows only the invitee's own email",
+    "accounts:consent-list": "the logged-in person's own offers only (filtered by request.user)",
     "accounts:profile": "the logged-in person's own name, language and roles; no other tenant data",
 }
+
+
+def _invited(world):
+    from apps.accounts.models import User
+
+    return User.objects.get(email="tawaran-rahasia@alfa.go.id")
+
+
+OWNERS = {"accounts:consent-answer": _invited}

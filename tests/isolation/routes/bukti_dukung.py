@@ -26,3 +26,5 @@ OBJECT_ROUTES = [
 ]
 
 TENANT_MODELS = {BuktiDukung: make_bukti}
+
+OWNERS = {"bukti_dukung:download": "ani", "bukti_dukung:preview": "ani"}  # the uploader

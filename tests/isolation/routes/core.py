@@ -86,3 +86,11 @@ EXEMPT_ROUTES.update(
         "api:docs": "Swagger UI page, static assets only",
     }
 )
+
+# The recipient, the member; the unit's operator sees the unit on the dashboard.
+OWNERS = {
+    "notifications:read": "ani",
+    "core:membership-switch": "ani",
+    "notifications:list": "ani",
+    "core:dashboard": "ani",
+}

@@ -19,7 +19,7 @@ from apps.pencanangan.models import (
 )
 from apps.pencanangan.services import DEFAULT_PAKTA_TEXT, sha256_text
 from tests.factories import PegawaiFactory
-from tests.isolation.registry import ListRoute, ObjectRoute
+from tests.isolation.registry import PIMPINAN_UNIT_A1, ListRoute, ObjectRoute, member_of_a
 from tests.penilaian.conftest import open_cycle_now
 
 
@@ -103,6 +103,12 @@ def _unit(world):
     return {"public_id": world.unit_a1.public_id}
 
 
+def _unit_with_pencanangan(world):
+    """The head signs and declares a pencanangan that exists (without it the owner gets 404 too)."""
+    make_pencanangan(world)
+    return {"public_id": world.unit_a1.public_id}
+
+
 def _pakta(world):
     return {"public_id": make_pakta(world).public_id}
 
@@ -121,8 +127,10 @@ def _text_with_version(world):
 OBJECT_ROUTES = [
     ObjectRoute("pencanangan:unit-detail", _unit),
     ObjectRoute("pencanangan:pencanangan-edit", _unit, methods=("GET", "POST"), data={"place": "x"}),
-    ObjectRoute("pencanangan:komitmen-sign", _unit, methods=("POST",), data={"confirm": "on", "password": "x"}),
-    ObjectRoute("pencanangan:declare", _unit, methods=("POST",)),
+    ObjectRoute(
+        "pencanangan:komitmen-sign", _unit_with_pencanangan, methods=("POST",), data={"confirm": "on", "password": "x"}
+    ),
+    ObjectRoute("pencanangan:declare", _unit_with_pencanangan, methods=("POST",)),
     ObjectRoute("pencanangan:reminder-round", _unit, methods=("POST",)),
     ObjectRoute("pencanangan:scan-upload", _unit, methods=("POST",), data={"nip": "197001012000031001"}),
     ObjectRoute("pencanangan:unit-export", _unit),
@@ -161,3 +169,17 @@ TENANT_MODELS = {
     PaktaRequest: make_request,
     ReminderRound: make_round,
 }
+
+OWNERS = {"pencanangan:komitmen-sign": PIMPINAN_UNIT_A1, "pencanangan:declare": PIMPINAN_UNIT_A1}
+
+
+def _signer_of_a1(world):
+    """A pegawai of unit A1 with an account, linked to the roster entry the list build created."""
+    from apps.unit_kerja.models import Pegawai
+
+    user = member_of_a("pegawai.a1@alfa.go.id", "pegawai")(world)
+    Pegawai.unscoped.filter(instansi=world.instansi_a, unit=world.unit_a1, user__isnull=True).update(user=user)
+    return user
+
+
+OWNERS["pencanangan:my-pakta"] = _signer_of_a1

@@ -214,3 +214,25 @@ TENANT_MODELS = {
     TindakLanjut: make_tindak_lanjut,
     PengingatTindakLanjut: make_claim,
 }
+
+# The unit's operator keeps its diagnosis and asks the TPI; the TPI answers and records asistensi.
+_TPI_SIDE = {
+    "pendampingan:asistensi-list",
+    "pendampingan:konsultasi-close",
+    "pendampingan:tindak-lanjut-add",
+    "pendampingan:tindak-lanjut-done",
+}
+
+
+def assigned_tpi(world):
+    """budi, assigned to unit A1 for the year (the TPI side of a unit is its assigned reviewers)."""
+    from apps.penilaian.models import TPIAssignment
+
+    TPIAssignment.unscoped.get_or_create(
+        instansi=world.instansi_a, cycle=_cycle(world), unit=world.unit_a1, reviewer=world.budi, level=1
+    )
+    return world.budi
+
+
+OWNERS = {route.name: (assigned_tpi if route.name in _TPI_SIDE else "ani") for route in OBJECT_ROUTES}
+OWNERS["pendampingan:tpi-inbox"] = "budi"

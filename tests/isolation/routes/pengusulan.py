@@ -16,8 +16,9 @@ from apps.pengusulan.models import (
     UnitEligibility,
 )
 from apps.pengusulan.snapshot import snapshot_build, snapshot_hash
+from apps.penilaian.models import Penilaian
 from apps.tenancy.scope import scope
-from tests.isolation.registry import ListRoute, ObjectRoute
+from tests.isolation.registry import PIMPINAN_INSTANSI_A, ListRoute, ObjectRoute
 from tests.isolation.routes.penilaian import make_penilaian
 from tests.penilaian.conftest import open_cycle_now
 
@@ -112,7 +113,16 @@ def _list_with_surat(world):
 
 
 def _list_with_facts(world):
-    make_unit_facts(world)
+    from apps.lke.services import DEFAULT_MASTER, lke_import_file
+
+    facts = make_unit_facts(world)
+    # The page lists the year's units that have a penilaian: without one nobody sees the unit.
+    Penilaian.unscoped.create(
+        instansi=world.instansi_a,
+        unit=world.unit_a1,
+        cycle=facts.cycle,
+        template=lke_import_file(DEFAULT_MASTER).template,
+    )
     return {}, world.unit_a1.name
 
 
@@ -148,3 +158,13 @@ TENANT_MODELS = {
     ProposalQuota: make_quota,
     SuratPengusulan: make_surat,
 }
+
+OWNERS = dict.fromkeys(
+    (
+        "pengusulan:pengusulan-submit",
+        "pengusulan:pengusulan-correct",
+        "pengusulan:pengusulan-withdraw",
+        "pengusulan:surat-sign",
+    ),
+    PIMPINAN_INSTANSI_A,
+)

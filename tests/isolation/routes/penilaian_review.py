@@ -33,6 +33,9 @@ def _assignment(world):
 
 def _return(world):
     item = make_return(world)
+    TPIAssignment.unscoped.create(  # the reviewer who returned it, so its owner can accept it
+        instansi=world.instansi_a, cycle=item.penilaian.cycle, unit=world.unit_a1, reviewer=world.budi, level=1
+    )
     Penilaian.unscoped.filter(pk=item.penilaian_id).update(status=PenilaianStatus.IN_REVIEW, current_level=1)
     item.status = "fixed"
     item.save(update_fields=["status"])
@@ -91,3 +94,7 @@ LIST_ROUTES = [
 ]
 
 TENANT_MODELS = {ItemReturnEvent: _event}
+
+# The TPI assigned to the unit; the admin ZI manages the assignments.
+OWNERS = {route.name: "budi" for route in OBJECT_ROUTES if route.name != "penilaian:tpi-assignment-delete"}
+OWNERS["penilaian:review-list"] = "budi"

@@ -80,3 +80,6 @@ OBJECT_ROUTES = [
 ]
 
 LIST_ROUTES = [ListRoute("penilaian:penilaian-list", _list)]
+
+# The unit's operator fills the LKE; the admin ZI opens the year.
+OWNERS = {route.name: "ani" for route in OBJECT_ROUTES if route.name != "penilaian:penilaian-open"}

@@ -15,7 +15,7 @@ from apps.rencana_aksi.models import (
     RencanaAksiRevisi,
 )
 from tests.factories import CycleFactory, PegawaiFactory
-from tests.isolation.registry import ListRoute, ObjectRoute
+from tests.isolation.registry import PIMPINAN_UNIT_A1, ListRoute, ObjectRoute
 
 TAHUN = 2026
 
@@ -132,3 +132,12 @@ TENANT_MODELS = {
     PengaturanMonitoring: make_setting,
     PengingatKlaim: make_claim,
 }
+
+_HEAD_OF_UNIT = {
+    "rencana_aksi:rencana-approve",
+    "rencana_aksi:rencana-return",
+    "rencana_aksi:rencana-lead",
+    "rencana_aksi:realisasi-verify",
+    "rencana_aksi:realisasi-return",
+}
+OWNERS = {route.name: (PIMPINAN_UNIT_A1 if route.name in _HEAD_OF_UNIT else "ani") for route in OBJECT_ROUTES}

@@ -1,0 +1,205 @@
+"""The smaller findings of issue 18, each held by a test: downloads and exports of personal data are
+audited; every signed-in response says ``no-store``; uploads stop being stored at the limit; stored
+files are served under a safe name; ``/api/v1/`` is rate-limited; reset links come from SITE_URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
+from django.test import Client
+from django.urls import reverse
+
+from apps.audit.models import AuditEvent
+from apps.bukti_dukung.models import BuktiDukung
+from apps.bukti_dukung.services import bukti_dukung_upload
+from apps.tenancy.models import Membership
+from apps.tenancy.scope import scope
+from tests.conftest import World
+from tests.isolation.registry import list_routes
+from tests.isolation.routes.reports import make_report
+from tests.penilaian.conftest import LKEWorld, lke  # noqa: F401  (fixture)
+from tests.portalrb.conftest import prb  # noqa: F401  (fixture)
+from tests.tpn.conftest import TPNWorld, bearer, tpn  # noqa: F401  (fixture)
+
+PDF = b"%PDF-1.4\n%hardening\n%%EOF\n"
+
+
+def audit_verbs(world: World) -> list[str]:
+    with scope(world.instansi_a.pk):
+        return list(AuditEvent.objects.order_by("seq").values_list("verb", flat=True))
+
+
+def _bukti(world: World, name: str = "bukti.pdf") -> BuktiDukung:
+    with scope(world.instansi_a.pk):
+        return bukti_dukung_upload(actor=Membership.objects.get(user=world.ani), file=SimpleUploadedFile(name, PDF))
+
+
+# -----------------------------------------------------------------------------
+# Downloads and exports of personal data write an audit row
+# -----------------------------------------------------------------------------
+
+
+def test_evidence_download_and_preview_are_audited(world: World, login) -> None:
+    bukti = _bukti(world)
+    client = login(world.ani)
+    assert client.get(reverse("bukti_dukung:download", args=[bukti.public_id])).status_code == 200
+    assert client.get(reverse("bukti_dukung:preview", args=[bukti.public_id])).status_code == 200
+    with scope(world.instansi_a.pk):
+        rows = list(AuditEvent.objects.filter(object_id=bukti.public_id).order_by("seq"))
+    assert [(row.verb, row.actor_id) for row in rows[-2:]] == [
+        ("bukti_dukung.download", world.ani.pk),
+        ("bukti_dukung.preview", world.ani.pk),
+    ]
+
+
+def test_report_download_is_audited_and_a_refused_one_is_not(world: World, login) -> None:
+    report = make_report(world)
+    url = reverse("reports:report-download", kwargs={"public_id": report.public_id})
+    assert login(world.dodi).get(url).status_code == 404
+    assert "report.download" not in audit_verbs(world)
+    assert login(world.citra).get(url).status_code == 200
+    with scope(world.instansi_a.pk):
+        row = AuditEvent.objects.get(verb="report.download")
+    assert (row.actor_id, row.object_id) == (world.citra.pk, report.public_id)
+
+
+def test_lke_workbook_export_is_audited(lke: LKEWorld, login) -> None:  # noqa: F811
+    url = reverse("penilaian:workbook-export", kwargs={"public_id": lke.penilaian.public_id})
+    assert login(lke.world.ani).get(url).status_code == 200
+    with scope(lke.world.instansi_a.pk):
+        row = AuditEvent.objects.get(verb="penilaian.workbook_export")
+    assert (row.actor_id, row.object_id) == (lke.world.ani.pk, lke.penilaian.public_id)
+
+
+def test_heatmap_export_is_audited(world: World, login) -> None:
+    from tests.isolation.routes.rencana_aksi import TAHUN, make_rencana
+
+    make_rencana(world)
+    assert login(world.citra).get(f"{reverse('rencana_aksi:heatmap-export')}?tahun={TAHUN}").status_code == 200
+    assert "rencana_aksi.heatmap_export" in audit_verbs(world)
+
+
+def test_pakta_list_export_is_audited(world: World, login) -> None:
+    from tests.penilaian.conftest import open_cycle_now
+
+    open_cycle_now(world.instansi_a)
+    assert login(world.ani).get(reverse("pencanangan:unit-export", args=[world.unit_a1.public_id])).status_code == 200
+    with scope(world.instansi_a.pk):
+        row = AuditEvent.objects.get(verb="pencanangan.export")
+    assert (row.actor_id, row.object_id, row.after["rows"]) == (world.ani.pk, world.unit_a1.public_id, 0)
+
+
+# -----------------------------------------------------------------------------
+# Cache-Control: no-store for every signed-in response
+# -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", list_routes(), ids=lambda r: r.name)
+def test_every_signed_in_page_says_no_store(route, world: World, login) -> None:
+    kwargs, _marker = route.build(world)
+    response = login(world.citra).get(reverse(route.name, kwargs=kwargs or None))
+    assert "no-store" in response.get("Cache-Control", ""), route.name
+    assert "private" in response["Cache-Control"]
+
+
+# -----------------------------------------------------------------------------
+# Uploads: nothing past the limit is stored
+# -----------------------------------------------------------------------------
+
+RECEIVED: list[int] = []
+
+
+class CountingHandler(FileUploadHandler):
+    """Sits behind the bounded handler and counts what reaches the storing handlers."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        RECEIVED.append(len(raw_data))
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def test_an_upload_over_the_limit_is_never_stored(lke: LKEWorld, login, settings) -> None:  # noqa: F811
+    settings.ZI_UPLOAD_MAX_BYTES = 1024 * 1024
+    settings.FILE_UPLOAD_HANDLERS = [
+        "apps.core.uploads.BoundedUploadHandler",
+        f"{__name__}.CountingHandler",
+        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+        "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    ]
+    RECEIVED.clear()
+    big = PDF + b"0" * (12 * 1024 * 1024)
+    url = reverse("penilaian:evidence-upload", kwargs={"public_id": lke.penilaian.public_id, "soal_id": 1})
+    response = login(lke.world.ani).post(url, {"s1-up-file": SimpleUploadedFile("besar.pdf", big)})
+    assert "lebih besar dari 1 MB" in response.content.decode()
+    assert sum(RECEIVED) <= settings.ZI_UPLOAD_MAX_BYTES + 64 * 1024  # at most the limit and one chunk
+    with scope(lke.world.instansi_a.pk):
+        assert not BuktiDukung.objects.exists()
+    # Within the limit the same path stores the file.
+    RECEIVED.clear()
+    login(lke.world.ani).post(url, {"s1-up-file": SimpleUploadedFile("kecil.pdf", PDF)})
+    with scope(lke.world.instansi_a.pk):
+        assert BuktiDukung.objects.filter(original_name="kecil.pdf").exists()
+
+
+# -----------------------------------------------------------------------------
+# Stored files are served under a safe name
+# -----------------------------------------------------------------------------
+
+
+def test_downloads_use_a_safe_name_not_the_uploaded_one(world: World, login) -> None:
+    bukti = _bukti(world, name='..\\..\\"laporan";\r\nX-Evil: 1 <b>.exe.pdf')
+    response = login(world.ani).get(reverse("bukti_dukung:download", args=[bukti.public_id]))
+    disposition = response["Content-Disposition"]
+    assert disposition == 'attachment; filename="laporan-x-evil-1-bexe.pdf"'
+    assert "X-Evil" not in response.headers
+
+
+# -----------------------------------------------------------------------------
+# /api/v1/ is rate-limited
+# -----------------------------------------------------------------------------
+
+
+def test_the_national_api_is_rate_limited_per_token(tpn: TPNWorld, settings) -> None:  # noqa: F811
+    settings.ZI_NATIONAL_API_RATE = "3/min"
+    client = Client()
+    codes = [client.get("/api/v1/pengusulan/", **bearer(tpn.token_kemen)).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = client.get("/api/v1/pengusulan/", **bearer(tpn.token_kemen))
+    assert refused.json()["code"] == "RATE_LIMITED"
+    assert int(refused["Retry-After"]) >= 1
+    # Another person's token has its own budget.
+    assert client.get("/api/v1/pengusulan/", **bearer(tpn.token_tpn)).status_code == 200
+
+
+# -----------------------------------------------------------------------------
+# Reset and invitation links come from SITE_URL, never from the Host header
+# -----------------------------------------------------------------------------
+
+
+def test_reset_links_come_from_site_url(world: World, settings) -> None:
+    settings.ALLOWED_HOSTS = ["penyerang.example", "testserver"]
+    settings.SITE_URL = "https://zi.example.go.id"
+    client = Client(HTTP_HOST="penyerang.example")
+    assert client.post(reverse("account_reset_password"), {"email": world.ani.email}).status_code == 302
+    (message,) = mail.outbox
+    assert "penyerang.example" not in message.body
+    assert re.search(r"https://zi\.example\.go\.id/akun/password/reset/key/\S+/", message.body), message.body
+
+
+def test_invitation_links_come_from_site_url(world: World, settings, in_scope) -> None:
+    from apps.notifications.models import Notification
+    from apps.tenancy import services
+
+    settings.SITE_URL = "https://zi.example.go.id"
+    services.membership_invite(
+        actor=Membership.objects.get(user=world.citra), email="baru@alfa.go.id", name="Baru", role="viewer"
+    )
+    with in_scope(world.instansi_a):
+        body = Notification.objects.get(recipient__email="baru@alfa.go.id").body
+    assert "https://zi.example.go.id/akun/undangan/" in body
