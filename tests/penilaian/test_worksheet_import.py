@@ -2,7 +2,7 @@
 
 An imported value never overwrites an answer someone changed after the preview was built (each
 row carries the version it was previewed at); answers changed in ZI after the workbook was exported
-are replaced only when ticked; a bad workbook lists its problems by row and applies nothing.
+are replaced only when ticked; rows not understood are listed by sheet, row and column and left out.
 """
 
 from __future__ import annotations
@@ -199,25 +199,42 @@ def test_numbers_that_agree_only_once_all_are_saved_are_applied_together(lke: LK
     assert (unit(lke, 110).answer, unit(lke, 112).answer) == ("4", "3")
 
 
-def test_a_bad_workbook_lists_its_problems_by_row_and_applies_nothing(lke: LKEWorld, login) -> None:
+def test_a_row_not_understood_is_listed_and_the_rest_imports_after_confirmation(lke: LKEWorld, login) -> None:
     data = workbook(lke, {1: {"answer_unit": "Ya"}, 2: {"answer_unit": "A"}})
     book = load_workbook(io.BytesIO(data))
     soal = lke.soal(2)
     book[soal.excel_sheet][f"{soal.excel_col_answer_unit}{soal.excel_row}"] = "Z"
     buffer = io.BytesIO()
     book.save(buffer)
-    response = upload(login(lke.world.ani), lke, buffer.getvalue())
+    client = login(lke.world.ani)
+    response = upload(client, lke, buffer.getvalue())
     assert response.status_code == 200
     body = text(response)
-    assert (
-        ngettext(
-            "%(n)s problem found — nothing can be imported", "%(n)s problems found — nothing can be imported", 1
-        ).split("— ")[-1]
-        in body
+    assert re.search(
+        rf"<td>{soal.excel_sheet}</td><td>{soal.excel_row}</td><td>{soal.excel_col_answer_unit}</td><td>Z</td>", body
     )
-    assert re.search(rf"<td>{soal.excel_row}</td><td>[^<]*“Z”", body)
-    assert 'name="payload"' not in body
-    assert not Jawaban.objects.exists()
+    assert not Jawaban.objects.exists()  # nothing before the confirmation
+    assert 'name="payload"' in body
+    client.post(url("workbook-import", lke), {"payload": payload_of(response)})
+    assert unit(lke, 1).answer == "Ya"
+    assert unit(lke, 2) is None
+
+
+def test_a_typed_total_that_disagrees_reaches_the_browser_preview_with_its_row(lke: LKEWorld, login) -> None:
+    counts = {113: "1", 114: "2", 115: "3", 116: "4"}
+    data = workbook(lke, {i: {"answer_unit": v} for i, v in counts.items()})
+    book = load_workbook(io.BytesIO(data))
+    sheet = book[lke.soal(113).excel_sheet]
+    total_row = lke.soal(113).excel_row - 1
+    sheet[f"K{total_row}"] = 99  # the parts say 6
+    buffer = io.BytesIO()
+    book.save(buffer)
+    body = text(upload(login(lke.world.ani), lke, buffer.getvalue()))
+    rows = ", ".join(str(lke.soal(i).excel_row) for i in (113, 114, 115))
+    message = str(excel_messages.TYPED_TOTAL_DISAGREES).format(column="K", typed="99", computed="6", rows=rows)
+    assert message in body
+    assert f"{total_row}" in body
+    assert 'name="payload"' in body
 
 
 def test_numbers_contradicting_what_zi_holds_are_errors(lke: LKEWorld, login) -> None:
