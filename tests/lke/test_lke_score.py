@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
 
 from apps.lke.excel import build_workbook, workbook_layout
 from apps.lke.excel import messages as m
 from apps.lke.excel.summary import display_text, exact_text
 from apps.lke.models import LKETemplate
 from apps.lke.scoring import score
+from tests.lke.corpus import generate
 from tests.lke.workbooks import NOT_XLSX, jawaban_from, lke_zi_workbook, sample_answers, tpi_answers
 
 
@@ -169,3 +171,43 @@ def test_imports_the_master_when_no_template_exists(db, tmp_path) -> None:
     path.write_bytes(NOT_XLSX)
     run(path)
     assert LKETemplate.objects.count() == 1
+
+
+def test_a_jawaban_workbook_with_labels_cut_in_column_c_is_scored(spec, lke_template, tmp_path) -> None:
+    """PortalRB-style sheets hold the question in column C, cut at 200 characters (issue 16)."""
+    layout = workbook_layout(lke_template.pk)
+    answers = sample_answers(spec)
+    data = build_workbook(spec, layout, jawaban_from(answers), title="A1")
+    book = load_workbook(io.BytesIO(data))
+    sheet = book["Jawaban"]
+    for where in layout.soal.values():
+        sheet[f"C{where.row}"] = where.text[:200][: max(20, len(where.text) // 2)]
+        sheet[f"G{where.row}"] = None
+        sheet[f"A{where.row}"] = None
+    path = tmp_path / "jawaban.xlsx"
+    book.save(path)
+    document, code = run(path)
+    assert code == 0
+    assert document["problems"] == []
+    assert document["total"] == exact_text(score(spec, answers).total)
+
+
+def test_a_real_lampiran_iii_with_short_count_labels_and_a_wrong_total_scores_from_the_parts(
+    spec, lke_template, tmp_path
+) -> None:
+    layout = workbook_layout(lke_template.pk)
+    generated = generate(spec, layout, 7, layout_name="lke_zi", mutations=("typed_totals",), real_world=True)
+    sheet = generated.workbook.active
+    assert sheet[f"G{generated.row_of[115]}"].value == "- Lainnya"
+    assert sheet[f"G{generated.row_of[116]}"].value == "Jumlah yang sudah melaporkan"
+    path = tmp_path / "lampiran-iii.xlsx"
+    generated.workbook.save(path)
+    document, code = run(path)
+    assert code == 0
+    assert document["problems"] == []
+    assert document["total"] == exact_text(score(spec, generated.answers).total)
+    warned = {w["row"] for w in document["warnings"]}
+    assert generated.must_warn
+    assert generated.must_warn <= warned
+    prefix = str(m.TYPED_TOTAL_DISAGREES).split("{")[0]
+    assert {w["row"] for w in document["warnings"] if w["message"].startswith(prefix)} == generated.must_warn

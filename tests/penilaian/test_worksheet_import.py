@@ -27,6 +27,7 @@ from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Tier
 from apps.penilaian.services import CONTRADICTION, STALE_VERSION, STATUS_LOCKED_UNIT
 from apps.penilaian.worksheet_views import IMPORT_EXPIRED
+from tests.lke.corpus import generate
 from tests.penilaian.conftest import LKEWorld
 
 pytestmark = pytest.mark.usefixtures("a_scope")
@@ -235,6 +236,32 @@ def test_a_typed_total_that_disagrees_reaches_the_browser_preview_with_its_row(l
     assert message in body
     assert f"{total_row}" in body
     assert 'name="payload"' in body
+
+
+def test_a_real_lampiran_iii_imports_after_confirmation_with_its_warnings_and_every_link(lke: LKEWorld, login) -> None:
+    """Short count labels, notes in P and links in Q, numbers as text, answer variants and a typed total
+    that disagrees with its parts: the preview shows the total's row; confirming imports it all."""
+    spec, layout = template_spec(lke.template.pk), workbook_layout(lke.template.pk)
+    generated = generate(
+        spec, layout, 11, layout_name="lke_zi", mutations=("typed_totals", "text_numbers", "variants"), real_world=True
+    )
+    client = login(lke.world.ani)
+    preview = upload(client, lke, generated.as_bytes())
+    body = text(preview)
+    assert 'data-testid="import-problems"' not in body
+    prefix = str(excel_messages.TYPED_TOTAL_DISAGREES).split("{")[0]
+    for row in generated.must_warn:
+        assert re.search(rf"Baris {row}: {re.escape(prefix)}", body) or re.search(
+            rf"Row {row}: {re.escape(prefix)}", body
+        )
+    client.post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    saved = {j.soal.portalrb_soal_id: j for j in Jawaban.objects.filter(penilaian=lke.penilaian, tier=Tier.UNIT)}
+    assert {i: saved[i].answer if i in saved else None for i in generated.answers} == generated.answers
+    for soal_id, links in generated.links.items():
+        if links:
+            assert saved[soal_id].evidence_link == links[0]
+            for more in links[1:]:
+                assert more in saved[soal_id].note
 
 
 def test_numbers_contradicting_what_zi_holds_are_errors(lke: LKEWorld, login) -> None:

@@ -147,26 +147,32 @@ class ParsedWorkbook:
 
 
 def parse_workbook(
-    file_or_bytes: bytes | BinaryIO | str | Path, spec: TemplateSpec, layout: WorkbookLayout | None = None
+    file_or_bytes: bytes | BinaryIO | str | Path | Workbook,
+    spec: TemplateSpec,
+    layout: WorkbookLayout | None = None,
 ) -> ParsedWorkbook:
     """Read a workbook of either layout against one template.
 
     ``layout`` (texts and master cells) defaults to the imported template whose spec this is.
+    An openpyxl ``Workbook`` already in memory is read as it is (it has no saved formula results).
     Raises ``WorkbookError`` for a file that is not an xlsx or not an LKE workbook.
     """
     layout = layout or layout_for_spec(spec)
-    data = _read_bytes(file_or_bytes)
-    formulas, values = _open(data)
+    if isinstance(file_or_bytes, Workbook):
+        formulas, data = file_or_bytes, b""
+    else:
+        data = _read_bytes(file_or_bytes)
+        formulas = _open(data)
     names = formulas.sheetnames
     by_key = {_sheet_key(name): name for name in names}
     if _sheet_key(SHEET) in by_key:
         name = by_key[_sheet_key(SHEET)]
-        parsed = _Reader("jawaban", formulas[name], values[name], spec, layout).read()
+        parsed = _Reader("jawaban", formulas[name], _SavedValues(data, name), spec, layout).read()
     else:
         name = by_key.get("lkezi") or _sheet_with_answer_types(formulas)
         if name is None:
             raise WorkbookError(str(m.UNKNOWN_LAYOUT).format(sheets=", ".join(names) or "—"), code="unknown_layout")
-        parsed = _Reader("lke_zi", formulas[name], values[name], spec, layout).read()
+        parsed = _Reader("lke_zi", formulas[name], _SavedValues(data, name), spec, layout).read()
     _read_info(formulas, parsed, layout)
     parsed.problems.sort(key=lambda p: (0 if p.row is None else 1, p.row or 0, p.column or ""))
     parsed.warnings.sort(key=_message_order)
@@ -189,8 +195,25 @@ def _read_bytes(source: bytes | BinaryIO | str | Path) -> bytes:
     return data
 
 
-def _open(data: bytes) -> tuple[Workbook, Workbook]:
-    """The workbook twice: with formulas (to see what was typed) and with Excel's saved results."""
+class _SavedValues:
+    """Excel's saved results of formula cells, loaded only when a formula's value is needed."""
+
+    def __init__(self, data: bytes, sheet: str) -> None:
+        self.data, self.sheet = data, sheet
+        self.ws: Worksheet | None = None
+
+    def get(self, row: int, col: int) -> Any:
+        if not self.data:
+            return None  # a workbook built in memory: no formula was ever calculated
+        if self.ws is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.ws = load_workbook(io.BytesIO(self.data), data_only=True)[self.sheet]
+        return self.ws.cell(row, col).value
+
+
+def _open(data: bytes) -> Workbook:
+    """The workbook with its formulas (to see what was typed; saved results come from ``_SavedValues``)."""
     if not data.startswith(b"PK\x03\x04"):
         raise WorkbookError(str(m.NOT_XLSX), code="not_xlsx")
     try:
@@ -203,7 +226,7 @@ def _open(data: bytes) -> tuple[Workbook, Workbook]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it skips
-            return load_workbook(io.BytesIO(data), data_only=False), load_workbook(io.BytesIO(data), data_only=True)
+            return load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # a damaged or non-workbook zip fails anywhere in the zip/XML layers
         raise WorkbookError(str(m.NOT_XLSX), code="not_xlsx") from exc
 
@@ -414,7 +437,7 @@ class _Columns:
 
 class _Reader:
     def __init__(
-        self, layout_name: Layout, ws: Worksheet, ws_values: Worksheet, spec: TemplateSpec, layout: WorkbookLayout
+        self, layout_name: Layout, ws: Worksheet, ws_values: _SavedValues, spec: TemplateSpec, layout: WorkbookLayout
     ):
         self.layout_name: Layout = layout_name
         self.ws = ws
@@ -428,6 +451,18 @@ class _Reader:
         self.places: dict[int, int] = {}  # soal id → sheet row
         self.derived_rows: dict[str, int] = {}
         self.total_rows: dict[str, int] = {}
+        # every cell once (random access through openpyxl is slow): (row, col) → value / link target
+        self.grid: dict[tuple[int, int], Any] = {}
+        self.links: dict[tuple[int, int], str] = {}
+        self.max_row = min(ws.max_row, MAX_ROWS)
+        self.max_col = min(ws.max_column, MAX_COLS)
+        for cells in ws.iter_rows(min_row=1, max_row=self.max_row, max_col=self.max_col):
+            for cell in cells:
+                if cell.value is not None:
+                    self.grid[(cell.row, cell.column)] = cell.value
+                link = getattr(cell, "hyperlink", None)
+                if link is not None and link.target:
+                    self.links[(cell.row, cell.column)] = link.target
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
         for rng in ws.merged_cells.ranges:
             top = (rng.min_row, rng.min_col)
@@ -439,8 +474,7 @@ class _Reader:
     # -- cells ------------------------------------------------------------------------------------
 
     def raw(self, col: int, row: int) -> Any:
-        r, c = self.merged.get((row, col), (row, col))
-        return self.ws.cell(r, c).value
+        return self.grid.get(self.merged.get((row, col), (row, col)))
 
     def value(self, col: int, row: int) -> tuple[Any, bool]:
         """(value, came from a formula without a saved result); a formula gives Excel's saved result,
@@ -449,7 +483,7 @@ class _Reader:
         if not _is_formula(raw):
             return raw, False
         r, c = self.merged.get((row, col), (row, col))
-        saved = self.values.cell(r, c).value
+        saved = self.values.get(r, c)
         if saved is not None:
             return saved, False
         if isinstance(raw, str):
@@ -463,8 +497,15 @@ class _Reader:
 
     # -- columns ----------------------------------------------------------------------------------
 
+    def _type_column(self) -> int | None:
+        counts: dict[int, int] = {}
+        for (_, col), value in self.grid.items():
+            if isinstance(value, str) and _answer_type_of(value) is not None:
+                counts[col] = counts.get(col, 0) + 1
+        return max(counts, key=lambda c: counts[c]) if counts else None
+
     def columns(self) -> _Columns:
-        type_col, _ = _type_column(self.ws)
+        type_col = self._type_column()
         headers = self._headers()
         if self.layout_name == "jawaban":
             first = next(iter(self.layout.soal.values()))
@@ -516,25 +557,26 @@ class _Reader:
     def _headers(self) -> dict[int, str]:
         """Column → normalised header words, from the first rows (the first text found per column)."""
         out: dict[int, str] = {}
-        for row in self.ws.iter_rows(min_row=1, max_row=min(self.ws.max_row, 25), max_col=MAX_COLS):
-            for cell in row:
-                text = _text(cell.value)
-                if text and not _is_formula(text) and cell.column not in out and len(text) < 60:
-                    words = _norm(text)
-                    if any(
-                        w in words
-                        for w in ("jawaban", "bobot", "kriteria", "catatan", "penjelasan", "bukti", "link", "tpi")
-                    ):
-                        out[cell.column] = words
+        for (row, col), value in sorted(self.grid.items()):
+            if row > 25:
+                break
+            text = _text(value)
+            if text and not _is_formula(text) and col not in out and len(text) < 60:
+                words = _norm(text)
+                if any(
+                    w in words
+                    for w in ("jawaban", "bobot", "kriteria", "catatan", "penjelasan", "bukti", "link", "tpi")
+                ):
+                    out[col] = words
         return out
 
     # -- lines ------------------------------------------------------------------------------------
 
     def lines(self, cols: _Columns) -> list[_Line]:
         out = []
-        last = min(self.ws.max_row, MAX_ROWS)
-        for row in range(1, last + 1):
-            parts = [t for c in cols.labels if (t := _text(self.raw(c, row)))]
+        for row in range(1, self.max_row + 1):
+            # a label merged across columns is read once, from its first cell
+            parts = [t for c in cols.labels if (t := _text(self.grid.get((row, c))))]
             number, text = "", ""
             if parts:
                 if _NUMBER_TOKEN.match(parts[0]):
@@ -565,10 +607,10 @@ class _Reader:
 
     def match_score(self, line: _Line, slot: _Slot) -> float | None:
         jawaban = self.layout_name == "jawaban"
-        sim = _similarity(line.grams, slot.grams)
         if slot.kind == "node":
             if line.item_like or (line.id_value is not None and not isinstance(line.id_value, str)):
                 return None
+            sim = _similarity(line.grams, slot.grams)
             if line.number and line.number == slot.number:
                 return 3 + 2 * sim + (1 if jawaban and line.row == slot.master_row else 0)
             if sim >= 0.75:
@@ -585,7 +627,7 @@ class _Reader:
             score += 1.5
         elif jawaban and line.row == slot.master_row:
             score += 1
-        elif sim >= 0.8:
+        elif _similarity(line.grams, slot.grams) >= 0.8:
             score += 0.5
         else:
             return None
@@ -603,7 +645,7 @@ class _Reader:
                 score -= 5
         if jawaban and line.row == slot.master_row:
             score += 2
-        return score + 3 * sim
+        return score + 3 * _similarity(line.grams, slot.grams)
 
     def _fits(self, answer: Any, slot: _Slot) -> bool:
         if slot.kind in {"derived", "total"}:
@@ -617,7 +659,7 @@ class _Reader:
     def align(self, lines: list[_Line], slots: list[_Slot]) -> list[tuple[_Line, _Slot]]:
         """The best order-preserving matching of lines to slots (a banded Needleman–Wunsch)."""
         n, k = len(lines), len(slots)
-        below, above = 80, 40  # lines may be up to 80 ahead of their slot (titles, inserted rows)
+        below, above = 45, 25  # lines may be up to 45 ahead of their slot (titles, inserted rows)
         neg = float("-inf")
         line_gap = [1.0 if line.item_like else 0.05 for line in lines]
         slot_gap = [0.5 if s.kind == "node" else (0.8 if s.kind == "total" else 2.0) for s in slots]
@@ -769,9 +811,7 @@ class _Reader:
             return None, []
         value, _ = self.value(col, row)
         text = _text(value)
-        r, c = self.merged.get((row, col), (row, col))
-        link = self.ws.cell(r, c).hyperlink
-        target = link.target if link is not None and link.target else None
+        target = self.links.get(self.merged.get((row, col), (row, col)))
         urls = ([target] if target else []) + [u for u in urls_in(text) if u != target]
         return text, urls
 
@@ -780,8 +820,7 @@ class _Reader:
         evidence_text, links = self._cell_text(cols.evidence_unit, row)
         # every other web address to the right of the answer (but not in the TPI's or the note's cells)
         skip = {cols.answer_unit, cols.note_unit, cols.evidence_unit, cols.answer_tpi, cols.note_tpi}
-        last = min(self.ws.max_column, MAX_COLS)
-        for col in range(cols.answer_unit + 1, last + 1):
+        for col in range(cols.answer_unit + 1, self.max_col + 1):
             if col in skip:
                 continue
             _, more = self._cell_text(col, row)
