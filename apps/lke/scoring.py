@@ -335,6 +335,18 @@ def completeness(result: ScoreResult, node_id: int | None = None) -> Completenes
     return Completeness(sum(n.answered for n in roots), sum(n.soal_total for n in roots))
 
 
+def half_completeness(template: TemplateSpec, result: ScoreResult, half: str) -> Completeness:
+    """Answered/total of "pemenuhan", "reform", "pengungkit", "hasil" or "total"."""
+    if half == "total":
+        return completeness(result)
+    if half in {"pemenuhan", "reform"}:
+        nodes = [n for n in template.nodes() if n.level == "sub_komponen" and n.half == half]
+    else:
+        nodes = [n for n in template.roots if n.komponen == half]
+    scores = [result.nodes[n.node_id] for n in nodes]
+    return Completeness(sum(n.answered for n in scores), sum(n.soal_total for n in scores))
+
+
 @dataclass
 class ScoreRange:
     """What an incomplete set of answers may still become: every blank item 0 (``low``) or full

@@ -23,8 +23,15 @@ from apps.core.errors import PermissionDeniedError
 from apps.lke.models import Soal
 from apps.penilaian import selectors
 from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, Recommendation, Tier, TPIAssignment
-from apps.penilaian.review import columns_for, predikat_view, results_for, score_table, shown_levels, tier_label
-from apps.penilaian.selectors import UNIT_TIER
+from apps.penilaian.review import (
+    columns_for,
+    predikat_view,
+    results_for,
+    score_table,
+    shown_levels,
+    tier_label,
+)
+from apps.penilaian.selectors import UNIT_TIER, answers_for
 from apps.reports.registry import ReportParams, register_report
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.models import Instansi, Membership
@@ -117,7 +124,11 @@ def build_lhe_context(*, instansi: Instansi, params: Mapping[str, Any]) -> dict[
         "unit": penilaian.unit,
         "columns": columns,
         "table": score_table(spec, results),
-        "predikat": predikat_view(spec, columns[-1], results[-1]) if len(columns) > 1 else None,
+        "predikat": (
+            predikat_view(spec, columns[-1], results[-1], answers_for(dict(by_tier.get(columns[-1].key, {}))))
+            if len(columns) > 1
+            else None
+        ),
         "notes": notes,
         "returns": [{"item": item, "revisions": revisions.get(item.soal.portalrb_soal_id, 0)} for item in returns],
         "reviewers": [

@@ -31,18 +31,23 @@ from apps.core.errors import DomainError, PermissionDeniedError
 from apps.lke.models import DerivedItem, Soal
 from apps.lke.scoring import (
     AnswerError,
+    Completeness,
     DerivedSpec,
     Estimate,
     NodeScore,
     NodeSpec,
+    PredikatRange,
     ScoreResult,
     SoalSpec,
     TemplateSpec,
+    completeness,
     contradictions,
     derived_value,
     estimate,
+    half_completeness,
     normalise_answer,
     predikat_estimate,
+    predikat_range,
     score,
 )
 from apps.penilaian.models import (
@@ -673,9 +678,12 @@ class TierColumn:
     label: str
     result: ScoreResult
     estimates: list[Estimate]
+    bounds: PredikatRange | None = None  # an incomplete tier gets a range, never one predikat
 
     @property
     def predikat(self) -> str | None:
+        if self.bounds is not None and not self.bounds.complete:
+            return None
         return predikat_estimate(self.estimates)
 
     @property
@@ -690,6 +698,11 @@ class ScoreRow:
     weight: Decimal
     values: list[Decimal]
     level: str  # "area", "subtotal", "total"
+    done: list[Completeness] = field(default_factory=list)  # answered/total beside each value
+
+    @property
+    def cells(self) -> list[tuple[Decimal, Completeness | None]]:
+        return [(value, self.done[i] if i < len(self.done) else None) for i, value in enumerate(self.values)]
 
 
 @dataclass
@@ -747,21 +760,34 @@ def _score_rows(spec: TemplateSpec, columns: list[TierColumn]) -> list[ScoreRow]
                     node.weight,
                     [c.result.areas[half][area].points for c in columns],
                     "area",
+                    [completeness(c.result, node.node_id) for c in columns],
                 )
             )
         weight = halves[half].weight if half in halves else Decimal(30)
-        rows.append(ScoreRow(str(HALF_LABELS[half]), weight, [getattr(c.result, half) for c in columns], "subtotal"))
+        done = [half_completeness(spec, c.result, half) for c in columns]
+        rows.append(
+            ScoreRow(str(HALF_LABELS[half]), weight, [getattr(c.result, half) for c in columns], "subtotal", done)
+        )
     pengungkit = sum((n.weight for n in halves.values()), Decimal(0))
-    rows.append(ScoreRow(str(_("Pengungkit")), pengungkit, [c.result.pengungkit for c in columns], "subtotal"))
+    done = [half_completeness(spec, c.result, "pengungkit") for c in columns]
+    rows.append(ScoreRow(str(_("Pengungkit")), pengungkit, [c.result.pengungkit for c in columns], "subtotal", done))
     hasil = next((n for n in spec.nodes() if n.level == "komponen" and n.komponen == "hasil"), None)
     if hasil is not None:
         for child in hasil.children:
             rows.append(
-                ScoreRow(child.name, child.weight, [c.result.nodes[child.node_id].points for c in columns], "area")
+                ScoreRow(
+                    child.name,
+                    child.weight,
+                    [c.result.nodes[child.node_id].points for c in columns],
+                    "area",
+                    [completeness(c.result, child.node_id) for c in columns],
+                )
             )
-        rows.append(ScoreRow(str(_("Hasil")), hasil.weight, [c.result.hasil for c in columns], "subtotal"))
+        done = [half_completeness(spec, c.result, "hasil") for c in columns]
+        rows.append(ScoreRow(str(_("Hasil")), hasil.weight, [c.result.hasil for c in columns], "subtotal", done))
     total = sum((root.weight for root in spec.roots), Decimal(0))
-    rows.append(ScoreRow(str(_("Total")), total, [c.result.total for c in columns], "total"))
+    done = [completeness(c.result) for c in columns]
+    rows.append(ScoreRow(str(_("Total")), total, [c.result.total for c in columns], "total", done))
     return rows
 
 
@@ -775,7 +801,8 @@ def detail_page(*, penilaian: Penilaian) -> DetailPage:
     columns = []
     for key in sorted(by_tier, key=lambda k: (order.index(k[0]) if k[0] in order else 9, k[1])):
         result = score(spec, by_tier[key])
-        columns.append(TierColumn(key, _tier_label(key, tiers), result, estimate(spec, result)))
+        bounds = predikat_range(spec, by_tier[key])
+        columns.append(TierColumn(key, _tier_label(key, tiers), result, estimate(spec, result), bounds))
     returns = unit_returns(penilaian=penilaian)
     assignments = area_assignments(penilaian=penilaian)
     unit_answers = by_tier[UNIT_TIER]
