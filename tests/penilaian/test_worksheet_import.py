@@ -106,6 +106,19 @@ def test_export_is_the_official_workbook_with_the_unit_and_tpi_answers(lke: LKEW
     assert (row.answer_unit, row.note_unit, row.answer_tpi, row.note_tpi) == ("Ya", "SK tim", "Tidak", "kurang")
 
 
+def test_export_in_the_lampiran_iii_layout_reads_back_the_same(lke: LKEWorld, login) -> None:
+    answer(lke, 1, "Ya", note="SK tim")
+    answer(lke, 113, "3")
+    response = login(lke.world.evi).get(url("workbook-export", lke) + "?layout=lke_zi")
+    assert response.status_code == 200
+    assert "-lampiran-iii.xlsx" in response["Content-Disposition"]
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "LKE ZI"
+    parsed = parse_workbook(response.content, template_spec(lke.template.pk), workbook_layout(lke.template.pk))
+    assert parsed.layout == "lke_zi"
+    assert (parsed.rows[1].answer_unit, parsed.rows[1].note_unit, parsed.rows[113].answer_unit) == ("Ya", "SK tim", "3")
+    assert parsed.problems == []
+
+
 def test_export_is_404_for_outsiders_and_get_only(lke: LKEWorld, login) -> None:
     assert login(lke.world.dodi).get(url("workbook-export", lke)).status_code == 404
     assert login(lke.world.ani).post(url("workbook-export", lke)).status_code == 405

@@ -821,7 +821,7 @@ class _Reader:
         # every other web address to the right of the answer (but not in the TPI's or the note's cells)
         skip = {cols.answer_unit, cols.note_unit, cols.evidence_unit, cols.answer_tpi, cols.note_tpi}
         for col in range(cols.answer_unit + 1, self.max_col + 1):
-            if col in skip:
+            if col in skip or _is_formula(self.raw(col, row)):
                 continue
             _, more = self._cell_text(col, row)
             links.extend(u for u in more if u not in links)
