@@ -5,11 +5,12 @@ evidence links as the unspoiled original — or name the exact row where it coul
 from __future__ import annotations
 
 import os
+import random
 import time
 
 import pytest
 
-from apps.lke.excel import parse_workbook, workbook_layout
+from apps.lke.excel import WorkbookError, parse_workbook, workbook_layout
 from tests.lke.corpus import MUTATIONS, generate
 
 COUNT = int(os.environ.get("ZI_CORPUS_COUNT", "200"))
@@ -71,3 +72,32 @@ def test_an_unspoiled_generated_workbook_reads_back_exactly(spec, lke_template, 
         assert parsed.warnings == []
         assert parsed.answers() == generated.answers
         assert {i: list(r.links) for i, r in parsed.rows.items()} == generated.links
+
+
+JUNK = [None, "x", 3.5, "=A1+", "=SUM(Z1:Z9)", "=K5/0", "Ya/Tidak", "a.", "-", "%", 10**12, "https://x.id/a b", "1e400"]
+
+
+def test_a_brutally_damaged_workbook_is_read_or_refused_never_a_crash(spec, lke_template) -> None:
+    """Cells overwritten with junk and blocks of rows deleted: the reader returns what it understood
+    (with problems) or refuses the file as not an LKE — it never raises anything else."""
+    layout = workbook_layout(lke_template.pk)
+    rng = random.Random(BASE_SEED)
+    outcomes: set[str] = set()
+    for offset in range(40):
+        generated = generate(spec, layout, BASE_SEED + offset)
+        sheet = generated.workbook.active
+        for _ in range(rng.randint(5, 80)):
+            cell = sheet.cell(rng.randint(1, sheet.max_row), rng.randint(1, 20))
+            if type(cell).__name__ != "MergedCell":
+                cell.value = rng.choice(JUNK)
+        if offset % 3 == 0:
+            sheet.delete_rows(rng.randint(1, sheet.max_row), rng.randint(20, 150))
+        try:
+            parsed = parse_workbook(generated.workbook, spec, layout)
+        except WorkbookError as exc:
+            outcomes.add(f"refused:{exc.code}")
+        else:
+            assert parsed.rows
+            outcomes.add("read")
+    assert "read" in outcomes
+    assert outcomes <= {"read", "refused:unknown_layout"}
