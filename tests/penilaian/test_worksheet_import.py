@@ -26,6 +26,7 @@ from apps.lke.selectors import template_spec
 from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Tier
 from apps.penilaian.services import CONTRADICTION, STALE_VERSION, STATUS_LOCKED_UNIT
+from apps.penilaian.worksheet import EVIDENCE_NOT_A_LINK
 from apps.penilaian.worksheet_views import IMPORT_EXPIRED
 from tests.lke.corpus import generate
 from tests.penilaian.conftest import LKEWorld
@@ -336,3 +337,20 @@ def test_import_is_403_for_readers_404_for_outsiders_405_otherwise(lke: LKEWorld
         assert upload(client, lke, data).status_code == status
     assert login(lke.world.ani).put(url("workbook-import", lke)).status_code == 405
     assert not Jawaban.objects.exists()
+
+
+def test_an_evidence_cell_in_column_q_that_is_no_link_is_named_by_its_own_letter(lke: LKEWorld, login) -> None:
+    """Real Lampiran III sheets keep notes in P and evidence in Q: the warning says Q, not the master's M."""
+    spec, layout = template_spec(lke.template.pk), workbook_layout(lke.template.pk)
+    generated = generate(spec, layout, 3, layout_name="lke_zi", mutations=(), real_world=True)
+    sheet = generated.workbook.active
+    row = generated.row_of[1]
+    assert sheet["Q6"].value == "LINK BUKTI DUKUNG"
+    sheet[f"Q{row}"] = "terlampir di map biru"
+    sheet[f"P{row}"] = "SK Kepala Unit"
+    buffer = io.BytesIO()
+    generated.workbook.save(buffer)
+    body = text(upload(login(lke.world.ani), lke, buffer.getvalue()))
+    message = EVIDENCE_NOT_A_LINK.format(column="Q", value="terlampir di map biru")
+    assert f"{row}: {message}" in body
+    assert "SK Kepala Unit" in body
