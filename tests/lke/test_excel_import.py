@@ -365,3 +365,23 @@ def test_changes_from_a_workbook_without_export_time_treat_held_answers_as_newer
     parsed = parse_workbook(lke_zi_workbook(spec, layout, {1: "Ya", 2: "A"}), spec, layout)
     changes = workbook_changes(parsed, {1: {"answer_unit": "Tidak"}}, fields=["answer_unit"])
     assert [(c.soal_id, c.overwrites_newer) for c in changes] == [(1, True), (2, False)]
+
+
+def test_a_portalrb_style_jawaban_with_only_cut_labels_in_column_c_is_read_by_master_cells(spec, layout) -> None:
+    """No soal ids, no numbering, no answer types: only a label cut short in column C and the answers
+    in the master's cells. Position decides; nothing is refused, nothing is warned."""
+    answers = sample_answers(spec)
+
+    def strip(workbook):
+        sheet = workbook["Jawaban"]
+        for r in range(1, sheet.max_row + 1):
+            label = sheet[f"G{r}"].value
+            sheet[f"C{r}"] = label[:200][: max(20, len(label) // 2)] if isinstance(label, str) else None
+            for col in "ABDEFGHIJ":
+                sheet[f"{col}{r}"] = None
+
+    parsed = parse_workbook(_save(_export(spec, layout, answers), strip), spec, layout)
+    assert parsed.problems == []
+    assert parsed.warnings == []
+    assert parsed.answers() == {i: answers.get(i) for i in spec.soal_by_id()}
+    assert parsed.rows[116].excel_row == layout.soal[116].row
