@@ -215,10 +215,15 @@ class NodeScore:
     points: Decimal
     answered: int
     scored_items: int
+    soal_total: int = 0  # every soal under the node, inputs included: ``answered`` of ``soal_total``
 
     @property
     def ratio(self) -> Decimal:
         return self.points / self.weight if self.weight else ZERO
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.soal_total
 
 
 @dataclass
@@ -234,7 +239,11 @@ class ScoreResult:
 
 
 def _score_node(
-    node: NodeSpec, answers: Mapping[int, str | None], result: dict[int, NodeScore], items: dict[str, Decimal | None]
+    node: NodeSpec,
+    answers: Mapping[int, str | None],
+    result: dict[int, NodeScore],
+    items: dict[str, Decimal | None],
+    blank: Decimal | None = None,
 ) -> NodeScore:
     values: list[Decimal] = []
     per_item = ZERO
@@ -244,6 +253,8 @@ def _score_node(
         value = item_value(soal, answers.get(soal.soal_id))
         if soal.answer_type != "JUMLAH":
             scored_items += 1
+            if value is None:
+                value = blank
             items[f"soal:{soal.soal_id}"] = value
         if answers.get(soal.soal_id) is not None:
             answered += 1
@@ -253,29 +264,37 @@ def _score_node(
     for derived in node.derived:
         value = derived_value(derived.formula, answers)
         scored_items += 1
+        if value is None:
+            value = blank
         items[f"derived:{derived.code}"] = value
         if value is not None:
             values.append(value)
-    child_scores = [_score_node(child, answers, result, items) for child in node.children]
+    child_scores = [_score_node(child, answers, result, items, blank) for child in node.children]
     answered += sum(c.answered for c in child_scores)
     scored_items += sum(c.scored_items for c in child_scores)
+    soal_total = len(node.soal) + sum(c.soal_total for c in child_scores)
     if node.scoring == "sum":
         points = sum((c.points for c in child_scores), ZERO)
     elif node.scoring == "per_item":
         points = per_item
     else:
         points = (sum(values, ZERO) / len(values)) * node.weight if values else ZERO
-    score = NodeScore(node.node_id, node.name, node.level, node.weight, points, answered, scored_items)
+    score = NodeScore(node.node_id, node.name, node.level, node.weight, points, answered, scored_items, soal_total)
     result[node.node_id] = score
     return score
 
 
-def score(template: TemplateSpec, answers: Mapping[int, str | None]) -> ScoreResult:
-    """Score one set of answers (``{soal_id: normalised answer or None}``)."""
+def score(template: TemplateSpec, answers: Mapping[int, str | None], *, blank: Decimal | None = None) -> ScoreResult:
+    """Score one set of answers (``{soal_id: normalised answer or None}``).
+
+    ``blank`` None scores as the official workbook does (a blank item is left out of its sub-area's
+    average); ``blank`` 0 or 1 scores every blank item (and every percentage with a blank input) as
+    that value — the two ends of what an incomplete worksheet may still become (``score_range``).
+    """
     nodes: dict[int, NodeScore] = {}
     items: dict[str, Decimal | None] = {}
     for root in template.roots:
-        _score_node(root, answers, nodes, items)
+        _score_node(root, answers, nodes, items, blank)
     pemenuhan = reform = hasil = ZERO
     areas: dict[str, dict[int, NodeScore]] = {"pemenuhan": {}, "reform": {}}
     for node in template.nodes():
@@ -289,6 +308,56 @@ def score(template: TemplateSpec, answers: Mapping[int, str | None]) -> ScoreRes
             areas[node.half][node.area] = nodes[node.node_id]
     pengungkit = pemenuhan + reform
     return ScoreResult(nodes, items, pemenuhan, reform, pengungkit, hasil, pengungkit + hasil, areas)
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How much of the instrument is answered: ``answered`` of ``total`` soal (inputs included)."""
+
+    answered: int
+    total: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.total
+
+    @property
+    def missing(self) -> int:
+        return max(0, self.total - self.answered)
+
+
+def completeness(result: ScoreResult, node_id: int | None = None) -> Completeness:
+    """Answered/total of one node, or of the whole instrument (``node_id`` None)."""
+    if node_id is not None:
+        node = result.nodes[node_id]
+        return Completeness(node.answered, node.soal_total)
+    roots = [n for n in result.nodes.values() if n.level == "komponen"]
+    return Completeness(sum(n.answered for n in roots), sum(n.soal_total for n in roots))
+
+
+def half_completeness(template: TemplateSpec, result: ScoreResult, half: str) -> Completeness:
+    """Answered/total of "pemenuhan", "reform", "pengungkit", "hasil" or "total"."""
+    if half == "total":
+        return completeness(result)
+    if half in {"pemenuhan", "reform"}:
+        nodes = [n for n in template.nodes() if n.level == "sub_komponen" and n.half == half]
+    else:
+        nodes = [n for n in template.roots if n.komponen == half]
+    scores = [result.nodes[n.node_id] for n in nodes]
+    return Completeness(sum(n.answered for n in scores), sum(n.soal_total for n in scores))
+
+
+@dataclass
+class ScoreRange:
+    """What an incomplete set of answers may still become: every blank item 0 (``low``) or full
+    (``high``). For a complete set both equal the score."""
+
+    low: ScoreResult
+    high: ScoreResult
+
+
+def score_range(template: TemplateSpec, answers: Mapping[int, str | None]) -> ScoreRange:
+    return ScoreRange(score(template, answers, blank=ZERO), score(template, answers, blank=ONE))
 
 
 # -----------------------------------------------------------------------------
@@ -362,6 +431,33 @@ def estimate(template: TemplateSpec, result: ScoreResult) -> list[Estimate]:
         estimates[rule.predikat].checks.extend(_checks_for(rule, template, result))
     order = {"WBK": 0, "WBBM": 1}
     return sorted(estimates.values(), key=lambda e: order.get(e.predikat, 9))
+
+
+@dataclass
+class PredikatRange:
+    """The estimate of a worksheet: complete → one predikat; incomplete → what it would be if every
+    unanswered item scored 0 (``low``) and if it scored full (``high``), never one word alone."""
+
+    complete: bool
+    answered: int
+    total: int
+    predikat: str | None  # only when complete
+    low: str | None
+    high: str | None
+    total_low: Decimal
+    total_high: Decimal
+
+
+def predikat_range(template: TemplateSpec, answers: Mapping[int, str | None]) -> PredikatRange:
+    result = score(template, answers)
+    done = completeness(result)
+    bounds = score_range(template, answers)
+    low = predikat_estimate(estimate(template, bounds.low))
+    high = predikat_estimate(estimate(template, bounds.high))
+    predikat = predikat_estimate(estimate(template, result)) if done.complete else None
+    return PredikatRange(
+        done.complete, done.answered, done.total, predikat, low, high, bounds.low.total, bounds.high.total
+    )
 
 
 def predikat_estimate(estimates: list[Estimate]) -> str | None:

@@ -28,8 +28,23 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value else "0"
 
 
+def _done(node: Any) -> dict[str, int]:
+    return {"answered": node.answered, "total": node.soal_total}
+
+
 def scores_dict(result: ScoreResult) -> dict[str, Any]:
+    """Exact scores of one tier and, beside them, how many soal were answered of how many (issue 16:
+    incomplete work is never shown as complete)."""
+    roots = [n for n in result.nodes.values() if n.level == "komponen"]
     return {
+        "completeness": {
+            "answered": sum(n.answered for n in roots),
+            "total": sum(n.soal_total for n in roots),
+            "areas": {
+                half: {str(area): _done(node) for area, node in sorted(areas.items())}
+                for half, areas in result.areas.items()
+            },
+        },
         "pemenuhan": _number(result.pemenuhan),
         "reform": _number(result.reform),
         "pengungkit": _number(result.pengungkit),

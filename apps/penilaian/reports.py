@@ -1,4 +1,5 @@
-"""PDF reports of the penilaian app: the LHE (Laporan Hasil Evaluasi) of the TPI review.
+"""PDF reports of the penilaian app: the LHE (Laporan Hasil Evaluasi) of the TPI review, and the
+full answer sheet (``apps/penilaian/answer_sheet.py``) with the same audience.
 
 Imported at start-up by the reports app's autodiscovery (``autodiscover_modules("reports")``), which
 registers the kind below. The context builder runs in the Celery worker inside the instansi scope and
@@ -22,9 +23,17 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.errors import PermissionDeniedError
 from apps.lke.models import Soal
 from apps.penilaian import selectors
+from apps.penilaian.answer_sheet import ANSWER_SHEET, ANSWER_SHEET_TITLE, build_answer_sheet_context
 from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, Recommendation, Tier, TPIAssignment
-from apps.penilaian.review import columns_for, predikat_view, results_for, score_table, shown_levels, tier_label
-from apps.penilaian.selectors import UNIT_TIER
+from apps.penilaian.review import (
+    columns_for,
+    predikat_view,
+    results_for,
+    score_table,
+    shown_levels,
+    tier_label,
+)
+from apps.penilaian.selectors import UNIT_TIER, answers_for
 from apps.reports.registry import ReportParams, register_report
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.models import Instansi, Membership
@@ -117,7 +126,11 @@ def build_lhe_context(*, instansi: Instansi, params: Mapping[str, Any]) -> dict[
         "unit": penilaian.unit,
         "columns": columns,
         "table": score_table(spec, results),
-        "predikat": predikat_view(spec, columns[-1], results[-1]) if len(columns) > 1 else None,
+        "predikat": (
+            predikat_view(spec, columns[-1], results[-1], answers_for(dict(by_tier.get(columns[-1].key, {}))))
+            if len(columns) > 1
+            else None
+        ),
         "notes": notes,
         "returns": [{"item": item, "revisions": revisions.get(item.soal.portalrb_soal_id, 0)} for item in returns],
         "reviewers": [
@@ -134,6 +147,17 @@ register_report(
     title=_("LHE (Laporan Hasil Evaluasi) Zona Integritas"),
     template="reports/lhe.html",
     build_context=build_lhe_context,
+    capability=LHE_CAPABILITY,
+    clean_params=clean_lhe_params,
+)
+
+
+# The full answer sheet: same audience and the same parameter (a penilaian) as the LHE.
+register_report(
+    ANSWER_SHEET,
+    title=ANSWER_SHEET_TITLE,
+    template="reports/lembar_jawaban.html",
+    build_context=build_answer_sheet_context,
     capability=LHE_CAPABILITY,
     clean_params=clean_lhe_params,
 )

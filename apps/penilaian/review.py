@@ -17,7 +17,19 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from apps.lke.models import Soal
-from apps.lke.scoring import Estimate, NodeSpec, ScoreResult, TemplateSpec, estimate, predikat_estimate, score
+from apps.lke.scoring import (
+    Completeness,
+    Estimate,
+    NodeSpec,
+    PredikatRange,
+    ScoreResult,
+    TemplateSpec,
+    completeness,
+    estimate,
+    predikat_estimate,
+    predikat_range,
+    score,
+)
 from apps.penilaian import selectors
 from apps.penilaian.models import (
     ItemReturn,
@@ -84,6 +96,11 @@ class ScoreRow:
     weight: Decimal
     points: list[Decimal]
     kind: str  # "area", "subtotal", "total"
+    done: list[Completeness] = field(default_factory=list)  # answered/total beside each column's points
+
+    @property
+    def cells(self) -> list[tuple[Decimal, Completeness | None]]:
+        return [(value, self.done[i] if i < len(self.done) else None) for i, value in enumerate(self.points)]
 
 
 def score_table(spec: TemplateSpec, results: list[ScoreResult]) -> list[ScoreRow]:
@@ -93,7 +110,8 @@ def score_table(spec: TemplateSpec, results: list[ScoreResult]) -> list[ScoreRow
     rows: list[ScoreRow] = []
 
     def node_row(node: NodeSpec, kind: str) -> ScoreRow:
-        return ScoreRow(node.name, node.weight, [r.nodes[node.node_id].points for r in results], kind)
+        points = [r.nodes[node.node_id].points for r in results]
+        return ScoreRow(node.name, node.weight, points, kind, [completeness(r, node.node_id) for r in results])
 
     for root in spec.roots:
         rows.append(node_row(root, "subtotal"))
@@ -104,7 +122,8 @@ def score_table(spec: TemplateSpec, results: list[ScoreResult]) -> list[ScoreRow
             else:
                 rows.append(node_row(sub, "area"))
     total_weight = sum((root.weight for root in spec.roots), Decimal(0))
-    rows.append(ScoreRow(str(_("Total (nilai evaluasi ZI)")), total_weight, [r.total for r in results], "total"))
+    done = [completeness(r) for r in results]
+    rows.append(ScoreRow(str(_("Total (nilai evaluasi ZI)")), total_weight, [r.total for r in results], "total", done))
     return rows
 
 
@@ -115,11 +134,18 @@ class PredikatView:
     column: Column
     best: str | None
     estimates: list[Estimate]
+    bounds: PredikatRange | None = None  # incomplete: the range instead of one predikat
 
 
-def predikat_view(spec: TemplateSpec, column: Column, result: ScoreResult) -> PredikatView:
+def predikat_view(
+    spec: TemplateSpec, column: Column, result: ScoreResult, answers: Mapping[int, str | None] | None = None
+) -> PredikatView:
+    """The estimate of one tier. Given its answers, an incomplete tier gets no single predikat
+    (``best`` None) but the range between every unanswered item at 0 and at full marks."""
     estimates = estimate(spec, result)
-    return PredikatView(column=column, best=predikat_estimate(estimates), estimates=estimates)
+    bounds = predikat_range(spec, answers) if answers is not None else None
+    best = predikat_estimate(estimates) if bounds is None or bounds.complete else None
+    return PredikatView(column=column, best=best, estimates=estimates, bounds=bounds)
 
 
 # -----------------------------------------------------------------------------
@@ -469,7 +495,11 @@ def summary_page(
     page = SummaryPage(
         context=context,
         table=score_table(spec, results),
-        predikat=predikat_view(spec, last, results[-1]) if len(context.columns) > 1 else None,
+        predikat=(
+            predikat_view(spec, last, results[-1], answers_for(dict(by_tier.get(last.key, {}))))
+            if len(context.columns) > 1
+            else None
+        ),
         progress=list(progress.values()),
         soal_count=len(soal_rows),
         answered_current=answered_current,

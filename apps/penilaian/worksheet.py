@@ -31,18 +31,23 @@ from apps.core.errors import DomainError, PermissionDeniedError
 from apps.lke.models import DerivedItem, Soal
 from apps.lke.scoring import (
     AnswerError,
+    Completeness,
     DerivedSpec,
     Estimate,
     NodeScore,
     NodeSpec,
+    PredikatRange,
     ScoreResult,
     SoalSpec,
     TemplateSpec,
+    completeness,
     contradictions,
     derived_value,
     estimate,
+    half_completeness,
     normalise_answer,
     predikat_estimate,
+    predikat_range,
     score,
 )
 from apps.penilaian.models import (
@@ -673,9 +678,12 @@ class TierColumn:
     label: str
     result: ScoreResult
     estimates: list[Estimate]
+    bounds: PredikatRange | None = None  # an incomplete tier gets a range, never one predikat
 
     @property
     def predikat(self) -> str | None:
+        if self.bounds is not None and not self.bounds.complete:
+            return None
         return predikat_estimate(self.estimates)
 
     @property
@@ -690,6 +698,11 @@ class ScoreRow:
     weight: Decimal
     values: list[Decimal]
     level: str  # "area", "subtotal", "total"
+    done: list[Completeness] = field(default_factory=list)  # answered/total beside each value
+
+    @property
+    def cells(self) -> list[tuple[Decimal, Completeness | None]]:
+        return [(value, self.done[i] if i < len(self.done) else None) for i, value in enumerate(self.values)]
 
 
 @dataclass
@@ -747,21 +760,34 @@ def _score_rows(spec: TemplateSpec, columns: list[TierColumn]) -> list[ScoreRow]
                     node.weight,
                     [c.result.areas[half][area].points for c in columns],
                     "area",
+                    [completeness(c.result, node.node_id) for c in columns],
                 )
             )
         weight = halves[half].weight if half in halves else Decimal(30)
-        rows.append(ScoreRow(str(HALF_LABELS[half]), weight, [getattr(c.result, half) for c in columns], "subtotal"))
+        done = [half_completeness(spec, c.result, half) for c in columns]
+        rows.append(
+            ScoreRow(str(HALF_LABELS[half]), weight, [getattr(c.result, half) for c in columns], "subtotal", done)
+        )
     pengungkit = sum((n.weight for n in halves.values()), Decimal(0))
-    rows.append(ScoreRow(str(_("Pengungkit")), pengungkit, [c.result.pengungkit for c in columns], "subtotal"))
+    done = [half_completeness(spec, c.result, "pengungkit") for c in columns]
+    rows.append(ScoreRow(str(_("Pengungkit")), pengungkit, [c.result.pengungkit for c in columns], "subtotal", done))
     hasil = next((n for n in spec.nodes() if n.level == "komponen" and n.komponen == "hasil"), None)
     if hasil is not None:
         for child in hasil.children:
             rows.append(
-                ScoreRow(child.name, child.weight, [c.result.nodes[child.node_id].points for c in columns], "area")
+                ScoreRow(
+                    child.name,
+                    child.weight,
+                    [c.result.nodes[child.node_id].points for c in columns],
+                    "area",
+                    [completeness(c.result, child.node_id) for c in columns],
+                )
             )
-        rows.append(ScoreRow(str(_("Hasil")), hasil.weight, [c.result.hasil for c in columns], "subtotal"))
+        done = [half_completeness(spec, c.result, "hasil") for c in columns]
+        rows.append(ScoreRow(str(_("Hasil")), hasil.weight, [c.result.hasil for c in columns], "subtotal", done))
     total = sum((root.weight for root in spec.roots), Decimal(0))
-    rows.append(ScoreRow(str(_("Total")), total, [c.result.total for c in columns], "total"))
+    done = [completeness(c.result) for c in columns]
+    rows.append(ScoreRow(str(_("Total")), total, [c.result.total for c in columns], "total", done))
     return rows
 
 
@@ -775,7 +801,8 @@ def detail_page(*, penilaian: Penilaian) -> DetailPage:
     columns = []
     for key in sorted(by_tier, key=lambda k: (order.index(k[0]) if k[0] in order else 9, k[1])):
         result = score(spec, by_tier[key])
-        columns.append(TierColumn(key, _tier_label(key, tiers), result, estimate(spec, result)))
+        bounds = predikat_range(spec, by_tier[key])
+        columns.append(TierColumn(key, _tier_label(key, tiers), result, estimate(spec, result), bounds))
     returns = unit_returns(penilaian=penilaian)
     assignments = area_assignments(penilaian=penilaian)
     unit_answers = by_tier[UNIT_TIER]
@@ -924,14 +951,22 @@ class ImportRowView:
 
 @dataclass
 class ImportPreview:
+    """What the import would change, the warnings, and every row that was not understood or may not
+    be changed (``problems``: left out of the import, never a reason to refuse the rest)."""
+
     rows: list[ImportRowView]
-    errors: list[tuple[int | None, str]]
+    problems: list[Any]  # apps.lke.excel.parse.Problem
     warnings: list[tuple[int | None, str]]
     exported_at: datetime.datetime | None
+    sheet: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
+        return bool(self.rows)
+
+    @property
+    def errors(self) -> list[tuple[int | None, str]]:
+        return [(p.row, p.text()) for p in self.problems]
 
 
 def _is_link(value: str) -> bool:
@@ -947,9 +982,11 @@ def _is_link(value: str) -> bool:
 def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) -> ImportPreview:
     """What importing a parsed workbook would change in the unit's answers (``ParsedWorkbook`` of
     ``apps.lke.excel``). Only the unit's columns are read. A blank cell never clears an answer.
-    Errors by row: the workbook's own, items the member may not change now, and numbers that would
-    contradict each other once merged with what ZI holds."""
+    Problems by sheet, row and column — the workbook's own rows not understood, items the member may
+    not change now, and numbers that would contradict each other once merged with what ZI holds —
+    are listed and left out; everything else can still be imported (issue 16)."""
     from apps.lke.excel import workbook_changes
+    from apps.lke.excel.parse import Problem
 
     spec = penilaian_spec(penilaian)
     rows = unit_rows(penilaian=penilaian)
@@ -961,12 +998,13 @@ def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) ->
     }
     changed_at = {soal_id: row.updated_at for soal_id, row in rows.items() if row.version > 0}
     changes = workbook_changes(parsed, current, fields=IMPORT_FIELDS, changed_at=changed_at)
-    errors: list[tuple[int | None, str]] = list(parsed.errors)
+    problems: list[Problem] = list(parsed.problems)
     warnings: list[tuple[int | None, str]] = list(parsed.warnings)
     by_soal: dict[int, list[Any]] = defaultdict(list)
     for change in changes:
         if change.field == "evidence_unit" and not _is_link(change.new):
-            column = rows[change.soal_id].soal.excel_col_evidence_unit if change.soal_id in rows else "M"
+            read = parsed.rows.get(change.soal_id)
+            column = (read.evidence_column if read is not None else None) or "—"
             warnings.append((change.excel_row, EVIDENCE_NOT_A_LINK.format(column=column, value=change.new[:80])))
             continue
         by_soal[change.soal_id].append(change)
@@ -979,6 +1017,7 @@ def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) ->
     sections = section_of_soal(spec)
     merged = {soal_id: row.answer for soal_id, row in rows.items()}
     previews: list[ImportRowView] = []
+    left_out: set[int] = set()
     for soal_id, items in by_soal.items():
         row = rows.get(soal_id)
         new = {c.field: c.new for c in items}
@@ -1002,15 +1041,31 @@ def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) ->
             area_assignees={a.assignee_id for a in assignments if a.area == area},
         )
         if refusal is not None:
-            errors.append((preview.excel_row, IMPORT_ROW_REFUSED.format(soal_id=soal_id, reason=refusal)))
+            message = IMPORT_ROW_REFUSED.format(soal_id=soal_id, reason=refusal)
+            problems.append(_row_problem(parsed, soal_id, preview.excel_row, message))
+            left_out.add(soal_id)
         previews.append(preview)
-    if not parsed.errors:
-        excel_rows = {soal_id: row.excel_row for soal_id, row in parsed.rows.items()}
-        formulas = {d.code: d.formula for d in spec.derived()}
-        for soal_id, code in contradictions(spec, merged):
-            # Only contradictions this workbook causes; one already in ZI is not the import's fault.
-            if any(i in by_soal for i in formula_inputs(formulas[code])):
-                errors.append((excel_rows.get(soal_id), str(CONTRADICTION % {"code": code})))
-    errors.sort(key=lambda e: (e[0] is not None, e[0] or 0))
-    previews.sort(key=lambda p: p.excel_row)
-    return ImportPreview(rows=previews, errors=errors, warnings=warnings, exported_at=parsed.exported_at)
+    excel_rows = {soal_id: row.excel_row for soal_id, row in parsed.rows.items()}
+    formulas = {d.code: d.formula for d in spec.derived()}
+    for soal_id, code in contradictions(spec, merged):
+        # Only contradictions this workbook causes; one already in ZI is not the import's fault.
+        # Every changed input of that percentage is left out, so what ZI holds stays consistent.
+        changed = [i for i in formula_inputs(formulas[code]) if i in by_soal]
+        if changed:
+            message = str(CONTRADICTION % {"code": code})
+            problems.append(_row_problem(parsed, soal_id, excel_rows.get(soal_id), message))
+            left_out.update(changed)
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0, p.column or ""))
+    previews = sorted((p for p in previews if p.soal.portalrb_soal_id not in left_out), key=lambda p: p.excel_row)
+    return ImportPreview(
+        rows=previews, problems=problems, warnings=warnings, exported_at=parsed.exported_at, sheet=parsed.sheet
+    )
+
+
+def _row_problem(parsed: Any, soal_id: int, excel_row: int | None, message: str) -> Any:
+    """A soal the import leaves out, as a problem of its workbook row (the unit's answer column)."""
+    from apps.lke.excel.parse import Problem
+
+    read = parsed.rows.get(soal_id)
+    found = (read.answer_unit if read is not None else None) or "—"
+    return Problem(parsed.sheet, excel_row, read.answer_column if read else None, found, "—", message, soal_id)

@@ -30,6 +30,7 @@ from apps.bukti_dukung.models import FILE_KIND_CONTENT_TYPE, FileKind
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import apply_service_error
 from apps.lke.excel import WorkbookError, build_workbook, parse_workbook, workbook_layout
+from apps.lke.excel.export_lke_zi import build_lke_zi_workbook
 from apps.lke.models import Soal
 from apps.penilaian import selectors, services, worksheet, worksheet_services
 from apps.penilaian.access import access_penilaian
@@ -443,18 +444,24 @@ IMPORT_EXPIRED = gettext_lazy("This preview has expired or was altered. Upload t
 @instansi_member_required
 @require_GET
 def workbook_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """The official workbook with the unit's answers and the latest TPI tier's."""
+    """The official workbook with the unit's answers and the latest TPI tier's: the ``Jawaban`` sheet,
+    or with ``?layout=lke_zi`` the Lampiran III ``LKE ZI`` sheet (any other value is the default)."""
     penilaian = access_penilaian(request_actor(request), public_id)
     title = f"LKE {penilaian.unit.name} {penilaian.cycle.tahun}"
-    data = build_workbook(
+    lampiran = request.GET.get("layout") == "lke_zi"
+    build = build_lke_zi_workbook if lampiran else build_workbook
+    extra = {"unit_name": penilaian.unit.name} if lampiran else {}
+    data = build(
         selectors.penilaian_spec(penilaian),
         workbook_layout(penilaian.template_id),
         worksheet.workbook_answers(penilaian=penilaian),
         title=title,
+        **extra,
     )
     audit_download(actor=request_actor(request), verb="penilaian.workbook_export", obj=penilaian)
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    filename = f"lke-{slugify(penilaian.unit.code) or 'unit'}-{penilaian.cycle.tahun}.xlsx"
+    suffix = "-lampiran-iii" if lampiran else ""
+    filename = f"lke-{slugify(penilaian.unit.code) or 'unit'}-{penilaian.cycle.tahun}{suffix}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -79,6 +79,15 @@ class ProposalSummarySerializer(serializers.Serializer):
     unit = UnitRefSerializer()
 
 
+class AnsweredSerializer(serializers.Serializer):
+    answered = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class CompletenessSerializer(AnsweredSerializer):
+    areas = serializers.DictField(child=serializers.DictField(child=AnsweredSerializer()))
+
+
 class ScoreSetSerializer(serializers.Serializer):
     pemenuhan = serializers.CharField()
     reform = serializers.CharField()
@@ -86,6 +95,9 @@ class ScoreSetSerializer(serializers.Serializer):
     hasil = serializers.CharField()
     total = serializers.CharField()
     areas = serializers.DictField(child=serializers.DictField(child=serializers.CharField()))
+    completeness = CompletenessSerializer(
+        required=False, help_text="Soal answered of the total, overall and per area (absent in older snapshots)."
+    )
 
 
 class SnapshotMetaSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
-"""Reading filled workbooks: the Lampiran III ``LKE ZI`` sheet found by numbering and text, typed-over
-formulas, and every kind of bad input named by row — with errors meaning nothing may be applied."""
+"""Reading filled workbooks: the Lampiran III ``LKE ZI`` sheet found by its structure, typed-over
+formulas, and every kind of bad input named by sheet, row and column — a row that is not understood
+is listed and left out, the rest is read (issue 16)."""
 
 from __future__ import annotations
 
@@ -155,53 +156,67 @@ def test_a_typed_total_that_disagrees_with_its_parts_is_a_warning(spec, layout) 
     assert score(spec, parsed.answers()).total == score(spec, answers).total
 
 
-# -- bad input: a row-numbered message, nothing to apply ---------------------------------------------
+# -- bad input: listed by sheet, row and column; that row is left out, the rest is read --------------
 
 
 @pytest.mark.parametrize(
-    ("soal_id", "typed", "message", "fields"),
+    ("soal_id", "typed", "found", "expected"),
     [
-        (2, "D", m.UNKNOWN_OPTION, {"value": "D", "options": "A, B, C"}),
-        (1, "Mungkin", m.UNKNOWN_OPTION, {"value": "Mungkin", "options": "Ya, Tidak"}),
-        (125, 4.5, m.OUT_OF_RANGE, {"value": "4.5"}),
-        (127, "tiga", m.NOT_A_NUMBER, {"value": "tiga"}),
-        (88, 2.5, m.NOT_WHOLE_NUMBER, {"value": "2.5"}),
-        (113, -1, m.NOT_WHOLE_NUMBER, {"value": "-1"}),
+        (2, "D", "D", str(m.EXPECTED_OPTION).format(options="A, B, C")),
+        (1, "Mungkin", "Mungkin", str(m.EXPECTED_OPTION).format(options="Ya, Tidak")),
+        (125, 4.5, "4.5", str(m.EXPECTED_RANGE)),
+        (127, "tiga", "tiga", str(m.EXPECTED_NUMBER)),
+        (88, 2.5, "2.5", str(m.EXPECTED_WHOLE)),
+        (113, -1, "-1", str(m.EXPECTED_WHOLE)),
     ],
 )
-def test_a_wrong_answer_is_an_error_on_its_row(spec, layout, soal_id, typed, message, fields) -> None:
-    data = lke_zi_workbook(spec, layout, sample_answers(spec), raw={soal_id: typed})
+def test_a_wrong_answer_is_listed_on_its_row_and_the_rest_is_read(
+    spec, layout, soal_id, typed, found, expected
+) -> None:
+    answers = sample_answers(spec)
+    data = lke_zi_workbook(spec, layout, answers, raw={soal_id: typed})
     parsed = parse_workbook(data, spec, layout)
     row = _row_of(data, layout.soal[soal_id].text)
-    assert parsed.errors == [(row, str(message).format(column="K", **fields))]
-    assert not parsed.ok
+    assert [(p.sheet, p.row, p.column, p.found, p.expected, p.soal_id) for p in parsed.problems] == [
+        ("LKE ZI", row, "K", found, expected, soal_id)
+    ]
+    assert parsed.problems[0].message == str(m.WRONG_ANSWER)
+    assert parsed.ok
+    assert parsed.answers() == {i: (None if i == soal_id else answers.get(i)) for i in spec.soal_by_id()}
     summary = score_summary(parsed, spec)
-    assert summary["total"] is None
-    assert summary["errors"] == [{"row": row, "message": str(message).format(column="K", **fields)}]
+    assert summary["total"] is not None
+    assert [(p["row"], p["column"]) for p in summary["problems"]] == [(row, "K")]
 
 
-def test_contradictory_counts_are_an_error_on_the_larger_count(spec, layout) -> None:
+def test_contradictory_counts_are_listed_on_the_larger_count_which_is_left_out(spec, layout) -> None:
     answers = {**sample_answers(spec), 116: "9"}  # 9 filed LHKPN, but only 1 + 5 + 2 = 8 are obliged
     data = lke_zi_workbook(spec, layout, answers)
     parsed = parse_workbook(data, spec, layout)
     rows = ", ".join(str(parsed.rows[i].excel_row) for i in (113, 114, 115))
-    message = str(m.CONTRADICTION).format(column="K", value="9", total="8", rows=rows)
-    assert parsed.errors == [(parsed.rows[116].excel_row, message)]
-    assert not parsed.ok
+    [problem] = parsed.problems
+    assert (problem.row, problem.column, problem.found) == (parsed.rows[116].excel_row, "K", "9")
+    assert problem.expected == str(m.EXPECTED_NOT_MORE).format(total="8", rows=rows)
+    assert parsed.rows[116].answer_unit is None
+    assert parsed.rows[113].answer_unit == "1"
 
 
-def test_a_question_the_template_lacks_is_an_error(spec, layout) -> None:
+def test_a_question_the_template_lacks_is_listed_and_everything_else_read(spec, layout) -> None:
     text = "Unit kerja memiliki maskot Zona Integritas"
-    data = lke_zi_workbook(spec, layout, sample_answers(spec), extra_question=(2, "A/B/C", text))
+    answers = sample_answers(spec)
+    data = lke_zi_workbook(spec, layout, answers, extra_question=(2, "A/B/C", text))
     parsed = parse_workbook(data, spec, layout)
-    expected = str(m.UNKNOWN_QUESTION).format(text=text, template=layout.label)
-    assert parsed.errors == [(_row_of(data, text), expected)]
+    [problem] = parsed.problems
+    assert (problem.row, problem.column, problem.found) == (_row_of(data, text), "K", text)
+    assert problem.message == str(m.ROW_NOT_UNDERSTOOD).format(template=layout.label)
+    assert parsed.answers() == {i: answers.get(i) for i in spec.soal_by_id()}
 
 
-def test_a_missing_question_is_an_error(spec, layout) -> None:
+def test_a_missing_question_is_listed_without_a_row(spec, layout) -> None:
     parsed = parse_workbook(lke_zi_workbook(spec, layout, sample_answers(spec), omit={3}), spec, layout)
-    assert parsed.errors == [(None, str(m.QUESTION_MISSING).format(text=short(layout.soal[3].text), soal_id=3))]
+    message = str(m.QUESTION_NOT_FOUND_LINE).format(text=short(layout.soal[3].text), soal_id=3)
+    assert parsed.errors == [(None, message)]
     assert 3 not in parsed.rows
+    assert parsed.rows[4].answer_unit == sample_answers(spec)[4]
 
 
 @pytest.mark.parametrize(
@@ -255,10 +270,11 @@ def test_jawaban_with_a_wrong_key_names_the_row_and_column(spec, layout) -> None
         workbook["Jawaban"]["N7"] = "Z"
 
     parsed = parse_workbook(_save(_export(spec, layout), spoil), spec, layout)
-    assert parsed.errors == [
-        (6, str(m.UNKNOWN_OPTION).format(column="K", value="Mungkin", options="Ya, Tidak")),
-        (7, str(m.UNKNOWN_OPTION).format(column="N", value="Z", options="A, B, C")),
+    assert [(p.sheet, p.row, p.column, p.found, p.expected) for p in parsed.problems] == [
+        ("Jawaban", 6, "K", "Mungkin", str(m.EXPECTED_OPTION).format(options="Ya, Tidak")),
+        ("Jawaban", 7, "N", "Z", str(m.EXPECTED_OPTION).format(options="A, B, C")),
     ]
+    assert parsed.rows[2].answer_unit == sample_answers(spec)[2]
 
 
 def test_jawaban_typed_over_its_formulas_warns_and_scores_from_the_parts(spec, layout) -> None:
@@ -286,15 +302,17 @@ def test_jawaban_answer_formula_without_a_saved_result_is_read_blank_with_a_warn
     assert parsed.warnings == [(6, str(m.FORMULA_WITHOUT_VALUE).format(column="K"))]
 
 
-def test_jawaban_row_holding_another_question_is_an_error(spec, layout) -> None:
+def test_jawaban_row_with_another_text_but_the_right_place_and_type_is_a_warning(spec, layout) -> None:
     def spoil(workbook):
         workbook["Jawaban"]["G9"] = "Jumlah kendaraan dinas"
 
     parsed = parse_workbook(_save(_export(spec, layout), spoil), spec, layout)
-    expected = str(m.WRONG_QUESTION).format(
-        expected=short(layout.soal[3].text), soal_id=3, found="Jumlah kendaraan dinas"
+    expected = str(m.MATCHED_BY_POSITION).format(
+        found="Jumlah kendaraan dinas", expected=short(layout.soal[3].text), soal_id=3
     )
-    assert parsed.errors == [(9, expected)]
+    assert parsed.errors == []
+    assert parsed.warnings == [(9, expected)]
+    assert parsed.rows[3].answer_unit == sample_answers(spec)[3]
 
 
 def test_jawaban_sheet_of_another_instrument_is_refused(spec, layout) -> None:
@@ -305,7 +323,8 @@ def test_jawaban_sheet_of_another_instrument_is_refused(spec, layout) -> None:
 
     with pytest.raises(WorkbookError) as excinfo:
         parse_workbook(_save(_export(spec, layout), spoil), spec, layout)
-    assert excinfo.value.messages == [str(m.NOT_THIS_TEMPLATE).format(template=layout.label, count=127)]
+    assert excinfo.value.code == "unknown_layout"
+    assert excinfo.value.messages[0].startswith(str(m.NOT_THIS_TEMPLATE).split("{")[0])
 
 
 def test_jawaban_of_another_template_version_is_read_with_a_warning(spec, layout) -> None:
@@ -324,7 +343,7 @@ def test_a_hyperlinked_evidence_cell_gives_its_address(spec, layout) -> None:
         cell.hyperlink = "https://drive.go.id/sk"
 
     parsed = parse_workbook(_save(_export(spec, layout), spoil), spec, layout)
-    assert parsed.rows[1].evidence_unit == "SK tim https://drive.go.id/sk"
+    assert parsed.rows[1].evidence_unit == "https://drive.go.id/sk"
 
 
 # -- the preview: what would change ------------------------------------------------------------------
@@ -346,3 +365,23 @@ def test_changes_from_a_workbook_without_export_time_treat_held_answers_as_newer
     parsed = parse_workbook(lke_zi_workbook(spec, layout, {1: "Ya", 2: "A"}), spec, layout)
     changes = workbook_changes(parsed, {1: {"answer_unit": "Tidak"}}, fields=["answer_unit"])
     assert [(c.soal_id, c.overwrites_newer) for c in changes] == [(1, True), (2, False)]
+
+
+def test_a_portalrb_style_jawaban_with_only_cut_labels_in_column_c_is_read_by_master_cells(spec, layout) -> None:
+    """No soal ids, no numbering, no answer types: only a label cut short in column C and the answers
+    in the master's cells. Position decides; nothing is refused, nothing is warned."""
+    answers = sample_answers(spec)
+
+    def strip(workbook):
+        sheet = workbook["Jawaban"]
+        for r in range(1, sheet.max_row + 1):
+            label = sheet[f"G{r}"].value
+            sheet[f"C{r}"] = label[:200][: max(20, len(label) // 2)] if isinstance(label, str) else None
+            for col in "ABDEFGHIJ":
+                sheet[f"{col}{r}"] = None
+
+    parsed = parse_workbook(_save(_export(spec, layout, answers), strip), spec, layout)
+    assert parsed.problems == []
+    assert parsed.warnings == []
+    assert parsed.answers() == {i: answers.get(i) for i in spec.soal_by_id()}
+    assert parsed.rows[116].excel_row == layout.soal[116].row

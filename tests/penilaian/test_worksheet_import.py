@@ -2,7 +2,7 @@
 
 An imported value never overwrites an answer someone changed after the preview was built (each
 row carries the version it was previewed at); answers changed in ZI after the workbook was exported
-are replaced only when ticked; a bad workbook lists its problems by row and applies nothing.
+are replaced only when ticked; rows not understood are listed by sheet, row and column and left out.
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from apps.lke.selectors import template_spec
 from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Tier
 from apps.penilaian.services import CONTRADICTION, STALE_VERSION, STATUS_LOCKED_UNIT
+from apps.penilaian.worksheet import EVIDENCE_NOT_A_LINK
 from apps.penilaian.worksheet_views import IMPORT_EXPIRED
+from tests.lke.corpus import generate
 from tests.penilaian.conftest import LKEWorld
 
 pytestmark = pytest.mark.usefixtures("a_scope")
@@ -103,6 +105,19 @@ def test_export_is_the_official_workbook_with_the_unit_and_tpi_answers(lke: LKEW
     assert parsed.ok
     row = parsed.rows[1]
     assert (row.answer_unit, row.note_unit, row.answer_tpi, row.note_tpi) == ("Ya", "SK tim", "Tidak", "kurang")
+
+
+def test_export_in_the_lampiran_iii_layout_reads_back_the_same(lke: LKEWorld, login) -> None:
+    answer(lke, 1, "Ya", note="SK tim")
+    answer(lke, 113, "3")
+    response = login(lke.world.evi).get(url("workbook-export", lke) + "?layout=lke_zi")
+    assert response.status_code == 200
+    assert "-lampiran-iii.xlsx" in response["Content-Disposition"]
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "LKE ZI"
+    parsed = parse_workbook(response.content, template_spec(lke.template.pk), workbook_layout(lke.template.pk))
+    assert parsed.layout == "lke_zi"
+    assert (parsed.rows[1].answer_unit, parsed.rows[1].note_unit, parsed.rows[113].answer_unit) == ("Ya", "SK tim", "3")
+    assert parsed.problems == []
 
 
 def test_export_is_404_for_outsiders_and_get_only(lke: LKEWorld, login) -> None:
@@ -199,25 +214,68 @@ def test_numbers_that_agree_only_once_all_are_saved_are_applied_together(lke: LK
     assert (unit(lke, 110).answer, unit(lke, 112).answer) == ("4", "3")
 
 
-def test_a_bad_workbook_lists_its_problems_by_row_and_applies_nothing(lke: LKEWorld, login) -> None:
+def test_a_row_not_understood_is_listed_and_the_rest_imports_after_confirmation(lke: LKEWorld, login) -> None:
     data = workbook(lke, {1: {"answer_unit": "Ya"}, 2: {"answer_unit": "A"}})
     book = load_workbook(io.BytesIO(data))
     soal = lke.soal(2)
     book[soal.excel_sheet][f"{soal.excel_col_answer_unit}{soal.excel_row}"] = "Z"
     buffer = io.BytesIO()
     book.save(buffer)
-    response = upload(login(lke.world.ani), lke, buffer.getvalue())
+    client = login(lke.world.ani)
+    response = upload(client, lke, buffer.getvalue())
     assert response.status_code == 200
     body = text(response)
-    assert (
-        ngettext(
-            "%(n)s problem found — nothing can be imported", "%(n)s problems found — nothing can be imported", 1
-        ).split("— ")[-1]
-        in body
+    assert re.search(
+        rf"<td>{soal.excel_sheet}</td><td>{soal.excel_row}</td><td>{soal.excel_col_answer_unit}</td><td>Z</td>", body
     )
-    assert re.search(rf"<td>{soal.excel_row}</td><td>[^<]*“Z”", body)
-    assert 'name="payload"' not in body
-    assert not Jawaban.objects.exists()
+    assert not Jawaban.objects.exists()  # nothing before the confirmation
+    assert 'name="payload"' in body
+    client.post(url("workbook-import", lke), {"payload": payload_of(response)})
+    assert unit(lke, 1).answer == "Ya"
+    assert unit(lke, 2) is None
+
+
+def test_a_typed_total_that_disagrees_reaches_the_browser_preview_with_its_row(lke: LKEWorld, login) -> None:
+    counts = {113: "1", 114: "2", 115: "3", 116: "4"}
+    data = workbook(lke, {i: {"answer_unit": v} for i, v in counts.items()})
+    book = load_workbook(io.BytesIO(data))
+    sheet = book[lke.soal(113).excel_sheet]
+    total_row = lke.soal(113).excel_row - 1
+    sheet[f"K{total_row}"] = 99  # the parts say 6
+    buffer = io.BytesIO()
+    book.save(buffer)
+    body = text(upload(login(lke.world.ani), lke, buffer.getvalue()))
+    rows = ", ".join(str(lke.soal(i).excel_row) for i in (113, 114, 115))
+    message = str(excel_messages.TYPED_TOTAL_DISAGREES).format(column="K", typed="99", computed="6", rows=rows)
+    assert message in body
+    assert f"{total_row}" in body
+    assert 'name="payload"' in body
+
+
+def test_a_real_lampiran_iii_imports_after_confirmation_with_its_warnings_and_every_link(lke: LKEWorld, login) -> None:
+    """Short count labels, notes in P and links in Q, numbers as text, answer variants and a typed total
+    that disagrees with its parts: the preview shows the total's row; confirming imports it all."""
+    spec, layout = template_spec(lke.template.pk), workbook_layout(lke.template.pk)
+    generated = generate(
+        spec, layout, 11, layout_name="lke_zi", mutations=("typed_totals", "text_numbers", "variants"), real_world=True
+    )
+    client = login(lke.world.ani)
+    preview = upload(client, lke, generated.as_bytes())
+    body = text(preview)
+    assert 'data-testid="import-problems"' not in body
+    prefix = str(excel_messages.TYPED_TOTAL_DISAGREES).split("{")[0]
+    for row in generated.must_warn:
+        assert re.search(rf"Baris {row}: {re.escape(prefix)}", body) or re.search(
+            rf"Row {row}: {re.escape(prefix)}", body
+        )
+    client.post(url("workbook-import", lke), {"payload": payload_of(preview)})
+    saved = {j.soal.portalrb_soal_id: j for j in Jawaban.objects.filter(penilaian=lke.penilaian, tier=Tier.UNIT)}
+    assert {i: saved[i].answer if i in saved else None for i in generated.answers} == generated.answers
+    for soal_id, links in generated.links.items():
+        if links:
+            assert saved[soal_id].evidence_link == links[0]
+            for more in links[1:]:
+                assert more in saved[soal_id].note
 
 
 def test_numbers_contradicting_what_zi_holds_are_errors(lke: LKEWorld, login) -> None:
@@ -279,3 +337,20 @@ def test_import_is_403_for_readers_404_for_outsiders_405_otherwise(lke: LKEWorld
         assert upload(client, lke, data).status_code == status
     assert login(lke.world.ani).put(url("workbook-import", lke)).status_code == 405
     assert not Jawaban.objects.exists()
+
+
+def test_an_evidence_cell_in_column_q_that_is_no_link_is_named_by_its_own_letter(lke: LKEWorld, login) -> None:
+    """Real Lampiran III sheets keep notes in P and evidence in Q: the warning says Q, not the master's M."""
+    spec, layout = template_spec(lke.template.pk), workbook_layout(lke.template.pk)
+    generated = generate(spec, layout, 3, layout_name="lke_zi", mutations=(), real_world=True)
+    sheet = generated.workbook.active
+    row = generated.row_of[1]
+    assert sheet["Q6"].value == "LINK BUKTI DUKUNG"
+    sheet[f"Q{row}"] = "terlampir di map biru"
+    sheet[f"P{row}"] = "SK Kepala Unit"
+    buffer = io.BytesIO()
+    generated.workbook.save(buffer)
+    body = text(upload(login(lke.world.ani), lke, buffer.getvalue()))
+    message = EVIDENCE_NOT_A_LINK.format(column="Q", value="terlampir di map biru")
+    assert f"{row}: {message}" in body
+    assert "SK Kepala Unit" in body

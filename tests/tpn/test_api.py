@@ -128,6 +128,10 @@ def test_writes_through_the_api(tpn: TPNWorld) -> None:
     )
     assert put.status_code == 200
     assert put.json()["scores"]["total"]
+    # Beside the scores, how much was answered (issue 16): the TPN answered one soal of 127.
+    done = put.json()["scores"]["completeness"]
+    assert (done["answered"], done["total"]) == (1, 127)
+    assert done["areas"]["pemenuhan"]["1"] == {"answered": 1, "total": 12}
     assert post(client, wbk, tpn.token_tpn, stage="desk").status_code == 201
     # Penetapan is KemenPANRB's: the TPN evaluator gets 403, a missing decree date names the field.
     assert_error(post(client, wbk, tpn.token_tpn, stage="penetapan", outcome="ditetapkan_wbk"), 403, "FORBIDDEN")

@@ -85,3 +85,20 @@ INFO_HOW = _(
     "Fill the unit answer (K), note (L) and evidence link (M); TPI fills N and Q. Percentages and scores "
     "are formulas: do not type over them."
 )
+
+# -- rows not understood (issue 16: listed, never a reason to refuse the whole workbook) -----------
+PROBLEM_LINE = _("Sheet “{sheet}”, row {row}, column {column}: found “{found}”, expected {expected}.")
+ROW_NOT_UNDERSTOOD = _("This row holds an answer but no question of {template} stands at this place in the tree.")
+EXPECTED_OPTION = _("one of {options}")
+EXPECTED_WHOLE = _("a whole number of 0 or more")
+EXPECTED_NUMBER = _("a number")
+EXPECTED_RANGE = _("a number between 0 and 4")
+EXPECTED_QUESTION = _("a question of {template} at this place (after “{previous}”)")
+EXPECTED_NOT_MORE = _("at most {total} (the total of rows {rows})")
+WRONG_ANSWER = _("The answer could not be read; this soal's answer was not imported.")
+CONTRADICTION_SKIPPED = _("The counts contradict each other; this count was not imported.")
+QUESTION_NOT_FOUND_LINE = _("Soal {soal_id} (“{text}”) was not found in the sheet; it stays as it is in ZI.")
+FORMULA_EVALUATED = _(
+    "Column {column} holds a formula whose result is not saved in the file; ZI computed it ({value})."
+)
+MORE_LINKS = _("Further evidence links")

@@ -1,33 +1,33 @@
-"""Read a filled LKE workbook into plain answers, in either layout (REFERENCE §2.6, §2.7).
+"""Read a filled LKE workbook into plain answers, in either layout, by structure (issue 16).
 
-* ``jawaban`` — the official sheet ``Jawaban`` (what ZI exports): every soal at its master row, in
-  the master's columns (unit answer K, note L, evidence M, TPI answer N, TPI note Q). Each row's
-  question text (when present) must be the master's, so a sheet of another template is refused.
-* ``lke_zi`` — the Lampiran III sheet ``LKE ZI`` that units have filled since 2022: the tree in
-  columns B–G, weight H, criteria I, answer type J, answer K, value L, percent M and the unit's note
-  and evidence to the right. Row numbers differ from workbook to workbook, so rows are recognised
-  by their numbering and text: a heading ("1. MANAJEMEN PERUBAHAN", "i. Penyusunan Tim Kerja")
-  moves the cursor through the tree; under it, a row is the soal of that node whose text it
-  matches.
+* ``jawaban`` — the official sheet ``Jawaban``: every soal at its master ``excel_baris``, in the
+  master's ``excel_kolom_*`` columns (unit answer K, note L, evidence M, TPI answer N, TPI note Q).
+* ``lke_zi`` — the Lampiran III sheet ``LKE ZI`` units have filled since 2022: the tree in the
+  label columns, then weight, criteria, the answer-type column and the answer.
 
-Nothing here writes anything. ``parse_workbook`` returns the answers (normalised with
-``scoring.normalise_answer``) with ``errors`` — any error means "apply nothing" — and ``warnings``
-(a typed number over a percentage or total formula that disagrees with its parts: the score uses
-the parts, as the official formulas would). A file that is not an xlsx, or holds neither layout,
-raises ``WorkbookError``.
+Both are read the same way: the template's rows in sheet order (komponen → area → sub-area headings,
+then the items with their numbering a., b., -, 1), …, answer type and master row) are *aligned* with
+the sheet's rows (a dynamic-programming alignment, like a diff): a heading matches by its numbering,
+an item by its answer type, its numbering, its place in the sequence, its master row (``Jawaban``)
+and the soal id in column A when there is one. Text similarity only breaks ties, so a label that is
+cut, reworded, abbreviated, misspelt or differently spaced is at most a warning; inserted, hidden,
+blank or shifted rows and inserted columns change nothing.
+
+Nothing here writes anything, and some rows never make a whole workbook fail: every row that is not
+understood becomes a ``Problem`` (sheet, row, column letter, what was found, what was expected) and
+the rest is read. Only a file that is not an LKE workbook at all raises ``WorkbookError``.
 """
 
 from __future__ import annotations
 
-import difflib
 import io
 import re
 import warnings
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
@@ -39,57 +39,66 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from apps.core.imports import xlsx_guard
 from apps.lke.excel import messages as m
+from apps.lke.excel.cells import evaluate, read_number, read_option, urls_in
 from apps.lke.excel.export import INFO_KEY_COL, SHEET
-from apps.lke.excel.layout import (
-    TYPE_LABELS,
-    WorkbookLayout,
-    layout_for_spec,
-    split_numbering,
-    tree_rows,
-)
-from apps.lke.scoring import (
-    AnswerError,
-    DerivedSpec,
-    NodeSpec,
-    SoalSpec,
-    TemplateSpec,
-    contradictions,
-    derived_value,
-    normalise_answer,
-)
+from apps.lke.excel.layout import TYPE_LABELS, WorkbookLayout, layout_for_spec, split_numbering, tree_rows
+from apps.lke.scoring import OPTION_TYPES, AnswerError, SoalSpec, TemplateSpec, contradictions, derived_value
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a zip bomb is refused before openpyxl unpacks it
 MAX_ROWS = 3000  # the LKE has about 250 rows; nothing further down is read
-TEXT_MATCH = 0.75  # similarity at which a row's text is taken for a soal's text
-STRICT_MATCH = 0.9
-HEADING_MATCH = 0.8
+MAX_COLS = 40
 PERCENT_TOLERANCE = Decimal("0.005")  # units type 67% for 2/3
+LABEL_WARN = 0.85  # a label holding less of the master's text (or vice versa) than this gets a warning
+FOREIGN_LABEL = 0.35  # below this, a label is another question's
+MIN_FOUND = 0.3  # a sheet where fewer soal than this share are found is not this LKE
 
 Layout = Literal["jawaban", "lke_zi"]
 Tier = Literal["unit", "tpi"]
 Message = tuple[int | None, str]
 
 FIELDS = ("answer_unit", "note_unit", "evidence_unit", "answer_tpi", "note_tpi")
-LABEL_COLS = range(2, 8)  # B–G
-LKE_ZI_ANSWER_COL = "K"
-LKE_ZI_TYPE_COL = "J"
 
 _TYPE_BY_LABEL = {
     "ya/tidak": "YA_TIDAK",
+    "ya/tdk": "YA_TIDAK",
     "a/b/c": "ABC",
     "a/b/c/d": "ABCD",
     "a/b/c/d/e": "ABCDE",
     "jumlah": "JUMLAH",
     "nilai(0-4)": "NILAI_0_4",
+    "nilai0-4": "NILAI_0_4",
     "0-4": "NILAI_0_4",
     "%": "PERCENT",
+    "persentase": "PERCENT",
 }
-_NUMBER_TOKEN = re.compile(r"^(?:[A-Za-z]{1,4}|\d{1,2})[.)]$|^[-–•]$")
+_NUMBER_TOKEN = re.compile(r"^\(?([A-Za-z]{1,4}|\d{1,2})[.)]$|^([-–•])$")
+_BULLET = re.compile(r"^\s*[-–•]\s*(.*)$", re.DOTALL)
 
 
 class WorkbookError(ValidationError):
-    """The file as a whole cannot be read (not an xlsx, too large, another layout)."""
+    """The file as a whole cannot be read (not an xlsx, too large, not an LKE workbook)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A row (or soal) that was not understood: listed in the preview, never a reason to refuse the rest."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    found: str
+    expected: str
+    message: str
+    soal_id: int | None = None
+
+    def text(self) -> str:
+        if self.row is None:
+            return self.message
+        line = str(m.PROBLEM_LINE).format(
+            sheet=self.sheet, row=self.row, column=self.column or "—", found=self.found, expected=self.expected
+        )
+        return f"{line} {self.message}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,9 @@ class ParsedRow:
     evidence_unit: str | None = None
     answer_tpi: str | None = None
     note_tpi: str | None = None
+    links: tuple[str, ...] = ()  # every web address found for the unit, in order
+    answer_column: str | None = None
+    evidence_column: str | None = None
 
 
 @dataclass
@@ -110,13 +122,19 @@ class ParsedWorkbook:
     sheet: str
     rows: dict[int, ParsedRow]
     warnings: list[Message] = field(default_factory=list)
-    errors: list[Message] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     exported_at: datetime | None = None
     template_label: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        """Something could be read (problems only leave their rows out)."""
+        return bool(self.rows)
+
+    @property
+    def errors(self) -> list[Message]:
+        """The problems as ``(row, text)``, rows first in sheet order."""
+        return [(p.row, p.text()) for p in self.problems]
 
     def answers(self, tier: Tier = "unit") -> dict[int, str | None]:
         """``{soal_id: answer}`` of one tier, as ``scoring.score`` takes it."""
@@ -130,28 +148,34 @@ class ParsedWorkbook:
 
 
 def parse_workbook(
-    file_or_bytes: bytes | BinaryIO | str | Path, spec: TemplateSpec, layout: WorkbookLayout | None = None
+    file_or_bytes: bytes | BinaryIO | str | Path | Workbook,
+    spec: TemplateSpec,
+    layout: WorkbookLayout | None = None,
 ) -> ParsedWorkbook:
     """Read a workbook of either layout against one template.
 
     ``layout`` (texts and master cells) defaults to the imported template whose spec this is.
-    Raises ``WorkbookError`` for a file that is not an xlsx or has neither layout.
+    An openpyxl ``Workbook`` already in memory is read as it is (it has no saved formula results).
+    Raises ``WorkbookError`` for a file that is not an xlsx or not an LKE workbook.
     """
     layout = layout or layout_for_spec(spec)
-    data = _read_bytes(file_or_bytes)
-    formulas, values = _open(data)
+    if isinstance(file_or_bytes, Workbook):
+        formulas, data = file_or_bytes, b""
+    else:
+        data = _read_bytes(file_or_bytes)
+        formulas = _open(data)
     names = formulas.sheetnames
     by_key = {_sheet_key(name): name for name in names}
     if _sheet_key(SHEET) in by_key:
         name = by_key[_sheet_key(SHEET)]
-        parsed = _JawabanReader(formulas[name], values[name], spec, layout).read()
+        parsed = _Reader("jawaban", formulas[name], _SavedValues(data, name), spec, layout).read()
     else:
         name = by_key.get("lkezi") or _sheet_with_answer_types(formulas)
         if name is None:
             raise WorkbookError(str(m.UNKNOWN_LAYOUT).format(sheets=", ".join(names) or "—"), code="unknown_layout")
-        parsed = _LkeZiReader(formulas[name], values[name], spec, layout).read()
+        parsed = _Reader("lke_zi", formulas[name], _SavedValues(data, name), spec, layout).read()
     _read_info(formulas, parsed, layout)
-    parsed.errors.sort(key=_message_order)
+    parsed.problems.sort(key=lambda p: (0 if p.row is None else 1, p.row or 0, p.column or ""))
     parsed.warnings.sort(key=_message_order)
     return parsed
 
@@ -172,8 +196,25 @@ def _read_bytes(source: bytes | BinaryIO | str | Path) -> bytes:
     return data
 
 
-def _open(data: bytes) -> tuple[Workbook, Workbook]:
-    """The workbook twice: with formulas (to see what was typed) and with Excel's saved results."""
+class _SavedValues:
+    """Excel's saved results of formula cells, loaded only when a formula's value is needed."""
+
+    def __init__(self, data: bytes, sheet: str) -> None:
+        self.data, self.sheet = data, sheet
+        self.ws: Worksheet | None = None
+
+    def get(self, row: int, col: int) -> Any:
+        if not self.data:
+            return None  # a workbook built in memory: no formula was ever calculated
+        if self.ws is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self.ws = load_workbook(io.BytesIO(self.data), data_only=True)[self.sheet]
+        return self.ws.cell(row, col).value
+
+
+def _open(data: bytes) -> Workbook:
+    """The workbook with its formulas (to see what was typed; saved results come from ``_SavedValues``)."""
     if not data.startswith(b"PK\x03\x04"):
         raise WorkbookError(str(m.NOT_XLSX), code="not_xlsx")
     try:
@@ -190,7 +231,7 @@ def _open(data: bytes) -> tuple[Workbook, Workbook]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it skips
-            return load_workbook(io.BytesIO(data), data_only=False), load_workbook(io.BytesIO(data), data_only=True)
+            return load_workbook(io.BytesIO(data), data_only=False)
     except Exception as exc:  # a damaged or non-workbook zip fails anywhere in the zip/XML layers
         raise WorkbookError(str(m.NOT_XLSX), code="not_xlsx") from exc
 
@@ -199,14 +240,23 @@ def _sheet_key(name: str) -> str:
     return re.sub(r"[\s_\-]+", "", name).casefold()
 
 
+def _type_column(ws: Worksheet) -> tuple[int | None, int]:
+    """The column holding the answer-type labels (Ya/Tidak, A/B/C, Jumlah…) and how many it holds."""
+    counts: dict[int, int] = {}
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, MAX_ROWS), max_col=MAX_COLS):
+        for cell in row:
+            if isinstance(cell.value, str) and _answer_type_of(cell.value) is not None:
+                counts[cell.column] = counts.get(cell.column, 0) + 1
+    if not counts:
+        return None, 0
+    col = max(counts, key=lambda c: counts[c])
+    return col, counts[col]
+
+
 def _sheet_with_answer_types(workbook: Workbook) -> str | None:
-    """A renamed Lampiran III sheet: the one whose column J is full of answer-type labels."""
+    """A renamed Lampiran III sheet: the one with a column full of answer-type labels."""
     for ws in workbook.worksheets:
-        labels = 0
-        for (value,) in ws.iter_rows(min_col=10, max_col=10, max_row=min(ws.max_row, MAX_ROWS), values_only=True):
-            if _answer_type_of(value) is not None:
-                labels += 1
-        if labels >= 10:
+        if _type_column(ws)[1] >= 10:
             return ws.title
     return None
 
@@ -239,7 +289,7 @@ def _has_info_keys(ws: Worksheet) -> bool:
 
 
 # -----------------------------------------------------------------------------
-# Cells
+# Text
 # -----------------------------------------------------------------------------
 
 
@@ -263,39 +313,46 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w%]+", " ", text.casefold()).split())
 
 
-def _similarity(a: str, b: str) -> float:
-    a, b = _norm(a), _norm(b)
+def _grams(text: str) -> frozenset[str]:
+    """Character trigrams of the text without spaces: robust to spacing, misspelling and cuts."""
+    squashed = re.sub(r"[^\w%]+", "", text.casefold())
+    if len(squashed) < 3:
+        return frozenset({squashed}) if squashed else frozenset()
+    return frozenset(squashed[i : i + 3] for i in range(len(squashed) - 2))
+
+
+def _containment(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much of the shorter text the longer one holds (1 for a cut or an added explanation)."""
     if not a or not b:
         return 0.0
-    if a == b:
-        return 1.0
-    shorter, longer = sorted((a, b), key=len)
-    # A workbook often adds an explanation after the master's text ("… (Jumlah/Jumlah)").
-    if longer.startswith(shorter) and len(shorter) >= 0.6 * len(longer):
-        return 0.95
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    return len(a & b) / min(len(a), len(b))
+
+
+def _similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """0..1: how much of the shorter text the longer holds, and how alike they are overall."""
+    if not a or not b:
+        return 0.0
+    common = len(a & b)
+    if not common:
+        return 0.0
+    return 0.6 * common / min(len(a), len(b)) + 0.4 * common / len(a | b)
 
 
 def _answer_type_of(value: Any) -> str | None:
     text = _text(value)
-    if text is None:
+    if text is None or len(text) > 20:
         return None
     return _TYPE_BY_LABEL.get(re.sub(r"\s+", "", text).casefold())
 
 
-def _percent(value: Any) -> Decimal | None:
-    """A typed percentage as a ratio: 0.8, 80 and "80%" all read 0.8."""
+def _number_key(token: str) -> str:
+    token = token.strip().strip("().").casefold()
+    return "-" if token in {"-", "–", "•"} else token
+
+
+def _show(value: Any) -> str:
     text = _text(value)
-    if text is None:
-        return None
-    is_percent = text.endswith("%")
-    try:
-        number = Decimal(text.rstrip("%").strip().replace(",", "."))
-    except InvalidOperation:
-        return None
-    if not number.is_finite():
-        return None
-    return number / 100 if is_percent or number > 1 else number
+    return shorten(text or "", 60) if text else "—"
 
 
 def _show_percent(value: Decimal) -> str:
@@ -306,389 +363,593 @@ def _show_number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _label_of(ws: Worksheet, row: int) -> tuple[str, str]:
-    """The numbering and text of a row's tree label (columns B–G)."""
-    parts = [t for c in LABEL_COLS if (t := _text(ws.cell(row, c).value))]
-    if not parts:
-        return "", ""
-    if _NUMBER_TOKEN.match(parts[0]):
-        return parts[0].rstrip(".)"), " ".join(parts[1:])
-    return split_numbering(" ".join(parts))
-
-
-# -----------------------------------------------------------------------------
-# Shared reading: answers, validation, the typed-over checks
-# -----------------------------------------------------------------------------
-
-
-@dataclass
-class _Columns:
-    answer_unit: str | None = "K"
-    note_unit: str | None = None
-    evidence_unit: str | None = None
-    answer_tpi: str | None = None
-    note_tpi: str | None = None
-
-
-_ANSWER_MESSAGES = {
-    "unknown_option": m.UNKNOWN_OPTION,
-    "not_a_number": m.NOT_A_NUMBER,
-    "not_whole_number": m.NOT_WHOLE_NUMBER,
-    "out_of_range": m.OUT_OF_RANGE,
-}
-
-
-class _Reader:
-    layout_name: Layout
-
-    def __init__(self, ws_formulas: Worksheet, ws_values: Worksheet, spec: TemplateSpec, layout: WorkbookLayout):
-        self.ws = ws_formulas
-        self.values = ws_values
-        self.spec = spec
-        self.layout = layout
-        self.soal = spec.soal_by_id()
-        self.warnings: list[Message] = []
-        self.errors: list[Message] = []
-        self.rows: dict[int, ParsedRow] = {}
-        # where each soal's answers are read from: soal id → (row, columns)
-        self.places: dict[int, tuple[int, _Columns]] = {}
-        self.derived_rows: dict[str, tuple[int, _Columns]] = {}
-        self.total_rows: dict[str, tuple[int, _Columns]] = {}
-
-    def read(self) -> ParsedWorkbook:
-        self.locate()
-        for soal_id, (row, columns) in sorted(self.places.items(), key=lambda p: p[1][0]):
-            self.rows[soal_id] = self._read_row(self.soal[soal_id], row, columns)
-        for tier in ("unit", "tpi"):
-            answers = {i: getattr(r, f"answer_{tier}") for i, r in self.rows.items()}
-            self._check_contradictions(answers, tier)
-            self._check_typed(answers, tier)
-        return ParsedWorkbook(self.layout_name, self.ws.title, self.rows, self.warnings, self.errors)
-
-    def locate(self) -> None:
-        raise NotImplementedError
-
-    # -- cells ------------------------------------------------------------------------------------
-
-    def _value(self, col: str, row: int) -> tuple[Any, bool]:
-        """(value, came from a formula); a formula's value is Excel's saved result."""
-        raw = self.ws[f"{col}{row}"].value
-        if _is_formula(raw):
-            return self.values[f"{col}{row}"].value, True
-        return raw, False
-
-    def _answer(self, soal: SoalSpec, col: str | None, row: int) -> str | None:
-        if col is None:
-            return None
-        raw, from_formula = self._value(col, row)
-        if from_formula and raw is None:
-            self.warnings.append((row, str(m.FORMULA_WITHOUT_VALUE).format(column=col)))
-            return None
-        text = _text(raw)
-        try:
-            return normalise_answer(soal, text)
-        except AnswerError as exc:
-            message = _ANSWER_MESSAGES.get(exc.code, m.NOT_A_NUMBER)
-            options = ", ".join(soal.options)
-            self.errors.append((row, str(message).format(column=col, value=text, options=options)))
-            return None
-
-    def _note(self, col: str | None, row: int) -> str | None:
-        if col is None:
-            return None
-        cell = self.ws[f"{col}{row}"]
-        raw, _ = self._value(col, row)
-        text = _text(raw)
-        target = cell.hyperlink.target if cell.hyperlink is not None else None
-        if target and (not text or target in text):
-            return target
-        if target:
-            return f"{text} {target}"
-        return text
-
-    def _read_row(self, soal: SoalSpec, row: int, columns: _Columns) -> ParsedRow:
-        return ParsedRow(
-            excel_row=row,
-            answer_unit=self._answer(soal, columns.answer_unit, row),
-            note_unit=self._note(columns.note_unit, row),
-            evidence_unit=self._note(columns.evidence_unit, row),
-            answer_tpi=self._answer(soal, columns.answer_tpi, row),
-            note_tpi=self._note(columns.note_tpi, row),
-        )
-
-    # -- checks across rows -----------------------------------------------------------------------
-
-    def _column(self, columns: _Columns, tier: str) -> str | None:
-        return columns.answer_unit if tier == "unit" else columns.answer_tpi
-
-    def _check_contradictions(self, answers: Mapping[int, str | None], tier: str) -> None:
-        derived_by_code = {d.code: d for d in self.spec.derived()}
-        for soal_id, code in contradictions(self.spec, answers):
-            formula = derived_by_code[code].formula
-            row, columns = self.places[soal_id]
-            numerator = sum(Decimal(answers[i] or 0) for i in formula["numerator"])
-            denominator = sum(Decimal(answers[i] or 0) for i in formula["denominator"])
-            rows = ", ".join(str(self.places[i][0]) for i in formula["denominator"])
-            message = str(m.CONTRADICTION).format(
-                column=self._column(columns, tier),
-                value=_show_number(numerator),
-                total=_show_number(denominator),
-                rows=rows,
-            )
-            self.errors.append((row, message))
-
-    def _check_typed(self, answers: Mapping[int, str | None], tier: str) -> None:
-        """Numbers typed over the percentage and total formulas: say so; the parts decide."""
-        derived_by_code = {d.code: d for d in self.spec.derived()}
-        for code, (row, columns) in self.derived_rows.items():
-            col = self._column(columns, tier)
-            if col is None:
-                continue
-            raw = self.ws[f"{col}{row}"].value
-            if raw is None or _is_formula(raw) or _text(raw) is None:
-                continue
-            computed = derived_value(derived_by_code[code].formula, answers)
-            typed = _percent(raw)
-            typed_text = _show_percent(typed) if typed is not None else str(_text(raw))
-            if computed is None:
-                self.warnings.append((row, str(m.TYPED_PERCENT_NO_PARTS).format(column=col, typed=typed_text)))
-            elif typed is None or abs(typed - computed) > PERCENT_TOLERANCE:
-                message = str(m.TYPED_PERCENT_DISAGREES).format(
-                    column=col, typed=typed_text, computed=_show_percent(computed)
-                )
-                self.warnings.append((row, message))
-        for code, (row, columns) in self.total_rows.items():
-            col = self._column(columns, tier)
-            if col is None:
-                continue
-            raw = self.ws[f"{col}{row}"].value
-            if raw is None or _is_formula(raw) or _text(raw) is None:
-                continue
-            parts = derived_by_code[code].formula["denominator"]
-            if any(answers.get(i) is None for i in parts):
-                continue
-            computed = sum((Decimal(answers[i] or 0) for i in parts), Decimal(0))
-            try:
-                typed: Decimal | None = Decimal(str(_text(raw)).replace(",", "."))
-            except InvalidOperation:
-                typed = None
-            if typed is None or typed != computed:
-                message = str(m.TYPED_TOTAL_DISAGREES).format(
-                    column=col,
-                    typed=_text(raw),
-                    computed=_show_number(computed),
-                    rows=", ".join(str(self.places[i][0]) for i in parts if i in self.places),
-                )
-                self.warnings.append((row, message))
-
-
-# -----------------------------------------------------------------------------
-# Layout "jawaban": the master's cells
-# -----------------------------------------------------------------------------
-
-
-class _JawabanReader(_Reader):
-    layout_name: Layout = "jawaban"
-
-    def locate(self) -> None:
-        mismatched: list[Message] = []
-        for soal_id in self.soal:
-            where = self.layout.soal[soal_id]
-            columns = _Columns(
-                answer_unit=where.col_answer_unit,
-                note_unit=where.col_note_unit,
-                evidence_unit=where.col_evidence_unit,
-                answer_tpi=where.col_answer_tpi,
-                note_tpi=where.col_note_tpi,
-            )
-            self.places[soal_id] = (where.row, columns)
-            problem = self._row_mismatch(soal_id, where.row, where.text)
-            if problem is not None:
-                mismatched.append((where.row, problem))
-        if len(mismatched) > 10:
-            # Most rows hold other questions: this is not a Jawaban sheet of this template at all.
-            raise WorkbookError(
-                str(m.NOT_THIS_TEMPLATE).format(template=self.layout.label, count=len(mismatched)),
-                code="unknown_layout",
-            )
-        self.errors.extend(mismatched)
-        for tree_row in tree_rows(self.spec, self.layout):
-            if tree_row.derived is None or tree_row.kind not in {"derived", "total"}:
-                continue
-            anchor = self.layout.soal[tree_row.parts[0] if tree_row.parts else _first_input(tree_row.derived)]
-            columns = _Columns(answer_unit=anchor.col_answer_unit, answer_tpi=anchor.col_answer_tpi)
-            target = self.derived_rows if tree_row.kind == "derived" else self.total_rows
-            target[tree_row.derived.code] = (tree_row.row, columns)
-
-    def _row_mismatch(self, soal_id: int, row: int, expected: str) -> str | None:
-        """A question text (or soal id in column A) that is not this soal's: the sheet is not ours."""
-        _, found = _label_of(self.ws, row)
-        id_cell = self.ws[f"A{row}"].value
-        wrong_id = isinstance(id_cell, int | float) and int(id_cell) != soal_id
-        if wrong_id or (found and _similarity(found, expected) < TEXT_MATCH):
-            return str(m.WRONG_QUESTION).format(expected=shorten(expected), soal_id=soal_id, found=shorten(found or ""))
-        return None
-
-
-def _first_input(derived: DerivedSpec) -> int:
-    formula = derived.formula
-    return formula["denominator"][0] if formula["type"] == "ratio" else formula["previous"]
-
-
 def shorten(text: str, limit: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -----------------------------------------------------------------------------
-# Layout "lke_zi": Lampiran III, recognised by numbering and text
+# The template's rows (slots) and the sheet's rows (lines)
 # -----------------------------------------------------------------------------
 
 
-class _LkeZiReader(_Reader):
-    layout_name: Layout = "lke_zi"
+@dataclass
+class _Slot:
+    kind: str  # node / soal / derived / total
+    number: str
+    type: str | None
+    text: str
+    grams: frozenset[str]
+    master_row: int
+    key: int | str | None  # soal id / derived code
+    soal: SoalSpec | None = None
+    code: str | None = None
+    parts: tuple[int, ...] = ()
 
-    def locate(self) -> None:
-        columns = self._columns()
-        derived_columns = _Columns(answer_unit=columns.answer_unit)
-        unmatched_soal = set(self.soal)
-        unmatched_derived = {d.code for d in self.spec.derived()}
-        path: list[NodeSpec] = []
-        awaiting_inputs: DerivedSpec | None = None  # a multi-part ratio whose counts have not started
-        for row in range(1, min(self.ws.max_row, MAX_ROWS) + 1):
-            number, text = _label_of(self.ws, row)
-            if not text:
-                continue
-            heading = _match_heading(path, self.spec.roots, number, text)
-            if heading is not None:
-                node, depth = heading
-                path = [*path[:depth], node]
-                awaiting_inputs = None
-                continue
-            if not path:
-                continue  # title lines above the tree
-            answer_type = _answer_type_of(self.ws[f"{LKE_ZI_TYPE_COL}{row}"].value)
-            # Right under a multi-part ratio the workbook may have its "total obliged" line, worded
-            # much like the counts: only a near-identical text makes that row a count.
-            threshold = STRICT_MATCH if awaiting_inputs is not None else TEXT_MATCH
-            item = self._match_item(
-                path[-1], text, number, answer_type, unmatched_soal, unmatched_derived, row, threshold
+    @property
+    def scored_item(self) -> bool:
+        return self.kind == "derived" or (self.kind == "soal" and self.type != "JUMLAH")
+
+
+@dataclass
+class _Line:
+    row: int
+    number: str
+    text: str
+    grams: frozenset[str]
+    type: str | None
+    id_value: Any
+    answer: Any
+
+    @property
+    def item_like(self) -> bool:
+        return self.type is not None or self.answer is not None
+
+
+def _slots(spec: TemplateSpec, layout: WorkbookLayout) -> list[_Slot]:
+    out = []
+    for row in tree_rows(spec, layout):
+        number = _number_key(row.number)
+        if row.kind == "node":
+            out.append(_Slot("node", number, None, row.label, _grams(row.label), row.row, None))
+        elif row.kind == "soal" and row.soal is not None:
+            soal = row.soal
+            out.append(
+                _Slot("soal", number, soal.answer_type, row.label, _grams(row.label), row.row, soal.soal_id, soal=soal)
             )
-            if isinstance(item, SoalSpec):
-                unmatched_soal.discard(item.soal_id)
-                self.places[item.soal_id] = (row, columns)
-                awaiting_inputs = None
-            elif isinstance(item, DerivedSpec):
-                unmatched_derived.discard(item.code)
-                self.derived_rows[item.code] = (row, derived_columns)
-                formula = item.formula
-                multi = formula["type"] == "ratio" and len(formula["denominator"]) > 1
-                awaiting_inputs = item if multi else None
-            elif awaiting_inputs is not None and (answer_type == "JUMLAH" or _norm(text).startswith("jumlah")):
-                self.total_rows[awaiting_inputs.code] = (row, derived_columns)
-                awaiting_inputs = None
-            elif answer_type is not None:
-                message = str(m.UNKNOWN_QUESTION).format(text=shorten(text), template=self.layout.label)
-                self.errors.append((row, message))
-        if not self.places:
-            raise WorkbookError(str(m.NO_QUESTIONS_FOUND).format(sheet=self.ws.title), code="unknown_layout")
-        for soal_id in sorted(unmatched_soal):
-            text = shorten(self.layout.soal[soal_id].text)
-            self.errors.append((None, str(m.QUESTION_MISSING).format(text=text, soal_id=soal_id)))
+        elif row.kind == "derived" and row.derived is not None:
+            code = row.derived.code
+            out.append(_Slot("derived", number, "PERCENT", row.label, _grams(row.label), row.row, code, code=code))
+        elif row.kind == "total" and row.derived is not None:
+            text = f"{m.TOTAL_OBLIGED} jumlah yang wajib melaporkan"
+            out.append(
+                _Slot("total", "", "JUMLAH", text, _grams(text), row.row, None, code=row.derived.code, parts=row.parts)
+            )
+    return out
 
-    def _columns(self) -> _Columns:
-        """The unit's note and evidence (and TPI columns, if any) from the header row's words."""
-        found: dict[str, str] = {}
-        first_note_col = column_index_from_string("N")
-        for row in range(1, min(self.ws.max_row, 20) + 1):
-            for col in range(first_note_col, first_note_col + 12):
-                text = _norm(_text(self.ws.cell(row, col).value) or "")
-                if not text:
-                    continue
-                letter = get_column_letter(col)
-                is_note = any(w in text for w in ("catatan", "penjelasan", "keterangan", "note"))
-                if "tpi" in text:
-                    key = "note_tpi" if is_note else ("answer_tpi" if "jawaban" in text else "")
-                elif any(w in text for w in ("bukti", "link", "eviden", "tautan")):
-                    key = "evidence_unit"
-                else:
-                    key = "note_unit" if is_note else ""
-                if key and key not in found:
-                    found[key] = letter
+
+@dataclass
+class _Columns:
+    answer_unit: int
+    note_unit: int | None
+    evidence_unit: int | None
+    answer_tpi: int | None
+    note_tpi: int | None
+    labels: tuple[int, ...]
+    type: int | None
+    id: int | None
+
+
+class _Reader:
+    def __init__(
+        self, layout_name: Layout, ws: Worksheet, ws_values: _SavedValues, spec: TemplateSpec, layout: WorkbookLayout
+    ):
+        self.layout_name: Layout = layout_name
+        self.ws = ws
+        self.values = ws_values
+        self.spec = spec
+        self.layout = layout
+        self.soal = spec.soal_by_id()
+        self.warnings: list[Message] = []
+        self.problems: list[Problem] = []
+        self.rows: dict[int, ParsedRow] = {}
+        self.places: dict[int, int] = {}  # soal id → sheet row
+        self.derived_rows: dict[str, int] = {}
+        self.total_rows: dict[str, int] = {}
+        # every cell once (random access through openpyxl is slow): (row, col) → value / link target
+        self.grid: dict[tuple[int, int], Any] = {}
+        self.links: dict[tuple[int, int], str] = {}
+        self.max_row = min(ws.max_row, MAX_ROWS)
+        self.max_col = min(ws.max_column, MAX_COLS)
+        for cells in ws.iter_rows(min_row=1, max_row=self.max_row, max_col=self.max_col):
+            for cell in cells:
+                if cell.value is not None:
+                    self.grid[(cell.row, cell.column)] = cell.value
+                link = getattr(cell, "hyperlink", None)
+                if link is not None and link.target:
+                    self.links[(cell.row, cell.column)] = link.target
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for rng in ws.merged_cells.ranges:
+            top = (rng.min_row, rng.min_col)
+            for r in range(rng.min_row, min(rng.max_row, MAX_ROWS) + 1):
+                for c in range(rng.min_col, min(rng.max_col, MAX_COLS) + 1):
+                    if (r, c) != top:
+                        self.merged[(r, c)] = top
+
+    # -- cells ------------------------------------------------------------------------------------
+
+    def raw(self, col: int, row: int) -> Any:
+        return self.grid.get(self.merged.get((row, col), (row, col)))
+
+    def value(self, col: int, row: int) -> tuple[Any, bool]:
+        """(value, came from a formula without a saved result); a formula gives Excel's saved result,
+        or ZI's own computation of a simple formula."""
+        raw = self.raw(col, row)
+        if not _is_formula(raw):
+            return raw, False
+        r, c = self.merged.get((row, col), (row, col))
+        saved = self.values.get(r, c)
+        if saved is not None:
+            return saved, False
+        if isinstance(raw, str):
+            computed = evaluate(raw, lambda letter, rr: self.raw(column_index_from_string(letter), rr))
+            if computed is not None:
+                return computed, True
+        return None, True
+
+    def letter(self, col: int) -> str:
+        return get_column_letter(col)
+
+    # -- columns ----------------------------------------------------------------------------------
+
+    def _type_column(self) -> int | None:
+        counts: dict[int, int] = {}
+        for (_, col), value in self.grid.items():
+            if isinstance(value, str) and _answer_type_of(value) is not None:
+                counts[col] = counts.get(col, 0) + 1
+        return max(counts, key=lambda c: counts[c]) if counts else None
+
+    def columns(self) -> _Columns:
+        type_col = self._type_column()
+        headers = self._headers()
+        if self.layout_name == "jawaban":
+            first = next(iter(self.layout.soal.values()))
+            shift = (type_col - column_index_from_string("J")) if type_col else 0
+
+            def at(letter: str) -> int:
+                return column_index_from_string(letter) + shift
+
+            return _Columns(
+                answer_unit=at(first.col_answer_unit),
+                note_unit=at(first.col_note_unit),
+                evidence_unit=at(first.col_evidence_unit),
+                answer_tpi=at(first.col_answer_tpi),
+                note_tpi=at(first.col_note_tpi),
+                labels=tuple(range(2, at("G") + 1)),
+                type=type_col,
+                id=1,
+            )
+        type_col = type_col or column_index_from_string("J")
+        answer = next(
+            (c for c, t in headers.items() if c > type_col and t in {"jawaban", "jawaban unit", "jawaban unit kerja"}),
+            type_col + 1,
+        )
+        weight = next((c for c, t in headers.items() if c < type_col and t.startswith("bobot")), None)
+        label_end = (weight or type_col - 2) - 1
+        found: dict[str, int] = {}
+        for col in sorted(c for c in headers if c > answer):
+            text = headers[col]
+            is_note = any(w in text for w in ("catatan", "penjelasan", "keterangan", "note"))
+            if "tpi" in text or "penilai" in text:
+                key = "note_tpi" if is_note else ("answer_tpi" if "jawaban" in text or "nilai" in text else "")
+            elif any(w in text for w in ("bukti", "link", "eviden", "tautan", "dukung")):
+                key = "evidence_unit"
+            else:
+                key = "note_unit" if is_note else ""
+            if key and key not in found:
+                found[key] = col
         return _Columns(
-            answer_unit=LKE_ZI_ANSWER_COL,
-            note_unit=found.get("note_unit", "N"),
-            evidence_unit=found.get("evidence_unit", "O"),
+            answer_unit=answer,
+            note_unit=found.get("note_unit", answer + 3),
+            evidence_unit=found.get("evidence_unit", answer + 4),
             answer_tpi=found.get("answer_tpi"),
             note_tpi=found.get("note_tpi"),
+            labels=tuple(range(2, max(label_end, 2) + 1)),
+            type=type_col,
+            id=None,
         )
 
-    def _candidates(self, node: NodeSpec) -> Iterator[tuple[str, SoalSpec | DerivedSpec]]:
-        for soal in node.soal:
-            yield self.layout.soal[soal.soal_id].text, soal
-        for derived in node.derived:
-            yield self.layout.derived[derived.code].text, derived
+    def _headers(self) -> dict[int, str]:
+        """Column → normalised header words, from the first rows (the first text found per column)."""
+        out: dict[int, str] = {}
+        for (row, col), value in sorted(self.grid.items()):
+            if row > 25:
+                break
+            text = _text(value)
+            if text and not _is_formula(text) and col not in out and len(text) < 60:
+                words = _norm(text)
+                if any(
+                    w in words
+                    for w in ("jawaban", "bobot", "kriteria", "catatan", "penjelasan", "bukti", "link", "tpi")
+                ):
+                    out[col] = words
+        return out
 
-    def _match_item(
-        self,
-        node: NodeSpec,
-        text: str,
-        number: str,
-        answer_type: str | None,
-        unmatched_soal: set[int],
-        unmatched_derived: set[str],
-        row: int,
-        threshold: float,
-    ) -> SoalSpec | DerivedSpec | None:
-        def open_(item: SoalSpec | DerivedSpec) -> bool:
-            return item.soal_id in unmatched_soal if isinstance(item, SoalSpec) else item.code in unmatched_derived
+    # -- lines ------------------------------------------------------------------------------------
 
-        # 1. the text, among the items of the node the headings led to (first best wins: two
-        #    inputs may share a text, "Jumlah Perubahan yang dibuat", and come in sheet order)
-        best: tuple[float, SoalSpec | DerivedSpec] | None = None
-        for candidate_text, item in self._candidates(node):
-            if open_(item):
-                ratio = _similarity(text, candidate_text)
-                if ratio >= threshold and (best is None or ratio > best[0]):
-                    best = (ratio, item)
-        if best is not None:
-            return best[1]
-        # 2. a question whose heading the workbook lacks: a near-identical text anywhere
-        for other in self.spec.nodes():
-            for candidate_text, item in self._candidates(other):
-                if open_(item) and _similarity(text, candidate_text) >= STRICT_MATCH:
-                    return item
-        # 3. a reworded question: its numbering and answer type, in order, within the node
-        if number.isalpha() and answer_type not in {None, "JUMLAH"}:
-            for candidate_text, item in self._candidates(node):
-                kind = "PERCENT" if isinstance(item, DerivedSpec) else item.answer_type
-                if open_(item) and kind == answer_type:
-                    soal_id = item.soal_id if isinstance(item, SoalSpec) else item.code
-                    self.warnings.append(
-                        (
-                            row,
-                            str(m.MATCHED_BY_POSITION).format(
-                                found=shorten(text), expected=shorten(candidate_text), soal_id=soal_id
-                            ),
+    def lines(self, cols: _Columns) -> list[_Line]:
+        out = []
+        for row in range(1, self.max_row + 1):
+            # a label merged across columns is read once, from its first cell
+            parts = [t for c in cols.labels if (t := _text(self.grid.get((row, c))))]
+            number, text = "", ""
+            if parts:
+                if _NUMBER_TOKEN.match(parts[0]):
+                    number, text = _number_key(parts[0]), " ".join(parts[1:])
+                else:
+                    joined = " ".join(parts)
+                    bullet = _BULLET.match(joined)
+                    if bullet:
+                        number, text = "-", bullet.group(1).strip()
+                    else:
+                        token, text = split_numbering(joined)
+                        number = _number_key(token)
+            type_ = _answer_type_of(self.raw(cols.type, row)) if cols.type else None
+            id_value = self.raw(cols.id, row) if cols.id else None
+            answer = self.raw(cols.answer_unit, row)
+            if _text(answer) is None:
+                answer = None
+            if not text and not number and type_ is None and answer is None and id_value is None:
+                continue
+            if isinstance(id_value, float) and id_value.is_integer():
+                id_value = int(id_value)
+            if isinstance(id_value, str):
+                id_value = int(id_value) if id_value.strip().isdigit() else id_value.strip()
+            out.append(_Line(row, number, text, _grams(text), type_, id_value, answer))
+        return out
+
+    # -- matching ---------------------------------------------------------------------------------
+
+    def match_score(self, line: _Line, slot: _Slot) -> float | None:
+        jawaban = self.layout_name == "jawaban"
+        if slot.kind == "node":
+            if line.item_like or (line.id_value is not None and not isinstance(line.id_value, str)):
+                return None
+            sim = _similarity(line.grams, slot.grams)
+            if line.number and line.number == slot.number:
+                return 3 + 2 * sim + (1 if jawaban and line.row == slot.master_row else 0)
+            if sim >= 0.75:
+                return 1 + 2 * sim
+            return None
+        score = 0.0
+        if line.type is not None:
+            if line.type != slot.type:
+                return None
+            score += 3 if slot.kind != "total" else 2
+        elif line.answer is not None:
+            if not self._fits(line.answer, slot):
+                return None
+            score += 1.5
+        elif jawaban and line.row == slot.master_row:
+            score += 1
+        elif _similarity(line.grams, slot.grams) >= 0.8:
+            score += 0.5
+        else:
+            return None
+        if slot.scored_item:
+            if line.number and line.number != "-":
+                score += 1.5 if line.number == slot.number else -1
+        elif slot.kind == "total":
+            score += 0.5 if not line.number else -0.5
+        elif line.number == "-" or line.number.isdigit():
+            score += 0.5
+        if line.id_value is not None and slot.key is not None:
+            if line.id_value == slot.key:
+                score += 10
+            elif isinstance(line.id_value, int) or (isinstance(slot.key, str) and line.id_value != slot.key):
+                score -= 5
+        if jawaban and line.row == slot.master_row:
+            score += 2
+        return score + 3 * _similarity(line.grams, slot.grams)
+
+    def _fits(self, answer: Any, slot: _Slot) -> bool:
+        if slot.kind in {"derived", "total"}:
+            return _is_formula(answer) or read_number(answer) is not None
+        if slot.soal is None:
+            return False
+        if slot.type in OPTION_TYPES:
+            return read_option(answer, list(slot.soal.options)) is not None
+        return _is_formula(answer) or read_number(answer) is not None
+
+    def align(self, lines: list[_Line], slots: list[_Slot]) -> list[tuple[_Line, _Slot]]:
+        """The best order-preserving matching of lines to slots (a banded Needleman–Wunsch)."""
+        n, k = len(lines), len(slots)
+        below, above = 45, 25  # lines may be up to 45 ahead of their slot (titles, inserted rows)
+        neg = float("-inf")
+        line_gap = [1.0 if line.item_like else 0.05 for line in lines]
+        slot_gap = [0.5 if s.kind == "node" else (0.8 if s.kind == "total" else 2.0) for s in slots]
+        # score[i][j] over the band j - above <= i <= j + below
+        best: list[dict[int, float]] = [{} for _ in range(n + 1)]
+        move: list[dict[int, int]] = [{} for _ in range(n + 1)]
+        best[0][0] = 0.0
+        for i in range(n + 1):
+            lo, hi = max(0, i - below), min(k, i + above)
+            row_best, row_move = best[i], move[i]
+            for j in range(lo, hi + 1):
+                if i == 0 and j == 0:
+                    continue
+                value, how = neg, 0
+                if i > 0 and j in best[i - 1]:
+                    candidate = best[i - 1][j] - line_gap[i - 1]
+                    if candidate > value:
+                        value, how = candidate, 1
+                if j > 0 and (j - 1) in row_best:
+                    candidate = row_best[j - 1] - slot_gap[j - 1]
+                    if candidate > value:
+                        value, how = candidate, 2
+                if i > 0 and j > 0 and (j - 1) in best[i - 1]:
+                    pair = self.match_score(lines[i - 1], slots[j - 1])
+                    if pair is not None:
+                        candidate = best[i - 1][j - 1] + pair
+                        if candidate > value:
+                            value, how = candidate, 3
+                if how:
+                    row_best[j], row_move[j] = value, how
+        i, j = n, k
+        if j not in best[i]:  # the sheet is much shorter than the template: end where the band ends
+            j = max(best[i]) if best[i] else 0
+        pairs: list[tuple[_Line, _Slot]] = []
+        while i > 0 or j > 0:
+            how = move[i].get(j, 1 if i > 0 else 2)
+            if how == 3:
+                pairs.append((lines[i - 1], slots[j - 1]))
+                i, j = i - 1, j - 1
+            elif how == 1:
+                i -= 1
+            else:
+                j -= 1
+        pairs.reverse()
+        return pairs
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def read(self) -> ParsedWorkbook:
+        cols = self.columns()
+        lines = self.lines(cols)
+        slots = _slots(self.spec, self.layout)
+        pairs = self.align(lines, slots)
+        matched_lines = {id(line) for line, _ in pairs}
+        foreign = 0
+        labelled = 0
+        for line, slot in pairs:
+            if slot.kind == "node":
+                continue
+            if slot.kind == "derived" and slot.code:
+                self.derived_rows[slot.code] = line.row
+            elif slot.kind == "total" and slot.code:
+                self.total_rows[slot.code] = line.row
+            elif slot.soal is not None:
+                self.places[slot.soal.soal_id] = line.row
+                if line.text:
+                    labelled += 1
+                    ratio = _similarity(line.grams, slot.grams)
+                    if ratio < FOREIGN_LABEL:
+                        foreign += 1
+                    if _containment(line.grams, slot.grams) < LABEL_WARN:
+                        message = str(m.MATCHED_BY_POSITION).format(
+                            found=shorten(line.text), expected=shorten(slot.text), soal_id=slot.soal.soal_id
                         )
+                        self.warnings.append((line.row, message))
+        total = len(self.soal)
+        if len(self.places) < MIN_FOUND * total or (labelled and foreign > labelled / 2):
+            if self.layout_name == "jawaban":
+                count = foreign if foreign > labelled / 2 else total - len(self.places)
+                raise WorkbookError(
+                    str(m.NOT_THIS_TEMPLATE).format(template=self.layout.label, count=count), code="unknown_layout"
+                )
+            raise WorkbookError(str(m.NO_QUESTIONS_FOUND).format(sheet=self.ws.title), code="unknown_layout")
+        # rows holding an answer that stand nowhere in the tree
+        prev_text = ""
+        slot_of_line = {id(line): slot for line, slot in pairs}
+        first_row = pairs[0][0].row if pairs else 0
+        last_row = pairs[-1][0].row if pairs else 0
+        for line in lines:
+            if not first_row <= line.row <= last_row:
+                continue  # title lines, column headers and totals around the tree
+            slot = slot_of_line.get(id(line))
+            if slot is not None:
+                prev_text = slot.text
+                continue
+            if id(line) not in matched_lines and line.item_like:
+                expected = str(m.EXPECTED_QUESTION).format(template=self.layout.label, previous=shorten(prev_text, 50))
+                found = line.text or _show(line.answer)
+                self.problems.append(
+                    Problem(
+                        self.ws.title,
+                        line.row,
+                        self.letter(cols.answer_unit if line.answer is not None else (cols.type or 1)),
+                        shorten(found, 60),
+                        expected,
+                        str(m.ROW_NOT_UNDERSTOOD).format(template=self.layout.label),
                     )
-                    return item
-        return None
+                )
+        for soal_id in sorted(set(self.soal) - set(self.places)):
+            text = shorten(self.layout.soal[soal_id].text)
+            message = str(m.QUESTION_NOT_FOUND_LINE).format(soal_id=soal_id, text=text)
+            self.problems.append(Problem(self.ws.title, None, None, "—", text, message, soal_id))
+        for soal_id, row in sorted(self.places.items(), key=lambda p: p[1]):
+            self.rows[soal_id] = self._read_row(self.soal[soal_id], row, cols)
+        for tier in ("unit", "tpi"):
+            self._check_contradictions(tier, cols)
+            answers = {i: getattr(r, f"answer_{tier}") for i, r in self.rows.items()}
+            self._check_typed(answers, tier, cols)
+        return ParsedWorkbook(self.layout_name, self.ws.title, self.rows, self.warnings, self.problems)
+
+    def _answer(self, soal: SoalSpec, col: int | None, row: int) -> str | None:
+        if col is None:
+            return None
+        value, formula_missing = self.value(col, row)
+        letter = self.letter(col)
+        if formula_missing:
+            if value is None:
+                self.warnings.append((row, str(m.FORMULA_WITHOUT_VALUE).format(column=letter)))
+                return None
+            self.warnings.append((row, str(m.FORMULA_EVALUATED).format(column=letter, value=_show_number(value))))
+        if _text(value) is None:
+            return None
+        try:
+            return _normalise(soal, value)
+        except AnswerError as exc:
+            expected = {
+                "unknown_option": str(m.EXPECTED_OPTION).format(options=", ".join(soal.options)),
+                "not_whole_number": str(m.EXPECTED_WHOLE),
+                "out_of_range": str(m.EXPECTED_RANGE),
+            }.get(exc.code, str(m.EXPECTED_NUMBER))
+            self.problems.append(
+                Problem(self.ws.title, row, letter, _show(value), expected, str(m.WRONG_ANSWER), soal.soal_id)
+            )
+            return None
+
+    def _cell_text(self, col: int | None, row: int) -> tuple[str | None, list[str]]:
+        """A cell's text and the web addresses in it (hyperlink target first)."""
+        if col is None:
+            return None, []
+        value, _ = self.value(col, row)
+        text = _text(value)
+        target = self.links.get(self.merged.get((row, col), (row, col)))
+        urls = ([target] if target else []) + [u for u in urls_in(text) if u != target]
+        return text, urls
+
+    def _read_row(self, soal: SoalSpec, row: int, cols: _Columns) -> ParsedRow:
+        note, _ = self._cell_text(cols.note_unit, row)
+        evidence_text, links = self._cell_text(cols.evidence_unit, row)
+        # every other web address to the right of the answer (but not in the TPI's or the note's cells)
+        skip = {cols.answer_unit, cols.note_unit, cols.evidence_unit, cols.answer_tpi, cols.note_tpi}
+        for col in range(cols.answer_unit + 1, self.max_col + 1):
+            if col in skip or _is_formula(self.raw(col, row)):
+                continue
+            _, more = self._cell_text(col, row)
+            links.extend(u for u in more if u not in links)
+        evidence = links[0] if links else evidence_text
+        if len(links) > 1:
+            extra = f"{m.MORE_LINKS}: " + " ".join(links[1:])
+            if not note or extra not in note:
+                note = f"{note}\n{extra}" if note else extra
+        return ParsedRow(
+            excel_row=row,
+            answer_unit=self._answer(soal, cols.answer_unit, row),
+            note_unit=note,
+            evidence_unit=evidence,
+            answer_tpi=self._answer(soal, cols.answer_tpi, row),
+            note_tpi=self._cell_text(cols.note_tpi, row)[0],
+            links=tuple(links),
+            answer_column=self.letter(cols.answer_unit),
+            evidence_column=self.letter(cols.evidence_unit) if cols.evidence_unit else None,
+        )
+
+    # -- checks across rows -----------------------------------------------------------------------
+
+    def _tier_col(self, cols: _Columns, tier: str) -> int | None:
+        return cols.answer_unit if tier == "unit" else cols.answer_tpi
+
+    def _check_contradictions(self, tier: str, cols: _Columns) -> None:
+        """A count larger than the total it is part of: listed, and that count is not imported."""
+        col = self._tier_col(cols, tier)
+        if col is None:
+            return
+        attr = f"answer_{tier}"
+        answers = {i: getattr(r, attr) for i, r in self.rows.items()}
+        derived_by_code = {d.code: d for d in self.spec.derived()}
+        for soal_id, code in contradictions(self.spec, answers):
+            formula = derived_by_code[code].formula
+            numerator = sum(Decimal(answers[i] or 0) for i in formula["numerator"])
+            denominator = sum(Decimal(answers[i] or 0) for i in formula["denominator"])
+            rows = ", ".join(str(self.places[i]) for i in formula["denominator"] if i in self.places)
+            row = self.places[soal_id]
+            expected = str(m.EXPECTED_NOT_MORE).format(total=_show_number(denominator), rows=rows)
+            self.problems.append(
+                Problem(
+                    self.ws.title,
+                    row,
+                    self.letter(col),
+                    _show_number(numerator),
+                    expected,
+                    str(m.CONTRADICTION_SKIPPED),
+                    soal_id,
+                )
+            )
+            old = self.rows[soal_id]
+            self.rows[soal_id] = ParsedRow(**{**old.__dict__, attr: None})
+
+    def _check_typed(self, answers: Mapping[int, str | None], tier: str, cols: _Columns) -> None:
+        """Numbers typed over the percentage and total formulas: say so; the parts decide."""
+        col = self._tier_col(cols, tier)
+        if col is None:
+            return
+        letter = self.letter(col)
+        derived_by_code = {d.code: d for d in self.spec.derived()}
+        for code, row in self.derived_rows.items():
+            raw = self.raw(col, row)
+            if raw is None or _is_formula(raw) or _text(raw) is None:
+                continue
+            computed = derived_value(derived_by_code[code].formula, answers)
+            found = read_number(raw)
+            typed = None
+            if found is not None:
+                typed = found[0] / 100 if found[1] or found[0] > 1 else found[0]
+            typed_text = _show_percent(typed) if typed is not None else str(_text(raw))
+            if computed is None:
+                self.warnings.append((row, str(m.TYPED_PERCENT_NO_PARTS).format(column=letter, typed=typed_text)))
+            elif typed is None or abs(typed - computed) > PERCENT_TOLERANCE:
+                message = str(m.TYPED_PERCENT_DISAGREES).format(
+                    column=letter, typed=typed_text, computed=_show_percent(computed)
+                )
+                self.warnings.append((row, message))
+        for code, row in self.total_rows.items():
+            raw = self.raw(col, row)
+            if raw is None or _is_formula(raw) or _text(raw) is None:
+                continue
+            parts = derived_by_code[code].formula["denominator"]
+            if any(answers.get(i) is None for i in parts):
+                continue
+            computed = sum((Decimal(answers[i] or 0) for i in parts), Decimal(0))
+            found = read_number(raw, whole=True)
+            if found is None or found[0] != computed:
+                message = str(m.TYPED_TOTAL_DISAGREES).format(
+                    column=letter,
+                    typed=_text(raw),
+                    computed=_show_number(computed),
+                    rows=", ".join(str(self.places[i]) for i in parts if i in self.places),
+                )
+                self.warnings.append((row, message))
 
 
-def _match_heading(
-    path: list[NodeSpec], roots: tuple[NodeSpec, ...], number: str, text: str
-) -> tuple[NodeSpec, int] | None:
-    """A heading row: a child of the current node or of one of its ancestors (deepest first)."""
-    for depth in range(len(path), -1, -1):
-        children = roots if depth == 0 else path[depth - 1].children
-        for child in children:
-            child_number, child_text = split_numbering(child.name)
-            same_number = number.casefold() == child_number.casefold()
-            ratio = _similarity(text, child_text)
-            if (same_number and ratio >= HEADING_MATCH) or (not number and ratio >= 0.92):
-                return child, depth
-    return None
+def _normalise(soal: SoalSpec, value: Any) -> str:
+    """The canonical answer of a cell, read leniently; raises ``AnswerError`` with the scoring codes."""
+    if soal.answer_type in OPTION_TYPES:
+        key = read_option(value, list(soal.options))
+        if key is None:
+            raise AnswerError(soal.soal_id, f"{value!r} is no option", "unknown_option")
+        return key
+    found = read_number(value, whole=soal.answer_type == "JUMLAH")
+    if found is None or found[1]:
+        raise AnswerError(soal.soal_id, f"{value!r} is not a number", "not_a_number")
+    number = found[0]
+    if soal.answer_type == "JUMLAH":
+        if number < 0 or number != number.to_integral_value():
+            raise AnswerError(soal.soal_id, f"{value!r} is no count", "not_whole_number")
+        return str(int(number))
+    if number < 0 or number > 4:
+        raise AnswerError(soal.soal_id, f"{value!r} is out of range", "out_of_range")
+    return format(number.normalize(), "f")
 
 
-__all__ = ["FIELDS", "TYPE_LABELS", "ParsedRow", "ParsedWorkbook", "WorkbookError", "parse_workbook"]
+__all__ = [
+    "FIELDS",
+    "TYPE_LABELS",
+    "ParsedRow",
+    "ParsedWorkbook",
+    "Problem",
+    "WorkbookError",
+    "parse_workbook",
+]

@@ -2,7 +2,9 @@
 
 It reads either layout (the official ``Jawaban`` sheet or the Lampiran III ``LKE ZI`` sheet) with
 the same import code the penilaian pages use, against the latest imported LKE template (the
-PortalRB master is imported first when there is none).
+PortalRB master is imported first when there is none). Rows it does not understand are listed
+under ``problems`` (sheet, row, column, found, expected) and left out; the rest is scored. Only a
+file that is not an LKE workbook at all (or ``--strict`` with problems) exits with status 1.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ class Command(BaseCommand):
     help = (
         "Score a filled LKE workbook (sheet 'Jawaban' or Lampiran III 'LKE ZI') and print JSON: pemenuhan, "
         "reform, pengungkit, hasil, total, per-area values of both halves, the predikat estimate with every "
-        "check, and the import's warnings and errors. Numbers are strings rounded half-up to 4 decimals. "
-        "Exits with status 1 (and prints no scores) when the workbook has errors."
+        "check, answered/total beside every score, and the import's warnings and the rows it did not "
+        "understand ('problems', left out of the scores). Numbers are exact decimal strings; the official "
+        "form's two-decimal figures are under 'display'. Exits with status 1 when the file is not an LKE "
+        "workbook (or, with --strict, when any row was not understood)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,6 +39,7 @@ class Command(BaseCommand):
             help="whose answers to score: the unit's (column K) or the TPI's (column N of 'Jawaban')",
         )
         parser.add_argument("--tahun", type=int, default=None, help="use the latest template of this year")
+        parser.add_argument("--strict", action="store_true", help="exit with status 1 when any row was not understood")
 
     def handle(self, *args: Any, **options: Any) -> None:
         template = lke_template_latest(tahun=options["tahun"])
@@ -58,5 +63,5 @@ class Command(BaseCommand):
             **score_summary(parsed, spec, tier=options["tier"]),
         }
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
-        if document["errors"]:
-            raise CommandError(f"{len(document['errors'])} error(s) in the workbook; nothing was scored.", returncode=1)
+        if options["strict"] and document["problems"]:
+            raise CommandError(f"{len(document['problems'])} row(s) of the workbook were not understood.", returncode=1)
