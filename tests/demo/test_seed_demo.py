@@ -37,7 +37,8 @@ def demo(db: None, settings) -> None:
 def test_demo_world_has_two_instansi_units_pegawai_and_every_role(demo: None) -> None:
     assert set(Instansi.objects.values_list("kind", flat=True)) == {"kementerian", "kota"}
     assert UnitKerja.unscoped.count() >= 5
-    assert Pegawai.unscoped.count() == 50
+    # 50 generated pegawai and the pegawai login's own roster entry.
+    assert Pegawai.unscoped.count() == 50 + sum(1 for login in data.LOGINS if login[3] == "pegawai")
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     designated = Penetapan.unscoped.filter(status=PenetapanStatus.DESIGNATED)
@@ -141,3 +142,31 @@ def test_demo_first_unit_has_its_diagnosis_team_and_tpi_pendampingan(demo: None)
         assert [r.title for r in high_risks_unanswered(unit=dit.unit, cycle=dit.cycle)] == [
             "Pungutan liar di loket perizinan"
         ]
+
+
+def test_demo_accounts_sign_only_in_their_own_name(demo: None) -> None:
+    """Issue 17: the demo linked Dewi's login to Dedi Lestari's roster entry. Every linked account is
+    the person of its entry, every demo signature names its own pegawai, and Dewi signs as Dewi."""
+    from apps.pencanangan.models import PaktaIntegritas
+    from apps.unit_kerja.validators import same_person_name
+
+    linked = list(Pegawai.unscoped.filter(user__isnull=False).select_related("user"))
+    assert {p.user.email for p in linked} == {login[0] for login in data.LOGINS if login[3] == "pegawai"}
+    for pegawai in linked:
+        assert same_person_name(pegawai.user.name, pegawai.name), (pegawai.user.name, pegawai.name)
+    signatures = list(PaktaIntegritas.unscoped.select_related("pegawai", "signed_by"))
+    assert signatures
+    for pakta in signatures:
+        assert (pakta.name, pakta.nip) == (pakta.pegawai.name, pakta.pegawai.nip)
+        assert pakta.signed_by is None or pakta.signed_by == pakta.pegawai.user or pakta.method == "scan"
+
+    client = Client()
+    client.force_login(User.objects.get(email="pegawai.izin@kemen-contoh.go.id"))
+    page = client.get("/pencanangan/pakta-saya/")
+    assert b"Dewi Anggraini" in page.content
+    response = client.post("/pencanangan/pakta-saya/", {"confirm": "on", "password": data.DEMO_PASSWORD})
+    assert response.status_code == 302
+    signed = PaktaIntegritas.unscoped.get(pegawai__user__email="pegawai.izin@kemen-contoh.go.id")
+    assert signed.name == "Dewi Anggraini"
+    assert signed.nip == signed.pegawai.nip
+    assert "Dewi Anggraini" in signed.text

@@ -116,11 +116,19 @@ class Command(BaseCommand):
                 Membership.objects.create(user=user, instansi=instansi, role=role, unit=units.get(unit_code))
                 self._activate(user)
                 if role == "pegawai":
-                    pegawai = units[unit_code].pegawai.filter(is_active=True).order_by("nip").first()
-                    if pegawai is not None:
-                        pegawai.user = user
-                        pegawai.email = email
-                        pegawai.save(update_fields=["user", "email"])
+                    # The login's own roster entry (its own name and NIP), linked through the service
+                    # that checks it is the same person: a pact signed with this login names them.
+                    serial = 900 + sum(1 for login in data.LOGINS if login[3] == "pegawai" and login[0] < email)
+                    pegawai = uk.pegawai_create(
+                        actor=admin,
+                        unit=units[unit_code],
+                        nip=demo_nip(serial),
+                        name=name,
+                        position="Analis Kebijakan",
+                        rank="Penata (III/c)",
+                        email=email,
+                    )
+                    uk.pegawai_account_link(actor=admin, pegawai=pegawai, user=user)
             self._seed_penilaian(admin, instansi, cycle)
             self._seed_pengusulan(admin, instansi, cycle, units)
             seed_pencanangan(admin, cycle, units)
