@@ -417,7 +417,11 @@ def review_recommend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         done = run_service(
             form,
             lambda: services.penilaian_recommend(
-                actor=actor, penilaian=penilaian, decision=data["decision"], reasons=data["reasons"]
+                actor=actor,
+                penilaian=penilaian,
+                decision=data["decision"],
+                reasons=data["reasons"],
+                threshold_reason=data.get("threshold_reason", ""),
             ),
         )
         if done is not None:

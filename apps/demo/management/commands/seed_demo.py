@@ -30,6 +30,10 @@ from apps.unit_kerja import services as uk
 from apps.unit_kerja.models import UnitKerja
 
 
+# PortalRB soal "disciplinary violations this year" (the current side of derived item R.3.iii.a).
+DISCIPLINE_THIS_YEAR = 103
+
+
 def demo_nip(index: int) -> str:
     """A valid-looking, deterministic NIP: birth date, appointment month, sex, serial."""
     birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=(211 * index) % (30 * 365))
@@ -242,6 +246,8 @@ class Command(BaseCommand):
                 continue
             # The best valid answer: the first option; 4 on a survey scale; 5 for every count.
             numeric = "4" if soal.answer_type == "NILAI_0_4" else "5"
+            if soal.portalrb_soal_id == DISCIPLINE_THIS_YEAR:
+                numeric = "0"  # no violation this year: R.3.iii.a scores 1, so the WBBM thresholds hold too
             answer = soal.options[0]["key"] if soal.options else numeric
             pn.jawaban_save(
                 actor=operator, penilaian=penilaian, soal=soal, answer=answer, note="Contoh jawaban demo.", version=0
