@@ -29,7 +29,6 @@ from apps.tenancy.scope import scope
 from apps.unit_kerja import services as uk
 from apps.unit_kerja.models import UnitKerja
 
-
 # PortalRB soal "disciplinary violations this year" (the current side of derived item R.3.iii.a).
 DISCIPLINE_THIS_YEAR = 103
 
