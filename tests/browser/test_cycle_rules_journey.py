@@ -125,3 +125,40 @@ def test_a_tpn_evaluator_records_a_result_in_the_browser(page: Page, live_server
     assert [(r.stage, r.outcome) for r in results] == [("administrasi", "lulus"), ("desk", "selesai")]
     assert results[1].scores["total"]
     assert all(r.recorded_by == rani for r in results)
+
+
+def test_a_public_complaint_raises_an_early_warning_on_a_predicated_unit(
+    page: Page, phone_page: Page, live_server, world
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.pemantauan.models import PeringatanDini
+    from apps.pengusulan.models import PredikatUnit
+
+    tahun = timezone.localdate().year
+    PredikatUnit.unscoped.create(
+        instansi=world.instansi_a,
+        unit=world.unit_a1,
+        predikat="WBK",
+        tahun=tahun - 2,
+        decree_number=f"KEP/WBK/{tahun - 2}",
+        decree_date=datetime.date(tahun - 2, 12, 9),
+    )
+    # A service user reports on a phone, without logging in.
+    phone_page.goto(f"{live_server.url}/aduan/{world.unit_a1.public_id}/")
+    expect(phone_page.locator("h1")).to_be_visible()
+    phone_page.locator("textarea[name=isi]").fill("Petugas loket meminta uang tambahan untuk mempercepat izin.")
+    phone_page.get_by_test_id("complaint-send").click()
+    expect(phone_page.locator("[data-complaint-done]")).to_be_visible()
+    screenshot(phone_page, "pengaduan-sent-phone")
+
+    # The admin ZI sees the early warning on the unit's monitoring page.
+    log_in_with_mfa(page, live_server.url, world.citra.email, world.totp_secrets["citra"])
+    page.goto(f"{live_server.url}/pemantauan/")
+    unit = page.locator(f"[data-monitored='{world.unit_a1.code}']")
+    expect(unit.locator("[data-warning='pengaduan']")).to_contain_text("uang tambahan")
+    expect(unit.locator("[data-complaints]")).to_have_text("1")
+    screenshot(page, "pemantauan-early-warning")
+    assert PeringatanDini.unscoped.get().jenis == "pengaduan"

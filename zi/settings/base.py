@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.survei",
     "apps.rencana_aksi",
     "apps.api",
+    "apps.pemantauan",
     "apps.demo",
 ]
 
@@ -182,6 +183,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "pendampingan-sweep": {"task": "apps.pendampingan.tasks.pendampingan_beat", "schedule": 3 * 60 * 60},
     # Daily digest emails for people who chose them (apps/notifications/services.py).
     "notification-digest": {"task": "apps.notifications.tasks.notification_digest_beat", "schedule": 24 * 3600},
+    # Monitoring after the predikat: early warnings from the year's LKE and survey indices (idempotent).
+    "pemantauan-sweep": {"task": "apps.pemantauan.tasks.pemantauan_beat", "schedule": 24 * 3600},
 }
 
 # -----------------------------------------------------------------------------
