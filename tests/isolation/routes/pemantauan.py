@@ -75,6 +75,8 @@ OBJECT_ROUTES = [
 LIST_ROUTES = [ListRoute("pemantauan:overview", _overview)]
 
 EXEMPT_ROUTES = {
+    "api_v1:usulan-pencabutan-list": "National API (personal national token); tests/pemantauan/test_api.py.",
+    "api_v1:usulan-pencabutan-keputusan": "National API (personal national token); tests/pemantauan/test_api.py.",
     "pemantauan:evaluate": "Acts on the actor's own instansi only (no id in the request); tests/pemantauan.",
     "pemantauan:national-list": "National members only (instansi members get 403); tests/pemantauan.",
     "pemantauan:national-detail": "National members only (instansi members get 403); tests/pemantauan.",
