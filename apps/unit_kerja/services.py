@@ -1128,6 +1128,8 @@ def penetapan_designate(
     is stored through ``bukti_dukung_upload``; re-designating (a corrected SK) keeps the old file
     unless a new one is given, which then *replaces* it. Optimistic lock on ``version``. Audited.
     """
+    from apps.unit_kerja.workflows import PENETAPAN
+
     _require(actor, Cap.PENETAPAN_MANAGE)
     _require_reach(actor, penetapan.unit)
     penetapan = _lock_penetapan(actor, penetapan, version)
@@ -1154,8 +1156,9 @@ def penetapan_designate(
         )
     penetapan.sk_number = sk_number
     penetapan.sk_date = sk_date
-    if penetapan.status != PenetapanStatus.DESIGNATED:
-        penetapan.status = PenetapanStatus.DESIGNATED
+    transition = PENETAPAN.check(state=penetapan.status, action="designate", actor=actor)
+    if penetapan.status != transition.target:
+        penetapan.status = transition.target
         penetapan.designated_at = timezone.now()
     penetapan.version += 1
     penetapan.full_clean()
