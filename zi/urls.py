@@ -30,6 +30,8 @@ urlpatterns = [
     path("survei/", include("apps.survei.urls")),
     path("s/", include("apps.survei.public_urls")),
     path("rencana-aksi/", include("apps.rencana_aksi.urls")),
+    path("pemantauan/", include("apps.pemantauan.urls")),
+    path("aduan/", include("apps.pemantauan.public_urls")),
     path("api/portalrb/", include("apps.portalrb.urls")),
     path("api/v1/", include("apps.tpn.api_urls")),
     path("tpn/", include("apps.tpn.urls")),

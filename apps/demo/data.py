@@ -42,7 +42,7 @@ INSTANSI = [
 # Penetapan 2026: (instansi code, unit code, designated?, afirmasi type)
 PENETAPAN = [
     ("kemen-contoh", "DIT-IZIN", True, ""),
-    ("kemen-contoh", "KP-JKT", False, ""),
+    ("kemen-contoh", "KP-JKT", True, ""),  # holds a past WBK; building towards WBBM, LKE with the TPI
     ("kota-contoh", "DPMPTSP", True, ""),
     ("kota-contoh", "RSUD", True, "rsud"),
     ("kota-contoh", "DISDUKCAPIL", False, "dukcapil"),
@@ -54,6 +54,13 @@ PROPOSALS = [
     ("kemen-contoh", "DIT-IZIN", "WBK", "layak_wbk"),
     ("kota-contoh", "RSUD", "WBBM", "layak_wbbm"),
 ]
+
+# The unit whose LKE the demo submits incomplete (22 of 127 answered, with the unit's reason), so the
+# Kementerian's TPI has work to review and can return every blank at once (issue 17).
+REVIEW_WORK = ("kemen-contoh", "KP-JKT", 22)
+
+# A public complaint the demo records against a predicated unit: its early warning is on /pemantauan/.
+COMPLAINT = ("kemen-contoh", "KP-JKT", "Petugas loket meminta biaya tambahan di luar tarif resmi.")
 
 # (email, name, instansi code or None, role, unit code or None)
 LOGINS = [

@@ -22,6 +22,7 @@ from apps.nasional import selectors
 from apps.nasional.forms import ProposalFilterForm, YearForm
 from apps.tenancy.decorators import national_required
 from apps.tenancy.roles import Cap
+from apps.tpn.forms import TPNResultForm
 
 PAGE_SIZE = 50
 
@@ -104,6 +105,10 @@ def pengusulan_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "recommendation": recommendation,
             "recommendation_label": selectors.recommendation_label(recommendation),
             "history": selectors.snapshot_history_national(pengusulan=pengusulan),
+            # TPN in the browser (issue 17): the forms post to apps.tpn.web_views.
+            "can_evaluate": request.membership.can(Cap.TPN_EVALUATE),  # type: ignore[attr-defined]
+            "can_decide": request.membership.can(Cap.TPN_DECIDE),  # type: ignore[attr-defined]
+            "result_form": TPNResultForm(),
         },
     )
 

@@ -51,6 +51,10 @@ ALREADY_SIGNED = _("%(name)s has already signed the Pakta Integritas for %(tahun
 CONSENT_REQUIRED = _("Tick the box to state that you have read and agree to the Pakta Integritas.")
 WRONG_PASSWORD = _("The password is not correct.")
 NOT_ON_ROSTER = _("Your account is not linked to a pegawai on the roster of this instansi. Ask the unit's operator.")
+NOT_YOUR_ROSTER_ENTRY = _(
+    "Your account (%(account)s) is linked to the roster entry of %(pegawai)s. A pact is signed only in one's "
+    "own name: ask the unit's operator to correct the link."
+)
 NIP_NOT_ON_ROSTER = _("No active pegawai with NIP %(nip)s is on the roster of your units.")
 NIP_MISMATCH = _("The NIP does not match the pegawai this link was made for.")
 PEGAWAI_INACTIVE = _("This pegawai is no longer active on the roster.")
@@ -261,7 +265,13 @@ def _record_signature(
         actor=recorded_by,
         verb="pakta.sign",
         obj=pakta,
-        after={"pegawai": str(pegawai.public_id), "method": method, "sha256": pakta.text_sha256},
+        after={
+            "pegawai": str(pegawai.public_id),
+            "name": pakta.name,
+            "nip": pakta.nip,
+            "method": method,
+            "sha256": pakta.text_sha256,
+        },
     )
     return pakta
 
@@ -275,6 +285,15 @@ def pegawai_of(*, actor: Membership) -> Pegawai | None:
     )
 
 
+def signer_is_pegawai(*, user: User, pegawai: Pegawai) -> bool:
+    """The account signing in the app is the person on the roster entry it is linked to: the link
+    itself, and the account's name is the pegawai's (titles aside). A wrongly linked account (the
+    demo once linked Dewi's login to Dedi's entry) must not sign a pact naming someone else."""
+    from apps.unit_kerja.validators import same_person_name
+
+    return pegawai.user_id == user.pk and (not user.name or same_person_name(user.name, pegawai.name))
+
+
 def pakta_sign_with_password(*, actor: Membership, cycle: Cycle, password: str, confirm: bool) -> PaktaIntegritas:
     """A pegawai with an account signs their own pact: consent ticked and password confirmed."""
     if cycle.instansi_id != actor.instansi_id:
@@ -282,6 +301,12 @@ def pakta_sign_with_password(*, actor: Membership, cycle: Cycle, password: str, 
     pegawai = pegawai_of(actor=actor)
     if pegawai is None:
         raise ValidationError(NOT_ON_ROSTER, code="not_on_roster")
+    if not signer_is_pegawai(user=actor.user, pegawai=pegawai):
+        raise ValidationError(
+            NOT_YOUR_ROSTER_ENTRY,
+            code="not_your_entry",
+            params={"account": actor.user.name or actor.user.email, "pegawai": pegawai.name},
+        )
     if not confirm:
         raise ValidationError({"confirm": ValidationError(CONSENT_REQUIRED, code="required")})
     if not password or not actor.user.check_password(password):

@@ -465,14 +465,15 @@ def my_pakta(request: HttpRequest) -> HttpResponse:
             return redirect("pencanangan:pakta-detail", pakta.public_id)
         status = 400
     text = None
-    if pegawai is not None and signed is None:
+    is_self = pegawai is not None and services.signer_is_pegawai(user=actor.user, pegawai=pegawai)
+    if is_self and signed is None:
         text = services.pakta_render(
             text=services.pakta_text_current(instansi=actor.instansi), pegawai=pegawai, cycle=cycle
         )
     return render(
         request,
         "pencanangan/my_pakta.html",
-        {"cycle": cycle, "pegawai": pegawai, "signed": signed, "text": text, "form": form},
+        {"cycle": cycle, "pegawai": pegawai, "signed": signed, "text": text, "form": form, "is_self": is_self},
         status=status,
     )
 

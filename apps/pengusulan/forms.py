@@ -49,3 +49,14 @@ class SptjmSignForm(forms.Form):
 
 class CorrectForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SubmitForm(forms.Form):
+    """The confirmation of a proposal: the afirmasi reason, asked only when the final TPI tier
+    misses a threshold of an afirmasi unit's predikat."""
+
+    afirmasi_reason = forms.CharField(
+        label=_("Why is this afirmasi unit proposed although it misses these thresholds?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

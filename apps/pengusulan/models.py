@@ -42,6 +42,11 @@ class Pengusulan(TenantModel, TimeStampedModel):
     )
     predikat = models.CharField(_("predikat"), max_length=4, choices=Predikat.choices)
     afirmasi = models.BooleanField(_("afirmasi (Stranas PK)"), default=False)
+    afirmasi_reason = models.TextField(
+        _("reason for proposing below the thresholds (afirmasi)"),
+        blank=True,
+        help_text=_("Required when the final TPI tier misses a threshold of the predikat; frozen in the snapshot."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=PengusulanStatus.choices, default=PengusulanStatus.DRAFT
     )

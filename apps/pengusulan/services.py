@@ -46,8 +46,10 @@ from apps.pengusulan.models import (
     UnitEligibility,
 )
 from apps.pengusulan.snapshot import snapshot_build, snapshot_hash
+from apps.pengusulan.workflows import PENGUSULAN
 from apps.penilaian.models import Penilaian, PenilaianStatus, Recommendation
 from apps.penilaian.selectors import penilaian_unit_team
+from apps.penilaian.thresholds import ThresholdReport, final_tpi_report
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Penetapan, UnitKerja
@@ -74,6 +76,14 @@ REASON_REQUIRED = _("Give the reason for the correction.")
 NOT_PROPOSED = _("Only a submitted proposal can be corrected.")
 ALREADY_WITHDRAWN = _("This proposal is already withdrawn.")
 UNIT_NOT_IN_INSTANSI = _("This unit is not part of the instansi.")
+BELOW_THRESHOLD = _(
+    "The final TPI tier (%(tier)s, total %(total)s) does not meet every threshold of %(predikat)s: %(failures)s. "
+    "Only an afirmasi unit may be proposed below them, with a written reason."
+)
+AFIRMASI_REASON_REQUIRED = _(
+    "The final TPI tier misses these thresholds of %(predikat)s: %(failures)s. Write why this afirmasi unit is "
+    "proposed anyway."
+)
 SUBMITTED_LETTER_LOCKED = _("The letter lists submitted units: its number and date can no longer change.")
 
 SPTJM_TEXT = _(
@@ -319,6 +329,14 @@ def pengusulan_create(*, actor: Membership, penilaian: Penilaian, predikat: str)
 
 def _freeze(*, actor: Membership, pengusulan: Pengusulan, number: int, reason: str = "") -> PengusulanSnapshot:
     data = snapshot_build(penilaian=pengusulan.penilaian, predikat=pengusulan.predikat, afirmasi=pengusulan.afirmasi)
+    # The gate as it stood when frozen: every threshold with value and gap, and, when the unit was
+    # proposed below them under afirmasi, the failing rules and the written reason (issue 17).
+    report = final_tpi_report(penilaian=pengusulan.penilaian, predikat=pengusulan.predikat)
+    data["thresholds"] = {
+        **report.as_dict(),
+        "failing": [c.code for c in report.failures],
+        "afirmasi_reason": pengusulan.afirmasi_reason if not report.met else "",
+    }
     return PengusulanSnapshot.objects.create(
         instansi_id=pengusulan.instansi_id,
         pengusulan=pengusulan,
@@ -352,6 +370,28 @@ def _check_eligible(pengusulan: Pengusulan) -> None:
     if blocks:
         items = "; ".join(f"{check.label} ({check.value})" for check in blocks)
         raise TransitionNotAllowed(NOT_ELIGIBLE % {"items": items}, code="not_eligible")
+
+
+def _check_thresholds(pengusulan: Pengusulan, afirmasi_reason: str) -> ThresholdReport:
+    """REFERENCE §3.1: the final TPI tier meets every threshold of the predikat; otherwise only an
+    afirmasi unit goes on, with the failing rules listed and a written reason (kept on the row and
+    frozen in the snapshot)."""
+    report = final_tpi_report(penilaian=pengusulan.penilaian, predikat=pengusulan.predikat)
+    if report.met:
+        return report
+    params = {
+        "tier": report.tier or "-",
+        "total": report.total,
+        "predikat": pengusulan.predikat,
+        "failures": report.failures_text() or "-",
+    }
+    if not pengusulan.afirmasi:
+        raise TransitionNotAllowed(BELOW_THRESHOLD % params, code="below_threshold")
+    if not afirmasi_reason.strip():
+        raise ValidationError(
+            {"afirmasi_reason": ValidationError(AFIRMASI_REASON_REQUIRED, code="required", params=params)}
+        )
+    return report
 
 
 def _letter_for(pengusulan: Pengusulan) -> SuratPengusulan:
@@ -393,40 +433,44 @@ def _notify_submitted(actor: Membership, pengusulan: Pengusulan, snapshot: Pengu
 
 
 @transaction.atomic
-def pengusulan_submit(*, actor: Membership, pengusulan: Pengusulan) -> Pengusulan:
+def pengusulan_submit(*, actor: Membership, pengusulan: Pengusulan, afirmasi_reason: str = "") -> Pengusulan:
     """The pimpinan instansi submits the proposal: inside the window, under the quota, every
     blocking check passing, the year's letter with its SPTJM present. Freezes snapshot 1 and
     lists the unit in the letter. Submitting an already proposed unit again changes nothing."""
-    _require(actor, Cap.PENGUSULAN_SUBMIT)
     _same_instansi(actor, pengusulan)
     pengusulan = _lock(pengusulan)
+    PENGUSULAN.check(state=pengusulan.status, action="submit", actor=actor)
     if pengusulan.status == S.PROPOSED:
         return pengusulan  # a double click or a retried request: idempotent
-    if pengusulan.status != S.DRAFT:
-        raise TransitionNotAllowed()
     _require_window(pengusulan.cycle)
     if pengusulan.predikat not in _allowed_predikat(pengusulan.penilaian):
         raise TransitionNotAllowed(NOT_RECOMMENDED)
     _check_quota(pengusulan)
     _check_eligible(pengusulan)
+    report = _check_thresholds(pengusulan, afirmasi_reason)
+    pengusulan.afirmasi_reason = "" if report.met else afirmasi_reason.strip()
     surat = _letter_for(pengusulan)
     # Numbers continue after a withdrawal and a new submission of the same row (never reused).
     latest = PengusulanSnapshot.objects.filter(pengusulan=pengusulan).order_by("-number").first()
     snapshot = _freeze(actor=actor, pengusulan=pengusulan, number=(latest.number + 1) if latest else 1)
-    pengusulan.status = S.PROPOSED
-    pengusulan.proposed_at = timezone.now()
-    pengusulan.version += 1
-    pengusulan.save(update_fields=["status", "proposed_at", "version", "updated_at"])
-    surat.items.add(pengusulan)
-    _audit(
-        actor,
-        "pengusulan.submit",
-        pengusulan,
-        status=S.PROPOSED,
-        snapshot=snapshot.number,
-        sha256=snapshot.sha256,
-        surat=surat.number,
+    PENGUSULAN.apply(
+        obj=pengusulan,
+        action="submit",
+        actor=actor,
+        fields={
+            "proposed_at": timezone.now(),
+            "version": pengusulan.version + 1,
+            "afirmasi_reason": pengusulan.afirmasi_reason,
+        },
+        after_extra={
+            "snapshot": snapshot.number,
+            "sha256": snapshot.sha256,
+            "surat": surat.number,
+            "thresholds_met": report.met,
+            "afirmasi_reason": pengusulan.afirmasi_reason,
+        },
     )
+    surat.items.add(pengusulan)
     _notify_submitted(actor, pengusulan, snapshot)
     return pengusulan
 
@@ -440,8 +484,7 @@ def pengusulan_correct(*, actor: Membership, pengusulan: Pengusulan, reason: str
     if not reason.strip():
         raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="required")})
     pengusulan = _lock(pengusulan)
-    if pengusulan.status != S.PROPOSED:
-        raise TransitionNotAllowed(NOT_PROPOSED)
+    PENGUSULAN.check(state=pengusulan.status, action="correct", actor=actor, message=NOT_PROPOSED)
     _require_window(pengusulan.cycle)
     _check_eligible(pengusulan)
     current = PengusulanSnapshot.objects.select_for_update().filter(pengusulan=pengusulan).order_by("-number")
@@ -450,16 +493,13 @@ def pengusulan_correct(*, actor: Membership, pengusulan: Pengusulan, reason: str
     snapshot = _freeze(
         actor=actor, pengusulan=pengusulan, number=(latest.number + 1) if latest else 1, reason=reason.strip()
     )
-    pengusulan.version += 1
-    pengusulan.save(update_fields=["version", "updated_at"])
-    _audit(
-        actor,
-        "pengusulan.correct",
-        pengusulan,
-        snapshot=snapshot.number,
-        sha256=snapshot.sha256,
-        replaces=latest.sha256 if latest else "",
-        reason=snapshot.reason,
+    PENGUSULAN.apply(
+        obj=pengusulan,
+        action="correct",
+        actor=actor,
+        fields={"version": pengusulan.version + 1},
+        before_extra={"snapshot": latest.number if latest else 0, "sha256": latest.sha256 if latest else ""},
+        after_extra={"snapshot": snapshot.number, "sha256": snapshot.sha256, "reason": snapshot.reason},
     )
     _notify_submitted(actor, pengusulan, snapshot)
     return snapshot
@@ -469,26 +509,14 @@ def pengusulan_correct(*, actor: Membership, pengusulan: Pengusulan, reason: str
 def pengusulan_withdraw(*, actor: Membership, pengusulan: Pengusulan) -> Pengusulan:
     """Withdraw a draft or a submitted proposal before the window closes (snapshots kept as history;
     PortalRB no longer lists the unit). The unit may be proposed again afterwards."""
-    _require(actor, Cap.PENGUSULAN_SUBMIT)
     _same_instansi(actor, pengusulan)
     pengusulan = _lock(pengusulan)
-    if pengusulan.status == S.WITHDRAWN:
-        raise TransitionNotAllowed(ALREADY_WITHDRAWN)
+    PENGUSULAN.check(state=pengusulan.status, action="withdraw", actor=actor, message=ALREADY_WITHDRAWN)
     _require_window(pengusulan.cycle)
-    before = pengusulan.status
-    pengusulan.status = S.WITHDRAWN
-    pengusulan.version += 1
-    pengusulan.save(update_fields=["status", "version", "updated_at"])
+    PENGUSULAN.apply(obj=pengusulan, action="withdraw", actor=actor, fields={"version": pengusulan.version + 1})
     surat = SuratPengusulan.objects.filter(instansi_id=pengusulan.instansi_id, cycle=pengusulan.cycle).first()
     if surat is not None:
         surat.items.remove(pengusulan)
-    audit_record(
-        actor=actor.user,
-        verb="pengusulan.withdraw",
-        obj=pengusulan,
-        before={"status": before},
-        after={"status": S.WITHDRAWN},
-    )
     return pengusulan
 
 

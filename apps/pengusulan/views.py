@@ -29,10 +29,12 @@ from apps.pengusulan.forms import (
     InstansiEligibilityForm,
     PengusulanCreateForm,
     SptjmSignForm,
+    SubmitForm,
     SuratForm,
     UnitEligibilityForm,
 )
 from apps.pengusulan.snapshot import last_tpi_tier
+from apps.penilaian.thresholds import final_tpi_report
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle
@@ -145,18 +147,40 @@ def pengusulan_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "surat": selectors.surat_for(instansi=actor.instansi, cycle=pengusulan.cycle),
             "can_submit": actor.can(Cap.PENGUSULAN_SUBMIT),
             "correct_form": CorrectForm(),
+            "submit_form": SubmitForm(),
+            "thresholds": final_tpi_report(penilaian=pengusulan.penilaian, predikat=pengusulan.predikat),
         },
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @instansi_member_required
 def pengusulan_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The confirmation page (GET: the score, every threshold and its gap; the afirmasi reason when
+    it is below them) and the submission (POST)."""
     actor = request_actor(request)
     pengusulan = access_pengusulan(actor, public_id, for_write=True)
-    if _run_action(request, lambda: services.pengusulan_submit(actor=actor, pengusulan=pengusulan)) is not None:
-        messages.success(request, SUBMITTED)
-    return redirect("pengusulan:pengusulan-detail", public_id=pengusulan.public_id)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.pengusulan_submit(
+                actor=actor, pengusulan=pengusulan, afirmasi_reason=form.cleaned_data["afirmasi_reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, SUBMITTED)
+            return redirect("pengusulan:pengusulan-detail", public_id=pengusulan.public_id)
+    return render(
+        request,
+        "pengusulan/pengusulan_submit.html",
+        {
+            "pengusulan": pengusulan,
+            "form": form,
+            "thresholds": final_tpi_report(penilaian=pengusulan.penilaian, predikat=pengusulan.predikat),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

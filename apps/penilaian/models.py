@@ -104,6 +104,11 @@ class Penilaian(TenantModel, TimeStampedModel):
     # How many times the TPI sent the LKE back: numbers the rounds (and keys their notifications).
     revision_round = models.PositiveSmallIntegerField(_("revision round"), default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    incomplete_reason = models.TextField(
+        _("why submitted with items unanswered"),
+        blank=True,
+        help_text=_("Required when the unit submits below 100 % answered (issue 17)."),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta(TenantModel.Meta):
@@ -248,6 +253,11 @@ class Recommendation(TenantModel, TimeStampedModel):
     penilaian = models.OneToOneField(Penilaian, on_delete=models.CASCADE, related_name="recommendation")
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     reasons = models.TextField(_("reasons"))
+    threshold_reason = models.TextField(
+        _("why fit although the thresholds are not met"),
+        blank=True,
+        help_text=_("Required for a 'layak' decision when the final tier misses a threshold; printed in the LHE."),
+    )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta(TenantModel.Meta):

@@ -443,6 +443,11 @@ class SummaryPage:
     recommendation: Recommendation | None
     recommendation_form: RecommendationForm | None
     reports: list[Any] = field(default_factory=list)
+    unit_unanswered: int = 0  # soal the unit left blank (issue 17: returned all at once)
+
+    @property
+    def can_return_unanswered(self) -> bool:
+        return self.context.editable and self.unit_unanswered > 0
 
     @property
     def unanswered_current(self) -> int:
@@ -476,6 +481,7 @@ def summary_page(
         section.slug: SectionProgress(section, 0, 0, 0, 0) for section in section_list(spec)
     }
     answered_current = 0
+    unit_unanswered = 0
     live_returns: list[tuple[ItemReturn, str]] = []
     for soal in soal_rows:
         row = progress[section_slug_of(soal)]
@@ -485,6 +491,8 @@ def summary_page(
             row.answered += 1
             answered_current += 1
         unit_row = by_tier.get(UNIT_TIER, {}).get(soal.portalrb_soal_id)
+        if unit_row is None or unit_row.answer is None:
+            unit_unanswered += 1
         if mine is not None and mine.answer is not None and mine.answer != (unit_row.answer if unit_row else None):
             row.differences += 1
         live = _latest_return(returns.get(soal.portalrb_soal_id, []))
@@ -507,6 +515,7 @@ def summary_page(
         return_counts=selectors.return_counts(penilaian=penilaian),
         recommendation=recommendation,
         recommendation_form=None,
+        unit_unanswered=unit_unanswered,
     )
     if page.can_recommend:
         page.recommendation_form = recommendation_form or RecommendationForm()

@@ -150,3 +150,9 @@ class RecommendationForm(forms.Form):
         label=_("Recommendation"), choices=Recommendation.Decision.choices, widget=forms.RadioSelect
     )
     reasons = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+    threshold_reason = forms.CharField(
+        label=_("If 'fit' although the score misses a threshold: why (printed in the LHE)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        required=False,
+    )

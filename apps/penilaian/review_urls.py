@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
     path("<uuid:public_id>/telaah/", views.review_summary, name="review-summary"),
     path("<uuid:public_id>/telaah/kirim-kembali/", views.review_send_back, name="review-send-back"),
     path("<uuid:public_id>/telaah/selesai/", views.review_complete, name="review-complete"),
+    path(
+        "<uuid:public_id>/telaah/kembalikan-kosong/",
+        views.review_return_unanswered,
+        name="review-return-unanswered",
+    ),
     path("<uuid:public_id>/telaah/salin/", views.review_copy, name="review-copy"),
     path("<uuid:public_id>/telaah/rekomendasi/", views.review_recommend, name="review-recommend"),
     path("<uuid:public_id>/telaah/soal/<int:soal_id>/", views.review_save, name="review-save"),

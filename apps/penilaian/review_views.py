@@ -55,6 +55,7 @@ CLOSED = _("The TPI review is closed. Record the recommendation to the pimpinan 
 COPIED = _("%(count)s answers were copied from the tier below. Check them before completing your tier.")
 NOTHING_COPIED = _("Nothing to copy: every item the tier below answered already has your answer.")
 RECOMMENDED = _("The recommendation was recorded. The LHE (Laporan Hasil Evaluasi) is being generated.")
+RETURNED_UNANSWERED = _("%(count)s unanswered items were returned to the unit and the LKE was sent back.")
 RECOMMENDED_NO_REPORT = _("The recommendation was recorded.")
 NO_CYCLE = _("No year has been opened yet.")
 UNNAMED_TIER = _("TPI (one tier)")
@@ -365,6 +366,20 @@ def review_send_back(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 
 @instansi_member_required
 @require_POST
+def review_return_unanswered(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Return every soal the unit left blank in one action and send the LKE back (issue 17)."""
+
+    def step(actor: Membership, penilaian: Any) -> str:
+        items = services.penilaian_return_unanswered(
+            actor=actor, penilaian=penilaian, note=request.POST.get("note", "")[:2000]
+        )
+        return str(RETURNED_UNANSWERED % {"count": len(items)})
+
+    return _workflow_step(request, public_id, step)
+
+
+@instansi_member_required
+@require_POST
 def review_complete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def step(actor: Membership, penilaian: Any) -> str:
         done = services.penilaian_tier_complete(actor=actor, penilaian=penilaian)
@@ -417,7 +432,11 @@ def review_recommend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         done = run_service(
             form,
             lambda: services.penilaian_recommend(
-                actor=actor, penilaian=penilaian, decision=data["decision"], reasons=data["reasons"]
+                actor=actor,
+                penilaian=penilaian,
+                decision=data["decision"],
+                reasons=data["reasons"],
+                threshold_reason=data.get("threshold_reason", ""),
             ),
         )
         if done is not None:

@@ -148,6 +148,12 @@ def _render_detail(
         "can_fill": can_fill,
         "can_review": actor.can(Cap.PENILAIAN_REVIEW),
         "can_submit": can_fill and penilaian.status in {PenilaianStatus.DRAFT, PenilaianStatus.REVISION},
+        # Issue 17: before a first submission below 100 %, the unit sees what is missing.
+        "unanswered": (
+            services.unanswered_soal(penilaian=penilaian)
+            if can_fill and penilaian.status == PenilaianStatus.DRAFT
+            else []
+        ),
         "assign_form": assign_form,
         "first_section": page.sections[0].section if page.sections else None,
     }
@@ -167,11 +173,16 @@ def penilaian_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     try:
-        services.penilaian_submit(actor=actor, penilaian=penilaian)
+        services.penilaian_submit(
+            actor=actor, penilaian=penilaian, incomplete_reason=request.POST.get("incomplete_reason", "")[:5000]
+        )
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except DomainError as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:  # below 100 % answered without a reason: the page lists what is missing
+        for message in exc.messages:
+            messages.error(request, message)
     else:
         messages.success(request, _("The LKE was submitted to the TPI."))
     return redirect("penilaian:penilaian-detail", public_id=penilaian.public_id)

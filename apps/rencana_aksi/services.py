@@ -48,6 +48,7 @@ from apps.rencana_aksi.models import (
     months_to_mask,
 )
 from apps.rencana_aksi.periods import periods_for
+from apps.rencana_aksi.workflows import REALISASI, RENCANA_AKSI
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
@@ -204,6 +205,17 @@ def _history(actor: Membership | None, rencana: RencanaAksi, event: str, *, reas
     )
 
 
+@transaction.atomic
+def rencana_aksi_revise(*, actor: Membership, rencana: RencanaAksi, reason: str) -> RencanaAksi:
+    """approved → draft: open revision n+1 with the reason (the first kegiatan change of an approved
+    plan does this itself)."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_unit(actor, rencana.unit)
+    rencana = _lock(rencana)
+    RENCANA_AKSI.check(state=rencana.status, action="revise", actor=actor)
+    return _prepare_change(actor, rencana, reason)
+
+
 def _prepare_change(actor: Membership, rencana: RencanaAksi, reason: str) -> RencanaAksi:
     """Lock the plan and make it editable: a draft is; a submitted plan is not; an approved plan
     opens revision n+1 when a reason is given. Call first in every kegiatan write."""
@@ -214,20 +226,17 @@ def _prepare_change(actor: Membership, rencana: RencanaAksi, reason: str) -> Ren
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
-        rencana.revision += 1
-        rencana.status = S.DRAFT
-        rencana.save(update_fields=["revision", "status", "updated_at"])
+        RENCANA_AKSI.apply(
+            obj=rencana,
+            action="revise",
+            actor=actor,
+            fields={"revision": rencana.revision + 1},
+            before_extra={"revision": rencana.revision},
+            after_extra={"revision": rencana.revision + 1, "reason": reason},
+            verb="rencana_aksi.revise",
+        )
         # Recorded under the new revision, with the kegiatan as approved (nothing changed yet).
         _history(actor, rencana, RencanaAksiRevisi.Event.REVISED, reason=reason, snap=True)
-        _audit(
-            actor,
-            "rencana_aksi.revise",
-            rencana,
-            before={"status": S.APPROVED, "revision": rencana.revision - 1},
-            status=rencana.status,
-            revision=rencana.revision,
-            reason=reason,
-        )
     return rencana
 
 
@@ -383,26 +392,22 @@ def rencana_aksi_submit(*, actor: Membership, rencana: RencanaAksi) -> RencanaAk
     _require(actor, Cap.RENCANA_AKSI_EDIT)
     _require_unit(actor, rencana.unit)
     rencana = _lock(rencana)
-    if rencana.status != S.DRAFT:
-        raise TransitionNotAllowed
+    RENCANA_AKSI.check(state=rencana.status, action="submit", actor=actor)
     kegiatan = list(Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana))
     if not kegiatan:
         raise DomainError(NOTHING_TO_SUBMIT, code="empty")
     missing = [k.description for k in kegiatan if k.pic_id is None]
     if missing:
         raise DomainError(MISSING_PIC % {"items": "; ".join(missing[:5])}, code="missing_pic")
-    rencana.status = S.SUBMITTED
-    rencana.submitted_at = timezone.now()
-    rencana.save(update_fields=["status", "submitted_at", "updated_at"])
-    _history(actor, rencana, RencanaAksiRevisi.Event.SUBMITTED, snap=False)
-    _audit(
-        actor,
-        "rencana_aksi.submit",
-        rencana,
-        before={"status": S.DRAFT},
-        status=rencana.status,
-        revision=rencana.revision,
+    RENCANA_AKSI.apply(
+        obj=rencana,
+        action="submit",
+        actor=actor,
+        fields={"submitted_at": timezone.now()},
+        after_extra={"revision": rencana.revision},
+        verb="rencana_aksi.submit",
     )
+    _history(actor, rencana, RencanaAksiRevisi.Event.SUBMITTED, snap=False)
     _notify_all(
         rencana,
         _approvers(rencana),
@@ -420,22 +425,15 @@ def rencana_aksi_approve(*, actor: Membership, rencana: RencanaAksi) -> RencanaA
     _require(actor, Cap.RENCANA_AKSI_APPROVE)
     _require_unit(actor, rencana.unit)
     rencana = _lock(rencana)
-    if rencana.status != S.SUBMITTED:
-        raise TransitionNotAllowed
-    rencana.status = S.APPROVED
-    rencana.approved_revision = rencana.revision
-    rencana.approved_at = timezone.now()
-    rencana.approved_by = actor.user
-    rencana.save(update_fields=["status", "approved_revision", "approved_at", "approved_by", "updated_at"])
-    _history(actor, rencana, RencanaAksiRevisi.Event.APPROVED, snap=True)
-    _audit(
-        actor,
-        "rencana_aksi.approve",
-        rencana,
-        before={"status": S.SUBMITTED},
-        status=rencana.status,
-        revision=rencana.revision,
+    RENCANA_AKSI.apply(
+        obj=rencana,
+        action="approve",
+        actor=actor,
+        fields={"approved_revision": rencana.revision, "approved_at": timezone.now(), "approved_by": actor.user},
+        after_extra={"revision": rencana.revision},
+        verb="rencana_aksi.approve",
     )
+    _history(actor, rencana, RencanaAksiRevisi.Event.APPROVED, snap=True)
     team = selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
     _notify_all(
         rencana,
@@ -457,12 +455,10 @@ def rencana_aksi_return(*, actor: Membership, rencana: RencanaAksi, note: str) -
     if not note:
         raise ValidationError({"note": ValidationError(NOTE_REQUIRED, code="note_required")})
     rencana = _lock(rencana)
-    if rencana.status != S.SUBMITTED:
-        raise TransitionNotAllowed
-    rencana.status = S.DRAFT
-    rencana.save(update_fields=["status", "updated_at"])
+    RENCANA_AKSI.apply(
+        obj=rencana, action="return", actor=actor, after_extra={"note": note}, verb="rencana_aksi.return"
+    )
     _history(actor, rencana, RencanaAksiRevisi.Event.RETURNED, reason=note, snap=False)
-    _audit(actor, "rencana_aksi.return", rencana, before={"status": S.SUBMITTED}, status=rencana.status, note=note)
     team = selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
     _notify_all(
         rencana,
@@ -865,7 +861,7 @@ def realisasi_save(
     realisasi.narrative = narrative.strip()
     realisasi.reported_by = actor.user
     if submit:
-        realisasi.status = R.SUBMITTED
+        realisasi.status = REALISASI.check(state=realisasi.status, action="submit", actor=actor).target
         realisasi.submitted_at = timezone.now()
     save_or_conflict(realisasi)
     bukti = _upload(actor, files, kegiatan)
@@ -914,20 +910,13 @@ def realisasi_submit(*, actor: Membership, realisasi: Realisasi) -> Realisasi:
     rencana = _lock(realisasi.kegiatan.rencana)
     _require_unit(actor, rencana.unit)
     realisasi = Realisasi.objects.select_for_update().select_related("kegiatan").get(pk=realisasi.pk)
-    if realisasi.status not in (R.DRAFT, R.RETURNED):
-        raise TransitionNotAllowed
-    previous = realisasi.status
-    realisasi.status = R.SUBMITTED
-    realisasi.submitted_at = timezone.now()
-    realisasi.reported_by = actor.user
-    realisasi.save(update_fields=["status", "submitted_at", "reported_by", "updated_at"])
-    _audit(
-        actor,
-        "realisasi.submit",
-        realisasi,
-        before={"status": previous},
-        status=realisasi.status,
-        periode=realisasi.periode,
+    REALISASI.apply(
+        obj=realisasi,
+        action="submit",
+        actor=actor,
+        fields={"submitted_at": timezone.now(), "reported_by": actor.user},
+        after_extra={"periode": realisasi.periode},
+        verb="realisasi.submit",
     )
     _notify_verifiers(rencana, realisasi, actor)
     return realisasi
@@ -942,7 +931,7 @@ def can_verify(actor: Membership, rencana: RencanaAksi) -> bool:
     )
 
 
-def _verify_prepare(actor: Membership, realisasi: Realisasi) -> tuple[RencanaAksi, Realisasi]:
+def _verify_prepare(actor: Membership, realisasi: Realisasi, action: str) -> tuple[RencanaAksi, Realisasi]:
     rencana = _lock(realisasi.kegiatan.rencana)
     if actor.instansi_id != rencana.instansi_id:
         raise PermissionDeniedError
@@ -950,8 +939,7 @@ def _verify_prepare(actor: Membership, realisasi: Realisasi) -> tuple[RencanaAks
     if not can_verify(actor, rencana):
         raise PermissionDeniedError(NOT_VERIFIER)
     realisasi = Realisasi.objects.select_for_update().select_related("kegiatan").get(pk=realisasi.pk)
-    if realisasi.status != R.SUBMITTED:
-        raise TransitionNotAllowed
+    REALISASI.check(state=realisasi.status, action=action, actor=actor)
     if realisasi.reported_by_id == actor.user_id:
         raise DomainError(OWN_REPORT, code="own_report")
     return rencana, realisasi
@@ -960,20 +948,14 @@ def _verify_prepare(actor: Membership, realisasi: Realisasi) -> tuple[RencanaAks
 @transaction.atomic
 def realisasi_verify(*, actor: Membership, realisasi: Realisasi) -> Realisasi:
     """submitted → verified: the progress now counts on the dashboards."""
-    _rencana, realisasi = _verify_prepare(actor, realisasi)
-    realisasi.status = R.VERIFIED
-    realisasi.verified_by = actor.user
-    realisasi.verified_at = timezone.now()
-    realisasi.return_note = ""
-    realisasi.save(update_fields=["status", "verified_by", "verified_at", "return_note", "updated_at"])
-    _audit(
-        actor,
-        "realisasi.verify",
-        realisasi,
-        before={"status": R.SUBMITTED},
-        status=realisasi.status,
-        periode=realisasi.periode,
-        progress=realisasi.progress,
+    _rencana, realisasi = _verify_prepare(actor, realisasi, "verify")
+    REALISASI.apply(
+        obj=realisasi,
+        action="verify",
+        actor=actor,
+        fields={"verified_by": actor.user, "verified_at": timezone.now(), "return_note": ""},
+        after_extra={"periode": realisasi.periode, "progress": realisasi.progress},
+        verb="realisasi.verify",
     )
     return realisasi
 
@@ -984,18 +966,14 @@ def realisasi_return(*, actor: Membership, realisasi: Realisasi, note: str) -> R
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ValidationError(NOTE_REQUIRED, code="note_required")})
-    rencana, realisasi = _verify_prepare(actor, realisasi)
-    realisasi.status = R.RETURNED
-    realisasi.return_note = note
-    realisasi.save(update_fields=["status", "return_note", "updated_at"])
-    _audit(
-        actor,
-        "realisasi.return",
-        realisasi,
-        before={"status": R.SUBMITTED, "return_note": ""},
-        status=realisasi.status,
-        periode=realisasi.periode,
-        return_note=note,
+    rencana, realisasi = _verify_prepare(actor, realisasi, "return")
+    REALISASI.apply(
+        obj=realisasi,
+        action="return",
+        actor=actor,
+        fields={"return_note": note},
+        after_extra={"periode": realisasi.periode, "note": note},
+        verb="realisasi.return",
     )
     if realisasi.reported_by is not None:
         _notify_all(

@@ -2,12 +2,19 @@
 
 from django.urls import path
 
+from apps.pemantauan import api_views as pemantauan_views
 from apps.pendampingan import api_views as pendampingan_views
 from apps.tpn import api_views as views
 
 app_name = "api_v1"
 
 urlpatterns = [
+    path("usulan-pencabutan/", pemantauan_views.UsulanListView.as_view(), name="usulan-pencabutan-list"),
+    path(
+        "usulan-pencabutan/<uuid:public_id>/keputusan/",
+        pemantauan_views.UsulanDecisionView.as_view(),
+        name="usulan-pencabutan-keputusan",
+    ),
     path("pengusulan/", views.ProposalListView.as_view(), name="pengusulan-list"),
     path("pengusulan/<uuid:public_id>/", views.ProposalDetailView.as_view(), name="pengusulan-detail"),
     path("pengusulan/<uuid:public_id>/jawaban/", views.ProposalAnswersView.as_view(), name="pengusulan-jawaban"),

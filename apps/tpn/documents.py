@@ -54,6 +54,7 @@ def result_document(result: TPNResult) -> dict[str, Any]:
         "decree_number": result.decree_number,
         "decree_date": _date(result.decree_date),
         "revoked_on": _date(result.revoked_on),
+        "override_reason": result.override_reason,
         "recorded_by": result.recorded_by.name or result.recorded_by.email,
         "recorded_at": result.created_at.isoformat(),
     }

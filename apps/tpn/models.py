@@ -98,6 +98,11 @@ class TPNResult(TenantModel):
     decree_number = models.CharField(_("decree number"), max_length=100, blank=True)
     decree_date = models.DateField(_("decree date"), null=True, blank=True)
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    override_reason = models.TextField(
+        _("reason for designating below the thresholds"),
+        blank=True,
+        help_text=_("Required when a designation is made over a TPN score below a threshold; shown to the instansi."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )

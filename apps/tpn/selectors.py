@@ -208,3 +208,45 @@ __all__ = [
 def api_tokens_for(*, user: Any) -> QuerySet[ApiToken]:
     """The user's own personal API tokens, newest first (active and revoked)."""
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+class DeskRow:
+    """One soal of the TPN desk page: the final TPI tier's answer beside TPN's own (if any)."""
+
+    __slots__ = ("answer", "answer_type", "note", "options", "soal_id", "text", "tpi_answer")
+
+    def __init__(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def tpn_desk_rows(*, pengusulan: Pengusulan) -> list[DeskRow]:
+    """Every soal of the proposal's LKE in order, with the last TPI tier's answer and TPN's answer
+    and note. National read: the proposal's instansi scope is opened for it (DESIGN §4)."""
+    from apps.lke.models import Soal
+    from apps.penilaian.models import Tier
+    from apps.penilaian.selectors import jawaban_by_tier
+    from apps.tenancy.scope import scope
+
+    with scope(pengusulan.instansi_id):
+        by_tier = jawaban_by_tier(penilaian=pengusulan.penilaian)
+        soal = list(Soal.objects.filter(template_id=pengusulan.penilaian.template_id).order_by("order"))
+    tpi_levels = sorted(level for tier, level in by_tier if tier == Tier.TPI)
+    final_tpi = by_tier.get((Tier.TPI, tpi_levels[-1]), {}) if tpi_levels else {}
+    tpn = by_tier.get((Tier.TPN, 0), {})
+    rows = []
+    for item in soal:
+        mine = tpn.get(item.portalrb_soal_id)
+        theirs = final_tpi.get(item.portalrb_soal_id)
+        rows.append(
+            DeskRow(
+                soal_id=item.portalrb_soal_id,
+                text=item.text,
+                options=[o["key"] for o in item.options or []],
+                answer_type=item.answer_type,
+                tpi_answer=theirs.answer if theirs is not None else None,
+                answer=mine.answer if mine is not None else "",
+                note=mine.note if mine is not None else "",
+            )
+        )
+    return rows

@@ -37,6 +37,13 @@ class ResultInputSerializer(serializers.Serializer):
     decree_number = serializers.CharField(required=False, allow_blank=True, max_length=100)
     decree_date = serializers.DateField(required=False, allow_null=True)
     revoked_on = serializers.DateField(required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=10000,
+        help_text="penetapan ditetapkan_*: required when the TPN-tier score misses a threshold of the predikat "
+        "(shown to the instansi).",
+    )
 
 
 class TPNAnswerInputSerializer(serializers.Serializer):
@@ -115,6 +122,7 @@ class ResultSerializer(serializers.Serializer):
     decree_number = serializers.CharField(allow_blank=True)
     decree_date = serializers.DateField(allow_null=True)
     revoked_on = serializers.DateField(allow_null=True)
+    override_reason = serializers.CharField(allow_blank=True)
     recorded_by = serializers.CharField()
     recorded_at = serializers.DateTimeField()
 
@@ -227,6 +235,7 @@ RESULT = {
     "decree_number": "",
     "decree_date": None,
     "revoked_on": None,
+    "override_reason": "",
     "recorded_by": "Tim Penilai Nasional 1",
     "recorded_at": "2026-06-15T10:00:00+07:00",
 }

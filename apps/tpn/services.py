@@ -36,6 +36,7 @@ from apps.pengusulan.services import predikat_unit_record
 from apps.pengusulan.snapshot import scores_dict
 from apps.penilaian.models import Tier
 from apps.penilaian.selectors import penilaian_scores
+from apps.penilaian.thresholds import tpn_report
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import ROLE_CAPABILITIES, Cap
 from apps.tenancy.scope import scope
@@ -43,6 +44,7 @@ from apps.tenancy.selectors import membership_list_for_instansi
 from apps.tpn.models import STAGE_OUTCOMES, ApiToken, Outcome, Stage, TPNResult
 from apps.tpn.permissions import can_record, is_national
 from apps.tpn.selectors import NationalStage, stage_of
+from apps.tpn.workflows import TPN, action
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -60,20 +62,14 @@ DECREE_DATE_REQUIRED = _("Give the decree date.")
 REVOKED_ON_REQUIRED = _("Give the date of the revocation.")
 PREDIKAT_MISMATCH = _("The proposal is for %(predikat)s: designate that predikat or record it as not designated.")
 NO_TPN_ANSWERS = _("Record the TPN answers (desk evaluation) before the desk result.")
+OVERRIDE_REASON_REQUIRED = _(
+    "The TPN score does not meet every threshold of %(predikat)s: %(failures)s. Designating it anyway needs an "
+    "explicit override with its reason (shown to the instansi)."
+)
 PREDIKAT_MISSING = _("No predikat held from this proposal was found to revoke.")
 TOKEN_NAME_REQUIRED = _("Give the token a name.")
 TOKEN_NOT_NATIONAL = _("Only KemenPANRB and TPN accounts can hold an API token.")
 TOKEN_ALREADY_REVOKED = _("This token is already revoked.")
-
-# Which national stages may precede a result of each stage.
-ALLOWED_AFTER: dict[str, frozenset[str]] = {
-    Stage.ADMINISTRASI: frozenset({N.PROPOSED}),
-    Stage.SANGGAHAN: frozenset({N.ADMINISTRASI_TIDAK_LULUS}),
-    Stage.DESK: frozenset({N.ADMINISTRASI_LULUS, N.ADMINISTRASI_LULUS_CATATAN, N.SANGGAHAN_DITERIMA, N.DESK}),
-    Stage.LAPANGAN: frozenset({N.DESK}),
-    Stage.PENETAPAN: frozenset({N.DESK, N.LAPANGAN}),
-    Stage.PENCABUTAN: frozenset({N.DITETAPKAN}),
-}
 
 # Stages whose notes are required (what happened must be said).
 NOTES_REQUIRED_STAGES = frozenset({Stage.SANGGAHAN, Stage.LAPANGAN})
@@ -178,6 +174,7 @@ def tpn_result_record(
     decree_number: str = "",
     decree_date: datetime.date | None = None,
     revoked_on: datetime.date | None = None,
+    override_reason: str = "",
 ) -> TPNResult:
     """Record one TPN result on a proposed pengusulan (the one write behind ``POST …/hasil/``).
 
@@ -201,6 +198,7 @@ def tpn_result_record(
             decree_number=decree_number.strip(),
             decree_date=decree_date,
             revoked_on=revoked_on,
+            override_reason=override_reason.strip(),
         )
 
 
@@ -214,6 +212,7 @@ def _record(
     decree_number: str,
     decree_date: datetime.date | None,
     revoked_on: datetime.date | None,
+    override_reason: str = "",
 ) -> TPNResult:
     # Lock the proposal: two evaluators recording at once are serialised on it.
     pengusulan = (
@@ -236,8 +235,29 @@ def _record(
         raise TransitionNotAllowed(NOT_PROPOSED)
     latest = TPNResult.objects.filter(pengusulan=pengusulan).order_by("-created_at", "-id").first()
     current = stage_of(latest)
-    if current not in ALLOWED_AFTER[stage]:
-        raise TransitionNotAllowed(ORDER_REFUSED % {"stage": stage, "current": current})
+    TPN.check(
+        state=current,
+        action=action(stage, outcome),
+        actor=actor,
+        message=ORDER_REFUSED % {"stage": stage, "current": current},
+    )
+    if stage == Stage.PENETAPAN and outcome != Outcome.TIDAK_DITETAPKAN:
+        # REFERENCE §3.1: a designation over a TPN score below a threshold needs an explicit override.
+        report = tpn_report(penilaian=pengusulan.penilaian, predikat=pengusulan.predikat)
+        if report.met:
+            override_reason = ""
+        elif not override_reason:
+            raise ValidationError(
+                {
+                    "override_reason": ValidationError(
+                        OVERRIDE_REASON_REQUIRED,
+                        code="below_threshold",
+                        params={"predikat": pengusulan.predikat, "failures": report.failures_text() or "-"},
+                    )
+                }
+            )
+    else:
+        override_reason = ""
     scores = None
     if stage == Stage.DESK:
         scores = _tpn_scores(pengusulan)
@@ -268,6 +288,7 @@ def _record(
         decree_number=decree_number,
         decree_date=decree_date,
         revoked_on=revoked_on,
+        override_reason=override_reason,
         recorded_by=actor.user,
     )
     result.full_clean(exclude=["instansi", "pengusulan", "recorded_by"])
@@ -299,7 +320,10 @@ def _record(
         actor=actor.user,
         verb=f"tpn.result_{stage}",
         obj=pengusulan,
+        before={"stage": current},
         after={
+            "stage_after": TPN.find(current, action(stage, outcome)).target,  # type: ignore[union-attr]
+            "override_reason": override_reason,
             "result": str(result.public_id),
             "stage": stage,
             "outcome": outcome,
@@ -398,7 +422,7 @@ def tpn_answers_save(*, actor: Membership, pengusulan: Pengusulan, answers: list
         if pengusulan.status != PengusulanStatus.PROPOSED:
             raise TransitionNotAllowed(NOT_PROPOSED)
         latest = TPNResult.objects.filter(pengusulan=pengusulan).order_by("-created_at", "-id").first()
-        if stage_of(latest) not in ALLOWED_AFTER[Stage.DESK]:
+        if TPN.find(stage_of(latest), action(Stage.DESK, Outcome.SELESAI)) is None:
             raise TransitionNotAllowed(DESK_NOT_OPEN)
         seen: set[int] = set()
         for index, item in enumerate(answers):

@@ -61,6 +61,12 @@ PEGAWAI_NIP_TAKEN = _("A pegawai with this NIP is already on the roster.")
 PEGAWAI_ALREADY_LEFT = _("This pegawai has already left.")
 PEGAWAI_HAS_LEFT = _("This pegawai has left; they cannot be transferred.")
 PEGAWAI_SAME_UNIT = _("The pegawai already works in this unit.")
+PEGAWAI_ACCOUNT_NOT_MEMBER = _("This account is not an active member of this instansi.")
+PEGAWAI_ACCOUNT_NAME_MISMATCH = _(
+    "The account belongs to %(account)s, but the roster entry is %(pegawai)s. An account can only be linked "
+    "to the pegawai who owns it."
+)
+PEGAWAI_ACCOUNT_TAKEN = _("This account is already linked to another pegawai (%(other)s).")
 
 CYCLE_TAHUN_RANGE = _("Enter a year between %(low)s and %(high)s.")
 CYCLE_TAHUN_TAKEN = _("This year has already been opened.")
@@ -436,6 +442,44 @@ def pegawai_update(*, actor: Membership, pegawai: Pegawai, data: Mapping[str, An
     if changes:
         before, after = changes_to_before_after(changes)
         audit_record(actor=actor.user, verb="pegawai.update", obj=pegawai, before=before, after=after)
+    return pegawai
+
+
+@transaction.atomic
+def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> Pegawai:
+    """Link a login to the roster entry of the same person (issue 17: the signer is the person).
+
+    Refused when the account is not a member of the instansi, when it is already linked to another
+    pegawai there, or when the account's name is not the pegawai's name (titles aside): the pact a
+    pegawai signs with that account carries the linked entry's name and NIP. Audited."""
+    from apps.unit_kerja.validators import same_person_name
+
+    _require(actor, Cap.PEGAWAI_MANAGE)
+    _require_reach(actor, pegawai.unit)
+    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=actor.instansi_id)
+    if not Membership.objects.filter(user=user, instansi_id=actor.instansi_id, is_active=True).exists():
+        raise _field_error("user", PEGAWAI_ACCOUNT_NOT_MEMBER, "not_member")
+    if not same_person_name(user.name, pegawai.name):
+        raise ValidationError(
+            {
+                "user": ValidationError(
+                    PEGAWAI_ACCOUNT_NAME_MISMATCH,
+                    code="name_mismatch",
+                    params={"account": user.name or user.email, "pegawai": pegawai.name},
+                )
+            }
+        )
+    other = Pegawai.objects.filter(instansi_id=actor.instansi_id, user=user).exclude(pk=pegawai.pk).first()
+    if other is not None:
+        raise ValidationError(
+            {"user": ValidationError(PEGAWAI_ACCOUNT_TAKEN, code="taken", params={"other": str(other)})}
+        )
+    if pegawai.user_id == user.pk:
+        return pegawai
+    before = {"user": pegawai.user.email if pegawai.user_id else None}
+    pegawai.user = user
+    pegawai.save(update_fields=["user", "updated_at"])
+    audit_record(actor=actor.user, verb="pegawai.account_link", obj=pegawai, before=before, after={"user": user.email})
     return pegawai
 
 
@@ -1084,6 +1128,8 @@ def penetapan_designate(
     is stored through ``bukti_dukung_upload``; re-designating (a corrected SK) keeps the old file
     unless a new one is given, which then *replaces* it. Optimistic lock on ``version``. Audited.
     """
+    from apps.unit_kerja.workflows import PENETAPAN
+
     _require(actor, Cap.PENETAPAN_MANAGE)
     _require_reach(actor, penetapan.unit)
     penetapan = _lock_penetapan(actor, penetapan, version)
@@ -1110,8 +1156,9 @@ def penetapan_designate(
         )
     penetapan.sk_number = sk_number
     penetapan.sk_date = sk_date
-    if penetapan.status != PenetapanStatus.DESIGNATED:
-        penetapan.status = PenetapanStatus.DESIGNATED
+    transition = PENETAPAN.check(state=penetapan.status, action="designate", actor=actor)
+    if penetapan.status != transition.target:
+        penetapan.status = transition.target
         penetapan.designated_at = timezone.now()
     penetapan.version += 1
     penetapan.full_clean()

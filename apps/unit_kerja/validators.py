@@ -37,3 +37,27 @@ def validate_nip(value: str) -> None:
         raise ValidationError(NIP_INVALID_APPOINTMENT, code="nip_appointment")
     if value[14] not in "12":
         raise ValidationError(NIP_INVALID_SEX, code="nip_sex")
+
+
+def person_name_key(name: str) -> tuple[str, ...]:
+    """A person's name without academic or honorific titles, for "is this the same person?".
+
+    Titles written after a comma ("Hendra Wijaya, S.H., M.H.") and tokens with a dot ("Dr.",
+    "Ir.", "H.") are dropped; case and punctuation do not count. "Dr. Hendra Wijaya" and
+    "hendra wijaya, S.H." have the same key; "Dewi Anggraini" and "Dedi Lestari" do not.
+    """
+    head = str(name or "").split(",", 1)[0]
+    tokens = []
+    for raw in head.split():
+        if "." in raw:
+            continue
+        token = "".join(ch for ch in raw.casefold() if ch.isalnum() or ch == "'")
+        if token:
+            tokens.append(token)
+    return tuple(tokens)
+
+
+def same_person_name(first: str, second: str) -> bool:
+    """True when both names are given and have the same key (see ``person_name_key``)."""
+    key = person_name_key(first)
+    return bool(key) and key == person_name_key(second)

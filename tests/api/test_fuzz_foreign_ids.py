@@ -167,7 +167,7 @@ def test_portalrb_api_with_another_instansis_ids(fuzz: FuzzWorld) -> None:
 
 
 def test_national_api_with_draft_and_unproposed_ids(fuzz: FuzzWorld) -> None:
-    _run_with_foreign_ids("^/api/v1/", 11, fuzz.tpn.token_tpn, fuzz.national_foreign)
+    _run_with_foreign_ids("^/api/v1/", 13, fuzz.tpn.token_tpn, fuzz.national_foreign)
 
 
 # -- stateful walks ---------------------------------------------------------------------------------

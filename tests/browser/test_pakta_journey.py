@@ -73,3 +73,51 @@ def test_pegawai_signs_through_a_one_time_link_on_a_phone(
     page.reload()
     expect(page.locator("[data-coverage]")).to_have_attribute("data-coverage", "1/10")
     expect(page.locator(f"tr[data-unsigned='{target.nip}']")).to_have_count(0)
+
+
+def test_a_pegawai_signs_in_their_own_name_from_the_dashboard(page: Page, live_server, world: World) -> None:
+    """Issue 17: the pegawai's dashboard shows their own pact; they sign with their password, and the
+    page, the PDF and the record name them (not another roster entry)."""
+    from apps.tenancy.roles import Role
+    from apps.unit_kerja.models import Pegawai
+    from tests.factories import MembershipFactory, UserFactory
+
+    open_cycle_now(world.instansi_a)
+    roster = make_roster(world)
+    sari = UserFactory(email="sari@alfa.go.id", name="Sari Wulandari")
+    own = roster[2]
+    Pegawai.unscoped.filter(pk=own.pk).update(user=sari, name="Sari Wulandari")
+    MembershipFactory(user=sari, instansi=world.instansi_a, unit=world.unit_a1, role=Role.PEGAWAI)
+
+    page.goto(f"{live_server.url}/akun/login/")
+    page.locator("#id_login").fill(sari.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form [type=submit]:not([form])").first.click()
+    page.goto(f"{live_server.url}/dasbor/")
+    panel = page.locator("[data-my-pakta]")
+    expect(panel).to_have_attribute("data-my-pakta", "unsigned")
+    expect(panel.locator("[data-my-pakta-name]")).to_contain_text(f"Sari Wulandari — NIP {own.nip}")
+    panel.locator("a", has_text="Tandatangani").click()
+
+    expect(page.locator("[data-signing-as]")).to_contain_text("Sari Wulandari")
+    expect(page.locator("main")).not_to_contain_text(roster[0].name)
+    page.locator("input[name=confirm]").check()
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form [type=submit]").click()
+    expect(page.locator("main")).to_contain_text("Sari Wulandari")
+
+    page.goto(f"{live_server.url}/dasbor/")
+    expect(panel).to_have_attribute("data-my-pakta", "signed")
+    with page.expect_download() as download_info:
+        panel.locator("[data-my-pakta-pdf]").click()
+    text = " ".join(
+        "\n".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(download_info.value.path().read_bytes())).pages
+        ).split()
+    )
+    assert "Sari Wulandari" in text
+    assert own.nip in text
+    signed = PaktaIntegritas.unscoped.get(pegawai=own)
+    assert signed.method == SignMethod.PASSWORD
+    assert signed.signed_by == sari
+    assert signed.name == "Sari Wulandari"

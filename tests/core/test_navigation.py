@@ -59,5 +59,8 @@ def test_national_accounts_see_only_the_national_view(db: None) -> None:
     user = UserFactory(email="tpn@menpan.go.id")
     membership = MembershipFactory(user=user, instansi=None, role=Role.TPN_EVALUATOR)
     assert [(group.code, [url for _, url in group.items]) for group in nav_for(membership)] == [
-        (Group.NASIONAL, [reverse("nasional:dashboard"), reverse("pendampingan:tpn-list")])
+        (
+            Group.NASIONAL,
+            [reverse("nasional:dashboard"), reverse("pemantauan:national-list"), reverse("pendampingan:tpn-list")],
+        )
     ]

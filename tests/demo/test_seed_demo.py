@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -37,17 +39,18 @@ def demo(db: None, settings) -> None:
 def test_demo_world_has_two_instansi_units_pegawai_and_every_role(demo: None) -> None:
     assert set(Instansi.objects.values_list("kind", flat=True)) == {"kementerian", "kota"}
     assert UnitKerja.unscoped.count() >= 5
-    assert Pegawai.unscoped.count() == 50
+    # 50 generated pegawai and the pegawai login's own roster entry.
+    assert Pegawai.unscoped.count() == 50 + sum(1 for login in data.LOGINS if login[3] == "pegawai")
     roles = set(Membership.objects.values_list("role", flat=True))
     assert roles == set(Role.values)
     designated = Penetapan.unscoped.filter(status=PenetapanStatus.DESIGNATED)
-    assert designated.count() == 3
+    assert designated.count() == 4
     assert all(p.sk_file_id for p in designated)
     # The year's LKE is open for every designated unit; DIT-IZIN's is fully answered and reviewed
     # (the unit and two TPI tiers: 127 soal each) and proposed.
     from apps.penilaian.models import Jawaban, Penilaian
 
-    assert Penilaian.unscoped.count() == 3
+    assert Penilaian.unscoped.count() == 4
     assert Jawaban.unscoped.filter(penilaian__unit__code="RSUD", tier="unit").count() == 127
     assert Jawaban.unscoped.filter(penilaian__unit__code="DIT-IZIN", tier="unit").count() == 127
     assert Jawaban.unscoped.filter(penilaian__unit__code="DIT-IZIN").count() == 3 * 127
@@ -141,3 +144,70 @@ def test_demo_first_unit_has_its_diagnosis_team_and_tpi_pendampingan(demo: None)
         assert [r.title for r in high_risks_unanswered(unit=dit.unit, cycle=dit.cycle)] == [
             "Pungutan liar di loket perizinan"
         ]
+
+
+def test_demo_accounts_sign_only_in_their_own_name(demo: None) -> None:
+    """Issue 17: the demo linked Dewi's login to Dedi Lestari's roster entry. Every linked account is
+    the person of its entry, every demo signature names its own pegawai, and Dewi signs as Dewi."""
+    from apps.pencanangan.models import PaktaIntegritas
+    from apps.unit_kerja.validators import same_person_name
+
+    linked = list(Pegawai.unscoped.filter(user__isnull=False).select_related("user"))
+    assert {p.user.email for p in linked} == {login[0] for login in data.LOGINS if login[3] == "pegawai"}
+    for pegawai in linked:
+        assert same_person_name(pegawai.user.name, pegawai.name), (pegawai.user.name, pegawai.name)
+    signatures = list(PaktaIntegritas.unscoped.select_related("pegawai", "signed_by"))
+    assert signatures
+    for pakta in signatures:
+        assert (pakta.name, pakta.nip) == (pakta.pegawai.name, pakta.pegawai.nip)
+        assert pakta.signed_by is None or pakta.signed_by == pakta.pegawai.user or pakta.method == "scan"
+
+    client = Client()
+    client.force_login(User.objects.get(email="pegawai.izin@kemen-contoh.go.id"))
+    page = client.get("/pencanangan/pakta-saya/")
+    assert b"Dewi Anggraini" in page.content
+    response = client.post("/pencanangan/pakta-saya/", {"confirm": "on", "password": data.DEMO_PASSWORD})
+    assert response.status_code == 302
+    signed = PaktaIntegritas.unscoped.get(pegawai__user__email="pegawai.izin@kemen-contoh.go.id")
+    assert signed.name == "Dewi Anggraini"
+    assert signed.nip == signed.pegawai.nip
+    assert "Dewi Anggraini" in signed.text
+
+
+def test_every_demo_login_opens_a_journey_that_can_be_walked_now(demo: None) -> None:
+    """Issue 17: the README names where each login starts. The unit operator of the second instansi
+    has an LKE open to fill; the Kementerian's TPI has an incomplete LKE in review (blanks it can
+    return at once); the admin ZI sees an early warning on a predicated unit; TPN has proposals."""
+    from apps.pemantauan.models import PeringatanDini
+    from apps.penilaian.models import Penilaian, PenilaianStatus
+    from apps.penilaian.services import unanswered_soal
+    from apps.tenancy.scope import scope
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for email, *_rest in data.LOGINS:
+        assert f"`{email}`" in readme, email
+
+    def page(email: str, url: str) -> str:
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        response = client.get(url)
+        assert response.status_code == 200, (email, url, response.status_code)
+        return response.content.decode()
+
+    kota = Instansi.objects.get(code="kota-contoh")
+    kemen = Instansi.objects.get(code="kemen-contoh")
+    with scope(kota.pk):
+        open_lke = Penilaian.objects.get(unit__code="DPMPTSP")
+        assert open_lke.status == PenilaianStatus.DRAFT
+    assert "/penilaian/" in page("operator.dpmptsp@kota-contoh.go.id", f"/penilaian/{open_lke.public_id}/")
+    with scope(kemen.pk):
+        in_review = Penilaian.objects.get(unit__code="KP-JKT")
+        assert in_review.status == PenilaianStatus.IN_REVIEW
+        blanks = len(unanswered_soal(penilaian=in_review))
+        assert blanks == 127 - data.REVIEW_WORK[2]
+    summary = page("tpi@kemen-contoh.go.id", f"/penilaian/{in_review.public_id}/telaah/")
+    assert f'data-return-unanswered="{blanks}"' in summary
+    monitoring = page("admin@kemen-contoh.go.id", "/pemantauan/")
+    assert 'data-warning="pengaduan"' in monitoring
+    assert PeringatanDini.unscoped.filter(unit__code="KP-JKT", jenis="pengaduan").exists()
+    assert "Dewi Anggraini" in page("pegawai.izin@kemen-contoh.go.id", "/dasbor/")

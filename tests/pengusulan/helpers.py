@@ -17,7 +17,7 @@ from apps.tenancy.scope import scope
 from tests.conftest import PASSWORD, enrol_totp
 from tests.factories import MembershipFactory, UserFactory
 from tests.penilaian.conftest import LKEWorld
-from tests.penilaian.test_review_support import fill, submit
+from tests.penilaian.test_review_support import best, fill, submit
 
 REASONS = "Seluruh area memenuhi ambang batas minimal."
 
@@ -38,11 +38,20 @@ def actor(user: User) -> Membership:
     return Membership.objects.select_related("instansi", "unit").get(user=user)
 
 
+DISCIPLINE_NOW = 103  # PortalRB soal: disciplinary violations this year (R.3.iii.a decrease)
+
+
+def top(soal) -> str:
+    """The best answer everywhere, with no disciplinary violation this year: meets WBBM too."""
+    return "0" if soal.portalrb_soal_id == DISCIPLINE_NOW else best(soal)
+
+
 def recommend(lke: LKEWorld, decision: str = Recommendation.Decision.LAYAK_WBK) -> None:
-    """The unit answers everything, budi reviews in one tier, closes and recommends."""
-    fill(lke)
+    """The unit answers everything, budi reviews in one tier (meeting every WBK and WBBM
+    threshold), closes and recommends."""
+    fill(lke, answer=top)
     submit(lke)
-    fill(lke, tier=Tier.TPI, level=1)
+    fill(lke, tier=Tier.TPI, level=1, answer=top)
     budi = lke.actor(lke.world.budi)
     with scope(lke.world.instansi_a.pk):
         pn.penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)

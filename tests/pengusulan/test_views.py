@@ -104,7 +104,7 @@ def test_a_viewer_gets_403(lke: LKEWorld, login) -> None:
 def test_wrong_method_is_405(lke: LKEWorld, login) -> None:
     pengusulan = ready(lke)
     client = login(pimpinan(lke))
-    assert client.get(reverse("pengusulan:pengusulan-submit", args=[pengusulan.public_id])).status_code == 405
+    assert client.delete(reverse("pengusulan:pengusulan-submit", args=[pengusulan.public_id])).status_code == 405
     assert client.get(reverse("pengusulan:pengusulan-withdraw", args=[pengusulan.public_id])).status_code == 405
     assert client.post(reverse("pengusulan:pengusulan-list")).status_code == 405
     with scope(lke.world.instansi_a.pk):

@@ -76,3 +76,7 @@ def lke(world: World) -> LKEWorld:
 def a_scope(world: World):
     with scope(world.instansi_a.pk):
         yield
+
+
+# The reason a test gives when it submits an LKE with items unanswered (issue 17: needs a reason).
+PARTIAL = "Uji: sebagian soal sengaja belum dijawab."

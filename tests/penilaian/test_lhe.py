@@ -25,7 +25,7 @@ from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
 from tests.conftest import enrol_totp
 from tests.factories import UserFactory
-from tests.penilaian.conftest import LKEWorld, open_cycle_now
+from tests.penilaian.conftest import PARTIAL, LKEWorld, open_cycle_now
 from tests.penilaian.test_review_support import best, fill, submit, three_tiers, worst
 
 REASONS = "Unit layak diusulkan menuju WBK: seluruh area memenuhi ambang batas minimal."
@@ -52,7 +52,7 @@ def reviewed_in_three_tiers(lke: LKEWorld) -> None:
         services.jawaban_save(
             actor=ani, penilaian=lke.penilaian, soal=lke.soal(1), answer="Ya", note="SK terlampir", version=row.version
         )
-        services.penilaian_submit(actor=ani, penilaian=lke.penilaian)
+        services.penilaian_submit(actor=ani, penilaian=lke.penilaian, incomplete_reason=PARTIAL)
         services.item_return_accept(actor=budi, item=ItemReturn.objects.get())
     for level in (1, 2, 3):
         # Tier 2 is stricter on the odd soal; every tier notes soal 2 and 10.

@@ -13,7 +13,7 @@ from apps.lke.models import Soal
 from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Penilaian, Tier, TPIAssignment
 from apps.tenancy.scope import scope
-from tests.penilaian.conftest import LKEWorld
+from tests.penilaian.conftest import PARTIAL, LKEWorld
 
 TIER_NAMES = ["Anggota tim", "Ketua tim", "Pengendali teknis"]
 
@@ -90,7 +90,7 @@ def three_tiers(lke: LKEWorld) -> None:
 def submit(lke: LKEWorld) -> Penilaian:
     """The unit (ani) submits its self-assessment: in review at tier 1."""
     with scope(lke.world.instansi_a.pk):
-        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
         lke.penilaian.refresh_from_db()
     return lke.penilaian
 

@@ -23,7 +23,7 @@ from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
 from tests.conftest import enrol_totp
 from tests.factories import UserFactory
-from tests.penilaian.conftest import LKEWorld
+from tests.penilaian.conftest import PARTIAL, LKEWorld
 from tests.penilaian.test_review_support import complete_tier, fill, submit, three_tiers, worst
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -276,7 +276,7 @@ def test_return_send_back_fix_and_accept(in_review: LKEWorld, login) -> None:
             note="SK",
             version=row.version,
         )
-        services.penilaian_submit(actor=ani, penilaian=in_review.penilaian)
+        services.penilaian_submit(actor=ani, penilaian=in_review.penilaian, incomplete_reason=PARTIAL)
 
     page = budi.get(url("review", in_review, section="pemenuhan-1")).content.decode()
     assert 'data-testid="accept"' in page

@@ -16,7 +16,7 @@ from apps.penilaian.selectors import UNIT_TIER, jawaban_by_tier, penilaian_score
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.unit_kerja.models import Cycle
-from tests.penilaian.conftest import LKEWorld
+from tests.penilaian.conftest import PARTIAL, LKEWorld
 
 pytestmark = pytest.mark.usefixtures("a_scope")
 
@@ -117,7 +117,7 @@ def test_area_assigned_to_another_pokja_member_is_refused(lke: LKEWorld) -> None
 
 def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None:
     save(lke, 1, "Ya")
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     lke.penilaian.refresh_from_db()
     assert (lke.penilaian.status, lke.penilaian.current_level) == (PenilaianStatus.IN_REVIEW, 1)
 
@@ -135,7 +135,7 @@ def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None
     assert fixed.revision_count == 1
     item = ItemReturn.objects.get()
     assert item.status == ReturnStatus.FIXED
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     services.item_return_accept(actor=budi, item=item)
 
     # The tier answers every soal, then closes (one tier configured).
@@ -150,10 +150,22 @@ def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None
     with pytest.raises(TransitionNotAllowed):
         review(lke, 1, "Tidak")
 
-    services.penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision="layak_wbk", reasons="Memenuhi syarat")
+    # The final tier misses IPAK by 0.44: "layak" needs a written reason (issue 17), kept for the LHE.
+    with pytest.raises(ValidationError) as refused:
+        services.penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision="layak_wbk", reasons="Memenuhi")
+    assert "IPAK" in refused.value.message_dict["threshold_reason"][0]
+    assert not Recommendation.objects.exists()
+    services.penilaian_recommend(
+        actor=budi,
+        penilaian=lke.penilaian,
+        decision="layak_wbk",
+        reasons="Memenuhi syarat",
+        threshold_reason="Survei IPAK ulang sedang berjalan.",
+    )
     lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.RECOMMENDED
     assert Recommendation.objects.get().decision == "layak_wbk"
+    assert Recommendation.objects.get().threshold_reason == "Survei IPAK ulang sedang berjalan."
     tiers = jawaban_by_tier(penilaian=lke.penilaian)
     assert tiers[(Tier.UNIT, 0)][1].answer == "Ya"
     assert len(tiers[(Tier.TPI, 1)]) == 127
@@ -167,7 +179,7 @@ def test_three_tiers_hand_over_in_order(lke: LKEWorld) -> None:
         TPIAssignment.objects.create(
             instansi=lke.world.instansi_a, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.world.budi, level=level
         )
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     budi = lke.actor(lke.world.budi)
     for expected_level in (1, 2, 3):
         lke.penilaian.refresh_from_db()
@@ -187,7 +199,7 @@ def test_three_tiers_hand_over_in_order(lke: LKEWorld) -> None:
 
 
 def test_unassigned_reviewer_cannot_review(lke: LKEWorld) -> None:
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     from apps.penilaian.models import TPIAssignment
 
     TPIAssignment.objects.all().delete()

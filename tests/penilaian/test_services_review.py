@@ -24,7 +24,7 @@ from apps.penilaian.models import (
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from tests.factories import UserFactory
-from tests.penilaian.conftest import LKEWorld
+from tests.penilaian.conftest import PARTIAL, LKEWorld
 from tests.penilaian.test_review_support import complete_tier, fill, submit, three_tiers, worst
 
 pytestmark = pytest.mark.usefixtures("a_scope")
@@ -115,7 +115,7 @@ def test_send_back_tells_the_unit_and_resubmit_tells_the_reviewer_per_round(lke:
         lke.penilaian.refresh_from_db()
         assert lke.penilaian.revision_round == round_number
         unit_answer(lke, 1, "Ya", note=f"SK terlampir {round_number}")
-        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
         services.item_return_accept(actor=budi, item=ItemReturn.objects.get(status=ReturnStatus.FIXED))
 
     # The tim kerja and the pimpinan unit, once per round; evi (viewer) and citra are not told.
@@ -184,12 +184,12 @@ def test_a_returned_item_keeps_every_step_of_its_history(lke: LKEWorld) -> None:
     services.penilaian_send_back(actor=budi, penilaian=lke.penilaian)
     unit_answer(lke, 2, "B", note="Prosedur terlampir")
     unit_answer(lke, 2, "A", note="Prosedur lengkap")  # a second save is not a second revision
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     # The fix is not enough: returned again (the same item re-opens), fixed again, then accepted.
     return_item(lke, 2, "Notulen rapat pemilihan juga")
     services.penilaian_send_back(actor=budi, penilaian=lke.penilaian)
     unit_answer(lke, 2, "A", note="Notulen terlampir")
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     item = ItemReturn.objects.get()
     services.item_return_accept(actor=budi, item=item)
 

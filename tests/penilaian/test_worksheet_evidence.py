@@ -19,7 +19,7 @@ from apps.penilaian.services import STATUS_LOCKED_UNIT
 from apps.penilaian.worksheet_services import EVIDENCE_NOT_ATTACHED
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
-from tests.penilaian.conftest import LKEWorld
+from tests.penilaian.conftest import PARTIAL, LKEWorld
 
 pytestmark = pytest.mark.usefixtures("a_scope")
 
@@ -160,7 +160,7 @@ def test_after_submission_evidence_cannot_change(lke: LKEWorld, login) -> None:
     client = login(lke.world.ani)
     upload(client, lke, 1)
     bukti = BuktiDukung.objects.get()
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     refused = upload(client, lke, 1, name="lagi.pdf")
     assert str(STATUS_LOCKED_UNIT) in text(refused)
     assert BuktiDukung.objects.count() == 1  # the refused file was not stored

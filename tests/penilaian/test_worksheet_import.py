@@ -29,7 +29,7 @@ from apps.penilaian.services import CONTRADICTION, STALE_VERSION, STATUS_LOCKED_
 from apps.penilaian.worksheet import EVIDENCE_NOT_A_LINK
 from apps.penilaian.worksheet_views import IMPORT_EXPIRED
 from tests.lke.corpus import generate
-from tests.penilaian.conftest import LKEWorld
+from tests.penilaian.conftest import PARTIAL, LKEWorld
 
 pytestmark = pytest.mark.usefixtures("a_scope")
 
@@ -88,7 +88,7 @@ def payload_of(response) -> str:
 
 def test_export_is_the_official_workbook_with_the_unit_and_tpi_answers(lke: LKEWorld, login) -> None:
     answer(lke, 1, "Ya", note="SK tim")
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     services.jawaban_review_save(
         actor=lke.actor(lke.world.budi),
         penilaian=lke.penilaian,
@@ -298,7 +298,7 @@ def test_an_evidence_cell_that_is_no_link_is_ignored_with_a_warning(lke: LKEWorl
 
 
 def test_after_submission_an_import_is_refused_by_row(lke: LKEWorld, login) -> None:
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     response = upload(login(lke.world.ani), lke, workbook(lke, {2: {"answer_unit": "A"}}))
     body = text(response)
     assert str(STATUS_LOCKED_UNIT) in body

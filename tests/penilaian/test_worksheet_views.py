@@ -32,7 +32,7 @@ from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.unit_kerja.models import Cycle, Penetapan, PenetapanStatus
 from tests.factories import UserFactory
-from tests.penilaian.conftest import LKEWorld
+from tests.penilaian.conftest import PARTIAL, LKEWorld
 
 pytestmark = pytest.mark.usefixtures("a_scope")
 
@@ -85,7 +85,7 @@ def unit_row(lke: LKEWorld, soal_id: int) -> Jawaban | None:
 
 
 def submit(lke: LKEWorld) -> None:
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     lke.penilaian.refresh_from_db()
 
 
@@ -227,10 +227,19 @@ def test_submit_sends_the_lke_to_the_tpi(lke: LKEWorld, login) -> None:
     assert login(lke.world.evi).post(url("penilaian-submit", lke)).status_code == 403
     assert login(lke.world.dodi).post(url("penilaian-submit", lke)).status_code == 404
     assert login(lke.world.ani).get(url("penilaian-submit", lke)).status_code == 405
-    response = login(lke.world.ani).post(url("penilaian-submit", lke))
+    # Nothing is answered: the page lists what is missing and refuses without a reason.
+    detail = text(login(lke.world.ani).get(url("penilaian-detail", lke)))
+    assert "data-unanswered=" in detail
+    assert "incomplete_reason" in detail
+    refused = login(lke.world.ani).post(url("penilaian-submit", lke), follow=True)
+    assert "belum dijawab" in text(refused)
+    lke.penilaian.refresh_from_db()
+    assert lke.penilaian.status == PenilaianStatus.DRAFT
+    response = login(lke.world.ani).post(url("penilaian-submit", lke), {"incomplete_reason": PARTIAL})
     assert response.status_code == 302
     lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.IN_REVIEW
+    assert lke.penilaian.incomplete_reason == PARTIAL
 
 
 def test_submit_refused_shows_the_reason_and_changes_nothing(lke: LKEWorld, login) -> None:

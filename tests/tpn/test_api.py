@@ -149,7 +149,8 @@ def test_writes_through_the_api(tpn: TPNWorld) -> None:
     assert "decree_date" in body["fields"]
     assert TPNResult.unscoped.count() == 2
     assert not PredikatUnit.unscoped.exists()
-    ok = post(
+    # The TPN tier answered two soal: far below the WBK thresholds, so a designation needs an override.
+    below = post(
         client,
         wbk,
         tpn.token_kemen,
@@ -158,7 +159,20 @@ def test_writes_through_the_api(tpn: TPNWorld) -> None:
         decree_number="KEP-1",
         decree_date="2026-12-09",
     )
+    assert "override_reason" in assert_error(below, 422, "VALIDATION_ERROR")["fields"]
+    assert not PredikatUnit.unscoped.exists()
+    ok = post(
+        client,
+        wbk,
+        tpn.token_kemen,
+        stage="penetapan",
+        outcome="ditetapkan_wbk",
+        decree_number="KEP-1",
+        decree_date="2026-12-09",
+        override_reason="Keputusan rapat pleno TPN.",
+    )
     assert ok.status_code == 201
+    assert ok.json()["override_reason"] == "Keputusan rapat pleno TPN."
     assert PredikatUnit.unscoped.get(unit=tpn.world.unit_a1).decree_number == "KEP-1"
     assert AuditEvent.unscoped.filter(verb="tpn.result_penetapan", instansi=tpn.world.instansi_a).exists()
     assert client.get(detail(wbk), **bearer(tpn.token_tpn)).json()["stage"] == "ditetapkan"

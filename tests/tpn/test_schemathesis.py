@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
 
 
 def _operations():
-    return api_operations("^/api/v1/", expected=11)
+    return api_operations("^/api/v1/", expected=13)  # + usulan-pencabutan list and decision (issue 17)
 
 
 def test_v1_api_conforms_to_its_schema(tpn: TPNWorld) -> None:

@@ -21,7 +21,13 @@ from apps.tpn.models import TPNResult
 from apps.tpn.selectors import NationalStage, national_counts, proposal_list_national, proposal_stage
 from tests.tpn.conftest import TPNWorld
 
-DECREE = {"decree_number": "KEP-1/M.PANRB/12/2026", "decree_date": datetime.date(2026, 12, 9)}
+# The TPN tier of these tests answers two soal (far below every threshold): a designation carries the
+# explicit override the regulation's gate asks for (issue 17; tests/tpn/test_penetapan_guard.py).
+DECREE = {
+    "decree_number": "KEP-1/M.PANRB/12/2026",
+    "decree_date": datetime.date(2026, 12, 9),
+    "override_reason": "Keputusan rapat pleno TPN.",
+}
 
 
 def record(tpn: TPNWorld, stage: str, user=None, pengusulan=None, **kw) -> TPNResult:

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "apps.survei",
     "apps.rencana_aksi",
     "apps.api",
+    "apps.pemantauan",
     "apps.demo",
 ]
 
@@ -198,6 +199,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "report-reconcile": {"task": "apps.reports.tasks.report_reconcile_beat", "schedule": 300.0},
     # The audit chains' heads, sealed, to a file in the backup set and to the admins (apps/audit/digest.py).
     "audit-head-digest": {"task": "apps.audit.tasks.audit_head_digest", "schedule": 24 * 3600},
+    # Monitoring after the predikat: early warnings from the year's LKE and survey indices (idempotent).
+    "pemantauan-sweep": {"task": "apps.pemantauan.tasks.pemantauan_beat", "schedule": 24 * 3600},
 }
 
 # -----------------------------------------------------------------------------

@@ -128,7 +128,7 @@ def _list_with_facts(world):
 
 OBJECT_ROUTES = [
     ObjectRoute("pengusulan:pengusulan-detail", _id(make_pengusulan)),
-    ObjectRoute("pengusulan:pengusulan-submit", _id(make_pengusulan), methods=("POST",)),
+    ObjectRoute("pengusulan:pengusulan-submit", _id(make_pengusulan), methods=("GET", "POST")),
     ObjectRoute("pengusulan:pengusulan-correct", _id(make_pengusulan), methods=("GET", "POST"), data={"reason": "x"}),
     ObjectRoute("pengusulan:pengusulan-withdraw", _id(make_pengusulan), methods=("POST",)),
     ObjectRoute("pengusulan:pengusulan-create", _id(make_penilaian), methods=("POST",), data={"predikat": "WBK"}),

@@ -77,6 +77,7 @@ OBJECT_ROUTES = [
     ObjectRoute("penilaian:review-return", _penilaian(soal_id=1), methods=("POST",), data={"note": "Dibajak"}),
     ObjectRoute("penilaian:review-accept", _return, methods=("POST",)),
     ObjectRoute("penilaian:review-send-back", _penilaian(), methods=("POST",)),
+    ObjectRoute("penilaian:review-return-unanswered", _penilaian(), methods=("POST",)),
     ObjectRoute("penilaian:review-complete", _penilaian(), methods=("POST",)),
     ObjectRoute("penilaian:review-copy", _penilaian(), methods=("POST",)),
     ObjectRoute(

@@ -28,7 +28,14 @@ _API = (
 )
 _TOKENS = "National users only (instansi members get 403); lists and revokes the user's own tokens (test_web.py)."
 
+_TPN_WEB = (
+    "National members only (instansi members get 403, national_required); a proposal is looked up "
+    "nationally by design, through the same services as /api/v1/ (tests/tpn/test_tpn_browser.py)."
+)
+
 EXEMPT_ROUTES = {
+    "tpn:result-record": _TPN_WEB,
+    "tpn:desk-answers": _TPN_WEB,
     "api_v1:pengusulan-list": _API,
     "api_v1:pengusulan-detail": _API,
     "api_v1:pengusulan-jawaban": _API,

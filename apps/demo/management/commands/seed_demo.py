@@ -29,6 +29,9 @@ from apps.tenancy.scope import scope
 from apps.unit_kerja import services as uk
 from apps.unit_kerja.models import UnitKerja
 
+# PortalRB soal "disciplinary violations this year" (the current side of derived item R.3.iii.a).
+DISCIPLINE_THIS_YEAR = 103
+
 
 def demo_nip(index: int) -> str:
     """A valid-looking, deterministic NIP: birth date, appointment month, sex, serial."""
@@ -116,13 +119,23 @@ class Command(BaseCommand):
                 Membership.objects.create(user=user, instansi=instansi, role=role, unit=units.get(unit_code))
                 self._activate(user)
                 if role == "pegawai":
-                    pegawai = units[unit_code].pegawai.filter(is_active=True).order_by("nip").first()
-                    if pegawai is not None:
-                        pegawai.user = user
-                        pegawai.email = email
-                        pegawai.save(update_fields=["user", "email"])
+                    # The login's own roster entry (its own name and NIP), linked through the service
+                    # that checks it is the same person: a pact signed with this login names them.
+                    serial = 900 + sum(1 for login in data.LOGINS if login[3] == "pegawai" and login[0] < email)
+                    pegawai = uk.pegawai_create(
+                        actor=admin,
+                        unit=units[unit_code],
+                        nip=demo_nip(serial),
+                        name=name,
+                        position="Analis Kebijakan",
+                        rank="Penata (III/c)",
+                        email=email,
+                    )
+                    uk.pegawai_account_link(actor=admin, pegawai=pegawai, user=user)
             self._seed_penilaian(admin, instansi, cycle)
             self._seed_pengusulan(admin, instansi, cycle, units)
+            self._seed_review_work(instansi, cycle, units)
+            self._seed_complaint(instansi, units)
             seed_pencanangan(admin, cycle, units)
             seed_survei(admin=admin, cycle=cycle)
             seed_rencana_aksi(instansi=instansi, cycle=cycle, pdf=minimal_pdf("Draf SK agen perubahan"))
@@ -234,6 +247,8 @@ class Command(BaseCommand):
                 continue
             # The best valid answer: the first option; 4 on a survey scale; 5 for every count.
             numeric = "4" if soal.answer_type == "NILAI_0_4" else "5"
+            if soal.portalrb_soal_id == DISCIPLINE_THIS_YEAR:
+                numeric = "0"  # no violation this year: R.3.iii.a scores 1, so the WBBM thresholds hold too
             answer = soal.options[0]["key"] if soal.options else numeric
             pn.jawaban_save(
                 actor=operator, penilaian=penilaian, soal=soal, answer=answer, note="Contoh jawaban demo.", version=0
@@ -275,6 +290,49 @@ class Command(BaseCommand):
         )
         pengusulan = pg.pengusulan_create(actor=head, penilaian=penilaian, predikat=predikat)
         pg.pengusulan_submit(actor=head, pengusulan=pengusulan)
+
+    def _seed_review_work(self, instansi: Instansi, cycle: Any, units: dict[str, UnitKerja]) -> None:
+        """An LKE submitted incomplete (issue 17): the unit's operator answers the first soal, submits
+        with a reason, and the TPI finds it in review with the blanks to return at once."""
+        from apps.lke.models import Soal
+        from apps.penilaian import services as pn
+        from apps.penilaian.models import Penilaian, PenilaianStatus
+
+        code, unit_code, count = data.REVIEW_WORK
+        if code != instansi.code or unit_code not in units:
+            return
+        unit = units[unit_code]
+        penilaian = Penilaian.objects.filter(instansi=instansi, cycle=cycle, unit=unit).first()
+        operator = (
+            Membership.objects.filter(instansi=instansi, role="tim_kerja", unit__isnull=False)
+            .select_related("unit")
+            .first()
+        )
+        if penilaian is None or operator is None or penilaian.status != PenilaianStatus.DRAFT:
+            return
+        for soal in Soal.objects.filter(template=penilaian.template).order_by("order")[:count]:
+            numeric = "4" if soal.answer_type == "NILAI_0_4" else "5"
+            pn.jawaban_save(
+                actor=operator,
+                penilaian=penilaian,
+                soal=soal,
+                answer=soal.options[0]["key"] if soal.options else numeric,
+                note="Contoh jawaban demo.",
+                version=0,
+            )
+        pn.penilaian_submit(
+            actor=operator,
+            penilaian=penilaian,
+            incomplete_reason="Data area lain masih dikumpulkan; diserahkan agar TPI dapat mulai menelaah.",
+        )
+
+    def _seed_complaint(self, instansi: Instansi, units: dict[str, UnitKerja]) -> None:
+        """A public complaint on a predicated unit: recorded against it, with its early warning."""
+        from apps.pemantauan.services import pengaduan_public_submit
+
+        code, unit_code, text = data.COMPLAINT
+        if code == instansi.code and unit_code in units:
+            pengaduan_public_submit(unit=units[unit_code], isi=text, pelapor="Pengguna layanan")
 
     def _seed_penetapan(self, admin: Membership, instansi: Instansi, cycle: Any, units: dict[str, UnitKerja]) -> None:
         for code, unit_code, designated, afirmasi in data.PENETAPAN:
