@@ -9,6 +9,8 @@ PIP        := $(VENV)/bin/pip
 MANAGE     := $(PY) manage.py
 # The interpreter used to build the virtualenv: the first Python >= 3.12 found.
 BASE_PY    := $(shell scripts/find_python.sh)
+# What `make test` runs a second time under zi.settings.test_embedded (override like PYTEST_ARGS).
+EMBEDDED_ARGS ?= tests/api tests/portalrb tests/browser tests/embedded
 
 .PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run
 
@@ -47,6 +49,9 @@ test: $(VENV)/.stamp-dev
 	@scripts/ensure_docker_compose.sh
 	@scripts/ensure_libreoffice.sh
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	# The same API, PortalRB contract, browser journeys and demo walk in the embedded mode of
+	# `make run` (SQLite, local-memory cache, tasks in-process), so that mode cannot regress.
+	DJANGO_SETTINGS_MODULE=zi.settings.test_embedded $(PY) -m pytest $(EMBEDDED_ARGS)
 
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .

@@ -15,19 +15,19 @@ from apps.notifications.access import access_notification
 from apps.notifications.forms import PreferenceForm
 from apps.notifications.selectors import notification_list
 from apps.notifications.services import notification_mark_read, notification_preference_set, preference_for
-from apps.tenancy.decorators import instansi_member_required
+from apps.tenancy.decorators import instansi_member_required, member_required
 
 PREFERENCES_SAVED = _("Your notification settings are saved.")
 
 
-@instansi_member_required
+@member_required
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     notifications = notification_list(user=request.user, membership=request.membership)  # type: ignore[arg-type,attr-defined]
     page = Paginator(notifications, 30).get_page(request.GET.get("halaman"))
     return render(request, "notifications/notification_list.html", {"page": page})
 
 
-@instansi_member_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """Each person chooses email and/or in-app, and emails at once or as a daily digest."""
