@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.tenancy.middleware.ScopeMiddleware",
     "apps.accounts.middleware.MfaRequiredMiddleware",
+    # A form is acted on once however often it is sent; uploads sent by script see their redirect.
+    "apps.core.submissions.ProgressRedirectMiddleware",
+    "apps.core.submissions.SubmitOnceMiddleware",
 ]
 
 TEMPLATES = [
