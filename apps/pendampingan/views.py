@@ -138,6 +138,20 @@ def index(request: HttpRequest) -> HttpResponse:
 def hub(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
     actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
+    return _hub_page(request, actor, unit, cycle)
+
+
+def _hub_page(
+    request: HttpRequest,
+    actor: Membership,
+    unit: UnitKerja,
+    cycle: Cycle,
+    *,
+    layanan_form: LayananForm | None = None,
+    isu_form: IsuForm | None = None,
+) -> HttpResponse:
+    """The diagnosis hub; a refused add comes back with its form as typed and the errors beside
+    the fields they name (status 400), never as a bare message above a cleared form."""
     diagnosis = selectors.diagnosis_for(unit=unit, cycle=cycle)
     risiko = selectors.risiko_of(diagnosis)
     isu = selectors.isu_of(diagnosis)
@@ -145,10 +159,11 @@ def hub(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
         "diagnosis": diagnosis,
         "layanan": selectors.layanan_of(diagnosis),
         "priorities": selectors.priorities(risiko=risiko, isu=isu),
-        "layanan_form": LayananForm(prefix="layanan"),
-        "isu_form": IsuForm(prefix="isu"),
+        "layanan_form": layanan_form or LayananForm(prefix="layanan"),
+        "isu_form": isu_form or IsuForm(prefix="isu"),
     }
-    return render(request, "pendampingan/hub.html", context)
+    refused = any(f is not None and f.errors for f in (layanan_form, isu_form))
+    return render(request, "pendampingan/hub.html", context, status=400 if refused else 200)
 
 
 def _diagnosis(actor: Membership, unit: UnitKerja, cycle: Cycle) -> Any:
@@ -161,10 +176,11 @@ def layanan_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpRespons
     actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = LayananForm(request.POST, prefix="layanan")
-    form.is_valid()
+    if not form.is_valid():
+        return _hub_page(request, actor, unit, cycle, layanan_form=form)
     c = form.cleaned_data
-    if _run_action(
-        request,
+    saved = run_service(
+        form,
         lambda: services.layanan_add(
             actor=actor,
             diagnosis=_diagnosis(actor, unit, cycle),
@@ -172,8 +188,10 @@ def layanan_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpRespons
             volume=c.get("volume"),
             description=c.get("description", ""),
         ),
-    ):
-        messages.success(request, SAVED)
+    )
+    if saved is None:
+        return _hub_page(request, actor, unit, cycle, layanan_form=form)
+    messages.success(request, SAVED)
     return _hub(unit, cycle)
 
 
@@ -183,10 +201,11 @@ def isu_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
     actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = IsuForm(request.POST, prefix="isu")
-    form.is_valid()
+    if not form.is_valid():
+        return _hub_page(request, actor, unit, cycle, isu_form=form)
     c = form.cleaned_data
-    if _run_action(
-        request,
+    saved = run_service(
+        form,
         lambda: services.isu_add(
             actor=actor,
             diagnosis=_diagnosis(actor, unit, cycle),
@@ -196,8 +215,10 @@ def isu_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
             area=c.get("area"),
             description=c.get("description", ""),
         ),
-    ):
-        messages.success(request, SAVED)
+    )
+    if saved is None:
+        return _hub_page(request, actor, unit, cycle, isu_form=form)
+    messages.success(request, SAVED)
     return _hub(unit, cycle)
 
 

@@ -123,7 +123,7 @@ class RealisasiForm(forms.Form):
     version = version_field()
     periode = forms.ChoiceField(label=_("Period"))
     progress = forms.IntegerField(label=_("Progress (%)"))
-    value = forms.DecimalField(label=_("Realised value"), max_digits=14, decimal_places=2, required=False)
+    value = forms.DecimalField(label=_("Realised value"), max_digits=14, decimal_places=2, required=False, min_value=0)
     narrative = forms.CharField(label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label=_("Evidence files (PDF, PNG, JPEG, XLSX, DOCX)"), required=False)
 

@@ -71,3 +71,26 @@ def test_the_worksheet_offers_the_teams_suggestion(pd: PDWorld, login: Callable[
     html = page.content.decode()
     assert 'data-testid="pd-suggest-1"' in html
     assert "Catatan ZI menyarankan <strong>Tidak</strong>" in html
+
+
+def test_a_refused_core_service_names_its_field_and_keeps_the_input(
+    pd: PDWorld, login: Callable[[User], Client]
+) -> None:
+    """Issue 21: "Isian ini wajib diisi." twice above a cleared form, no field named."""
+    from apps.pendampingan.models import LayananUtama
+
+    ani = login(pd.world.ani)
+    url = reverse("pendampingan:layanan-add", kwargs={"public_id": pd.world.unit_a1.public_id, "tahun": pd.tahun})
+    refused = ani.post(url, {"layanan-name": "", "layanan-volume": "120", "layanan-description": "Loket izin"})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'id="id_layanan-name_error"' in body  # beside "Layanan utama", not above the page
+    assert 'value="120"' in body
+    assert "Loket izin" in body
+    negative = ani.post(url, {"layanan-name": "Izin usaha", "layanan-volume": "-5"})
+    assert negative.status_code == 400
+    assert 'id="id_layanan-volume_error"' in negative.content.decode()
+    assert 'value="Izin usaha"' in negative.content.decode()
+    assert not LayananUtama.unscoped.exists()
+    assert ani.post(url, {"layanan-name": "Izin usaha", "layanan-volume": "120"}).status_code == 302
+    assert LayananUtama.unscoped.get().volume == 120
