@@ -20,5 +20,6 @@ MEDIA_ROOT = VAR_DIR / "media"
 CELERY_TASK_ALWAYS_EAGER = False
 CACHES["default"]["KEY_PREFIX"] = f"zi-test-{os.getpid()}"  # noqa: F405
 ZI_DEMO = False
+ZI_SITE_URL_FROM_REQUEST = False  # links keep the configured SITE_URL (tests compare them)
 # A queue of our own per test run: a worker started by a test never eats stale messages of another run.
 CELERY_TASK_DEFAULT_QUEUE = f"zi-test-{os.getpid()}"

@@ -21,6 +21,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 MEDIA_ROOT = VAR_DIR / "media"
 ZI_DEMO = False
+ZI_SITE_URL_FROM_REQUEST = False  # links keep the configured SITE_URL (tests compare them)
 # The test database is a file (not SQLite's shared in-memory database), so the live server's
 # thread and the test see the same data the way two processes of ``make run`` would.
 DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"zi-embedded-test-{os.getpid()}.sqlite3")}  # noqa: F405
