@@ -30,6 +30,7 @@ from apps.pendampingan.access import (
     access_agen,
     access_anggota,
     access_asistensi,
+    access_deleted,
     access_isu,
     access_konsultasi,
     access_layanan,
@@ -53,7 +54,7 @@ from apps.pendampingan.forms import (
     TindakLanjutForm,
     TpnQuestionForm,
 )
-from apps.pendampingan.models import KonsultasiStatus, Pihak, Risiko, TindakLanjutStatus
+from apps.pendampingan.models import IsuStrategis, KonsultasiStatus, Pihak, Risiko, TindakLanjutStatus
 from apps.pendampingan.permissions import pokja_areas
 from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for, penilaian_for, rencana_for
@@ -65,6 +66,8 @@ from apps.unit_kerja.selectors import cycle_current, unit_kerja_visible
 
 SAVED = _("Saved.")
 DELETED = _("Deleted.")
+DELETED_UNDOABLE = _("“%(name)s” was deleted.")
+RESTORED = _("“%(name)s” was restored.")
 SENT = _("Your message is sent.")
 CLOSED = _("The thread is closed.")
 DONE = _("The action is marked done.")
@@ -307,10 +310,47 @@ def risiko_update(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _delete(request: HttpRequest, obj: Any, call: Callable[[], Any], unit: UnitKerja, cycle: Cycle, tab: str) -> Any:
+def _delete(
+    request: HttpRequest,
+    obj: Any,
+    call: Callable[[], Any],
+    unit: UnitKerja,
+    cycle: Cycle,
+    tab: str,
+    *,
+    restore: str | None = None,
+) -> Any:
     if _run_action(request, lambda: call() or True):
-        messages.success(request, DELETED)
+        if restore is None:
+            messages.success(request, DELETED)
+        else:
+            # The message carries its undo (templates/partials/messages.html renders the button).
+            url = reverse(restore, kwargs={"public_id": obj.public_id})
+            messages.success(request, DELETED_UNDOABLE % {"name": str(obj)}, extra_tags=f"zi-undo={url}")
     return _hub(unit, cycle, tab)
+
+
+def _restore(request: HttpRequest, obj: Any, call: Callable[[], Any]) -> HttpResponse:
+    d = obj.diagnosis
+    if _run_action(request, lambda: call() or True):
+        messages.success(request, RESTORED % {"name": str(obj)})
+    return _hub(d.unit, d.cycle)
+
+
+@require_POST
+@instansi_member_required
+def risiko_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    risiko = access_deleted(Risiko, actor, public_id)
+    return _restore(request, risiko, lambda: services.risiko_restore(actor=actor, risiko=risiko))
+
+
+@require_POST
+@instansi_member_required
+def isu_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    isu = access_deleted(IsuStrategis, actor, public_id)
+    return _restore(request, isu, lambda: services.isu_restore(actor=actor, isu=isu))
 
 
 @require_POST
@@ -320,7 +360,13 @@ def risiko_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     risiko = access_risiko(actor, public_id)
     d = risiko.diagnosis
     return _delete(
-        request, risiko, lambda: services.risiko_delete(actor=actor, risiko=risiko), d.unit, d.cycle, "pendampingan:hub"
+        request,
+        risiko,
+        lambda: services.risiko_delete(actor=actor, risiko=risiko),
+        d.unit,
+        d.cycle,
+        "pendampingan:hub",
+        restore="pendampingan:risiko-restore",
     )
 
 
@@ -346,7 +392,15 @@ def isu_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     isu = access_isu(actor, public_id)
     d = isu.diagnosis
-    return _delete(request, isu, lambda: services.isu_delete(actor=actor, isu=isu), d.unit, d.cycle, "pendampingan:hub")
+    return _delete(
+        request,
+        isu,
+        lambda: services.isu_delete(actor=actor, isu=isu),
+        d.unit,
+        d.cycle,
+        "pendampingan:hub",
+        restore="pendampingan:isu-restore",
+    )
 
 
 # -----------------------------------------------------------------------------
