@@ -22,6 +22,13 @@ RISK = "Pungli di loket perizinan"
 
 def delete_and_undo(page: Page, base: str, pd: PDWorld, name: str) -> None:
     log_in_with_password(page, base, pd.world.ani.email)
+    # The dashboard draws its numbers (issue 21): an SVG chart, its table one click away.
+    page.goto(f"{base}/dasbor/")
+    chart = page.get_by_test_id("chart").first
+    expect(chart.locator("svg[role=img]")).to_be_visible()
+    assert chart.locator("svg[role=img] rect").count() > 0
+    chart.locator("summary").click()
+    expect(chart.locator("table th[scope=row]").first).to_be_visible()
     page.goto(f"{base}/pendampingan/unit/{pd.world.unit_a1.public_id}/{pd.tahun}/")
     record_risk(page, RISK, "5", "4", str(pd.joko.public_id))
     risiko = Risiko.unscoped.get(title=RISK)

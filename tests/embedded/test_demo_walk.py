@@ -138,3 +138,23 @@ def test_every_page_every_demo_login_reaches_answers(demo: None) -> None:
                 left_in_english[shape(url)] = found
     assert broken == {}
     assert left_in_english == {}
+
+
+def test_every_demo_dashboard_has_a_chart_with_its_numbers(demo: None) -> None:
+    """Issue 21: dashboards had only tables. Each login's dashboard draws at least one SVG chart,
+    labelled for screen readers, with the same numbers in a table."""
+    without: list[str] = []
+    for email, *_ in data.LOGINS:
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        page = client.get(reverse("core:dashboard")).content.decode()
+        charts = re.findall(r'<figure class="zi-chart".*?</figure>', page, flags=re.S)
+        if not charts:
+            without.append(email)
+            continue
+        for chart in charts:
+            assert 'role="img" aria-labelledby="' in chart
+            assert "<rect " in chart
+            assert "<table>" in chart
+            assert '<th scope="row">' in chart
+    assert without == []
