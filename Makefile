@@ -9,11 +9,13 @@ PIP        := $(VENV)/bin/pip
 MANAGE     := $(PY) manage.py
 # The interpreter used to build the virtualenv: the first Python >= 3.12 found.
 BASE_PY    := $(shell scripts/find_python.sh)
+# What `make test` runs a second time under zi.settings.test_embedded (override like PYTEST_ARGS).
+EMBEDDED_ARGS ?= tests/api tests/portalrb tests/browser tests/embedded
 
 .PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run
 
 help:
-	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
+	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process; ZI_ADDR=host:port)"
 	@echo "make test   — the whole suite on PostgreSQL + Redis (DATABASE_URL, REDIS_URL)"
 	@echo "make lint   — ruff, migrations check, translations check"
 	@echo "make worker / make beat — Celery processes (needs REDIS_URL)"
@@ -31,12 +33,16 @@ $(VENV)/.stamp-dev: $(VENV)/.stamp-run requirements-dev.txt
 	@touch $@
 
 # The embedded demo: SQLite, tasks in-process, DEBUG on (local only), the demo world seeded.
+# The address served (ZI_ADDR=0.0.0.0:8080 for another port or the LAN); links in mails, PDFs and QR
+# codes follow it. Mails go to files in var/mail/.
+ZI_ADDR ?= 127.0.0.1:8000
 run: export DEBUG ?= true
+run: export ZI_DEMO_ADDR = $(ZI_ADDR)
 run: $(VENV)/.stamp-run
 	@scripts/ensure_system_packages.sh || echo "PDF reports need the packages above; everything else works without them."
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver $(ZI_ADDR)
 
 # Test mode: PostgreSQL and Redis are required; a missing service fails loudly with the fix.
 test: $(VENV)/.stamp-dev
@@ -48,6 +54,9 @@ test: $(VENV)/.stamp-dev
 	@scripts/ensure_libreoffice.sh
 	@scripts/ensure_redis_server.sh
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	# The same API, PortalRB contract, browser journeys and demo walk in the embedded mode of
+	# `make run` (SQLite, local-memory cache, tasks in-process), so that mode cannot regress.
+	DJANGO_SETTINGS_MODULE=zi.settings.test_embedded $(PY) -m pytest $(EMBEDDED_ARGS)
 
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .

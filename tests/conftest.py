@@ -131,6 +131,12 @@ def _clear_cache() -> None:
     import redis
     from django.conf import settings
 
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        # The embedded mode (zi.settings.test_embedded): a local-memory cache of this process only.
+        from django.core.cache import cache
+
+        cache.clear()
+        return
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
     try:

@@ -57,5 +57,12 @@ class AuditEvent(TenantModel):
             models.UniqueConstraint(fields=["instansi", "seq"], name="audit_event_inst_seq"),
         ]
 
+    @property
+    def verb_label(self) -> str:
+        """The action in the reader's language ("Mengundang pengguna", not ``membership.invite``)."""
+        from apps.audit.verbs import verb_label
+
+        return verb_label(self.verb)
+
     def __str__(self) -> str:
         return f"{self.verb} {self.object_repr}"

@@ -58,3 +58,19 @@ class NoStoreWhenSignedInMiddleware:
         if signed_in:
             patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
         return response
+
+
+class DemoSiteUrlMiddleware:
+    """The embedded demo only (``ZI_SITE_URL_FROM_REQUEST``): SITE_URL follows the address the demo
+    is actually served on, so links in mails, PDFs and QR codes work on another port or host. The
+    host was already checked against ALLOWED_HOSTS. Production sets SITE_URL (zi.E007)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.ZI_SITE_URL_FROM_REQUEST:
+            served = f"{request.scheme}://{request.get_host()}"
+            if served != settings.SITE_URL:
+                settings.SITE_URL = served
+        return self.get_response(request)

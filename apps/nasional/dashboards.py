@@ -14,9 +14,27 @@ def national_panel(membership: Membership) -> Panel | None:
 
     if not membership.is_national or not membership.can(Cap.NATIONAL_VIEW):
         return None
+    from django.utils.translation import gettext as _
+
+    from apps.core.charts import BarChart, Series
+
     tahun = selectors.latest_tahun()
-    return Panel(
-        template="nasional/panel.html",
-        context={"counts": selectors.national_counts(tahun=tahun)},
-        order=5,
-    )
+    counts = selectors.national_counts(tahun=tahun)
+    charts = []
+    if counts.by_stage:
+        charts.append(
+            BarChart(
+                title=_("Proposals %(tahun)s by stage") % {"tahun": tahun},
+                categories=[row.label for row in counts.by_stage],
+                series=[Series(_("Proposals"), [row.count for row in counts.by_stage])],
+            )
+        )
+    if counts.by_province:
+        charts.append(
+            BarChart(
+                title=_("Proposals %(tahun)s by province") % {"tahun": tahun},
+                categories=[row.label for row in counts.by_province],
+                series=[Series(_("Proposals"), [row.count for row in counts.by_province])],
+            )
+        )
+    return Panel(template="nasional/panel.html", context={"counts": counts, "charts": charts}, order=5)

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 
 def notification_list(*, user: User, membership: Membership) -> QuerySet[Notification]:
+    if membership.instansi_id is None:
+        # National accounts have no instansi, so no in-app notices (their mail still reaches them).
+        return Notification.unscoped.none()
     return Notification.objects.filter(
         instansi_id=membership.instansi_id, recipient=user, channel=Channel.IN_APP
     ).order_by("-created_at")

@@ -21,21 +21,21 @@ from apps.notifications.services import (
     notification_retry,
     preference_for,
 )
-from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
+from apps.tenancy.decorators import capability_required, instansi_member_required, member_required, request_actor
 from apps.tenancy.roles import Cap
 
 PREFERENCES_SAVED = _("Your notification settings are saved.")
 RETRY_QUEUED = _("The email to %(email)s will be sent again.")
 
 
-@instansi_member_required
+@member_required
 def notification_list_view(request: HttpRequest) -> HttpResponse:
     notifications = notification_list(user=request.user, membership=request.membership)  # type: ignore[arg-type,attr-defined]
     page = Paginator(notifications, 30).get_page(request.GET.get("halaman"))
     return render(request, "notifications/notification_list.html", {"page": page})
 
 
-@instansi_member_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request: HttpRequest) -> HttpResponse:
     """Each person chooses email and/or in-app, and emails at once or as a daily digest."""

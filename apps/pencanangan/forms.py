@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.concurrency import version_field
 from apps.core.forms import MultipleFileField
 from apps.pencanangan.models import PencananganForm as FormChoice
+from apps.unit_kerja.forms import DateInput
 
 
 class PencananganEditForm(forms.Form):
     version = version_field()
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=200)
     form = forms.ChoiceField(label=_("Form"), choices=FormChoice.choices)
     witnesses = forms.CharField(

@@ -36,6 +36,7 @@ from apps.pencanangan.forms import (
 )
 from apps.pencanangan.models import PaktaText, Pencanangan, PernyataanKomitmen, SignMethod
 from apps.pencanangan.pdf import pakta_pdf, pakta_pdf_filename
+from apps.reports.views import flash_report_requested
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -334,6 +335,7 @@ def unit_rekap(request: HttpRequest, public_id: Any) -> HttpResponse:
         )
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
+    flash_report_requested(request, report)
     return redirect("reports:report-detail", report.public_id)
 
 

@@ -27,7 +27,7 @@ from apps.pendampingan.models import (
     TindakLanjut,
 )
 from apps.pendampingan.permissions import is_team_member
-from apps.tenancy.access import get_in_scope_or_404
+from apps.tenancy.access import get_in_scope_or_404, parse_public_id
 from apps.tenancy.models import Membership, TenantModel
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, UnitKerja
@@ -72,6 +72,25 @@ def _unit_write(model: type[T], actor: Membership | None, public_id: object, uni
 
 def access_risiko(actor: Membership | None, public_id: object) -> Risiko:
     return _unit_write(Risiko, actor, public_id, "diagnosis.unit")
+
+
+def access_deleted(model: type[T], actor: Membership | None, public_id: object) -> T:
+    """A soft-deleted risk or issue of the actor's instansi, for its restore (else 404)."""
+    if actor is None or actor.instansi_id is None:
+        raise Http404
+    obj = (
+        model.with_deleted.filter(  # type: ignore[attr-defined]
+            instansi_id=actor.instansi_id, public_id=parse_public_id(public_id), deleted_at__isnull=False
+        )
+        .select_related("diagnosis__unit")
+        .first()
+    )
+    if obj is None:
+        raise Http404
+    _reach(actor, obj.diagnosis.unit)
+    if not actor.can(Cap.PENDAMPINGAN_EDIT):
+        raise PermissionDenied
+    return obj  # type: ignore[no-any-return]
 
 
 def access_layanan(actor: Membership | None, public_id: object) -> LayananUtama:

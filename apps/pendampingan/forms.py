@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.db.models.utils import get_blank_choice_label
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import MultipleFileField
@@ -39,7 +40,7 @@ class _PegawaiForm(forms.Form):
 
     def __init__(self, *args: Any, pegawai_all: QuerySet[Pegawai], pegawai_unit: QuerySet[Pegawai], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        choices = [("", "---------")] + [(p.public_id, f"{p.name} ({p.nip})") for p in pegawai_unit]
+        choices = [("", get_blank_choice_label())] + [(p.public_id, f"{p.name} ({p.nip})") for p in pegawai_unit]
         for name in self.pegawai_fields:
             field = self.fields[name]
             field.queryset = pegawai_all  # type: ignore[attr-defined]

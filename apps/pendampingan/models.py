@@ -23,8 +23,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
+from apps.core.softdelete import LiveTenantManager, SoftDeleted
 from apps.rencana_aksi.models import Area
-from apps.tenancy.models import TenantModel
+from apps.tenancy.models import TenantManager, TenantModel
 
 SCORE_HIGH = 15  # likelihood × impact from 15 up is a high risk (a 5 × 5 matrix: 15–25)
 SCORE_MEDIUM = 8
@@ -82,7 +83,7 @@ def _one_to_five(field: str, name: str) -> models.CheckConstraint:
     )
 
 
-class IsuStrategis(TenantModel):
+class IsuStrategis(TenantModel, SoftDeleted):
     """Isu strategis — a strategic issue of the unit, scored urgency (1–5) × impact (1–5)."""
 
     diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="isu")
@@ -91,6 +92,9 @@ class IsuStrategis(TenantModel):
     area = models.PositiveSmallIntegerField(_("area perubahan"), choices=Area.choices, null=True, blank=True)
     urgency = models.PositiveSmallIntegerField(_("urgency (1–5)"))
     impact = models.PositiveSmallIntegerField(_("impact (1–5)"))
+
+    objects = LiveTenantManager()  # deleted issues are gone from every page; with_deleted finds them
+    with_deleted = TenantManager()
 
     class Meta(TenantModel.Meta):
         verbose_name = _("strategic issue")
@@ -115,7 +119,7 @@ class RisikoJenis(models.TextChoices):
     PELAYANAN = "pelayanan", _("Service risk")
 
 
-class Risiko(TenantModel, TimeStampedModel):
+class Risiko(TenantModel, TimeStampedModel, SoftDeleted):
     """Risiko — one entry of the risk register: cause, likelihood (1–5) × impact (1–5), the pegawai
     of the unit who owns it, and the mitigation."""
 
@@ -134,6 +138,9 @@ class Risiko(TenantModel, TimeStampedModel):
     version = models.PositiveIntegerField(
         default=1, db_default=1, editable=False
     )  # optimistic lock (apps.core.concurrency)
+
+    objects = LiveTenantManager()  # deleted risks are gone from every page; with_deleted finds them
+    with_deleted = TenantManager()
 
     class Meta(TenantModel.Meta):
         verbose_name = _("risk")

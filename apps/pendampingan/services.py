@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
@@ -52,6 +53,7 @@ MEMBER_OTHER_UNIT = _("Only pegawai of %(unit)s can join its tim kerja.")
 POKJA_NEEDS_AREA = _("A pokja coordinator or member needs the area perubahan of the pokja.")
 LEAD_HAS_NO_AREA = _("The penanggung jawab, ketua and sekretaris lead the whole team: leave the area empty.")
 ROLE_INVALID = _("Choose a role in the team.")
+NOT_DELETED = _("This entry is not deleted.")
 MEMBER_EXISTS = _("This pegawai already has this role in the team.")
 ROLE_TAKEN = _("The team already has its %(role)s; remove them first.")
 COORDINATOR_TAKEN = _("This pokja already has a coordinator; remove them first.")
@@ -201,9 +203,32 @@ def isu_add(
 
 @transaction.atomic
 def isu_delete(*, actor: Membership, isu: IsuStrategis) -> None:
+    """Soft: the issue leaves every page and can be restored (``isu_restore``)."""
     require_unit_edit(actor, isu.diagnosis.unit)
-    _audit(actor, "diagnosis.isu_delete", isu.diagnosis, title=isu.title)
-    isu.delete()
+    _soft_delete(isu, actor)
+    _audit(actor, "diagnosis.isu_delete", isu.diagnosis, title=isu.title, isu=str(isu.public_id))
+
+
+@transaction.atomic
+def isu_restore(*, actor: Membership, isu: IsuStrategis) -> IsuStrategis:
+    require_unit_edit(actor, isu.diagnosis.unit)
+    _soft_restore(isu)
+    _audit(actor, "diagnosis.isu_restore", isu.diagnosis, title=isu.title, isu=str(isu.public_id))
+    return isu
+
+
+def _soft_delete(row: Any, actor: Membership) -> None:
+    row.deleted_at = timezone.now()
+    row.deleted_by = actor.user
+    row.save(update_fields=["deleted_at", "deleted_by"])
+
+
+def _soft_restore(row: Any) -> None:
+    if row.deleted_at is None:
+        raise DomainError(NOT_DELETED, code="not_deleted")
+    row.deleted_at = None
+    row.deleted_by = None
+    row.save(update_fields=["deleted_at", "deleted_by"])
 
 
 @dataclass
@@ -276,9 +301,19 @@ def risiko_save(
 
 @transaction.atomic
 def risiko_delete(*, actor: Membership, risiko: Risiko) -> None:
+    """Soft: the risk leaves the register and can be restored (``risiko_restore``); a kegiatan that
+    answered it keeps its link."""
     require_unit_edit(actor, risiko.diagnosis.unit)
-    _audit(actor, "diagnosis.risiko_delete", risiko.diagnosis, title=risiko.title)
-    risiko.delete()  # a kegiatan that answered it keeps going (SET_NULL)
+    _soft_delete(risiko, actor)
+    _audit(actor, "diagnosis.risiko_delete", risiko.diagnosis, title=risiko.title, risiko=str(risiko.public_id))
+
+
+@transaction.atomic
+def risiko_restore(*, actor: Membership, risiko: Risiko) -> Risiko:
+    require_unit_edit(actor, risiko.diagnosis.unit)
+    _soft_restore(risiko)
+    _audit(actor, "diagnosis.risiko_restore", risiko.diagnosis, title=risiko.title, risiko=str(risiko.public_id))
+    return risiko
 
 
 # -----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from apps.pendampingan.access import (
     access_agen,
     access_anggota,
     access_asistensi,
+    access_deleted,
     access_isu,
     access_konsultasi,
     access_layanan,
@@ -53,7 +54,7 @@ from apps.pendampingan.forms import (
     TindakLanjutForm,
     TpnQuestionForm,
 )
-from apps.pendampingan.models import KonsultasiStatus, Pihak, Risiko, TindakLanjutStatus
+from apps.pendampingan.models import IsuStrategis, KonsultasiStatus, Pihak, Risiko, TindakLanjutStatus
 from apps.pendampingan.permissions import pokja_areas
 from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for, penilaian_for, rencana_for
@@ -65,6 +66,8 @@ from apps.unit_kerja.selectors import cycle_current, unit_kerja_visible
 
 SAVED = _("Saved.")
 DELETED = _("Deleted.")
+DELETED_UNDOABLE = _("“%(name)s” was deleted.")
+RESTORED = _("“%(name)s” was restored.")
 SENT = _("Your message is sent.")
 CLOSED = _("The thread is closed.")
 DONE = _("The action is marked done.")
@@ -138,6 +141,20 @@ def index(request: HttpRequest) -> HttpResponse:
 def hub(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
     actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
+    return _hub_page(request, actor, unit, cycle)
+
+
+def _hub_page(
+    request: HttpRequest,
+    actor: Membership,
+    unit: UnitKerja,
+    cycle: Cycle,
+    *,
+    layanan_form: LayananForm | None = None,
+    isu_form: IsuForm | None = None,
+) -> HttpResponse:
+    """The diagnosis hub; a refused add comes back with its form as typed and the errors beside
+    the fields they name (status 400), never as a bare message above a cleared form."""
     diagnosis = selectors.diagnosis_for(unit=unit, cycle=cycle)
     risiko = selectors.risiko_of(diagnosis)
     isu = selectors.isu_of(diagnosis)
@@ -145,10 +162,11 @@ def hub(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
         "diagnosis": diagnosis,
         "layanan": selectors.layanan_of(diagnosis),
         "priorities": selectors.priorities(risiko=risiko, isu=isu),
-        "layanan_form": LayananForm(prefix="layanan"),
-        "isu_form": IsuForm(prefix="isu"),
+        "layanan_form": layanan_form or LayananForm(prefix="layanan"),
+        "isu_form": isu_form or IsuForm(prefix="isu"),
     }
-    return render(request, "pendampingan/hub.html", context)
+    refused = any(f is not None and f.errors for f in (layanan_form, isu_form))
+    return render(request, "pendampingan/hub.html", context, status=400 if refused else 200)
 
 
 def _diagnosis(actor: Membership, unit: UnitKerja, cycle: Cycle) -> Any:
@@ -161,10 +179,11 @@ def layanan_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpRespons
     actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = LayananForm(request.POST, prefix="layanan")
-    form.is_valid()
+    if not form.is_valid():
+        return _hub_page(request, actor, unit, cycle, layanan_form=form)
     c = form.cleaned_data
-    if _run_action(
-        request,
+    saved = run_service(
+        form,
         lambda: services.layanan_add(
             actor=actor,
             diagnosis=_diagnosis(actor, unit, cycle),
@@ -172,8 +191,10 @@ def layanan_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpRespons
             volume=c.get("volume"),
             description=c.get("description", ""),
         ),
-    ):
-        messages.success(request, SAVED)
+    )
+    if saved is None:
+        return _hub_page(request, actor, unit, cycle, layanan_form=form)
+    messages.success(request, SAVED)
     return _hub(unit, cycle)
 
 
@@ -183,10 +204,11 @@ def isu_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
     actor = request_actor(request)
     unit, cycle = access_unit_year(actor, public_id, tahun)
     form = IsuForm(request.POST, prefix="isu")
-    form.is_valid()
+    if not form.is_valid():
+        return _hub_page(request, actor, unit, cycle, isu_form=form)
     c = form.cleaned_data
-    if _run_action(
-        request,
+    saved = run_service(
+        form,
         lambda: services.isu_add(
             actor=actor,
             diagnosis=_diagnosis(actor, unit, cycle),
@@ -196,8 +218,10 @@ def isu_add(request: HttpRequest, public_id: Any, tahun: int) -> HttpResponse:
             area=c.get("area"),
             description=c.get("description", ""),
         ),
-    ):
-        messages.success(request, SAVED)
+    )
+    if saved is None:
+        return _hub_page(request, actor, unit, cycle, isu_form=form)
+    messages.success(request, SAVED)
     return _hub(unit, cycle)
 
 
@@ -286,10 +310,47 @@ def risiko_update(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _delete(request: HttpRequest, obj: Any, call: Callable[[], Any], unit: UnitKerja, cycle: Cycle, tab: str) -> Any:
+def _delete(
+    request: HttpRequest,
+    obj: Any,
+    call: Callable[[], Any],
+    unit: UnitKerja,
+    cycle: Cycle,
+    tab: str,
+    *,
+    restore: str | None = None,
+) -> Any:
     if _run_action(request, lambda: call() or True):
-        messages.success(request, DELETED)
+        if restore is None:
+            messages.success(request, DELETED)
+        else:
+            # The message carries its undo (templates/partials/messages.html renders the button).
+            url = reverse(restore, kwargs={"public_id": obj.public_id})
+            messages.success(request, DELETED_UNDOABLE % {"name": str(obj)}, extra_tags=f"zi-undo={url}")
     return _hub(unit, cycle, tab)
+
+
+def _restore(request: HttpRequest, obj: Any, call: Callable[[], Any]) -> HttpResponse:
+    d = obj.diagnosis
+    if _run_action(request, lambda: call() or True):
+        messages.success(request, RESTORED % {"name": str(obj)})
+    return _hub(d.unit, d.cycle)
+
+
+@require_POST
+@instansi_member_required
+def risiko_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    risiko = access_deleted(Risiko, actor, public_id)
+    return _restore(request, risiko, lambda: services.risiko_restore(actor=actor, risiko=risiko))
+
+
+@require_POST
+@instansi_member_required
+def isu_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    isu = access_deleted(IsuStrategis, actor, public_id)
+    return _restore(request, isu, lambda: services.isu_restore(actor=actor, isu=isu))
 
 
 @require_POST
@@ -299,7 +360,13 @@ def risiko_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     risiko = access_risiko(actor, public_id)
     d = risiko.diagnosis
     return _delete(
-        request, risiko, lambda: services.risiko_delete(actor=actor, risiko=risiko), d.unit, d.cycle, "pendampingan:hub"
+        request,
+        risiko,
+        lambda: services.risiko_delete(actor=actor, risiko=risiko),
+        d.unit,
+        d.cycle,
+        "pendampingan:hub",
+        restore="pendampingan:risiko-restore",
     )
 
 
@@ -325,7 +392,15 @@ def isu_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     isu = access_isu(actor, public_id)
     d = isu.diagnosis
-    return _delete(request, isu, lambda: services.isu_delete(actor=actor, isu=isu), d.unit, d.cycle, "pendampingan:hub")
+    return _delete(
+        request,
+        isu,
+        lambda: services.isu_delete(actor=actor, isu=isu),
+        d.unit,
+        d.cycle,
+        "pendampingan:hub",
+        restore="pendampingan:isu-restore",
+    )
 
 
 # -----------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.concurrency import version_field
 from apps.core.forms import MultipleFileField
 from apps.pengusulan.models import Grade, OpiniBPK, Predikat
+from apps.unit_kerja.forms import DateInput
 
 
 class InstansiEligibilityForm(forms.Form):
@@ -25,7 +26,7 @@ class UnitEligibilityForm(forms.Form):
     tlhp_pct = forms.DecimalField(label=_("TLHP completed (%)"), min_value=0, max_value=100, decimal_places=2)
     lhkpn_pct = forms.DecimalField(label=_("LHKPN compliance (%)"), min_value=0, max_value=100, decimal_places=2)
     lhkasn_pct = forms.DecimalField(label=_("LHKASN compliance (%)"), min_value=0, max_value=100, decimal_places=2)
-    zi_started_on = forms.DateField(label=_("ZI building started on"), widget=forms.DateInput(attrs={"type": "date"}))
+    zi_started_on = forms.DateField(label=_("ZI building started on"), widget=DateInput())
     sakip_internal = forms.ChoiceField(label=_("Internal SAKIP predicate"), choices=Grade.choices)
     evidence = MultipleFileField(label=_("Evidence files"), required=False)
     version = version_field()
@@ -37,7 +38,7 @@ class PengusulanCreateForm(forms.Form):
 
 class SuratForm(forms.Form):
     number = forms.CharField(label=_("Letter number"), max_length=100)
-    date = forms.DateField(label=_("Letter date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Letter date"), widget=DateInput())
     sptjm_file = forms.FileField(label=_("Signed SPTJM (scan)"), required=False)
     version = version_field()
 

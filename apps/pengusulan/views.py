@@ -35,6 +35,7 @@ from apps.pengusulan.forms import (
 )
 from apps.pengusulan.snapshot import last_tpi_tier
 from apps.penilaian.thresholds import final_tpi_report
+from apps.reports.views import flash_report_requested
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle
@@ -45,7 +46,6 @@ SUBMITTED = _("Proposed to KemenPANRB: the LKE is frozen in a snapshot.")
 CORRECTED = _("Corrected: the new snapshot replaces the earlier one.")
 WITHDRAWN = _("The proposal is withdrawn.")
 SIGNED = _("The SPTJM is confirmed.")
-PDF_QUEUED = _("The letter is being generated as a PDF.")
 NO_YEAR = _("No year has been opened yet.")
 
 
@@ -456,5 +456,5 @@ def surat_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
     report = _run_action(request, lambda: services.surat_pdf_request(actor=actor, surat=surat))
     if report is None:
         return redirect(f"{reverse('pengusulan:surat-edit')}?tahun={surat.cycle.tahun}")
-    messages.success(request, PDF_QUEUED)
+    flash_report_requested(request, report)
     return redirect("reports:report-detail", public_id=report.public_id)

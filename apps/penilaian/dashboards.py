@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from apps.core.dashboards import Panel, register
 from apps.tenancy.models import Membership
 
@@ -85,3 +87,71 @@ def tpi_review_panel(membership: Membership) -> Panel | None:
         },
         order=16,
     )
+
+
+# -----------------------------------------------------------------------------
+# Charts panel: the LKE per area (unit vs TPI tiers) and the Pakta Integritas coverage per unit
+# -----------------------------------------------------------------------------
+
+CHART_UNITS = 12
+
+
+@register
+def charts_panel(membership: Membership) -> Panel | None:
+    """For every instansi member: the pakta coverage per visible unit (their own unit for a unit
+    member), and, for those who may see the LKE, the current year's LKE per area with the unit's
+    score beside each TPI tier's (the most advanced LKE they can see). A few queries, none per row."""
+    from django.utils.translation import gettext as _
+
+    from apps.core.charts import BarChart, Series
+    from apps.pencanangan.selectors import coverage_per_unit
+    from apps.penilaian.selectors import penilaian_list
+    from apps.penilaian.worksheet import detail_page
+    from apps.tenancy.roles import Cap
+    from apps.unit_kerja.selectors import cycle_current
+
+    if membership.instansi_id is None:
+        return None
+    cycle = cycle_current(instansi=membership.instansi_id)
+    if cycle is None:
+        return None
+    charts = []
+    if membership.can(Cap.PENILAIAN_VIEW):
+        candidates = list(penilaian_list(actor=membership, cycle=cycle)[:20])
+        if candidates:
+            chosen = max(candidates, key=lambda p: (p.unit_id == membership.unit_id, p.status != "draft"))
+            page = detail_page(penilaian=chosen)
+            areas = [row for row in page.score_rows if row.level == "area"]
+            charts.append(
+                BarChart(
+                    title=_("LKE %(tahun)s per area — %(unit)s (%% of each area's weight)")
+                    % {"tahun": cycle.tahun, "unit": chosen.unit.name},
+                    categories=[row.label for row in areas],
+                    series=[
+                        Series(
+                            column.label,
+                            [
+                                (row.values[i] * 100 / row.weight).quantize(Decimal("0.1")) if row.weight else None
+                                for row in areas
+                            ],
+                        )
+                        for i, column in enumerate(page.columns)
+                    ],
+                    maximum=100,
+                    unit=" %",
+                )
+            )
+    coverage = [row for row in coverage_per_unit(actor=membership, cycle=cycle) if row.coverage.total][:CHART_UNITS]
+    if coverage:
+        charts.append(
+            BarChart(
+                title=_("Pakta Integritas %(tahun)s: pegawai who signed, per unit") % {"tahun": cycle.tahun},
+                categories=[row.unit.name for row in coverage],
+                series=[Series(_("Signed"), [row.coverage.pct for row in coverage])],
+                maximum=100,
+                unit=" %",
+            )
+        )
+    if not charts:
+        return None
+    return Panel(template="partials/panel_charts.html", context={"charts": charts}, order=40)

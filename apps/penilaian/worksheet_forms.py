@@ -28,6 +28,8 @@ WHOLE_NUMBER = _("Enter a whole number of 0 or more.")
 VALUE_0_4 = _("Enter a value from 0 to 4 (for example 3.25).")
 NOTE_MAX = 10_000
 _WHOLE = re.compile(r"^\d{1,9}$")
+# Digits with one optional decimal comma or point: never an exponent ("1e0"), a sign or "NaN".
+_DECIMAL = re.compile(r"^\d{1,3}(?:[.,]\d{1,4})?$")
 
 
 def soal_prefix(soal: Soal) -> str:
@@ -89,6 +91,8 @@ class JawabanForm(forms.Form):
                 raise ValidationError(WHOLE_NUMBER, code="not_whole_number")
             return str(int(raw))
         if kind == "NILAI_0_4":
+            if not _DECIMAL.match(raw):
+                raise ValidationError(VALUE_0_4, code="out_of_range")
             try:
                 value = Decimal(raw.replace(",", "."))
             except InvalidOperation as exc:

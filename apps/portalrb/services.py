@@ -93,8 +93,27 @@ def portalrb_fetch_record(
         max(0, duration_ms),
         now,
     ]
+    stale = token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY
+    if connection.vendor != "postgresql":
+        # The embedded mode (SQLite): no data-modifying CTE there; two statements in one
+        # transaction, through the ORM so every value takes the column's database form.
+        with transaction.atomic():
+            PortalRBFetch.unscoped.create(
+                instansi_id=token.instansi_id,
+                token_id=token.pk,
+                endpoint=endpoint[:40],
+                path=path[:300],
+                status_code=status_code,
+                remote_addr=remote_addr,
+                duration_ms=max(0, duration_ms),
+            )
+            if stale:
+                PortalRBToken.unscoped.filter(pk=token.pk).update(last_used_at=now)
+        if stale:
+            token.last_used_at = now
+        return
     with connection.cursor() as cursor:
-        if token.last_used_at is not None and now - token.last_used_at < LAST_USED_EVERY:
+        if not stale:
             cursor.execute(insert, params)
             return
         cursor.execute(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.db.models.utils import get_blank_choice_label
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.concurrency import version_field
@@ -112,7 +113,9 @@ class KegiatanForm(forms.Form):
         # the service and gets its clear message; only the unit's own are offered.
         pic = self.fields["pic"]
         pic.queryset = pegawai_all
-        pic.widget.choices = [("", "---------")] + [(p.public_id, f"{p.name} ({p.nip})") for p in pegawai_unit]
+        pic.widget.choices = [("", get_blank_choice_label())] + [
+            (p.public_id, f"{p.name} ({p.nip})") for p in pegawai_unit
+        ]
         self.fields["soal"].queryset = soal
 
 
@@ -120,7 +123,7 @@ class RealisasiForm(forms.Form):
     version = version_field()
     periode = forms.ChoiceField(label=_("Period"))
     progress = forms.IntegerField(label=_("Progress (%)"))
-    value = forms.DecimalField(label=_("Realised value"), max_digits=14, decimal_places=2, required=False)
+    value = forms.DecimalField(label=_("Realised value"), max_digits=14, decimal_places=2, required=False, min_value=0)
     narrative = forms.CharField(label=_("Narrative"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     files = MultipleFileField(label=_("Evidence files (PDF, PNG, JPEG, XLSX, DOCX)"), required=False)
 

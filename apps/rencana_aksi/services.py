@@ -90,6 +90,7 @@ PLAN_NOT_APPROVED = _("Realisasi can be reported once the pimpinan unit has appr
 PERIOD_INVALID = _("This is not a monitoring period of %(tahun)s.")
 NOT_DUE_IN_PERIOD = _("This kegiatan is not scheduled in %(periode)s.")
 PROGRESS_RANGE = _("Progress is a percentage from 0 to 100.")
+VALUE_NEGATIVE = _("The realised value cannot be negative.")
 REALISASI_LOCKED = _("This realisasi is %(status)s: it cannot be changed.")
 OWN_REPORT = _("Someone other than the reporter verifies a realisasi.")
 NOT_VERIFIER = _("Only the tim kerja lead or the pimpinan unit verifies realisasi.")
@@ -834,6 +835,8 @@ def realisasi_save(
         raise DomainError(PLAN_NOT_APPROVED, code="plan_not_approved")
     if progress is None or not (0 <= int(progress) <= 100):
         raise ValidationError({"progress": ValidationError(PROGRESS_RANGE, code="progress_range")})
+    if value is not None and value < 0:
+        raise ValidationError({"value": ValidationError(VALUE_NEGATIVE, code="value_negative")})
     _check_period(kegiatan, periode)
     realisasi = (
         Realisasi.objects.select_for_update()

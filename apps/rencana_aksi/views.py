@@ -43,6 +43,7 @@ from apps.rencana_aksi.forms import (
 )
 from apps.rencana_aksi.models import Area, Kegiatan, PlanStatus, Realisasi, RealisasiStatus, RencanaAksi
 from apps.rencana_aksi.reports import MONITORING_REPORT
+from apps.reports.views import flash_report_requested
 from apps.tenancy.access import get_in_scope_or_404, require_capability
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
@@ -285,6 +286,7 @@ def rencana_report(request: HttpRequest, public_id: Any) -> HttpResponse:
     report = _run_action(request, lambda: report_request(actor=actor, kind=MONITORING_REPORT, params=params))
     if report is None:
         return _detail(rencana)
+    flash_report_requested(request, report)
     return redirect("reports:report-detail", public_id=report.public_id)
 
 

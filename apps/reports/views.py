@@ -18,7 +18,7 @@ from apps.audit.services import audit_download
 from apps.core.errors import PermissionDeniedError
 from apps.reports.access import access_report
 from apps.reports.forms import ReportRequestForm
-from apps.reports.models import ReportStatus
+from apps.reports.models import Report, ReportStatus
 from apps.reports.registry import report_kind_get
 from apps.reports.selectors import report_list
 from apps.reports.services import report_request
@@ -26,6 +26,14 @@ from apps.tenancy.decorators import capability_required, instansi_member_require
 from apps.tenancy.roles import Cap
 
 REPORT_QUEUED = _("The report is being generated. This page shows it as soon as it is ready.")
+REPORT_READY = _("The report is ready.")
+
+
+def flash_report_requested(request: HttpRequest, report: Report) -> None:
+    """The message after asking for a PDF, true to the report's state: in the embedded mode the task
+    has already run when the request commits, so "being generated" beside "ready" would be wrong."""
+    report.refresh_from_db(fields=["status"])
+    messages.success(request, REPORT_READY if report.status == ReportStatus.DONE else REPORT_QUEUED)
 
 
 @instansi_member_required
@@ -52,7 +60,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            messages.success(request, REPORT_QUEUED)
+            flash_report_requested(request, report)
             return redirect("reports:report-detail", public_id=report.public_id)
     return render(request, "reports/report_request.html", {"form": form})
 

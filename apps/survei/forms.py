@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.survei.indices import DEFAULT_KONVERSI, Konversi
+from apps.unit_kerja.forms import DateInput
 from apps.unit_kerja.models import UnitKerja
 
 
@@ -14,8 +15,8 @@ class SurveiForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Unit kerja"), queryset=UnitKerja.objects.none(), to_field_name="public_id")
     tahun = forms.IntegerField(label=_("LKE year"), min_value=2020, max_value=2100)
     label = forms.CharField(label=_("Period"), max_length=60, help_text=_("e.g. Semester I"))
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
     konversi = forms.ChoiceField(
         label=_("Conversion to the LKE scale (0–4)"), choices=Konversi.choices, initial=DEFAULT_KONVERSI
     )

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import run_service
+from apps.reports.views import flash_report_requested
 from apps.survei import exports, selectors, services
 from apps.survei.access import access_layanan, access_survei, access_unit
 from apps.survei.forms import LayananForm, SurveiForm
@@ -34,7 +35,6 @@ REOPENED = _("The survey is open again.")
 LAYANAN_ADDED = _("The service is added with its own survey link.")
 LAYANAN_ON = _("The service's link accepts answers again.")
 LAYANAN_OFF = _("The service's link no longer accepts answers.")
-PDF_QUEUED = _("The PDF is being generated.")
 
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exports.export_csv),
@@ -177,7 +177,7 @@ def survei_report(request: HttpRequest, public_id: Any) -> HttpResponse:
     report = _run_action(request, lambda: services.survei_report_request(actor=actor, survei=survei))
     if report is None:
         return redirect("survei:survei-detail", public_id=survei.public_id)
-    messages.success(request, PDF_QUEUED)
+    flash_report_requested(request, report)
     return redirect("reports:report-detail", public_id=report.public_id)
 
 
@@ -265,5 +265,5 @@ def layanan_poster(request: HttpRequest, public_id: Any) -> HttpResponse:
     report = _run_action(request, lambda: services.layanan_poster_request(actor=actor, layanan=layanan))
     if report is None:
         return redirect("survei:unit-detail", public_id=layanan.unit.public_id)
-    messages.success(request, PDF_QUEUED)
+    flash_report_requested(request, report)
     return redirect("reports:report-detail", public_id=report.public_id)

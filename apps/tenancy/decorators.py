@@ -36,6 +36,20 @@ def instansi_member_required(view: View) -> View:
     return wrapped
 
 
+def member_required(view: View) -> View:
+    """Login required and an active membership, of an instansi or a national one (pages every
+    signed-in person has, like their notifications)."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if getattr(request, "membership", None) is None:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def capability_required(capability: str) -> Callable[[View], View]:
     """Instansi membership with a capability; 403 otherwise (nothing of the tenant is revealed)."""
 

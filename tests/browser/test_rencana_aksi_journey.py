@@ -61,7 +61,8 @@ def test_plan_approve_report_verify_and_reuse_the_evidence_in_the_lke(
     secret = enrol_totp(hadi)
     soal = next(s for s in lke.template.soal.select_related("node").order_by("order") if s.node.area == 1)
     evidence = tmp_path / "sk-agen-perubahan.pdf"
-    evidence.write_bytes(PDF)
+    # A few hundred kB (a PDF with a long comment), so the upload's progress bar can be watched.
+    evidence.write_bytes(PDF.replace(b"\n1 0 obj", b"\n%" + b"z" * 400_000 + b"\n1 0 obj", 1))
 
     # --- ani starts A1's plan and adds a kegiatan ----------------------------------------------------
     log_in_with_password(page, base, world.ani.email)
@@ -108,9 +109,32 @@ def test_plan_approve_report_verify_and_reuse_the_evidence_in_the_lke(
     page.locator("input[name=value]").fill("0.6")
     page.locator("textarea[name=narrative]").fill("Draf SK agen perubahan sudah diparaf.")
     page.locator("input[name=files]").set_input_files(str(evidence))
-    page.get_by_test_id("realisasi-submit").click()
+    # Issue 21: a slow line (200 kB/s up) shows the upload's progress bar; a double click on
+    # "Ajukan untuk verifikasi" saves and mails once and never reports "someone else saved".
+    cdp = page.context.new_cdp_session(page)
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 20, "downloadThroughput": -1, "uploadThroughput": 200_000},
+    )
+    page.get_by_test_id("realisasi-submit").dblclick()
+    expect(page.locator("progress.zi-upload-progress")).to_be_visible()
+    expect(page.get_by_test_id("realisasi-submit")).to_have_attribute("aria-busy", "true")
+    screenshot(page, "rencana-aksi-upload-progress")
     expect(page).to_have_url(re.compile(r"/rencana-aksi/realisasi/[0-9a-f-]{36}/$"))
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     expect(page.get_by_test_id("realisasi-progress")).to_have_text("60 %")
+    expect(page.locator("main")).not_to_contain_text("Pengguna lain")
+    with scope(world.instansi_a.pk):
+        from apps.audit.models import AuditEvent
+        from apps.notifications.models import Notification
+
+        assert Realisasi.objects.filter(kegiatan=kegiatan).count() == 1
+        assert AuditEvent.objects.filter(verb__startswith="realisasi.").count() == 1
+        told = Notification.objects.filter(kind="realisasi_submitted", recipient=hadi)
+        assert len(set(told.values_list("key", flat=True))) == 1  # told once (the key holds the submit time)
     realisasi_url = page.url
     screenshot(page, "rencana-aksi-realisasi-submitted")
 

@@ -211,3 +211,39 @@ def test_every_demo_login_opens_a_journey_that_can_be_walked_now(demo: None) -> 
     assert 'data-warning="pengaduan"' in monitoring
     assert PeringatanDini.unscoped.filter(unit__code="KP-JKT", jenis="pengaduan").exists()
     assert "Dewi Anggraini" in page("pegawai.izin@kemen-contoh.go.id", "/dasbor/")
+
+
+def test_seeding_prints_the_logins_and_not_the_mails(db: None, settings, capsys) -> None:
+    """Issue 21: ~1,200 lines of console mail came before the logins."""
+    settings.ZI_DEMO = True
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert len(out.splitlines()) < 30
+    assert "Subject:" not in out
+    assert "admin@kemen-contoh.go.id" in out
+    from apps.notifications.models import Notification
+
+    assert Notification.unscoped.filter(channel="email").count() > 5  # the mails exist all the same
+
+
+def test_links_follow_the_address_the_demo_is_served_on(db: None, settings, monkeypatch) -> None:
+    from apps.demo.management.commands.seed_demo import demo_site_url
+    from apps.survei.qr import public_url
+
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.ZI_SITE_URL_FROM_REQUEST = True
+    monkeypatch.setenv("ZI_DEMO_ADDR", "0.0.0.0:8091")
+    assert demo_site_url() == "http://127.0.0.1:8091"
+    Client(HTTP_HOST="localhost:8123").get(reverse("core:home"))
+    assert settings.SITE_URL == "http://localhost:8123"
+
+    class Layanan:
+        token = "abc123"
+
+    assert public_url(Layanan()).startswith("http://localhost:8123/s/")  # type: ignore[arg-type]
+    # Outside the demo the configured SITE_URL stands, whatever the request's host.
+    settings.SITE_URL = "https://zi.example.go.id"
+    settings.ZI_SITE_URL_FROM_REQUEST = False
+    Client(HTTP_HOST="localhost:8123").get(reverse("core:home"))
+    assert settings.SITE_URL == "https://zi.example.go.id"
+    assert demo_site_url() == "https://zi.example.go.id"

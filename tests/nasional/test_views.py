@@ -49,6 +49,9 @@ def test_national_member_sees_every_instansi(prb: PRBWorld, nadia, login) -> Non
     body = response.content.decode()
     assert "Kementerian Alfa" in body
     assert "Pemerintah Kota Beta" in body
+    # The column holds the unit's own total score, not a count of units (issue 21).
+    assert ">Nilai total unit</th>" in body
+    assert "Jumlah unit" not in body
 
 
 @pytest.mark.parametrize("persona", ["citra", "evi", "dodi", "ani", "budi"])

@@ -95,3 +95,29 @@ def test_a_person_sets_how_they_are_told(world: World, login) -> None:
     assert client.post(url, {"email": "on", "email_digest": "1"}).status_code == 302
     preference = NotificationPreference.objects.get(user=world.ani)
     assert (preference.email, preference.in_app, preference.email_digest) == (True, False, True)
+
+
+def test_national_accounts_have_a_notification_page_not_a_403(world: World, login, in_scope) -> None:
+    """Issue 21: "Notifikasi" is in every top bar, so a KemenPANRB or TPN account gets the page
+    (empty: in-app notices belong to an instansi) and its settings; a person with no membership at
+    all is still refused."""
+    from apps.notifications.models import NotificationPreference
+    from apps.tenancy.roles import Role
+    from tests.conftest import enrol_totp
+    from tests.factories import MembershipFactory, UserFactory
+
+    in_app_notice(world, in_scope)  # someone else's notice exists; the national page never shows it
+    national = UserFactory(email="tpn@menpan.go.id")
+    MembershipFactory(user=national, instansi=None, role=Role.TPN_EVALUATOR)
+    enrol_totp(national)
+    client = login(national)
+    page = client.get(LIST)
+    assert page.status_code == 200
+    assert "Tidak ada notifikasi." in page.content.decode()
+    assert REPORT_TITLE not in page.content.decode()
+    url = reverse("notifications:preferences")
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"email": "on", "email_digest": "0"}).status_code == 302
+    assert NotificationPreference.objects.get(user=national).email is True
+    nobody = UserFactory(email="tanpa.keanggotaan@alfa.go.id")
+    assert login(nobody).get(LIST).status_code == 403

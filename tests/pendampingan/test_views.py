@@ -71,3 +71,75 @@ def test_the_worksheet_offers_the_teams_suggestion(pd: PDWorld, login: Callable[
     html = page.content.decode()
     assert 'data-testid="pd-suggest-1"' in html
     assert "Catatan ZI menyarankan <strong>Tidak</strong>" in html
+
+
+def test_a_refused_core_service_names_its_field_and_keeps_the_input(
+    pd: PDWorld, login: Callable[[User], Client]
+) -> None:
+    """Issue 21: "Isian ini wajib diisi." twice above a cleared form, no field named."""
+    from apps.pendampingan.models import LayananUtama
+
+    ani = login(pd.world.ani)
+    url = reverse("pendampingan:layanan-add", kwargs={"public_id": pd.world.unit_a1.public_id, "tahun": pd.tahun})
+    refused = ani.post(url, {"layanan-name": "", "layanan-volume": "120", "layanan-description": "Loket izin"})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert 'id="id_layanan-name_error"' in body  # beside "Layanan utama", not above the page
+    assert 'value="120"' in body
+    assert "Loket izin" in body
+    negative = ani.post(url, {"layanan-name": "Izin usaha", "layanan-volume": "-5"})
+    assert negative.status_code == 400
+    assert 'id="id_layanan-volume_error"' in negative.content.decode()
+    assert 'value="Izin usaha"' in negative.content.decode()
+    assert not LayananUtama.unscoped.exists()
+    assert ani.post(url, {"layanan-name": "Izin usaha", "layanan-volume": "120"}).status_code == 302
+    assert LayananUtama.unscoped.get().volume == 120
+
+
+def test_deleting_a_risk_or_an_issue_can_be_undone(pd: PDWorld, login: Callable[[User], Client]) -> None:
+    """Issue 21: one click deleted for good. Now: a confirmation (data-confirm), a soft delete with
+    an "Urungkan" button in the message, a restore, each step audited."""
+    from apps.audit.models import AuditEvent
+    from apps.pendampingan.models import IsuStrategis
+    from apps.tenancy.scope import scope
+
+    ani = login(pd.world.ani)
+    kwargs = {"public_id": pd.world.unit_a1.public_id, "tahun": pd.tahun}
+    data = {"jenis": "korupsi", "title": "Pungli loket", "cause": "Tatap muka", "likelihood": "5", "impact": "4"}
+    ani.post(reverse("pendampingan:risiko-create", kwargs=kwargs), {**data, "owner": str(pd.joko.public_id)})
+    ani.post(
+        reverse("pendampingan:isu-add", kwargs=kwargs),
+        {"isu-title": "Antrean panjang", "isu-urgency": "4", "isu-impact": "4"},
+    )
+    risiko, isu = Risiko.unscoped.get(), IsuStrategis.unscoped.get()
+    hub = ani.get(reverse("pendampingan:hub", kwargs=kwargs)).content.decode()
+    assert 'data-confirm="Hapus “Pungli loket”?' in hub
+
+    deleted = ani.post(reverse("pendampingan:risiko-delete", kwargs={"public_id": risiko.public_id}), follow=True)
+    page = deleted.content.decode()
+    restore = reverse("pendampingan:risiko-restore", kwargs={"public_id": risiko.public_id})
+    assert "“Pungli loket” telah dihapus." in page
+    assert f'action="{restore}"' in page  # the undo button
+    assert "Pungli loket</" not in page.split("zi-messages")[-1].split("</div>", 1)[1]  # gone from the register
+    risiko.refresh_from_db()
+    assert risiko.deleted_at is not None
+    assert risiko.deleted_by == pd.world.ani
+    # Others cannot restore it (the outsider: 404; a reader: 403); ani can.
+    assert login(pd.world.dodi).post(restore).status_code == 404
+    assert login(pd.world.evi).post(restore).status_code == 403
+    restored = ani.post(restore, follow=True).content.decode()
+    assert "“Pungli loket” telah dipulihkan." in restored
+    risiko.refresh_from_db()
+    assert risiko.deleted_at is None
+    assert ani.post(restore).status_code == 404  # nothing left to restore
+
+    ani.post(reverse("pendampingan:isu-delete", kwargs={"public_id": isu.public_id}))
+    ani.post(reverse("pendampingan:isu-restore", kwargs={"public_id": isu.public_id}))
+    isu.refresh_from_db()
+    assert isu.deleted_at is None
+    with scope(pd.world.instansi_a.pk):
+        verbs = list(AuditEvent.objects.filter(verb__contains="_delete").values_list("verb", flat=True))
+        verbs += list(AuditEvent.objects.filter(verb__contains="_restore").values_list("verb", flat=True))
+    assert sorted(verbs) == sorted(
+        ["diagnosis.risiko_delete", "diagnosis.isu_delete", "diagnosis.risiko_restore", "diagnosis.isu_restore"]
+    )

@@ -340,10 +340,12 @@ def test_numbers_have_number_inputs_and_a_live_percentage_box(lke: LKEWorld, log
     body = text(login(lke.world.ani).get(url("worksheet", lke, section="reform-1")))
     assert 'id="derived-box-36"' in body
     assert 'name="s88-answer"' in body
-    assert 'type="number"' in body
+    # A text input with a numeric keyboard: a number input would hand "1e" over as "" (a blank saved).
+    assert 'inputmode="numeric"' in body
+    assert 'type="number"' not in body
     assert url("worksheet-preview", lke) in body
     hasil = text(login(lke.world.ani).get(url("worksheet", lke, section="hasil")))
-    assert 'max="4"' in hasil
+    assert 'inputmode="decimal"' in hasil
 
 
 def test_unknown_section_is_404_and_post_is_405(lke: LKEWorld, login) -> None:
@@ -388,6 +390,9 @@ def test_htmx_save_returns_the_item_with_its_new_version_and_scores(lke: LKEWorl
     # Blank items are ignored, like Excel's AVERAGE: the one answered item at full marks × weight 0.5.
     assert 'id="score-node-4" hx-swap-oob="true">0,50<' in body
     assert 'id="progress-pemenuhan-1" hx-swap-oob="true">1/12<' in body
+    # The header's "x of y answered" comes from the same count as the tab (issue 21: 3 vs 6).
+    assert 'id="answered-pemenuhan-1" hx-swap-oob="true">1 dari 12 terjawab<' in body
+    assert 'data-save-state="saved"' in body
     row = unit_row(lke, 1)
     assert (row.answer, row.note, row.version, row.updated_by) == ("Ya", "SK tim kerja ada", 1, lke.world.ani)
 
@@ -456,6 +461,10 @@ def test_conflict_without_htmx_shows_the_whole_section_with_the_typed_text(lke: 
         (88, "-3", WHOLE_NUMBER),
         (88, "2.5", WHOLE_NUMBER),
         (88, "sepuluh", WHOLE_NUMBER),
+        (88, "1e", WHOLE_NUMBER),  # issue 21: once saved as a blank and reported "Tersimpan"
+        (125, "1e", VALUE_0_4),
+        (125, "1e0", VALUE_0_4),
+        (125, "-0", VALUE_0_4),
         (125, "4.5", VALUE_0_4),
         (125, "x", VALUE_0_4),
         (2, "Z", CHOOSE_OPTION),

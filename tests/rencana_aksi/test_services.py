@@ -129,7 +129,15 @@ def test_realisasi_before_approval_over_100_or_outside_the_schedule_is_refused(r
         with pytest.raises(ValidationError) as excinfo:
             services.realisasi_save(actor=ani, kegiatan=kegiatan, periode=f"{TAHUN}-07", progress=10)
         assert messages_of(excinfo.value, "periode") == [str(services.NOT_DUE_IN_PERIOD % {"periode": f"{TAHUN}-07"})]
+        # A realised value below zero has no meaning (issue 21: "Nilai realisasi" -3 was accepted).
+        with pytest.raises(ValidationError) as excinfo:
+            services.realisasi_save(
+                actor=ani, kegiatan=kegiatan, periode=f"{TAHUN}-03", progress=10, value=Decimal("-3")
+            )
+        assert messages_of(excinfo.value, "value") == [str(services.VALUE_NEGATIVE)]
         assert not Realisasi.objects.exists()
+        saved = services.realisasi_save(actor=ani, kegiatan=kegiatan, periode=f"{TAHUN}-03", progress=10, value=0)
+        assert saved.value == 0
 
 
 def test_a_disguised_evidence_file_saves_nothing(ra: RAWorld) -> None:

@@ -62,3 +62,16 @@ def test_api_token_command_prints_a_working_token(tpn: TPNWorld) -> None:
     raw = out.getvalue().strip()
     assert raw.startswith("zi_tpn_")
     assert Client().get("/api/v1/pengusulan/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+
+
+def test_the_token_pages_show_how_to_use_a_token(tpn: TPNWorld, login) -> None:
+    """Issue 21: the page read "Authorization: Bearer '" (the <token> swallowed as a tag)."""
+    import re
+
+    client = login(tpn.tina)
+    listing = client.get(TOKENS).content.decode()
+    assert "Authorization: Bearer zi_…" in listing
+    assert "Bearer '" not in listing
+    created = client.post(TOKENS, {"name": "skrip"}).content.decode()
+    usage = re.search(r'data-testid="token-usage">([^<]*)<', created).group(1)
+    assert re.fullmatch(r'curl -H "Authorization: Bearer zi_tpn_[^"]+" http://testserver/api/v1/pengusulan/', usage)

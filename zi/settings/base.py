@@ -93,6 +93,10 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "apps.tenancy.middleware.ScopeMiddleware",
     "apps.accounts.middleware.MfaRequiredMiddleware",
+    # A form is acted on once however often it is sent; uploads sent by script see their redirect.
+    "apps.core.submissions.ProgressRedirectMiddleware",
+    "apps.core.submissions.SubmitOnceMiddleware",
+    "apps.core.middleware.DemoSiteUrlMiddleware",
 ]
 
 TEMPLATES = [
@@ -304,8 +308,18 @@ ZI_CLAMAV_TIMEOUT = env_int("ZI_CLAMAV_TIMEOUT", 60)
 # Mail
 # -----------------------------------------------------------------------------
 # https://docs.djangoproject.com/en/6.1/topics/email/#mailers
-EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The embedded mode writes each mail to a file in $ZI_VAR_DIR/mail/ (one .log per connection), so
+# seeding the demo prints the logins and not a thousand lines of mail; otherwise the console.
+_EMBEDDED_MAIL = not DATABASE_URL and not env_str("EMAIL_BACKEND")
+EMAIL_BACKEND_PATH = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if _EMBEDDED_MAIL
+    else "django.core.mail.backends.console.EmailBackend",
+)
 MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH.endswith("filebased.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {"file_path": str(VAR_DIR / "mail")}
 if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env_str("EMAIL_HOST", "localhost"),
@@ -389,13 +403,25 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Tasks run in-process (the embedded mode) would log every success; keep the console readable.
+        "celery.app.trace": {"level": "WARNING" if not REDIS_URL else env_str("LOG_LEVEL", "INFO")},
+        "kombu.connection": {"level": "ERROR" if not REDIS_URL else "WARNING"},
+    },
 }
+# SQLite cannot build UniqueConstraint(nulls_distinct=False) (the tim kerja's one-role-per-person rule);
+# the service checks it too, so the embedded mode warns once in the docs, not at every command.
+SILENCED_SYSTEM_CHECKS = [] if DATABASE_URL else ["models.W047"]
 
 # -----------------------------------------------------------------------------
 # ZI
 # -----------------------------------------------------------------------------
 ZI_DEMO = env_bool("ZI_DEMO", default=not DATABASE_URL)
+# The embedded demo may be served on any address (`make run ZI_ADDR=0.0.0.0:8080`): without an
+# explicit SITE_URL, links in mails, PDFs and QR codes follow the address a request arrived on
+# (apps.core.middleware.DemoSiteUrlMiddleware). Never in production, where SITE_URL is required.
+ZI_SITE_URL_FROM_REQUEST = ZI_DEMO and not env_str("SITE_URL")
 if ZI_DEMO and DEBUG:
     # The demo's MFA roles log in with this code instead of an authenticator app. allauth itself
     # refuses the setting unless DEBUG is on, and zi.E006 refuses ZI_DEMO in production.

@@ -21,6 +21,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES["default"]["KEY_PREFIX"] = f"zi-test-{os.getpid()}"  # noqa: F405
 ZI_DEMO = False
 ZI_ALLOW_UNSCANNED = True  # tests without clamd; the scanning tests set ZI_CLAMAV_SOCKET (or this off)
+ZI_SITE_URL_FROM_REQUEST = False  # links keep the configured SITE_URL (tests compare them)
 # A queue of our own per test run: a worker started by a test never eats stale messages of another run.
 CELERY_TASK_DEFAULT_QUEUE = f"zi-test-{os.getpid()}"
 # A fixed audit key for the suite (production takes AUDIT_KEY/AUDIT_KEY_FILE; tests/audit/test_key.py

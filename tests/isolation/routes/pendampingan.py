@@ -69,6 +69,22 @@ def make_risiko(world) -> Risiko:
     )
 
 
+def make_deleted_risiko(world) -> Risiko:
+    from django.utils import timezone
+
+    risiko = make_risiko(world)
+    Risiko.unscoped.filter(pk=risiko.pk).update(deleted_at=timezone.now())
+    return risiko
+
+
+def make_deleted_isu(world) -> IsuStrategis:
+    from django.utils import timezone
+
+    isu = make_isu(world)
+    IsuStrategis.unscoped.filter(pk=isu.pk).update(deleted_at=timezone.now())
+    return isu
+
+
 def make_tim(world) -> TimKerja:
     existing = TimKerja.unscoped.filter(instansi=world.instansi_a, unit=world.unit_a1).first()
     return existing or TimKerja.unscoped.create(instansi=world.instansi_a, unit=world.unit_a1, cycle=_cycle(world))
@@ -164,6 +180,8 @@ OBJECT_ROUTES = [
     ObjectRoute("pendampingan:risiko-delete", _id(make_risiko), methods=("POST",)),
     ObjectRoute("pendampingan:layanan-delete", _id(make_layanan), methods=("POST",)),
     ObjectRoute("pendampingan:isu-delete", _id(make_isu), methods=("POST",)),
+    ObjectRoute("pendampingan:risiko-restore", _id(make_deleted_risiko), methods=("POST",)),
+    ObjectRoute("pendampingan:isu-restore", _id(make_deleted_isu), methods=("POST",)),
     ObjectRoute("pendampingan:anggota-remove", _id(make_anggota), methods=("POST",)),
     ObjectRoute("pendampingan:agen-remove", _id(make_agen), methods=("POST",)),
     ObjectRoute("pendampingan:perubahan-add", _id(make_agen), methods=("POST",), data={"perubahan-title": "x"}),

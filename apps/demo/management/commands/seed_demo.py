@@ -8,6 +8,7 @@ changes nothing and prints the logins again.
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Any
 
 from django.conf import settings
@@ -78,12 +79,27 @@ def minimal_pdf(title: str) -> bytes:
     return bytes(out)
 
 
+def demo_site_url() -> str:
+    """Where the demo is served: ``make run ZI_ADDR=host:port`` passes ZI_DEMO_ADDR; links made while
+    seeding use it too (requests then keep SITE_URL on the address they arrive on)."""
+    if not settings.ZI_SITE_URL_FROM_REQUEST:
+        return settings.SITE_URL
+    addr = os.environ.get("ZI_DEMO_ADDR", "").strip()
+    if not addr:
+        return settings.SITE_URL
+    host, _, port = addr.rpartition(":")
+    if host in ("0.0.0.0", ""):  # noqa: S104  (reading the address, not binding to it)
+        host = "127.0.0.1"
+    return f"http://{host}:{port}" if port.isdigit() else settings.SITE_URL
+
+
 class Command(BaseCommand):
     help = "Create (once) the demo instansi, units, pegawai, penetapan and logins, and print the logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.ZI_DEMO:
             raise CommandError("seed_demo runs only in the demo mode (ZI_DEMO=true): it prints passwords.")
+        settings.SITE_URL = demo_site_url()
         call_command("lke_import", verbosity=0)
         created = False
         for spec in data.INSTANSI:
@@ -399,4 +415,7 @@ class Command(BaseCommand):
             mfa = "  (MFA: kode 000000)" if role in MFA_REQUIRED_ROLES else ""
             self.stdout.write(f"  {role:<18} {email:<38} {where}{mfa}")
         self.stdout.write("")
-        self.stdout.write("Open http://127.0.0.1:8000/ and log in.")
+        mailer = settings.MAILERS["default"]
+        if str(mailer["BACKEND"]).endswith("filebased.EmailBackend"):
+            self.stdout.write(f"Mails are written to {mailer['OPTIONS']['file_path']}/ (one file per sending).")  # type: ignore[index]
+        self.stdout.write(f"Open {demo_site_url()}/ and log in.")
