@@ -14,7 +14,8 @@ from pathlib import Path
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from zi.env import env_bool, env_int, env_list, env_str, parse_database_url
+from zi.env import env_bool, env_int, env_list, env_str, parse_database_url, redis_other_db
+from zi.queues import celery_queue_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ZI_VAR_DIR", str(BASE_DIR / "var")))
@@ -137,11 +138,14 @@ ZI_DB_RLS = bool(DATABASE_URL) and env_bool("ZI_DB_RLS", default=True)
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # -----------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# The cache in a Redis database of its own, never the broker's: evicting or clearing one cannot drop
+# the other's keys. Default: REDIS_URL with the next database number (0 → 1, 15 → 0).
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", redis_other_db(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "apps.core.cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "zi"),
         }
     }
@@ -169,6 +173,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Jakarta"
+# Queues by kind (default, reports, reminders, imports; zi/queues.py), each with its own workers.
+CELERY_TASK_DEFAULT_QUEUE, CELERY_TASK_QUEUES, CELERY_TASK_ROUTES = celery_queue_settings(env_str("ZI_QUEUE_PREFIX"))
 # The beat schedule is static and lives here (no django-celery-beat, see DESIGN §2).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Ask pegawai who arrived in a unit that is collecting Pakta Integritas signatures (idempotent).
