@@ -46,6 +46,9 @@ test: $(VENV)/.stamp-dev
 	@scripts/ensure_system_packages.sh
 	@scripts/ensure_docker_compose.sh
 	@scripts/ensure_libreoffice.sh
+	@scripts/ensure_pgbouncer.sh
+	@scripts/ensure_haproxy.sh
+	@scripts/ensure_postgresql_server.sh
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev

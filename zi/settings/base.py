@@ -119,6 +119,9 @@ if DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
     # Django's PostgreSQL backend plus the row-level-security switch (apps/tenancy/rls.py).
     DATABASES["default"]["ENGINE"] = "zi.db.postgresql"
+    # Behind a transaction-pooling pgbouncer (docs/scale.md): RLS state is per transaction already;
+    # server-side cursors cannot outlive a pooled transaction, so iterator() fetches client-side.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("ZI_DB_TRANSACTION_POOLING", default=False)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
