@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zi.db.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -131,6 +132,17 @@ else:
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
         }
     }
+
+# A streaming read replica for the heavy national reads (zi/db/replica.py, docs/scale.md).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL") if DATABASE_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**parse_database_url(DATABASE_REPLICA_URL), "ENGINE": "zi.db.postgresql"}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)  # down: the primary answers, soon
+DATABASE_ROUTERS = ["zi.db.replica.ReplicaRouter"]
+ZI_REPLICA_MAX_LAG_SECONDS = env_int("ZI_REPLICA_MAX_LAG_SECONDS", 5)
+ZI_REPLICA_CHECK_SECONDS = env_int("ZI_REPLICA_CHECK_SECONDS", 2)
+ZI_REPLICA_PIN_SECONDS = env_int("ZI_REPLICA_PIN_SECONDS", 15)
 
 # PostgreSQL row-level security as the second tenancy wall: requests and tasks run as the role
 # zi_app, which sees only the active instansi's rows (apps/tenancy/rls.py, docs/security.md V8).
