@@ -1,6 +1,7 @@
 """Evidence downloads: only through this permission-checked view, never from a public URL.
 
-``download`` always sends an attachment; ``preview`` shows PDFs and images inline inside a
+``download`` always sends an attachment (from the object store: a redirect to a short-lived
+presigned URL, apps/core/files.py); ``preview`` shows PDFs and images inline inside a
 sandboxing CSP so that even a crafted file cannot run script in our origin.
 """
 
@@ -8,37 +9,37 @@ from __future__ import annotations
 
 import uuid
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.bukti_dukung.models import BuktiDukung
+from apps.core.files import file_response
 from apps.tenancy.decorators import instansi_member_required
 
 
-def _file_response(bukti: BuktiDukung, *, as_attachment: bool) -> FileResponse:
-    try:
-        handle = bukti.file.open("rb")
-    except FileNotFoundError as exc:  # the row exists but storage lost the file: not found, not a 500
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=as_attachment, filename=bukti.original_name, content_type=bukti.content_type
+def _file_response(bukti: BuktiDukung, *, as_attachment: bool) -> HttpResponse:
+    # Preview streams from our origin (its sandbox CSP is ours to set); downloads may redirect to
+    # the object store's presigned URL (apps/core/files.py).
+    return file_response(
+        bukti.file,
+        filename=bukti.original_name,
+        content_type=bukti.content_type,
+        as_attachment=as_attachment,
+        stream=not as_attachment,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @instansi_member_required
 @require_GET
-def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     bukti = access_bukti_dukung(request.membership, public_id)  # type: ignore[attr-defined]
     return _file_response(bukti, as_attachment=True)
 
 
 @instansi_member_required
 @require_GET
-def preview(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     bukti = access_bukti_dukung(request.membership, public_id)  # type: ignore[attr-defined]
     if not bukti.can_preview:
         raise Http404

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -277,6 +278,31 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
+# Uploads and reports on any S3-compatible store (ZI_STORAGE=s3, docs/scale.md) instead of MEDIA_ROOT.
+# Downloads pass ZI's access checks, then redirect to a presigned URL valid ZI_S3_URL_SECONDS.
+ZI_STORAGE = env_str("ZI_STORAGE", "local")
+ZI_S3_URL_SECONDS = env_int("ZI_S3_URL_SECONDS", 60)
+if ZI_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("ZI_S3_BUCKET"),
+            "endpoint_url": env_str("ZI_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("ZI_S3_REGION") or None,
+            "access_key": env_str("ZI_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("ZI_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": env_str("ZI_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # private objects: reachable only through presigned URLs
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": ZI_S3_URL_SECONDS,
+            "signature_version": "s3v4",
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("ZI_STORAGE=s3 needs ZI_S3_BUCKET (and usually ZI_S3_ENDPOINT_URL).")
+elif ZI_STORAGE != "local":
+    raise ImproperlyConfigured(f"ZI_STORAGE must be local or s3, got {ZI_STORAGE!r}")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ZI_UPLOAD_MAX_BYTES = env_int("ZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
