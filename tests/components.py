@@ -293,8 +293,8 @@ class MotoS3:
 
 @dataclass
 class HAProxy:
-    """Round robin over ``backends`` (ports on 127.0.0.1), no stickiness: consecutive requests of one
-    person land on different nodes."""
+    """Round robin over ``backends`` (ports on 127.0.0.1), no stickiness; the answering node is named
+    in the ``X-ZI-Node`` response header."""
 
     workdir: Path
     backends: list[int]
@@ -304,9 +304,14 @@ class HAProxy:
     def start(self) -> HAProxy:
         executable = shutil.which("haproxy") or "/usr/sbin/haproxy"
         assert Path(executable).exists(), "haproxy is missing: run `make test` (scripts/ensure_haproxy.sh)"
+        names = [f"node{n}" for n in range(1, len(self.backends) + 1)]
         servers = "\n".join(
-            f"    server node{n} 127.0.0.1:{port} check inter 500ms" for n, port in enumerate(self.backends, 1)
+            f"    server {name} 127.0.0.1:{port} check inter 500ms"
+            for name, port in zip(names, self.backends, strict=True)
         )
+        # A client may ask for a node (X-ZI-Want-Node), so a test can make one person's requests
+        # alternate whatever other clients do; without the header, plain round robin.
+        pins = "\n".join(f"    use-server {name} if {{ req.hdr(x-zi-want-node) -m str {name} }}" for name in names)
         config = self.workdir / "haproxy.cfg"
         config.write_text(
             f"""global
@@ -324,6 +329,7 @@ frontend zi
 backend nodes
     balance roundrobin
     http-response set-header X-ZI-Node %s
+{pins}
 {servers}
 """,
             encoding="utf-8",
