@@ -10,7 +10,7 @@ MANAGE     := $(PY) manage.py
 # The interpreter used to build the virtualenv: the first Python >= 3.12 found.
 BASE_PY    := $(shell scripts/find_python.sh)
 
-.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run
+.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run bench-scale
 
 help:
 	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process)"
@@ -102,3 +102,11 @@ bench-run: $(VENV)/.stamp-dev
 	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
 	@scripts/ensure_wrk.sh
 	$(PY) bench/run.py
+
+# Single node vs pgbouncer vs read replica on a throw-away primary + streaming replica of its own
+# (BENCH_SCALE, default 0.01), side by side: bench/RESULTS-scale.md (docs/scale.md).
+bench-scale: $(VENV)/.stamp-dev
+	@scripts/ensure_pgbouncer.sh
+	@scripts/ensure_postgresql_server.sh
+	@scripts/ensure_wrk.sh
+	$(PY) bench/scale.py
