@@ -39,7 +39,7 @@ _PASS_THROUGH = re.compile(
 def _rls_wrapper(execute: Any, sql: Any, params: Any, many: bool, context: dict[str, Any]) -> Any:
     connection = context["connection"]
     raw = connection.connection
-    text = sql if isinstance(sql, str) else ""
+    text = sql if isinstance(sql, str) else sql.decode() if isinstance(sql, bytes) else ""
     status = raw.info.transaction_status
     if status == extensions.TRANSACTION_STATUS_INERROR or _PASS_THROUGH.match(text):
         connection.zi_rls_state = None  # a transaction may end or unwind here: apply again after it
