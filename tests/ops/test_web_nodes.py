@@ -5,7 +5,8 @@ test database, the shared Redis cache under one prefix) behind a real HAProxy st
 (``balance roundrobin``, no stickiness), each person's consecutive requests sent to alternate nodes
 (HAProxy names the node that answered in ``X-ZI-Node``). Walked with an HTTP client, as a browser would:
 the session and the CSRF token minted by one node are honoured by the other, a flash message set on
-one shows on the other, the failed-login limit counts across nodes, a stale edit is refused
+one shows on the other, the failed-login limit and the PortalRB per-token limit (counters in the
+shared cache) count across nodes, a stale edit is refused
 whichever node the two editors reach, and a logout on one node ends the session on both.
 """
 
@@ -31,6 +32,8 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.portalrb.services import portalrb_token_issue
+from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Pegawai
 from tests.components import HAProxy, free_port, port_open, stop, wait_for
 from tests.conftest import PASSWORD, World
@@ -41,6 +44,7 @@ from tests.ops.test_backup import database_url
 pytestmark = pytest.mark.django_db(transaction=True)  # the nodes are other processes: data must be committed
 
 LOGIN_LIMIT = 3  # failed logins per account, whichever node counts them
+PORTALRB_LIMIT = 4  # PortalRB requests per token and minute
 
 
 @dataclass
@@ -67,6 +71,7 @@ def _node_env(var_dir: Path, cache_prefix: str, secret: str) -> dict[str, str]:
         "CACHE_KEY_PREFIX": cache_prefix,
         "ZI_QUEUE_PREFIX": settings.CELERY_TASK_DEFAULT_QUEUE,  # this run's queues, never production's
         "ZI_RATE_LOGIN_FAILED": f"1000/m/ip,{LOGIN_LIMIT}/5m/key",
+        "ZI_PORTALRB_RATE": f"{PORTALRB_LIMIT}/min",
         "ZI_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
     }
@@ -244,3 +249,21 @@ def test_the_failed_login_limit_counts_across_nodes(cluster: Cluster, world: Wor
     # Another person is not affected.
     other = Browser(cluster.url)
     assert other.login(world.ani.email, PASSWORD).status_code == 302
+
+
+def test_the_portalrb_rate_limit_counts_across_nodes(cluster: Cluster, world: World) -> None:
+    """The per-token counter is one value in the shared cache: the fifth pull in a minute is refused
+    whichever node it reaches; another instansi's token has its own."""
+    with scope(world.instansi_a.pk):
+        raw_a = portalrb_token_issue(instansi=world.instansi_a, actor=None).raw
+    with scope(world.instansi_b.pk):
+        raw_b = portalrb_token_issue(instansi=world.instansi_b, actor=None).raw
+    path = reverse("portalrb_api:unit-wbk")
+    pulls = Browser(cluster.url)
+    pulls.session.headers["Authorization"] = f"Bearer {raw_a}"
+    statuses = [pulls.get(path).status_code for _ in range(PORTALRB_LIMIT + 2)]
+    assert statuses == [200] * PORTALRB_LIMIT + [429, 429]
+    assert _alternated(pulls.nodes), pulls.nodes
+    other = Browser(cluster.url)
+    other.session.headers["Authorization"] = f"Bearer {raw_b}"
+    assert other.get(path).status_code == 200
