@@ -12,7 +12,7 @@ BASE_PY    := $(shell scripts/find_python.sh)
 # What `make test` runs a second time under zi.settings.test_embedded (override like PYTEST_ARGS).
 EMBEDDED_ARGS ?= tests/api tests/portalrb tests/browser tests/embedded
 
-.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run
+.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run bench-scale
 
 help:
 	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process; ZI_ADDR=host:port)"
@@ -53,6 +53,9 @@ test: $(VENV)/.stamp-dev
 	@scripts/ensure_docker_compose.sh
 	@scripts/ensure_libreoffice.sh
 	@scripts/ensure_redis_server.sh
+	@scripts/ensure_pgbouncer.sh
+	@scripts/ensure_haproxy.sh
+	@scripts/ensure_postgresql_server.sh
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 	# The same API, PortalRB contract, browser journeys and demo walk in the embedded mode of
 	# `make run` (SQLite, local-memory cache, tasks in-process), so that mode cannot regress.
@@ -109,3 +112,11 @@ bench-run: $(VENV)/.stamp-dev
 	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
 	@scripts/ensure_wrk.sh
 	$(PY) bench/run.py
+
+# Single node vs pgbouncer vs read replica on a throw-away primary + streaming replica of its own
+# (BENCH_SCALE, default 0.01), side by side: bench/RESULTS-scale.md (docs/scale.md).
+bench-scale: $(VENV)/.stamp-dev
+	@scripts/ensure_pgbouncer.sh
+	@scripts/ensure_postgresql_server.sh
+	@scripts/ensure_wrk.sh
+	$(PY) bench/scale.py

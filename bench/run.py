@@ -502,11 +502,11 @@ def time_sweep() -> dict[str, Any]:
 
 
 def _drop_bench_queue() -> None:
-    """The run's tasks went to a queue of its own that no worker reads: delete it from Redis."""
+    """The run's tasks went to queues of its own that no worker reads: delete them from Redis."""
     import redis
     from django.conf import settings
 
-    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(settings.CELERY_TASK_DEFAULT_QUEUE)
+    redis.Redis.from_url(os.environ["REDIS_URL"]).delete(*settings.CELERY_TASK_QUEUES)
 
 
 # -----------------------------------------------------------------------------
@@ -623,15 +623,13 @@ def _setup() -> None:
             "ZI_PORTALRB_RATE": "100000000/min",
             "CACHE_KEY_PREFIX": f"zi-bench-{os.getpid()}",
             "LOG_LEVEL": "WARNING",
+            "ZI_QUEUE_PREFIX": f"zi-bench-{os.getpid()}",  # queues of its own: nobody consumes the sweep's tasks
         }
     )
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     import django
 
     django.setup()
-    from django.conf import settings
-
-    settings.CELERY_TASK_DEFAULT_QUEUE = f"zi-bench-{os.getpid()}"  # nobody consumes the sweep's tasks
 
 
 def _main() -> None:

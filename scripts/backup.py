@@ -6,7 +6,8 @@
 Writes ``DIR/zi-backup-<UTC time>/`` with
 
 * ``database.dump`` — ``pg_dump --format=custom`` of DATABASE_URL;
-* ``media.tar.gz`` — the media directory (evidence, signed PDFs, reports), paths relative to it;
+* ``media.tar.gz`` — the media directory (evidence, signed PDFs, reports), paths relative to it; with
+  ``ZI_STORAGE=s3`` the bucket's objects instead (``ZI_S3_*``), keys as paths;
 * ``manifest.json`` — sha256 and size of both files, sha256 of every media file, the exact row count
   of every table, and the tail (length, last hash) of every instansi's audit chain.
 
@@ -22,6 +23,7 @@ import argparse
 import datetime
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -33,11 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scripts.backup_common import (
     BackupError,
     audit_heads,
+    bucket_pull,
     connect,
     default_database_url,
     default_media_root,
     file_sha256,
     libpq_env,
+    s3_client,
+    s3_config,
     table_counts,
     tool,
 )
@@ -88,6 +93,11 @@ def backup(database_url: str, media_root: Path, out: Path) -> Path:
         conn.rollback()
         conn.close()
 
+    s3 = s3_config()
+    if s3 is not None:  # the bucket is the media directory: pull it (after the dump, as for the disk)
+        media_root = target / "bucket.tmp"
+        media_root.mkdir()
+        bucket_pull(s3_client(s3), str(s3["bucket"]), media_root)
     media = target / "media.tar.gz"
     with tarfile.open(media, "w:gz") as archive:
         if media_root.is_dir():
@@ -103,9 +113,12 @@ def backup(database_url: str, media_root: Path, out: Path) -> Path:
             for name in ("database.dump", "media.tar.gz")
         },
         "media": media_checksums(media_root),
+        "media_source": f"s3://{s3['bucket']}" if s3 is not None else "disk",
         "tables": counts,
         "audit_heads": heads,
     }
+    if s3 is not None:
+        shutil.rmtree(media_root)
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return target
 

@@ -104,3 +104,78 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# -----------------------------------------------------------------------------
+# The object store (ZI_STORAGE=s3): the bucket is the media directory
+# -----------------------------------------------------------------------------
+
+
+def s3_config() -> dict[str, str | None] | None:
+    """The bucket and connection of ZI_STORAGE=s3 exactly as zi/settings/base.py reads them, else None."""
+    from zi.env import env_str
+
+    if env_str("ZI_STORAGE", "local") != "s3":
+        return None
+    bucket = env_str("ZI_S3_BUCKET")
+    if not bucket:
+        raise BackupError("ZI_STORAGE=s3 needs ZI_S3_BUCKET.")
+    return {
+        "bucket": bucket,
+        "endpoint_url": env_str("ZI_S3_ENDPOINT_URL") or None,
+        "region_name": env_str("ZI_S3_REGION") or None,
+        "aws_access_key_id": env_str("ZI_S3_ACCESS_KEY_ID") or None,
+        "aws_secret_access_key": env_str("ZI_S3_SECRET_ACCESS_KEY") or None,
+    }
+
+
+def s3_client(config: dict[str, str | None]) -> Any:
+    import boto3
+
+    return boto3.client("s3", **{key: value for key, value in config.items() if key != "bucket"})
+
+
+def bucket_keys(client: Any, bucket: str) -> list[str]:
+    keys: list[str] = []
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        keys.extend(item["Key"] for item in page.get("Contents", []))
+    return sorted(keys)
+
+
+def bucket_pull(client: Any, bucket: str, target: Path) -> int:
+    """Download every object of ``bucket`` into ``target`` (keys become relative paths)."""
+    keys = bucket_keys(client, bucket)
+    for key in keys:
+        path = (target / key).resolve()
+        if not path.is_relative_to(target.resolve()):
+            raise BackupError(f"unsafe object key in the bucket: {key!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        client.download_file(bucket, key, str(path))
+    return len(keys)
+
+
+def bucket_push(client: Any, bucket: str, source: Path) -> int:
+    """Upload every file under ``source`` into ``bucket``, which must be new or empty."""
+    from botocore.exceptions import ClientError
+
+    try:
+        client.head_bucket(Bucket=bucket)
+    except ClientError:
+        client.create_bucket(Bucket=bucket)
+    if bucket_keys(client, bucket):
+        raise BackupError(f"bucket {bucket} is not empty: restore only into a new bucket.")
+    files = [path for path in sorted(source.rglob("*")) if path.is_file()]
+    for path in files:
+        client.upload_file(str(path), bucket, path.relative_to(source).as_posix())
+    return len(files)
+
+
+def bucket_checksums(client: Any, bucket: str) -> dict[str, str]:
+    sums: dict[str, str] = {}
+    for key in bucket_keys(client, bucket):
+        digest = hashlib.sha256()
+        body = client.get_object(Bucket=bucket, Key=key)["Body"]
+        for block in iter(lambda body=body: body.read(1 << 20), b""):
+            digest.update(block)
+        sums[key] = digest.hexdigest()
+    return sums

@@ -11,12 +11,14 @@ Steps, each refusing to go on when it fails (exit status 1 with the reason):
 3. the media tar is unpacked into ``DIR/media`` (which must be empty), refusing unsafe paths, and
    every file's sha256 is checked against the manifest;
 4. every table's row count equals the manifest's;
-5. ``manage.py audit_verify`` passes on the restored database and every audit chain ends at the
+5. with ``--bucket NEW`` (and ``ZI_S3_*`` for the store), the files are uploaded into that new (or
+   empty) bucket and every object's sha256 is read back and checked against the manifest;
+6. ``manage.py audit_verify`` passes on the restored database and every audit chain ends at the
    head the manifest recorded (nothing cut off the end);
-6. ``manage.py zi_rls_apply`` re-applies what the application's role needs (the dump is restored
+7. ``manage.py zi_rls_apply`` re-applies what the application's role needs (the dump is restored
    with ``--no-privileges``, which leaves ``zi_app`` without a grant): the role, its grants and the
    row-level-security policies;
-7. ``manage.py zi_serve_check`` proves the database serves: as ``zi_app``, through the whole
+8. ``manage.py zi_serve_check`` proves the database serves: as ``zi_app``, through the whole
    application, a member's dashboard and a PortalRB call answer 200 (in a transaction rolled back).
 
 Then run ZI on it with ``DATABASE_URL=…/NAME ZI_VAR_DIR=DIR``.
@@ -40,10 +42,14 @@ from scripts.backup_common import (
     ROOT,
     BackupError,
     audit_heads,
+    bucket_checksums,
+    bucket_push,
     connect,
     default_database_url,
     file_sha256,
     libpq_env,
+    s3_client,
+    s3_config,
     table_counts,
     tool,
 )
@@ -152,11 +158,22 @@ def manage(command: str, url: str, name: str, var_dir: Path) -> str:
     return proc.stdout.strip()
 
 
-def restore(backup: Path, url: str, name: str, var_dir: Path) -> dict[str, Any]:
+def restore_bucket(media_root: Path, bucket: str, expected: dict[str, str]) -> None:
+    config = s3_config() or {"bucket": bucket}
+    client = s3_client({**config, "bucket": bucket})
+    bucket_push(client, bucket, media_root)
+    actual = bucket_checksums(client, bucket)
+    if actual != expected:
+        raise BackupError(f"the objects in bucket {bucket} differ from the manifest")
+
+
+def restore(backup: Path, url: str, name: str, var_dir: Path, bucket: str | None = None) -> dict[str, Any]:
     manifest = check_files(backup)
     create_database(url, name)
     restore_database(url, name, backup / "database.dump")
     restore_media(backup / "media.tar.gz", var_dir / "media", manifest["media"])
+    if bucket:
+        restore_bucket(var_dir / "media", bucket, manifest["media"])
     check_database(url, name, manifest)
     manifest["serving"] = [manage("zi_rls_apply", url, name, var_dir), manage("zi_serve_check", url, name, var_dir)]
     return manifest
@@ -168,9 +185,12 @@ def main() -> int:
     parser.add_argument("--database", required=True, help="name of the NEW database to restore into")
     parser.add_argument("--var-dir", required=True, type=Path, help="the NEW var directory (media goes in DIR/media)")
     parser.add_argument("--database-url", default=None, help="server and credentials (default: DATABASE_URL)")
+    parser.add_argument("--bucket", default=None, help="a NEW bucket to upload the files into (store: ZI_S3_*)")
     args = parser.parse_args()
     try:
-        manifest = restore(args.backup, args.database_url or default_database_url(), args.database, args.var_dir)
+        manifest = restore(
+            args.backup, args.database_url or default_database_url(), args.database, args.var_dir, args.bucket
+        )
     except BackupError as exc:
         print(f"restore: {exc}", file=sys.stderr)  # noqa: T201 (a command-line tool)
         return 1

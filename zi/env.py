@@ -102,3 +102,12 @@ def parse_database_url(url: str) -> dict[str, object]:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def redis_other_db(url: str) -> str:
+    """``url`` with the next Redis database number (``/0`` → ``/1``, ``/15`` → ``/0``; none means 0)."""
+    parts = urlsplit(url)
+    current = parts.path.strip("/") or "0"
+    if not current.isdigit():
+        raise ImproperlyConfigured(f"REDIS_URL must end in a database number, got {url!r}")
+    return parts._replace(path=f"/{(int(current) + 1) % 16}").geturl()

@@ -1,6 +1,7 @@
 """Evidence downloads: only through this permission-checked view, never from a public URL.
 
-``download`` always sends an attachment; ``preview`` shows PDFs and images inline inside a
+``download`` always sends an attachment (from the object store: a redirect to a short-lived
+presigned URL, apps/core/files.py); ``preview`` shows PDFs and images inline inside a
 sandboxing CSP so that even a crafted file cannot run script in our origin.
 """
 
@@ -9,13 +10,14 @@ from __future__ import annotations
 import uuid
 from pathlib import PurePath
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from apps.audit.services import audit_download
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.bukti_dukung.models import BuktiDukung
+from apps.core.files import file_response
 from apps.tenancy.decorators import instansi_member_required
 
 
@@ -26,22 +28,21 @@ def safe_download_name(bukti: BuktiDukung) -> str:
     return f"{stem or 'bukti-dukung'}{bukti.extension}"
 
 
-def _file_response(bukti: BuktiDukung, *, as_attachment: bool) -> FileResponse:
-    try:
-        handle = bukti.file.open("rb")
-    except FileNotFoundError as exc:  # the row exists but storage lost the file: not found, not a 500
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=as_attachment, filename=safe_download_name(bukti), content_type=bukti.content_type
+def _file_response(bukti: BuktiDukung, *, as_attachment: bool) -> HttpResponse:
+    # Preview streams from our origin (its sandbox CSP is ours to set); downloads may redirect to
+    # the object store's presigned URL (apps/core/files.py).
+    return file_response(
+        bukti.file,
+        filename=safe_download_name(bukti),
+        content_type=bukti.content_type,
+        as_attachment=as_attachment,
+        stream=not as_attachment,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @instansi_member_required
 @require_GET
-def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     bukti = access_bukti_dukung(request.membership, public_id)  # type: ignore[attr-defined]
     response = _file_response(bukti, as_attachment=True)
     audit_download(actor=request.membership, verb="bukti_dukung.download", obj=bukti)  # type: ignore[attr-defined]
@@ -50,7 +51,7 @@ def download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
 
 @instansi_member_required
 @require_GET
-def preview(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def preview(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     bukti = access_bukti_dukung(request.membership, public_id)  # type: ignore[attr-defined]
     if not bukti.can_preview:
         raise Http404

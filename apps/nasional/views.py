@@ -23,6 +23,7 @@ from apps.nasional.forms import ProposalFilterForm, YearForm
 from apps.tenancy.decorators import national_required
 from apps.tenancy.roles import Cap
 from apps.tpn.forms import TPNResultForm
+from zi.db.replica import replica_reading
 
 PAGE_SIZE = 50
 
@@ -38,7 +39,8 @@ def national_view(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.membership.can(Cap.NATIONAL_VIEW):  # type: ignore[attr-defined]
             raise PermissionDenied
-        return view(request, *args, **kwargs)
+        with replica_reading():  # heavy national reads: the replica when one is configured
+            return view(request, *args, **kwargs)
 
     return wrapped
 

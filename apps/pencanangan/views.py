@@ -41,6 +41,7 @@ from apps.tenancy.decorators import capability_required, instansi_member_require
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, UnitKerja
+from zi.db.replica import replica_reads
 
 SAVED = _("Saved.")
 SIGNED = _("Thank you: your Pakta Integritas is signed.")
@@ -281,6 +282,7 @@ def scan_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_GET
 @instansi_member_required
+@replica_reads
 def unit_export(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     unit = access_unit(actor, public_id)

@@ -38,6 +38,7 @@ from apps.portalrb.serializers import (
 )
 from apps.portalrb.services import portalrb_fetch_record
 from apps.tenancy.scope import Scope, current_scope, reset_scope, scope, set_scope
+from zi.db.replica import replica_reads
 
 ERROR_RESPONSES = {
     401: OpenApiResponse(ErrorSerializer, description="Missing, wrong or revoked token."),
@@ -96,6 +97,7 @@ class PortalRBView(APIView):
 class UnitListView(PortalRBView):
     predikat = ""
 
+    @replica_reads  # PortalRB pulls: the replica when one is configured (token lookup and log stay on the primary)
     def get(self, request: Request) -> Response:
         payload = portalrb_unit_list(instansi=request.auth.instansi, predikat=self.predikat)
         return Response(UnitListSerializer(payload).data)
@@ -144,6 +146,7 @@ class JawabanUnitView(PortalRBView):
         responses={200: JawabanUnitSerializer, **ERROR_RESPONSES},
         examples=[JAWABAN_EXAMPLE, *ERROR_EXAMPLES],
     )
+    @replica_reads
     def get(self, request: Request, unit_id: str) -> HttpResponse:
         snapshot = portalrb_snapshot_for_unit(instansi=request.auth.instansi, unit_id=unit_id)
         return HttpResponse(jawaban_unit_body(snapshot), content_type=JSONRenderer.media_type)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.views import safe_download_name
 from apps.core.errors import DomainError
+from apps.core.files import file_response
 from apps.pengusulan.models import PengusulanSnapshot
 from apps.portalrb.selectors import (
     portalrb_answers,
@@ -201,11 +202,8 @@ def bukti_file(request: HttpRequest, token: str, bukti_id: uuid.UUID) -> HttpRes
     try:
         if _sha256(row) != frozen.get("sha256") or row.sha256 != frozen.get("sha256"):
             raise Http404
-        handle = row.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=safe_download_name(row), content_type=row.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response = file_response(row.file, filename=safe_download_name(row), content_type=row.content_type)
     response["Referrer-Policy"] = "no-referrer"
     return response

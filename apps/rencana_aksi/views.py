@@ -50,6 +50,7 @@ from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import unit_kerja_visible
+from zi.db.replica import replica_reads
 
 SAVED = _("Saved.")
 CREATED = _("The rencana aksi is created.")
@@ -599,6 +600,7 @@ def realisasi_return(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_GET
 @capability_required(Cap.RENCANA_AKSI_MONITOR)
+@replica_reads
 def heatmap(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))
@@ -648,6 +650,7 @@ def _heatmap_anchor(actor: Membership, raw: str | None) -> UnitKerja | None:
 
 @require_GET
 @capability_required(Cap.RENCANA_AKSI_MONITOR)
+@replica_reads
 def heatmap_export(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     cycle = selectors.cycle_pick(instansi_id=actor.instansi_id, tahun=request.GET.get("tahun"))

@@ -7,15 +7,15 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from apps.audit.services import audit_download
 from apps.core.errors import PermissionDeniedError
+from apps.core.files import file_response
 from apps.reports.access import access_report
 from apps.reports.forms import ReportRequestForm
 from apps.reports.models import Report, ReportStatus
@@ -99,22 +99,12 @@ def report_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 @instansi_member_required
 @require_safe
-def report_download(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def report_download(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     report = access_report(request.membership, public_id)  # type: ignore[attr-defined]
     if report.status != ReportStatus.DONE or not report.file:
         raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{slugify(report.title) or 'laporan'}.pdf",
-        content_type="application/pdf",
+    response = file_response(
+        report.file, filename=f"{slugify(report.title) or 'laporan'}.pdf", content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
     audit_download(actor=request.membership, verb="report.download", obj=report)  # type: ignore[attr-defined]
-    # Reports may hold personal data (names, NIP): never kept by shared caches.
-    patch_cache_control(response, private=True, no_store=True)
     return response

@@ -28,6 +28,7 @@ from apps.survei.instrument import INDEX_NAME, LKE_SOAL, Instrumen, Skala
 from apps.survei.qr import public_url, qr_data_uri
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
+from zi.db.replica import replica_reads
 
 CREATED = _("The survey is open. Share the links of the unit's services or print their QR posters.")
 CLOSED = _("The survey is closed: it no longer accepts answers.")
@@ -183,6 +184,7 @@ def survei_report(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_GET
 @instansi_member_required
+@replica_reads
 def survei_export(request: HttpRequest, public_id: Any, fmt: str) -> HttpResponse:
     actor = request_actor(request)
     survei = access_survei(actor, public_id)

@@ -15,9 +15,11 @@ How it works
 * Superusers and the tables' owner skip RLS, so the application does its work as ``zi_app``, a
   NOLOGIN role without BYPASSRLS that holds only row privileges (created by migration 0003). The
   connection's login role stays the owner: migrations and operator commands run as it.
-* The database backend ``zi.db.postgresql`` calls :func:`desired_state` before every query and, when
-  it differs from what the connection has, switches with one statement (``SET ROLE`` and
-  ``set_config(..., false)``), from the contextvars below and ``apps.tenancy.scope``:
+* The database backend ``zi.db.postgresql`` calls :func:`desired_state` before every query and puts
+  the **transaction** in that state (:func:`state_sql`: ``SET LOCAL ROLE`` and ``set_config(...,
+  true)``): once per transaction inside ``atomic``, and in the same query string as the statement in
+  autocommit. Nothing is set for the session, so a transaction-pooling pgbouncer is safe (issue 23).
+  The state comes from the contextvars below and ``apps.tenancy.scope``:
 
   ======================================  ==========  ===============  =============
   context                                 role        ``zi.instansi``  ``zi.scope_all``
@@ -125,14 +127,24 @@ def all_tenants(reason: str) -> Iterator[None]:
         _all_reason.reset(token)
 
 
+def state_sql(state: DbState) -> str:
+    """The statements that put the current transaction in ``state``: ``SET LOCAL ROLE`` and
+    ``set_config(..., true)``, both undone by the transaction's end, so nothing outlives it on a
+    server connection that a transaction-pooling pgbouncer hands to someone else next. Values are
+    literals (a role name, an integer, ``on``/empty): no placeholder, safe to prefix to any statement."""
+    role = APP_ROLE if state.role == APP_ROLE else "NONE"
+    instansi = str(int(state.instansi)) if state.instansi else ""
+    scope_all = "on" if state.scope_all == "on" else ""
+    return (
+        f"SET LOCAL ROLE {role}; SELECT set_config('{GUC_INSTANSI}', '{instansi}', true), "
+        f"set_config('{GUC_SCOPE_ALL}', '{scope_all}', true)"
+    )
+
+
 def apply_state(raw_connection: Any, state: DbState) -> None:
-    """Switch a DB-API connection to ``state`` in one round trip (psycopg2 interpolates client-side)."""
-    role_sql = f"SET ROLE {APP_ROLE}" if state.role == APP_ROLE else "RESET ROLE"
+    """Switch the open transaction of a DB-API connection to ``state`` in one round trip."""
     with raw_connection.cursor() as cursor:
-        cursor.execute(
-            f"{role_sql}; SELECT set_config(%s, %s, false), set_config(%s, %s, false)",
-            [GUC_INSTANSI, state.instansi, GUC_SCOPE_ALL, state.scope_all],
-        )
+        cursor.execute(state_sql(state))
 
 
 # -----------------------------------------------------------------------------

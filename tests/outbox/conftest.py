@@ -71,10 +71,10 @@ class OwnRedis:
             client.close()
 
     def queued(self) -> int:
-        """Messages waiting in this run's Celery queue."""
+        """Messages waiting in this run's Celery queues (every kind, zi/queues.py)."""
         client = redis.Redis(port=self.port)
         try:
-            return int(client.llen(settings.CELERY_TASK_DEFAULT_QUEUE))
+            return sum(int(client.llen(name)) for name in settings.CELERY_TASK_QUEUES)
         finally:
             client.close()
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from zi.env import env_bool, env_int, env_list, env_str, parse_database_url
+from zi.env import env_bool, env_int, env_list, env_str, parse_database_url, redis_other_db
+from zi.queues import celery_queue_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("ZI_VAR_DIR", str(BASE_DIR / "var")))
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "apps.api.edges.ApiEdgeMiddleware",  # NUL, overlong and oversize requests under /api/: JSON 4xx
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "zi.db.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,6 +128,9 @@ if DATABASE_URL:
     DATABASES = {"default": parse_database_url(DATABASE_URL)}
     # Django's PostgreSQL backend plus the row-level-security switch (apps/tenancy/rls.py).
     DATABASES["default"]["ENGINE"] = "zi.db.postgresql"
+    # Behind a transaction-pooling pgbouncer (docs/scale.md): RLS state is per transaction already;
+    # server-side cursors cannot outlive a pooled transaction, so iterator() fetches client-side.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("ZI_DB_TRANSACTION_POOLING", default=False)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -135,6 +141,17 @@ else:
         }
     }
 
+# A streaming read replica for the heavy national reads (zi/db/replica.py, docs/scale.md).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL") if DATABASE_URL else ""
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**parse_database_url(DATABASE_REPLICA_URL), "ENGINE": "zi.db.postgresql"}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)  # down: the primary answers, soon
+DATABASE_ROUTERS = ["zi.db.replica.ReplicaRouter"]
+ZI_REPLICA_MAX_LAG_SECONDS = env_int("ZI_REPLICA_MAX_LAG_SECONDS", 5)
+ZI_REPLICA_CHECK_SECONDS = env_int("ZI_REPLICA_CHECK_SECONDS", 2)
+ZI_REPLICA_PIN_SECONDS = env_int("ZI_REPLICA_PIN_SECONDS", 15)
+
 # PostgreSQL row-level security as the second tenancy wall: requests and tasks run as the role
 # zi_app, which sees only the active instansi's rows (apps/tenancy/rls.py, docs/security.md V8).
 ZI_DB_RLS = bool(DATABASE_URL) and env_bool("ZI_DB_RLS", default=True)
@@ -144,11 +161,14 @@ ZI_DB_RLS = bool(DATABASE_URL) and env_bool("ZI_DB_RLS", default=True)
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # -----------------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
+# The cache in a Redis database of its own, never the broker's: evicting or clearing one cannot drop
+# the other's keys. Default: REDIS_URL with the next database number (0 → 1, 15 → 0).
+REDIS_CACHE_URL = env_str("REDIS_CACHE_URL", redis_other_db(REDIS_URL) if REDIS_URL else "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "apps.core.cache.SharedClientRedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "zi"),
         }
     }
@@ -185,6 +205,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Jakarta"
+# Queues by kind (default, reports, reminders, imports; zi/queues.py), each with its own workers.
+CELERY_TASK_DEFAULT_QUEUE, CELERY_TASK_QUEUES, CELERY_TASK_ROUTES = celery_queue_settings(env_str("ZI_QUEUE_PREFIX"))
 # The beat schedule is static and lives here (no django-celery-beat, see DESIGN §2).
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Ask pegawai who arrived in a unit that is collecting Pakta Integritas signatures (idempotent).
@@ -279,6 +301,31 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
+# Uploads and reports on any S3-compatible store (ZI_STORAGE=s3, docs/scale.md) instead of MEDIA_ROOT.
+# Downloads pass ZI's access checks, then redirect to a presigned URL valid ZI_S3_URL_SECONDS.
+ZI_STORAGE = env_str("ZI_STORAGE", "local")
+ZI_S3_URL_SECONDS = env_int("ZI_S3_URL_SECONDS", 60)
+if ZI_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("ZI_S3_BUCKET"),
+            "endpoint_url": env_str("ZI_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("ZI_S3_REGION") or None,
+            "access_key": env_str("ZI_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("ZI_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": env_str("ZI_S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # private objects: reachable only through presigned URLs
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": ZI_S3_URL_SECONDS,
+            "signature_version": "s3v4",
+        },
+    }
+    if not STORAGES["default"]["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("ZI_STORAGE=s3 needs ZI_S3_BUCKET (and usually ZI_S3_ENDPOINT_URL).")
+elif ZI_STORAGE != "local":
+    raise ImproperlyConfigured(f"ZI_STORAGE must be local or s3, got {ZI_STORAGE!r}")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 ZI_UPLOAD_MAX_BYTES = env_int("ZI_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
