@@ -35,3 +35,10 @@ def api_operations(path_regex: str, *, expected: int) -> list[Any]:
     operations = [result.ok() for result in schema.include(path_regex=path_regex).get_all_operations()]
     assert len(operations) == expected, f"{expected} operations under {path_regex} must be in the schema"
     return operations
+
+
+@pytest.fixture
+def unthrottled_national_api(settings: Any) -> None:
+    """The fuzzers are one client sending hundreds of calls: the /api/v1/ rate limit (its own test is
+    tests/core/test_hardening.py) would answer 429 to most of them."""
+    settings.ZI_NATIONAL_API_RATE = "100000/min"

@@ -167,7 +167,13 @@ def pakta_text_update(*, actor: Membership, body: str, based_on: int | None = No
     text = PaktaText.objects.create(
         instansi=actor.instansi, version=latest.version + 1, body=body, sha256=sha256_text(body), created_by=actor.user
     )
-    audit_record(actor=actor.user, verb="pakta.text_update", obj=text, after={"version": text.version})
+    audit_record(
+        actor=actor.user,
+        verb="pakta.text_update",
+        obj=text,
+        before={"version": latest.version, "sha256": latest.sha256 or None},
+        after={"version": text.version, "sha256": text.sha256},
+    )
     return text
 
 
@@ -446,7 +452,13 @@ def pakta_revoke(*, actor: Membership, pakta: PaktaIntegritas, reason: str) -> P
     pakta.revoked_at = timezone.now()
     pakta.revoked_reason = reason[:255]
     pakta.save(update_fields=["revoked_at", "revoked_reason"])
-    audit_record(actor=actor.user, verb="pakta.revoke", obj=pakta, after={"reason": pakta.revoked_reason})
+    audit_record(
+        actor=actor.user,
+        verb="pakta.revoke",
+        obj=pakta,
+        before={"stands": True},
+        after={"stands": False, "reason": pakta.revoked_reason},
+    )
     return pakta
 
 
@@ -568,10 +580,13 @@ def pencanangan_declare(*, actor: Membership, pencanangan: Pencanangan) -> Penca
     pencanangan = Pencanangan.objects.select_for_update().get(pk=pencanangan.pk)
     if pencanangan.status == PencananganStatus.DECLARED:
         raise TransitionNotAllowed(ALREADY_DECLARED)
+    before = {"status": pencanangan.status}
     if not PernyataanKomitmen.objects.filter(instansi_id=actor.instansi_id, pencanangan=pencanangan).exists():
         raise TransitionNotAllowed(KOMITMEN_REQUIRED)
     pencanangan.status = PencananganStatus.DECLARED
     pencanangan.declared_at = timezone.now()
     pencanangan.save(update_fields=["status", "declared_at", "updated_at"])
-    audit_record(actor=actor.user, verb="pencanangan.declare", obj=pencanangan, after={"status": "declared"})
+    audit_record(
+        actor=actor.user, verb="pencanangan.declare", obj=pencanangan, before=before, after={"status": "declared"}
+    )
     return pencanangan

@@ -106,7 +106,14 @@ class QuestionListView(QuestionView):
         summary="Questions from the TPI of every instansi to KemenPANRB / TPN, newest first (cursor pagination)",
         tags=["National"],
         parameters=[QuestionFilterSerializer],
-        responses={200: QuestionSummarySerializer(many=True), 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        responses={
+            200: QuestionSummarySerializer(many=True),
+            401: E[401],
+            403: E[403],
+            404: E[404],
+            422: E[422],
+            429: E[429],
+        },
         examples=[LIST_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request) -> Response:
@@ -129,7 +136,7 @@ class QuestionDetailView(QuestionView):
         summary="One question to TPN with every message of its thread",
         tags=["National"],
         parameters=[ID_PARAM],
-        responses={200: QuestionDetailSerializer, 401: E[401], 403: E[403], 404: E[404]},
+        responses={200: QuestionDetailSerializer, 401: E[401], 403: E[403], 404: E[404], 429: E[429]},
         examples=[DETAIL_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request, public_id: Any) -> Response:
@@ -145,7 +152,7 @@ class QuestionReplyView(QuestionView):
         tags=["National"],
         parameters=[ID_PARAM],
         request=ReplyInputSerializer,
-        responses={201: QuestionDetailSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        responses={201: QuestionDetailSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422], 429: E[429]},
         examples=[REPLY_REQUEST_EXAMPLE, REPLY_EXAMPLE, *WRITE_ERRORS],
     )
     def post(self, request: Request, public_id: Any) -> Response:

@@ -76,8 +76,10 @@ def require_unit_edit(actor: Membership, unit: UnitKerja) -> None:
         raise PermissionDeniedError(NOT_YOUR_UNIT)
 
 
-def _audit(actor: Membership, verb: str, obj: Any, **after: Any) -> None:
-    audit_record(actor=actor.user, verb=verb, obj=obj, after=after or None)
+def _audit(actor: Membership, verb: str, obj: Any, *, before: dict[str, Any] | None = None, **after: Any) -> None:
+    """One audit row with the values before and after (issue 18): ``before`` None for an addition,
+    no ``after`` for a removal."""
+    audit_record(actor=actor.user, verb=verb, obj=obj, before=before or None, after=after or None)
 
 
 def _raise(errors: dict[str, list[Any]]) -> None:
@@ -134,9 +136,10 @@ def diagnosis_get_or_create(*, actor: Membership, unit: UnitKerja, cycle: Cycle)
 @transaction.atomic
 def diagnosis_summary_set(*, actor: Membership, diagnosis: Diagnosis, summary: str) -> Diagnosis:
     require_unit_edit(actor, diagnosis.unit)
+    before = {"summary": diagnosis.summary[:200]}
     diagnosis.summary = (summary or "").strip()
     diagnosis.save(update_fields=["summary", "updated_at"])
-    _audit(actor, "diagnosis.summary", diagnosis, summary=diagnosis.summary[:200])
+    _audit(actor, "diagnosis.summary", diagnosis, before=before, summary=diagnosis.summary[:200])
     return diagnosis
 
 
@@ -166,7 +169,12 @@ def layanan_add(
 @transaction.atomic
 def layanan_delete(*, actor: Membership, layanan: LayananUtama) -> None:
     require_unit_edit(actor, layanan.diagnosis.unit)
-    _audit(actor, "diagnosis.layanan_delete", layanan.diagnosis, name=layanan.name)
+    _audit(
+        actor,
+        "diagnosis.layanan_delete",
+        layanan.diagnosis,
+        before={"name": layanan.name, "volume": layanan.volume},
+    )
     layanan.delete()
 
 
@@ -206,7 +214,7 @@ def isu_delete(*, actor: Membership, isu: IsuStrategis) -> None:
     """Soft: the issue leaves every page and can be restored (``isu_restore``)."""
     require_unit_edit(actor, isu.diagnosis.unit)
     _soft_delete(isu, actor)
-    _audit(actor, "diagnosis.isu_delete", isu.diagnosis, title=isu.title, isu=str(isu.public_id))
+    _audit(actor, "diagnosis.isu_delete", isu.diagnosis, before={"title": isu.title, "score": isu.score})
 
 
 @transaction.atomic
@@ -279,6 +287,11 @@ def risiko_save(
     else:
         risiko = Risiko.objects.select_for_update().get(pk=risiko.pk)
         version_check(risiko, version)
+    before = (
+        None
+        if created
+        else {"title": risiko.title, "score": risiko.score, "owner": risiko.owner.nip if risiko.owner_id else None}
+    )
     risiko.jenis = data.jenis
     risiko.title = data.title.strip()
     risiko.cause = data.cause.strip()
@@ -292,6 +305,7 @@ def risiko_save(
         actor,
         "diagnosis.risiko_create" if created else "diagnosis.risiko_update",
         risiko,
+        before=before,
         title=risiko.title,
         score=risiko.score,
         owner=risiko.owner.nip,
@@ -305,7 +319,7 @@ def risiko_delete(*, actor: Membership, risiko: Risiko) -> None:
     answered it keeps its link."""
     require_unit_edit(actor, risiko.diagnosis.unit)
     _soft_delete(risiko, actor)
-    _audit(actor, "diagnosis.risiko_delete", risiko.diagnosis, title=risiko.title, risiko=str(risiko.public_id))
+    _audit(actor, "diagnosis.risiko_delete", risiko.diagnosis, before={"title": risiko.title, "score": risiko.score})
 
 
 @transaction.atomic
@@ -352,6 +366,11 @@ def tim_kerja_sk_set(
         errors.setdefault("file", []).append(SK_FILE_REQUIRED)
     _raise(errors)
     tim = TimKerja.objects.select_for_update().get(pk=tim.pk)
+    before = {
+        "sk_number": tim.sk_number,
+        "sk_date": tim.sk_date,
+        "file": tim.sk_file.public_id if tim.sk_file_id else None,
+    }
     if file is not None:
         try:
             bukti = bukti_dukung_upload(
@@ -363,7 +382,7 @@ def tim_kerja_sk_set(
     tim.sk_number = sk_number
     tim.sk_date = sk_date
     tim.save(update_fields=["sk_number", "sk_date", "sk_file", "updated_at"])
-    _audit(actor, "tim_kerja.sk", tim, sk_number=sk_number, sk_date=sk_date, file=tim.sk_file.public_id)
+    _audit(actor, "tim_kerja.sk", tim, before=before, sk_number=sk_number, sk_date=sk_date, file=tim.sk_file.public_id)
     return tim
 
 
@@ -408,7 +427,10 @@ def anggota_add(
 def anggota_remove(*, actor: Membership, anggota: AnggotaTim) -> None:
     require_unit_edit(actor, anggota.tim.unit)
     _audit(
-        actor, "tim_kerja.anggota_remove", anggota.tim, nip=anggota.pegawai.nip, peran=anggota.peran, area=anggota.area
+        actor,
+        "tim_kerja.anggota_remove",
+        anggota.tim,
+        before={"nip": anggota.pegawai.nip, "peran": anggota.peran, "area": anggota.area},
     )
     anggota.delete()
 
@@ -431,7 +453,7 @@ def agen_add(*, actor: Membership, tim: TimKerja, pegawai: Pegawai | None) -> Ag
 @transaction.atomic
 def agen_remove(*, actor: Membership, agen: AgenPerubahan) -> None:
     require_unit_edit(actor, agen.tim.unit)
-    _audit(actor, "tim_kerja.agen_remove", agen.tim, nip=agen.pegawai.nip)
+    _audit(actor, "tim_kerja.agen_remove", agen.tim, before={"nip": agen.pegawai.nip})
     agen.delete()
 
 
@@ -469,5 +491,10 @@ def perubahan_add(
 @transaction.atomic
 def perubahan_delete(*, actor: Membership, perubahan: Perubahan) -> None:
     require_unit_edit(actor, perubahan.agen.tim.unit)
-    _audit(actor, "tim_kerja.perubahan_delete", perubahan.agen.tim, title=perubahan.title)
+    _audit(
+        actor,
+        "tim_kerja.perubahan_delete",
+        perubahan.agen.tim,
+        before={"nip": perubahan.agen.pegawai.nip, "title": perubahan.title, "integrated": perubahan.integrated},
+    )
     perubahan.delete()

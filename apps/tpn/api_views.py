@@ -63,6 +63,7 @@ E = {
     422: OpenApiResponse(
         NationalErrorSerializer, description="Invalid input (``fields`` names each field) or a refused stage order."
     ),
+    429: OpenApiResponse(NationalErrorSerializer, description="Rate limit of the token exceeded; see Retry-After."),
 }
 ID_PARAM = OpenApiParameter("public_id", str, OpenApiParameter.PATH, description="The public id (UUID).")
 
@@ -119,7 +120,14 @@ class ProposalListView(NationalView):
         summary="Proposals across every instansi, newest first (cursor pagination)",
         tags=["National"],
         parameters=[ProposalFilterSerializer],
-        responses={200: ProposalSummarySerializer(many=True), 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        responses={
+            200: ProposalSummarySerializer(many=True),
+            401: E[401],
+            403: E[403],
+            404: E[404],
+            422: E[422],
+            429: E[429],
+        },
         examples=[LIST_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request) -> Response:
@@ -140,7 +148,7 @@ class ProposalDetailView(NationalView):
         summary="One proposal: instansi, unit, status and stage, snapshot hash, scores per tier, TPN results",
         tags=["National"],
         parameters=[ID_PARAM],
-        responses={200: ProposalDetailSerializer, 401: E[401], 403: E[403], 404: E[404]},
+        responses={200: ProposalDetailSerializer, 401: E[401], 403: E[403], 404: E[404], 429: E[429]},
         examples=[DETAIL_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request, public_id: Any) -> Response:
@@ -153,7 +161,7 @@ class ProposalAnswersView(NationalView):
         summary="The answers per tier from the frozen snapshot (and TPN's own), with evidence links",
         tags=["National"],
         parameters=[ID_PARAM],
-        responses={200: AnswersDocumentSerializer, 401: E[401], 403: E[403], 404: E[404]},
+        responses={200: AnswersDocumentSerializer, 401: E[401], 403: E[403], 404: E[404], 429: E[429]},
         examples=[ANSWERS_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request, public_id: Any) -> Response:
@@ -170,7 +178,7 @@ class ProposalResultView(NationalView):
         tags=["National"],
         parameters=[ID_PARAM],
         request=ResultInputSerializer,
-        responses={201: ResultSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        responses={201: ResultSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422], 429: E[429]},
         examples=[*RESULT_REQUEST_EXAMPLES, RESULT_EXAMPLE, *WRITE_ERRORS],
     )
     def post(self, request: Request, public_id: Any) -> Response:
@@ -188,7 +196,7 @@ class ProposalTPNAnswersView(NationalView):
         tags=["National"],
         parameters=[ID_PARAM],
         request=TPNAnswersInputSerializer,
-        responses={200: TPNScoresSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        responses={200: TPNScoresSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422], 429: E[429]},
         examples=[TPN_ANSWERS_REQUEST_EXAMPLE, TPN_SCORES_EXAMPLE, *WRITE_ERRORS],
     )
     def put(self, request: Request, public_id: Any) -> Response:
@@ -205,7 +213,7 @@ class UnitDetailView(NationalView):
         summary="One proposed unit kerja: its proposals and predikat history",
         tags=["National"],
         parameters=[ID_PARAM],
-        responses={200: UnitDocumentSerializer, 401: E[401], 403: E[403], 404: E[404]},
+        responses={200: UnitDocumentSerializer, 401: E[401], 403: E[403], 404: E[404], 429: E[429]},
         examples=[UNIT_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request, public_id: Any) -> Response:
@@ -233,7 +241,7 @@ class InstansiQuotaView(NationalView):
         tags=["National"],
         parameters=[OpenApiParameter("code", str, OpenApiParameter.PATH, description="The instansi's code.")],
         request=QuotaInputSerializer,
-        responses={200: QuotaSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        responses={200: QuotaSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422], 429: E[429]},
         examples=[
             OpenApiExample("Quota", value={"tahun": 2026, "max_units": 5}, request_only=True),
             OpenApiExample(
@@ -267,7 +275,7 @@ class ProposalDeadlineView(NationalView):
         tags=["National"],
         parameters=[OpenApiParameter("tahun", int, OpenApiParameter.PATH, description="The evaluation year.")],
         request=DeadlineInputSerializer,
-        responses={200: DeadlineSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422]},
+        responses={200: DeadlineSerializer, 401: E[401], 403: E[403], 404: E[404], 422: E[422], 429: E[429]},
         examples=[
             OpenApiExample("Deadline", value={"closes_on": "2026-06-30"}, request_only=True),
             OpenApiExample("Deadline set", value={"tahun": 2026, "closes_on": "2026-06-30"}, response_only=True),

@@ -33,13 +33,18 @@ from apps.penilaian.models import Jawaban, Penilaian, Tier
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from apps.tpn.models import TPNResult
-from tests.api_support import SETTINGS, api_operations, keep_the_test_connection  # noqa: F401  (fixture)
+from tests.api_support import (  # noqa: F401  (fixtures)
+    SETTINGS,
+    api_operations,
+    keep_the_test_connection,
+    unthrottled_national_api,
+)
 from tests.factories import UnitKerjaFactory
 from tests.portalrb.conftest import lke, prb, propose  # noqa: F401  (fixtures re-exported)
 from tests.tpn.conftest import TPNWorld, tpn  # noqa: F401  (fixture re-exported)
 from tests.tpn.test_pertanyaan_api import ask
 
-pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection", "unthrottled_national_api")
 
 FUZZ = settings(SETTINGS, max_examples=15)
 WALK = settings(SETTINGS, max_examples=8, stateful_step_count=12)

@@ -7,14 +7,19 @@ import pytest
 from hypothesis import given, settings
 from schemathesis.checks import positive_data_acceptance
 
-from tests.api_support import SETTINGS, api_operations, keep_the_test_connection  # noqa: F401  (fixture)
+from tests.api_support import (  # noqa: F401  (fixtures)
+    SETTINGS,
+    api_operations,
+    keep_the_test_connection,
+    unthrottled_national_api,
+)
 from tests.tpn.conftest import TPNWorld
 from tests.tpn.test_pertanyaan_api import ask
 
 SETTINGS = settings(SETTINGS, max_examples=25)
 
 
-pytestmark = pytest.mark.usefixtures("keep_the_test_connection")
+pytestmark = pytest.mark.usefixtures("keep_the_test_connection", "unthrottled_national_api")
 
 
 def _operations():
