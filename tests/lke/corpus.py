@@ -11,7 +11,7 @@ evidence links, then applies a random set of mutations:
 * ``shift`` — extra title lines on top, so every row moves down;
 * ``blank`` / ``hidden`` — blank rows and hidden helper rows inserted inside the tree;
 * ``merge`` — headings written as one "1. MANAJEMEN PERUBAHAN" cell merged across the label columns;
-* ``column`` — a hidden column inserted left of the answer-type column;
+* ``column`` — a hidden column inserted (before the answer type, or among the answer columns);
 * ``text_numbers`` — counts as "12", "12 orang", "1.234"; survey values as "3,61";
 * ``variants`` — options as "ya ", "YA", "a", "A.", "B ", "(c)";
 * ``typed_totals`` / ``typed_percent`` — a wrong number typed over a total or percentage formula;
@@ -194,7 +194,18 @@ def _evidence_text(links: list[str]) -> str | None:
 def jawaban_lines(spec, layout, answers, links, notes) -> list[Line]:
     rows = tree_rows(spec, layout)
     by_row: dict[int, Line] = {}
-    by_row[1] = Line("header", {"A": "Soal ID", "B": "No", "G": "Komponen / indikator", "J": "Jenis jawaban"})
+    headers = {
+        "A": str(m.HEADER_ID),
+        "B": str(m.HEADER_NUMBER),
+        "G": str(m.HEADER_ITEM),
+        "J": str(m.HEADER_TYPE),
+        "K": str(m.HEADER_ANSWER_UNIT),
+        "L": str(m.HEADER_NOTE_UNIT),
+        "M": str(m.HEADER_EVIDENCE_UNIT),
+        "N": str(m.HEADER_ANSWER_TPI),
+        "Q": str(m.HEADER_NOTE_TPI),
+    }
+    by_row[1] = Line("header", headers)
     for item in rows:
         number_col = "BCDEF"[min(item.depth, 4)]
         if item.kind == "node":
@@ -508,7 +519,7 @@ def generate(
     drawn = tuple(sorted(rng.sample(MUTATIONS, k=rng.randint(2, 7))))
     chosen = drawn if mutations is None else mutations
     lines = mutate(lines, layout_name, rng, chosen)
-    inserted = rng.choice(["C", "H", "I"]) if "column" in chosen else None
+    inserted = rng.choice(["C", "H", "I", "L", "N"]) if "column" in chosen else None
     workbook, row_of = emit(lines, sheet_title, inserted)
     must_warn = set()
     for line in lines:

@@ -23,23 +23,12 @@ NO_QUESTIONS_FOUND = _(
     "No LKE question was recognised in the sheet “{sheet}”. The rows must keep the numbering and the "
     "question texts of the LKE (A., I., 1., i., a.)."
 )
-QUESTION_MISSING = _("The question “{text}” (soal {soal_id}) was not found in the sheet.")
 OTHER_TEMPLATE = _("The workbook was exported from {found}; it was read as {template}.")
 
 # -- one row ----------------------------------------------------------------------------------------
-WRONG_QUESTION = _("This row should hold the question “{expected}” (soal {soal_id}) but holds “{found}”.")
-UNKNOWN_QUESTION = _("“{text}” is not a question of {template}; the workbook may be of another LKE version.")
 MATCHED_BY_POSITION = _(
     "The question text differs from the template (“{found}”); it was read as “{expected}” (soal {soal_id}) "
     "from its numbering and answer type."
-)
-UNKNOWN_OPTION = _("Column {column}: “{value}” is not an answer option of this question (allowed: {options}).")
-NOT_A_NUMBER = _("Column {column}: “{value}” is not a number.")
-NOT_WHOLE_NUMBER = _("Column {column}: “{value}” must be a whole number of 0 or more.")
-OUT_OF_RANGE = _("Column {column}: “{value}” must be between 0 and 4.")
-CONTRADICTION = _(
-    "Column {column}: {value} is more than the total it is part of ({total}, row {rows}); the counts "
-    "contradict each other."
 )
 FORMULA_WITHOUT_VALUE = _(
     "Column {column} holds a formula whose result is not saved in the file; it was read as blank. Open the "
@@ -57,7 +46,6 @@ TYPED_TOTAL_DISAGREES = _(
     "Column {column}: the total typed here ({typed}) disagrees with the sum of its parts ({computed}, rows "
     "{rows}); the score uses the parts."
 )
-EXTRA_ROW_IGNORED = _("“{text}” is not part of {template}; the row was ignored.")
 
 # -- what the exported workbook says ---------------------------------------------------------------
 SHEET_INFO = _("Info")

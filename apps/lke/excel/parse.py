@@ -519,12 +519,15 @@ class _Reader:
             def at(letter: str) -> int:
                 return column_index_from_string(letter) + shift
 
+            # ZI's own export names its answer columns in row 1: a column inserted among them moves
+            # nothing. Otherwise the master's columns, moved by any column inserted before J.
+            named = self._export_headers()
             return _Columns(
-                answer_unit=at(first.col_answer_unit),
-                note_unit=at(first.col_note_unit),
-                evidence_unit=at(first.col_evidence_unit),
-                answer_tpi=at(first.col_answer_tpi),
-                note_tpi=at(first.col_note_tpi),
+                answer_unit=named.get("answer_unit", at(first.col_answer_unit)),
+                note_unit=named.get("note_unit", at(first.col_note_unit)),
+                evidence_unit=named.get("evidence_unit", at(first.col_evidence_unit)),
+                answer_tpi=named.get("answer_tpi", at(first.col_answer_tpi)),
+                note_tpi=named.get("note_tpi", at(first.col_note_tpi)),
                 labels=tuple(range(2, at("G") + 1)),
                 type=type_col,
                 id=1,
@@ -558,6 +561,30 @@ class _Reader:
             type=type_col,
             id=None,
         )
+
+    def _export_headers(self) -> dict[str, int]:
+        """The answer columns of a ZI export, by the header texts it writes (in English or Indonesian)."""
+        from django.utils import translation
+
+        wanted: dict[str, str] = {}
+        for language in ("en", "id"):
+            with translation.override(language):
+                for key, label in (
+                    ("answer_unit", m.HEADER_ANSWER_UNIT),
+                    ("note_unit", m.HEADER_NOTE_UNIT),
+                    ("evidence_unit", m.HEADER_EVIDENCE_UNIT),
+                    ("answer_tpi", m.HEADER_ANSWER_TPI),
+                    ("note_tpi", m.HEADER_NOTE_TPI),
+                ):
+                    wanted[_norm(str(label))] = key
+        found: dict[str, int] = {}
+        for (row, col), value in sorted(self.grid.items()):
+            if row > 3:
+                break
+            key = wanted.get(_norm(value)) if isinstance(value, str) else None
+            if key is not None and key not in found:
+                found[key] = col
+        return found if "answer_unit" in found else {}
 
     def _headers(self) -> dict[int, str]:
         """Column → normalised header words, from the first rows (the first text found per column)."""
