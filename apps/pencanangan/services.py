@@ -444,7 +444,13 @@ def pakta_revoke(*, actor: Membership, pakta: PaktaIntegritas, reason: str) -> P
     pakta.revoked_at = timezone.now()
     pakta.revoked_reason = reason[:255]
     pakta.save(update_fields=["revoked_at", "revoked_reason"])
-    audit_record(actor=actor.user, verb="pakta.revoke", obj=pakta, after={"reason": pakta.revoked_reason})
+    audit_record(
+        actor=actor.user,
+        verb="pakta.revoke",
+        obj=pakta,
+        before={"revoked_at": None},
+        after={"revoked_at": pakta.revoked_at.isoformat(), "reason": pakta.revoked_reason},
+    )
     return pakta
 
 
@@ -571,5 +577,11 @@ def pencanangan_declare(*, actor: Membership, pencanangan: Pencanangan) -> Penca
     pencanangan.status = PencananganStatus.DECLARED
     pencanangan.declared_at = timezone.now()
     pencanangan.save(update_fields=["status", "declared_at", "updated_at"])
-    audit_record(actor=actor.user, verb="pencanangan.declare", obj=pencanangan, after={"status": "declared"})
+    audit_record(
+        actor=actor.user,
+        verb="pencanangan.declare",
+        obj=pencanangan,
+        before={"status": PencananganStatus.DRAFT},
+        after={"status": PencananganStatus.DECLARED},
+    )
     return pencanangan
