@@ -311,6 +311,7 @@ def konsultasi_reply(
         raise TransitionNotAllowed(THREAD_CLOSED)
     body = _check_message(body, files)
     pesan = _post(actor, konsultasi, side, body, files)
+    status_before = konsultasi.status
     konsultasi.status = KonsultasiStatus.ANSWERED if side == konsultasi.answering_side else KonsultasiStatus.OPEN
     konsultasi.last_message_at = pesan.created_at
     konsultasi.save(update_fields=["status", "last_message_at", "updated_at"])
@@ -319,6 +320,7 @@ def konsultasi_reply(
         verb="konsultasi.reply",
         obj=konsultasi,
         instansi=konsultasi.instansi,
+        before={"status": status_before},
         after={"side": side, "status": konsultasi.status},
     )
     return pesan
@@ -332,10 +334,16 @@ def konsultasi_close(*, actor: Membership, konsultasi: Konsultasi) -> Konsultasi
     konsultasi = Konsultasi.objects.select_for_update().get(pk=konsultasi.pk)
     if konsultasi.status == KonsultasiStatus.CLOSED:
         raise DomainError(ALREADY_CLOSED, code="closed")
+    status_before = konsultasi.status
     konsultasi.status = KonsultasiStatus.CLOSED
     konsultasi.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor.user, verb="konsultasi.close", obj=konsultasi, instansi=konsultasi.instansi, after={"side": side}
+        actor=actor.user,
+        verb="konsultasi.close",
+        obj=konsultasi,
+        instansi=konsultasi.instansi,
+        before={"status": status_before},
+        after={"side": side, "status": konsultasi.status},
     )
     return konsultasi
 

@@ -181,3 +181,17 @@ def test_the_lhe_page_is_for_reviewers_admin_and_pimpinan_only(lke: LKEWorld, lo
     assert login(lke.world.evi).get(detail).status_code == 403
     assert login(lke.world.dodi).get(detail).status_code == 404
     assert report.title not in login(lke.world.ani).get(reverse("reports:report-list")).content.decode()
+
+
+def test_the_lhe_prints_why_a_unit_below_a_threshold_is_still_fit(lke: LKEWorld) -> None:
+    """Issue 17: "layak" over a final tier below a threshold carries a written reason, printed in the LHE."""
+    reviewed_in_three_tiers(lke)
+    reason = "Survei IPAK diulang pada triwulan III; hasil sementara di atas ambang."
+    Recommendation.unscoped.filter(penilaian=lke.penilaian).update(threshold_reason=reason)
+    report = request_lhe(lke, lke.world.budi)
+    with scope(lke.world.instansi_a.pk):
+        assert report_render(report_id=report.pk) is True
+        report.refresh_from_db()
+    text = pdf_text(report.file.open("rb").read())
+    assert reason[:50] in text
+    assert "Layak walaupun di bawah ambang batas" in text
