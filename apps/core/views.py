@@ -10,6 +10,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.api.errors import api_error_response
@@ -41,6 +42,28 @@ def membership_switch(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404
     request.session[SESSION_KEY] = str(match.public_id)
     return redirect("core:dashboard")
+
+
+TEXT_SIZE_COOKIE = "zi_text"
+TEXT_SIZES = {"normal", "large"}
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    """Larger text for everyone who wants it (issue 21), logged in or not: a cookie kept for a year,
+    read by base.html (``html.zi-text-large``). Works without JavaScript; back to the same page."""
+    size = request.POST.get("size", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    if size in TEXT_SIZES:
+        response.set_cookie(
+            TEXT_SIZE_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax", secure=request.is_secure(), httponly=True
+        )
+    return response
 
 
 def health(request: HttpRequest) -> JsonResponse:

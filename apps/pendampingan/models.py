@@ -58,13 +58,16 @@ class Diagnosis(TenantModel, TimeStampedModel):
         return f"{self.unit} — {self.cycle}"
 
 
-class LayananUtama(TenantModel):
+class LayananUtama(TenantModel, SoftDeleted):
     """Layanan utama — one core service of the unit with its yearly volume."""
 
     diagnosis = models.ForeignKey(Diagnosis, on_delete=models.CASCADE, related_name="layanan")
     name = models.CharField(_("service"), max_length=200)
     volume = models.PositiveIntegerField(_("yearly volume"))
     description = models.TextField(_("description"), blank=True)
+
+    objects = LiveTenantManager()  # deleted services are gone from every page; with_deleted finds them
+    with_deleted = TenantManager()
 
     class Meta(TenantModel.Meta):
         verbose_name = _("core service")

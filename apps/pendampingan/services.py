@@ -168,14 +168,20 @@ def layanan_add(
 
 @transaction.atomic
 def layanan_delete(*, actor: Membership, layanan: LayananUtama) -> None:
+    """Soft: the service leaves every page and can be restored (``layanan_restore``)."""
     require_unit_edit(actor, layanan.diagnosis.unit)
+    _soft_delete(layanan, actor)
     _audit(
-        actor,
-        "diagnosis.layanan_delete",
-        layanan.diagnosis,
-        before={"name": layanan.name, "volume": layanan.volume},
+        actor, "diagnosis.layanan_delete", layanan.diagnosis, before={"name": layanan.name, "volume": layanan.volume}
     )
-    layanan.delete()
+
+
+@transaction.atomic
+def layanan_restore(*, actor: Membership, layanan: LayananUtama) -> LayananUtama:
+    require_unit_edit(actor, layanan.diagnosis.unit)
+    _soft_restore(layanan)
+    _audit(actor, "diagnosis.layanan_restore", layanan.diagnosis, name=layanan.name, layanan=str(layanan.public_id))
+    return layanan
 
 
 @transaction.atomic

@@ -29,6 +29,7 @@ urlpatterns = [
     path("isu/<uuid:public_id>/hapus/", views.isu_delete, name="isu-delete"),
     path("risiko/<uuid:public_id>/pulihkan/", views.risiko_restore, name="risiko-restore"),
     path("isu/<uuid:public_id>/pulihkan/", views.isu_restore, name="isu-restore"),
+    path("layanan/<uuid:public_id>/pulihkan/", views.layanan_restore, name="layanan-restore"),
     path("anggota/<uuid:public_id>/hapus/", views.anggota_remove, name="anggota-remove"),
     path("agen/<uuid:public_id>/hapus/", views.agen_remove, name="agen-remove"),
     path("agen/<uuid:public_id>/perubahan/", views.perubahan_add, name="perubahan-add"),

@@ -54,7 +54,7 @@ from apps.pendampingan.forms import (
     TindakLanjutForm,
     TpnQuestionForm,
 )
-from apps.pendampingan.models import IsuStrategis, KonsultasiStatus, Pihak, Risiko, TindakLanjutStatus
+from apps.pendampingan.models import IsuStrategis, KonsultasiStatus, LayananUtama, Pihak, Risiko, TindakLanjutStatus
 from apps.pendampingan.permissions import pokja_areas
 from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for, penilaian_for, rencana_for
@@ -347,6 +347,14 @@ def risiko_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @require_POST
 @instansi_member_required
+def layanan_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    layanan = access_deleted(LayananUtama, actor, public_id)
+    return _restore(request, layanan, lambda: services.layanan_restore(actor=actor, layanan=layanan))
+
+
+@require_POST
+@instansi_member_required
 def isu_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     isu = access_deleted(IsuStrategis, actor, public_id)
@@ -383,6 +391,7 @@ def layanan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
         d.unit,
         d.cycle,
         "pendampingan:hub",
+        restore="pendampingan:layanan-restore",
     )
 
 

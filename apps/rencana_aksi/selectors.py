@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -340,3 +341,27 @@ def cycle_pick(*, instansi_id: int, tahun: object = None) -> Cycle | None:
     from apps.unit_kerja.selectors import cycle_current
 
     return cycle_current(instansi=instansi_id) or cycles.order_by("-tahun").first()
+
+
+def progress_per_period(*, rencana: RencanaAksi) -> list[tuple[str, Decimal, Decimal]]:
+    """``(periode, average reported progress, average verified progress)`` of the plan's kegiatan,
+    period by period (one grouped query): the rencana aksi chart over time (issue 21)."""
+    from django.db.models import Avg, Q
+
+    rows = (
+        Realisasi.objects.filter(instansi_id=rencana.instansi_id, kegiatan__rencana=rencana)
+        .values("periode")
+        .annotate(
+            reported=Avg("progress"),
+            verified=Avg("progress", filter=Q(status=RealisasiStatus.VERIFIED)),
+        )
+        .order_by("periode")
+    )
+    return [
+        (
+            row["periode"],
+            Decimal(str(row["reported"] or 0)).quantize(Decimal("0.1")),
+            Decimal(str(row["verified"] or 0)).quantize(Decimal("0.1")),
+        )
+        for row in rows
+    ]

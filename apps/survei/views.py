@@ -203,6 +203,23 @@ def survei_export(request: HttpRequest, public_id: Any, fmt: str) -> HttpRespons
 # -----------------------------------------------------------------------------
 
 
+def _history_chart(history: list[Any]) -> Any:
+    """IPKP and IPAK of each period on the LKE's 0–4, drawn (issue 21); None before any survey."""
+    from apps.core.charts import BarChart, Series
+
+    if not history:
+        return None
+    return BarChart(
+        title=_("Survey indices over time (LKE value 0–4)"),
+        categories=[f"{row.survei.label} {row.survei.tahun}" for row in history],
+        series=[
+            Series("IPKP", [row.ipkp.suggested for row in history]),
+            Series("IPAK", [row.ipak.suggested for row in history]),
+        ],
+        maximum=4,
+    )
+
+
 def _unit_page(request: HttpRequest, unit: Any, form: LayananForm | None = None, status: int = 200) -> HttpResponse:
     actor = request_actor(request)
     history = selectors.unit_history(unit=unit)
@@ -216,6 +233,7 @@ def _unit_page(request: HttpRequest, unit: Any, form: LayananForm | None = None,
                 for row in selectors.layanan_for_unit(unit=unit)
             ],
             "history": history,
+            "history_chart": _history_chart(history),
             "form": form or LayananForm(),
             "can_manage": actor.can(Cap.SURVEI_MANAGE),
             "can_report": actor.can(Cap.REPORT_CREATE),

@@ -149,6 +149,10 @@ def test_plan_approve_report_verify_and_reuse_the_evidence_in_the_lke(
     hadi_page.goto(plan_url)
     expect(hadi_page.get_by_test_id("overall")).to_have_text("60 %")
     expect(hadi_page.get_by_test_id("area-1")).to_contain_text("60 %")
+    # The plan's progress over the periods, drawn (issue 21), with its numbers in a table.
+    progress = hadi_page.get_by_test_id("chart").first
+    expect(progress.locator("svg[role=img]")).to_be_visible()
+    expect(progress.locator("table")).to_contain_text("60 %")
     screenshot(hadi_page, "rencana-aksi-dashboard")
 
     # --- ani attaches the same file to the LKE soal the kegiatan supports -----------------------------

@@ -29,6 +29,13 @@ def delete_and_undo(page: Page, base: str, pd: PDWorld, name: str) -> None:
     assert chart.locator("svg[role=img] rect").count() > 0
     chart.locator("summary").click()
     expect(chart.locator("table th[scope=row]").first).to_be_visible()
+    # Larger text, chosen once, stays on every later page.
+    normal = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.get_by_test_id("text-large").click()
+    page.goto(f"{base}/notifikasi/")
+    larger = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    assert larger > normal * 1.1
+    expect(page.get_by_test_id("text-normal")).to_be_visible()
     page.goto(f"{base}/pendampingan/unit/{pd.world.unit_a1.public_id}/{pd.tahun}/")
     record_risk(page, RISK, "5", "4", str(pd.joko.public_id))
     risiko = Risiko.unscoped.get(title=RISK)

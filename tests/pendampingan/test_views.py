@@ -93,7 +93,17 @@ def test_a_refused_core_service_names_its_field_and_keeps_the_input(
     assert 'value="Izin usaha"' in negative.content.decode()
     assert not LayananUtama.unscoped.exists()
     assert ani.post(url, {"layanan-name": "Izin usaha", "layanan-volume": "120"}).status_code == 302
-    assert LayananUtama.unscoped.get().volume == 120
+    layanan = LayananUtama.unscoped.get()
+    assert layanan.volume == 120
+    # Its delete can be undone too.
+    restore = reverse("pendampingan:layanan-restore", kwargs={"public_id": layanan.public_id})
+    page = ani.post(reverse("pendampingan:layanan-delete", kwargs={"public_id": layanan.public_id}), follow=True)
+    assert f'action="{restore}"' in page.content.decode()
+    layanan.refresh_from_db()
+    assert layanan.deleted_at is not None
+    assert "“Izin usaha” telah dipulihkan." in ani.post(restore, follow=True).content.decode()
+    layanan.refresh_from_db()
+    assert layanan.deleted_at is None
 
 
 def test_deleting_a_risk_or_an_issue_can_be_undone(pd: PDWorld, login: Callable[[User], Client]) -> None:

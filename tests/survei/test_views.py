@@ -114,6 +114,10 @@ def test_results_page_shows_indices(sv: SurveiWorld, login) -> None:
     assert "sv-w-85" in body  # SPAK statement 4, mean 5.25: (5.25 − 1)/5 = 85 % of the bar
     history = login(sv.world.evi).get(reverse("survei:unit-detail", kwargs={"public_id": sv.world.unit_a1.public_id}))
     assert "3,40" in history.content.decode()
+    # Drawn over time too (issue 21): the SVG and the same numbers in its table.
+    chart = history.content.decode().split('<figure class="zi-chart"', 1)[1].split("</figure>", 1)[0]
+    assert 'role="img"' in chart
+    assert '<td class="zi-number">3,20</td><td class="zi-number">3,40</td>' in chart  # IPKP, IPAK
 
 
 def test_exports(sv: SurveiWorld, login) -> None:

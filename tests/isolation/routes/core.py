@@ -70,6 +70,7 @@ LIST_ROUTES = [
 EXEMPT_ROUTES = {
     "core:home": "redirects to login or dashboard; no data",
     "core:health": "liveness probe; no tenant data",
+    "core:text-size": "sets the larger-text cookie and redirects on the same site; no tenant data",
     "set_language": "Django's language switch; no tenant data",
     "accounts:mfa-required": "explains MFA enrolment; no tenant data",
     "notifications:preferences": "the signed-in person's own notification settings; no tenant data",

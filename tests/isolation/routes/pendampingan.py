@@ -85,6 +85,14 @@ def make_deleted_isu(world) -> IsuStrategis:
     return isu
 
 
+def make_deleted_layanan(world) -> LayananUtama:
+    from django.utils import timezone
+
+    layanan = make_layanan(world)
+    LayananUtama.unscoped.filter(pk=layanan.pk).update(deleted_at=timezone.now())
+    return layanan
+
+
 def make_tim(world) -> TimKerja:
     existing = TimKerja.unscoped.filter(instansi=world.instansi_a, unit=world.unit_a1).first()
     return existing or TimKerja.unscoped.create(instansi=world.instansi_a, unit=world.unit_a1, cycle=_cycle(world))
@@ -182,6 +190,7 @@ OBJECT_ROUTES = [
     ObjectRoute("pendampingan:isu-delete", _id(make_isu), methods=("POST",)),
     ObjectRoute("pendampingan:risiko-restore", _id(make_deleted_risiko), methods=("POST",)),
     ObjectRoute("pendampingan:isu-restore", _id(make_deleted_isu), methods=("POST",)),
+    ObjectRoute("pendampingan:layanan-restore", _id(make_deleted_layanan), methods=("POST",)),
     ObjectRoute("pendampingan:anggota-remove", _id(make_anggota), methods=("POST",)),
     ObjectRoute("pendampingan:agen-remove", _id(make_agen), methods=("POST",)),
     ObjectRoute("pendampingan:perubahan-add", _id(make_agen), methods=("POST",), data={"perubahan-title": "x"}),
