@@ -1,10 +1,12 @@
 """Real Celery workers in their own processes, for fault drills: started like ``make worker`` and
 killed like a crashed host (SIGKILL to the whole process group, pool children included).
 
-A worker runs the production settings (``zi.settings.base``, through ``worker_settings``) against
-this test run's database, a Redis the test started itself (never the shared one: a short visibility
-timeout there would hand other runs' messages around) and the test's SMTP catcher, on this run's
-queue.
+A worker runs the production settings (``zi.settings.base``) against this test run's database, a
+Redis the test started itself (never the shared one: a short visibility timeout there would hand
+other runs' messages around) and the test's SMTP catcher. It consumes every queue of this run
+(``zi.queues``: default, reports, reminders, imports, all under the run's ``zi-test-<pid>`` prefix,
+passed as ``ZI_QUEUE_PREFIX``), so a task reaches it whatever queue its name routes it to, and the
+tasks it publishes itself are routed to this run's queues too.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.db import connection
 
 from tests.notifications.worker import wait_until
 from tests.ops.helpers import ROOT
+from zi.queues import KINDS, queue_name
 
 # The drills run with a short task time limit; the settings derive the visibility timeout from it.
 TIME_LIMIT = 5
@@ -66,12 +69,17 @@ class WorkerProcess:
                 self.kill()
 
 
+def queue_prefix() -> str:
+    """This run's queue prefix: the test settings name the default queue after it (``zi.queues``)."""
+    return settings.CELERY_TASK_DEFAULT_QUEUE
+
+
 def start_worker(name: str, *, broker_url: str, smtp_port: int, workdir: Path, **extra_env: str) -> WorkerProcess:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(workdir),
-        "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
-        "ZI_DRILL_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
+        "DJANGO_SETTINGS_MODULE": "zi.settings.base",
+        "ZI_QUEUE_PREFIX": queue_prefix(),  # this run's queues and routes, never production's
         "DATABASE_URL": database_url(),
         "REDIS_URL": broker_url,
         "ZI_VAR_DIR": str(workdir / "var"),
@@ -83,9 +91,11 @@ def start_worker(name: str, *, broker_url: str, smtp_port: int, workdir: Path, *
         **extra_env,
     }
     log = workdir / f"worker-{name}.log"
+    queues = [queue_name(kind, queue_prefix()) for kind in KINDS]
+    assert set(queues) == set(settings.CELERY_TASK_QUEUES), "the drill worker must consume every queue of the run"
     command = [
         sys.executable, "-m", "celery", "-A", "zi", "worker", "-n", f"{name}@%h",
-        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-c", "1", "-P", "prefork",
+        "-Q", ",".join(queues), "-c", "1", "-P", "prefork",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO",
     ]  # fmt: skip
     with log.open("wb") as out:
