@@ -56,7 +56,10 @@ class NoStoreWhenSignedInMiddleware:
         signed_in = user is not None and user.is_authenticated
         response = self.get_response(request)
         if signed_in:
-            patch_cache_control(response, private=True, no_store=True, no_cache=True, max_age=0)
+            # Exactly ``private, no-store``, the value downloads (apps.core.files.file_response, the
+            # presigned URLs) and exports send too: no-store already forbids keeping any copy, so
+            # no-cache/max-age=0 would add nothing but a second spelling of the rule.
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 

@@ -62,6 +62,9 @@ def _node_env(var_dir: Path, cache_prefix: str, secret: str) -> dict[str, str]:
         "DEBUG": "false",
         "ZI_DEMO": "false",
         "SECRET_KEY": secret,
+        # Production requires the audit key (zi.E011); every node of a deployment shares one, here the
+        # suite's, so the rows the nodes seal verify in this process too.
+        "AUDIT_KEY": settings.AUDIT_KEY,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": "http://127.0.0.1",
         "ZI_HTTPS": "false",
