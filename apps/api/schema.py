@@ -12,6 +12,8 @@ EDGE_RESPONSES = {
     "414": "The path or the query string is too long.",
     "503": "The service is temporarily unavailable (its database cannot be reached); see Retry-After.",
 }
+# Every /api/v1/ operation is rate-limited per token (ZI_NATIONAL_API_RATE), whichever view serves it.
+NATIONAL_RESPONSES = {"429": "Rate limit of the token exceeded; see Retry-After."}
 
 
 NO_NUL = "^[^\\x00]*$"
@@ -26,7 +28,8 @@ def add_edge_responses(result: dict[str, Any], generator: Any, request: Any, pub
                 if schema.get("type") == "string" and not ({"pattern", "format", "enum"} & set(schema)):
                     schema["pattern"] = NO_NUL
             responses = operation.setdefault("responses", {})
-            for status, description in EDGE_RESPONSES.items():
+            edges = {**EDGE_RESPONSES, **NATIONAL_RESPONSES} if error == "NationalError" else EDGE_RESPONSES
+            for status, description in edges.items():
                 responses.setdefault(
                     status,
                     {

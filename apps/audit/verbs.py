@@ -8,6 +8,21 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 VERB_LABELS: dict[str, Promise] = {
+    "bukti_dukung.download": _("Downloaded evidence"),
+    "bukti_dukung.preview": _("Previewed evidence"),
+    "membership.consent_accept": _("Accepted an offered role"),
+    "membership.consent_decline": _("Declined an offered role"),
+    "notification.retry": _("Sent an undelivered email again"),
+    "pakta.download": _("Downloaded a signed Pakta Integritas"),
+    "pakta.download_public": _("Downloaded a Pakta Integritas through its verification page"),
+    "pegawai.account_link": _("Linked a login to a roster entry"),
+    "pemantauan.pengaduan": _("Recorded a complaint about a predicated unit"),
+    "pemantauan.peringatan": _("Raised an early warning"),
+    "pemantauan.usulan_pencabutan": _("Proposed revoking a predikat"),
+    "pencanangan.export": _("Exported the Pakta Integritas list"),
+    "penilaian.workbook_export": _("Exported the LKE workbook"),
+    "rencana_aksi.heatmap_export": _("Exported the monitoring heatmap"),
+    "report.download": _("Downloaded a report"),
     "account.invitation_accept": _("Accepted the invitation"),
     "asistensi.create": _("Recorded a TPI assistance session"),
     "asistensi.tindak_lanjut_add": _("Added a follow-up action"),

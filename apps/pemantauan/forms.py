@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import MultipleFileField
 from apps.pemantauan.models import Saluran
+from apps.unit_kerja.forms import DateInput
 
 
 class PengaduanPublicForm(forms.Form):
@@ -25,4 +26,4 @@ class DecisionForm(forms.Form):
         label=_("Decision"), choices=[("revoke", _("Revoke the predikat")), ("reject", _("Reject the proposal"))]
     )
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    revoked_on = forms.DateField(label=_("Revoked on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    revoked_on = forms.DateField(label=_("Revoked on"), required=False, widget=DateInput())

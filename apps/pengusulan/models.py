@@ -45,6 +45,7 @@ class Pengusulan(TenantModel, TimeStampedModel):
     afirmasi_reason = models.TextField(
         _("reason for proposing below the thresholds (afirmasi)"),
         blank=True,
+        db_default="",  # rows loaded outside the ORM (the national seeder's COPY) start empty
         help_text=_("Required when the final TPI tier misses a threshold of the predikat; frozen in the snapshot."),
     )
     status = models.CharField(

@@ -107,6 +107,7 @@ class Penilaian(TenantModel, TimeStampedModel):
     incomplete_reason = models.TextField(
         _("why submitted with items unanswered"),
         blank=True,
+        db_default="",  # rows loaded outside the ORM (the national seeder's COPY) start empty
         help_text=_("Required when the unit submits below 100 % answered (issue 17)."),
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -256,6 +257,7 @@ class Recommendation(TenantModel, TimeStampedModel):
     threshold_reason = models.TextField(
         _("why fit although the thresholds are not met"),
         blank=True,
+        db_default="",  # rows loaded outside the ORM (the national seeder's COPY) start empty
         help_text=_("Required for a 'layak' decision when the final tier misses a threshold; printed in the LHE."),
     )
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -975,7 +975,8 @@ def realisasi_return(*, actor: Membership, realisasi: Realisasi, note: str) -> R
         action="return",
         actor=actor,
         fields={"return_note": note},
-        after_extra={"periode": realisasi.periode, "note": note},
+        before_extra={"return_note": realisasi.return_note},
+        after_extra={"periode": realisasi.periode, "return_note": note},
         verb="realisasi.return",
     )
     if realisasi.reported_by is not None:

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.unit_kerja.forms import DateInput
+
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Name (what the token is for)"), max_length=100)
@@ -15,10 +17,8 @@ class TPNResultForm(forms.Form):
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10000
     )
     decree_number = forms.CharField(label=_("Decree number"), required=False, max_length=100)
-    decree_date = forms.DateField(
-        label=_("Decree date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    revoked_on = forms.DateField(label=_("Revoked on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    decree_date = forms.DateField(label=_("Decree date"), required=False, widget=DateInput())
+    revoked_on = forms.DateField(label=_("Revoked on"), required=False, widget=DateInput())
     override_reason = forms.CharField(
         label=_("Override: why designate although the TPN score is below a threshold"),
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -101,6 +101,7 @@ class TPNResult(TenantModel):
     override_reason = models.TextField(
         _("reason for designating below the thresholds"),
         blank=True,
+        db_default="",  # rows loaded outside the ORM (the national seeder's COPY) start empty
         help_text=_("Required when a designation is made over a TPN score below a threshold; shown to the instansi."),
     )
     recorded_by = models.ForeignKey(

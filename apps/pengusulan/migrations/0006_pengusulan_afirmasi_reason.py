@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='pengusulan',
             name='afirmasi_reason',
-            field=models.TextField(blank=True, help_text='Required when the final TPI tier misses a threshold of the predikat; frozen in the snapshot.', verbose_name='reason for proposing below the thresholds (afirmasi)'),
+            field=models.TextField(blank=True, db_default='', help_text='Required when the final TPI tier misses a threshold of the predikat; frozen in the snapshot.', verbose_name='reason for proposing below the thresholds (afirmasi)'),
         ),
     ]

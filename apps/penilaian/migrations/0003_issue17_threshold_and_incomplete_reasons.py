@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='penilaian',
             name='incomplete_reason',
-            field=models.TextField(blank=True, help_text='Required when the unit submits below 100 % answered (issue 17).', verbose_name='why submitted with items unanswered'),
+            field=models.TextField(blank=True, db_default='', help_text='Required when the unit submits below 100 % answered (issue 17).', verbose_name='why submitted with items unanswered'),
         ),
         migrations.AddField(
             model_name='recommendation',
             name='threshold_reason',
-            field=models.TextField(blank=True, help_text="Required for a 'layak' decision when the final tier misses a threshold; printed in the LHE.", verbose_name='why fit although the thresholds are not met'),
+            field=models.TextField(blank=True, db_default='', help_text="Required for a 'layak' decision when the final tier misses a threshold; printed in the LHE.", verbose_name='why fit although the thresholds are not met'),
         ),
     ]

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='tpnresult',
             name='override_reason',
-            field=models.TextField(blank=True, help_text='Required when a designation is made over a TPN score below a threshold; shown to the instansi.', verbose_name='reason for designating below the thresholds'),
+            field=models.TextField(blank=True, db_default='', help_text='Required when a designation is made over a TPN score below a threshold; shown to the instansi.', verbose_name='reason for designating below the thresholds'),
         ),
     ]
