@@ -77,6 +77,7 @@ def portalrb_fetch_record(
     fetch_table = PortalRBFetch._meta.db_table
     token_table = PortalRBToken._meta.db_table
     now = timezone.now()
+    path = path.replace("\x00", "\ufffd")[:300]  # text columns hold no NUL (the request's own path)
     insert = (
         f"INSERT INTO {fetch_table} "  # noqa: S608  (table names from the models)
         "(public_id, instansi_id, token_id, endpoint, path, status_code, remote_addr, duration_ms, created_at) "
@@ -87,7 +88,7 @@ def portalrb_fetch_record(
         token.instansi_id,
         token.pk,
         endpoint[:40],
-        path.replace("\x00", "\ufffd")[:300],  # PostgreSQL text holds no NUL (the request's own path)
+        path,
         status_code,
         remote_addr,
         max(0, duration_ms),
@@ -102,7 +103,7 @@ def portalrb_fetch_record(
                 instansi_id=token.instansi_id,
                 token_id=token.pk,
                 endpoint=endpoint[:40],
-                path=path[:300],
+                path=path,
                 status_code=status_code,
                 remote_addr=remote_addr,
                 duration_ms=max(0, duration_ms),

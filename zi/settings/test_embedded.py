@@ -26,3 +26,8 @@ ZI_SITE_URL_FROM_REQUEST = False  # links keep the configured SITE_URL (tests co
 # thread and the test see the same data the way two processes of ``make run`` would.
 DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"zi-embedded-test-{os.getpid()}.sqlite3")}  # noqa: F405
 ZI_EMBEDDED_TEST = True
+# What `make run` gets from DEBUG=true, which the test runner turns off: uploads accepted unscanned
+# (the embedded mode says it does not scan) and an audit key of its own (apps/audit/key.py keeps one
+# in VAR_DIR/audit.key under DEBUG).
+ZI_ALLOW_UNSCANNED = True
+AUDIT_KEY = "zi-embedded-test-audit-key-not-for-production"
