@@ -8,3 +8,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.accounts import security_log  # noqa: F401  (connects the authentication log receivers)
+        from apps.accounts.principal import connect_signals
+
+        connect_signals()

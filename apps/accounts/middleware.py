@@ -9,6 +9,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from apps.accounts.principal import MFA_ATTR
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import MFA_REQUIRED_ROLES
 
@@ -66,6 +67,7 @@ class MfaRequiredMiddleware:
         # those it binds: most pegawai's pages cost no MFA query at all (issue 9).
         if not user_requires_mfa(user, memberships=getattr(request, "memberships", None)):
             return None
-        if is_mfa_enabled(user, ["totp"]):
+        enrolled = getattr(user, MFA_ATTR, None)  # from the principal cache (apps/accounts/principal.py)
+        if enrolled if enrolled is not None else is_mfa_enabled(user, ["totp"]):
             return None
         return redirect("accounts:mfa-required")

@@ -7,3 +7,8 @@ class PortalRBConfig(AppConfig):
     name = "apps.portalrb"
     label = "portalrb"
     verbose_name = "PortalRB"
+
+    def ready(self) -> None:
+        from apps.portalrb.fastpath import connect_signals
+
+        connect_signals()

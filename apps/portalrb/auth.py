@@ -16,6 +16,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 
 from apps.api.tokens import bearer_digest
+from apps.portalrb.fastpath import token_cached, token_remember
 from apps.portalrb.models import PortalRBToken
 from apps.portalrb.services import TOKEN_PREFIX
 from apps.tenancy.rls import all_tenants
@@ -46,13 +47,19 @@ class PortalRBTokenAuthentication(authentication.BaseAuthentication):
         digest = bearer_digest(request, prefix=TOKEN_PREFIX, malformed=MALFORMED_HEADER, invalid=INVALID_TOKEN)
         if digest is None:
             return None  # → NotAuthenticated (401) from the permission check
-        # Authentication establishes the scope, so this one lookup is by the unique hash, unscoped.
-        with all_tenants("the bearer token establishes the instansi"):
-            token = (
-                PortalRBToken.unscoped.select_related("instansi")
-                .filter(key_hash=digest, revoked_at__isnull=True, instansi__is_active=True)
-                .first()
-            )
+        # A valid token from the cache (apps/portalrb/fastpath.py: gone once revoked or its instansi
+        # changes); else authentication establishes the scope, so this one lookup is by the unique
+        # hash, unscoped.
+        token = token_cached(digest)
+        if token is None:
+            with all_tenants("the bearer token establishes the instansi"):
+                token = (
+                    PortalRBToken.unscoped.select_related("instansi")
+                    .filter(key_hash=digest, revoked_at__isnull=True, instansi__is_active=True)
+                    .first()
+                )
+            if token is not None and hmac.compare_digest(token.key_hash, digest):
+                token_remember(digest, token)
         if token is None or not hmac.compare_digest(token.key_hash, digest):
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
         return PortalRBClient(token), token

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -71,7 +72,9 @@ def portalrb_fetch_record(
 ) -> None:
     """One row of the fetch log (the log is itself the record; no audit event per fetch) and, at
     most once a minute, the token's last use, in ONE statement (a CTE: the insert and the update
-    commit together, one round trip per fetch — issue 9). The minute rule is the API tokens' own
+    commit together, one round trip per fetch — issue 9; the fetch row is inserted even when the
+    UPDATE matches nothing: a CTE's data-modifying statement runs to completion whatever the outer
+    statement does). The minute rule is the API tokens' own
     (``apps.tpn.services``): PortalRB pulls in bursts with one token, and an update per call made
     every call wait for the previous one's lock on the token row."""
     fetch_table = PortalRBFetch._meta.db_table
@@ -94,7 +97,9 @@ def portalrb_fetch_record(
         max(0, duration_ms),
         now,
     ]
-    stale = token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY
+    # The minute rule is the database's (the token may come from the cache, its last use as cached):
+    # the UPDATE matches only a token not used for a minute, so it locks the row once a minute.
+    stale_before = now - LAST_USED_EVERY
     if connection.vendor != "postgresql":
         # The embedded mode (SQLite): no data-modifying CTE there; two statements in one
         # transaction, through the ORM so every value takes the column's database form.
@@ -108,18 +113,14 @@ def portalrb_fetch_record(
                 remote_addr=remote_addr,
                 duration_ms=max(0, duration_ms),
             )
-            if stale:
-                PortalRBToken.unscoped.filter(pk=token.pk).update(last_used_at=now)
-        if stale:
-            token.last_used_at = now
+            PortalRBToken.unscoped.filter(
+                Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale_before), pk=token.pk
+            ).update(last_used_at=now)
         return
     with connection.cursor() as cursor:
-        if not stale:
-            cursor.execute(insert, params)
-            return
         cursor.execute(
             f"WITH logged AS ({insert} RETURNING created_at) "  # noqa: S608
-            f"UPDATE {token_table} SET last_used_at = (SELECT created_at FROM logged) WHERE id = %s",
-            [*params, token.pk],
+            f"UPDATE {token_table} SET last_used_at = (SELECT created_at FROM logged) "
+            "WHERE id = %s AND (last_used_at IS NULL OR last_used_at <= %s)",
+            [*params, token.pk, stale_before],
         )
-    token.last_used_at = now

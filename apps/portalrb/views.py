@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import time
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from rest_framework.views import APIView
 from apps.pengusulan.models import PengusulanSnapshot, Predikat
 from apps.portalrb import schema as _schema  # noqa: F401  (registers the bearer security scheme)
 from apps.portalrb.auth import HasPortalRBToken, PortalRBRateThrottle, PortalRBTokenAuthentication
+from apps.portalrb.fastpath import snapshot_cached, snapshot_remember
 from apps.portalrb.models import PortalRBToken
 from apps.portalrb.selectors import portalrb_answers, portalrb_snapshot_for_unit, portalrb_unit_list
 from apps.portalrb.serializers import (
@@ -148,7 +150,17 @@ class JawabanUnitView(PortalRBView):
     )
     @replica_reads
     def get(self, request: Request, unit_id: str) -> HttpResponse:
-        snapshot = portalrb_snapshot_for_unit(instansi=request.auth.instansi, unit_id=unit_id)
+        instansi = request.auth.instansi
+        # The unit's current snapshot from the cache, and its body already rendered: no query
+        # (apps/portalrb/fastpath.py); otherwise the database, as before, and remembered.
+        public_id = _parsed(unit_id)
+        cached = snapshot_cached(instansi.pk, public_id) if public_id is not None else None
+        if cached is not None:
+            body = _body_cached(_body_key(instansi.pk, *cached))
+            if body is not None:
+                return HttpResponse(body, content_type=JSONRenderer.media_type)
+        snapshot = portalrb_snapshot_for_unit(instansi=instansi, unit_id=unit_id)
+        snapshot_remember(instansi.pk, public_id, snapshot.pk, snapshot.sha256)  # type: ignore[arg-type]
         return HttpResponse(jawaban_unit_body(snapshot), content_type=JSONRenderer.media_type)
 
 
@@ -162,16 +174,34 @@ def jawaban_unit_body(snapshot: PengusulanSnapshot) -> bytes:
     endpoint spares the serializer and the JSON encoder), in this process first, then in the shared
     cache. The key starts with the instansi (DESIGN §4) and names the snapshot's id and hash and the
     site URL the links are built on."""
-    site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
-    key = f"instansi:{snapshot.instansi_id}:portalrb:jawaban-json:{snapshot.pk}:{snapshot.sha256}:{site}"
-    process_cache = caches["process"]
-    body = process_cache.get(key)
-    if body is not None:
-        return body
-    body = cache.get(key)
+    key = _body_key(snapshot.instansi_id, snapshot.pk, snapshot.sha256)
+    body = _body_cached(key)
     if body is None:
         document = JawabanUnitSerializer(portalrb_answers(snapshot=snapshot)).data
         body = JSONRenderer().render(document)
         cache.set(key, body, ANSWERS_CACHE_SECONDS)
-    process_cache.set(key, body, ANSWERS_CACHE_SECONDS)
+        caches["process"].set(key, body, ANSWERS_CACHE_SECONDS)
+    return body
+
+
+def _parsed(unit_id: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(unit_id))
+    except ValueError:
+        return None
+
+
+def _body_key(instansi_id: int, snapshot_id: int, sha256: str) -> str:
+    site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
+    return f"instansi:{instansi_id}:portalrb:jawaban-json:{snapshot_id}:{sha256}:{site}"
+
+
+def _body_cached(key: str) -> bytes | None:
+    """A snapshot's rendered body: this process first, then the shared cache (kept here after)."""
+    process_cache = caches["process"]
+    body = process_cache.get(key)
+    if body is None:
+        body = cache.get(key)
+        if body is not None:
+            process_cache.set(key, body, ANSWERS_CACHE_SECONDS)
     return body

@@ -28,8 +28,10 @@ class ScopeMiddleware:
         memberships: list[Membership] = []
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            # One query: the switcher in every page shows the same list (request.memberships).
-            memberships = list(membership_list_for_user(user=user))
+            # The auth backend brings them from the principal cache (apps/accounts/principal.py);
+            # else one query. The switcher in every page shows the same list (request.memberships).
+            cached = getattr(user, "zi_memberships", None)
+            memberships = list(cached) if cached is not None else list(membership_list_for_user(user=user))
             membership = membership_active_for_user(
                 user=user, preferred_public_id=request.session.get(SESSION_KEY), memberships=memberships
             )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, Count, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PredikatUnit
 from apps.tpn.models import ApiToken, Outcome, Stage, TPNResult
@@ -69,19 +70,20 @@ def stage_of(result: TPNResult | None) -> str:
     return _STAGE_OF[(result.stage, result.outcome)]
 
 
-def _latest(field: str) -> Subquery:
-    rows = TPNResult.unscoped.filter(pengusulan_id=OuterRef("pk")).order_by("-created_at", "-id").values(field)[:1]
-    return Subquery(rows)
-
-
 def _with_stage(rows: QuerySet[Pengusulan]) -> QuerySet[Pengusulan]:
-    """Annotate ``tpn_stage`` (a ``NationalStage`` value) computed in SQL from the latest result."""
-    rows = rows.annotate(_tpn_last_stage=_latest("stage"), _tpn_last_outcome=_latest("outcome"))
+    """Annotate ``tpn_stage`` (a ``NationalStage`` value) computed in SQL from the latest result: ONE
+    subquery per row, mapping the latest result's (stage, outcome) inside it — a CASE over two
+    outer subqueries repeated them in every WHEN (22 subplans per row; issue 22)."""
     whens = [
-        When(_tpn_last_stage=stage, _tpn_last_outcome=outcome, then=Value(national))
-        for (stage, outcome), national in _STAGE_OF.items()
+        When(stage=stage, outcome=outcome, then=Value(national)) for (stage, outcome), national in _STAGE_OF.items()
     ]
-    return rows.annotate(tpn_stage=Case(*whens, default=Value(NationalStage.PROPOSED), output_field=CharField()))
+    latest = (
+        TPNResult.unscoped.filter(pengusulan_id=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .annotate(national=Case(*whens, default=Value(NationalStage.PROPOSED), output_field=CharField()))
+        .values("national")[:1]
+    )
+    return rows.annotate(tpn_stage=Coalesce(Subquery(latest), Value(NationalStage.PROPOSED), output_field=CharField()))
 
 
 def proposal_list_national(
@@ -138,14 +140,20 @@ def national_counts(*, tahun: int) -> dict[str, Any]:
     """Counts of the proposals of one year: ``{"total": n, "by_stage": {stage: n} (every
     ``NationalStage``, zeros included), "by_province": {code: n}, "by_province_stage": {code:
     {stage: n}}}``. Province ``""`` is instansi with no province (central government)."""
-    rows = proposal_list_national(tahun=tahun).values_list("instansi__province", "tpn_stage")
+    # Grouped in the database (at most provinces × stages rows), not row by row here (issue 22).
+    rows = (
+        proposal_list_national(tahun=tahun)
+        .order_by()
+        .values_list("instansi__province", "tpn_stage")
+        .annotate(n=Count("pk"))
+    )
     by_stage: Counter[str] = Counter()
     by_province: Counter[str] = Counter()
     by_province_stage: dict[str, Counter[str]] = {}
-    for province, stage in rows:
-        by_stage[stage] += 1
-        by_province[province] += 1
-        by_province_stage.setdefault(province, Counter())[stage] += 1
+    for province, stage, n in rows:
+        by_stage[stage] += n
+        by_province[province] += n
+        by_province_stage.setdefault(province, Counter())[stage] += n
     return {
         "total": sum(by_stage.values()),
         "by_stage": {stage: by_stage.get(stage, 0) for stage in NationalStage.ALL},

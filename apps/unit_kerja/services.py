@@ -23,6 +23,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.principal import principal_forget_units
 from apps.audit.services import audit_record, changes_to_before_after, snapshot
 from apps.bukti_dukung.models import FileKind
 from apps.bukti_dukung.services import bukti_dukung_upload, validate_upload
@@ -259,6 +260,8 @@ def _move_unit(unit: UnitKerja, new_parent: UnitKerja | None) -> None:
         (deepest["length"] or len(old_path)) - len(old_path) + len(new_path) > PATH_MAX_LENGTH
     ):
         raise _field_error("parent", UNIT_TOO_DEEP, "unit_too_deep")
+    # The members of the subtree carry its old paths in their cached principal (unit narrowing).
+    principal_forget_units(subtree.values_list("pk", flat=True))
     # One UPDATE for the subtree: '/1/7/' + the tail of each descendant's old path.
     subtree.update(
         path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),

@@ -233,10 +233,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Authentication: django-allauth with mandatory MFA for privileged roles.
 # https://docs.allauth.org/en/latest/account/configuration.html
 # -----------------------------------------------------------------------------
+# Django's and allauth's backends, reading the signed-in user from the principal cache (issue 22).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "apps.accounts.backends.ModelBackend",
+    "apps.accounts.backends.AuthenticationBackend",
 ]
+# How long a cached principal (user, memberships, TOTP state) may live; every change deletes it at
+# once (apps/accounts/principal.py), this only bounds a deletion lost while Redis was unreachable.
+ZI_PRINCIPAL_CACHE_SECONDS = env_int("ZI_PRINCIPAL_CACHE_SECONDS", 300)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -389,6 +393,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 8 * 3600
+# Sessions in the database, read through the shared cache (apps/accounts/sessions.py, issue 22); a
+# cached copy is read again from its row after this long.
+SESSION_ENGINE = "apps.accounts.sessions"
+ZI_SESSION_CACHE_SECONDS = env_int("ZI_SESSION_CACHE_SECONDS", 300)
 SECURE_SSL_REDIRECT = ZI_HTTPS and env_bool("ZI_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if ZI_HTTPS else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if ZI_HTTPS else 0
