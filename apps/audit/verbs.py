@@ -16,6 +16,7 @@ VERB_LABELS: dict[str, Promise] = {
     "pakta.download": _("Downloaded a signed Pakta Integritas"),
     "pakta.download_public": _("Downloaded a Pakta Integritas through its verification page"),
     "pegawai.account_link": _("Linked a login to a roster entry"),
+    "pegawai.account_unlink": _("Unlinked a login from a roster entry"),
     "pemantauan.pengaduan": _("Recorded a complaint about a predicated unit"),
     "pemantauan.peringatan": _("Raised an early warning"),
     "pemantauan.usulan_pencabutan": _("Proposed revoking a predikat"),

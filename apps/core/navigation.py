@@ -11,6 +11,7 @@ pegawai sees a short bar and an admin ZI a handful of menus instead of a dozen l
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,12 +44,15 @@ class NavItem:
     capability: str | None
     order: int
     national: bool
+    any_of: tuple[str, ...] = ()
 
     def visible_to(self, membership: Membership) -> bool:
         if self.national:
             return membership.is_national
         if membership.instansi_id is None:
             return False
+        if self.any_of:
+            return any(membership.can(capability) for capability in self.any_of)
         return self.capability is None or membership.can(self.capability)
 
 
@@ -70,10 +74,13 @@ def register_nav(
     capability: str | None = None,
     order: int = 100,
     national: bool = False,
+    any_of: Iterable[str] = (),
 ) -> None:
     """Declare one menu entry. ``capability=None`` shows it to every instansi member;
-    ``national=True`` only to KemenPANRB and TPN accounts. Re-registering a URL replaces its entry."""
-    _ITEMS[url_name] = NavItem(group, url_name, label, capability, order, national)
+    ``any_of`` to a member holding at least one of these capabilities (a page whose rule is
+    "any of", e.g. the monitoring after the predikat); ``national=True`` only to KemenPANRB and TPN
+    accounts. Re-registering a URL replaces its entry."""
+    _ITEMS[url_name] = NavItem(group, url_name, label, capability, order, national, tuple(any_of))
 
 
 def nav_for(membership: Membership | None) -> list[NavGroup]:

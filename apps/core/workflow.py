@@ -9,11 +9,16 @@ status, saves it and writes the audit row with the state before and after.
 
 ``decide(state, action, capabilities)`` is the pure answer of the table; the generated tests compare
 every (state, action, role) of every workflow with what the services actually do.
+
+Most "who may" is one capability. Where it is a relation of the actor to the object — a side of a
+consultation thread, a seat in the unit's team — the transition names a ``Who`` instead: a label for
+the diagram, the capabilities a role needs to be on that side at all (the table's pure answer) and
+the predicate the service checks on the object (``check(..., obj=...)``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,13 +32,30 @@ NOT_NOW = "not_now"  # no transition for this action from this state
 
 
 @dataclass(frozen=True)
+class Who:
+    """A "who may" decided by the actor's relation to the object, not by one capability.
+
+    ``capabilities``: a role holding none of them is never on this side (the table's pure answer,
+    ``Workflow.decide``); ``holds(actor, obj)``: the rule itself, checked by ``Workflow.check``."""
+
+    label: str
+    capabilities: frozenset[str]
+    holds: Callable[[Any, Any], bool] = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Transition:
     sources: tuple[str, ...]
     action: str
     target: str
-    capability: str
+    capability: str  # "" when ``who`` says who may
     guard: str = ""  # the rule checked besides role and state, in words (shown in the diagram)
     effect: str = ""  # what else happens (snapshot frozen, notifications…)
+    who: Who | None = None
+
+    @property
+    def who_label(self) -> str:
+        return self.who.label if self.who is not None else self.capability
 
 
 @dataclass(frozen=True)
@@ -59,19 +81,31 @@ class Workflow:
     def capability_of(self, action: str) -> str:
         return next(t.capability for t in self.transitions if t.action == action)
 
+    def who_of(self, action: str) -> Who | None:
+        return next(t.who for t in self.transitions if t.action == action)
+
     def decide(self, state: str, action: str, capabilities: Iterable[str]) -> str:
         """The table's answer: FORBIDDEN when the role lacks the action's capability (checked
         first: a reader learns nothing about the state), NOT_NOW when the state has no such
-        transition, else ALLOWED (the guards still apply)."""
-        if self.capability_of(action) not in set(capabilities):
+        transition, else ALLOWED (the guards still apply). With a ``Who``, the role needs one of
+        its capabilities (its relation to the object is the setup's, like a guard)."""
+        held = set(capabilities)
+        who = self.who_of(action)
+        if (who.capabilities.isdisjoint(held)) if who is not None else self.capability_of(action) not in held:
             return FORBIDDEN
         return ALLOWED if self.find(state, action) is not None else NOT_NOW
 
-    def check(self, *, state: str, action: str, actor: Any, message: Any = None) -> Transition:
-        """Raise unless the table allows ``actor`` (a Membership) to take ``action`` from ``state``."""
-        capability = self.capability_of(action)
-        if not actor.can(capability):
-            raise PermissionDeniedError
+    def check(
+        self, *, state: str, action: str, actor: Any, message: Any = None, obj: Any = None, refusal: Any = None
+    ) -> Transition:
+        """Raise unless the table allows ``actor`` (a Membership) to take ``action`` from ``state``.
+        A ``Who`` is asked about ``obj``; ``refusal`` is the message when the actor may not."""
+        who = self.who_of(action)
+        if who is not None:
+            if obj is None or not who.holds(actor, obj):
+                raise PermissionDeniedError(refusal)
+        elif not actor.can(self.capability_of(action)):
+            raise PermissionDeniedError(refusal)
         transition = self.find(state, action)
         if transition is None:
             raise TransitionNotAllowed(message) if message is not None else TransitionNotAllowed()
@@ -94,7 +128,9 @@ class Workflow:
         ``audit_user``)."""
         state = getattr(obj, self.status_field)
         transition = (
-            self.check(state=state, action=action, actor=actor) if actor is not None else self.find(state, action)
+            self.check(state=state, action=action, actor=actor, obj=obj)
+            if actor is not None
+            else self.find(state, action)
         )
         if transition is None:
             raise TransitionNotAllowed()
@@ -123,7 +159,7 @@ class Workflow:
         if self.initial:
             lines.append(f"    [*] --> {self.initial}")
         for t in self.transitions:
-            label = f"{t.action} ({t.capability})"
+            label = f"{t.action} ({t.who_label})"
             if t.guard:
                 label += f" [{t.guard}]"
             for source in t.sources:
@@ -137,10 +173,16 @@ class Workflow:
         ]
         for t in self.transitions:
             rows.append(
-                f"| {', '.join(t.sources)} | `{t.action}` | `{t.capability}` | {t.guard or '—'} | {t.target} "
+                f"| {', '.join(t.sources)} | `{t.action}` | {_who_cell(t)} | {t.guard or '—'} | {t.target} "
                 f"| {t.effect or '—'} |"
             )
         return "\n".join([f"#### {self.title}", "", "```mermaid", self.mermaid(), "```", "", *rows])
+
+
+def _who_cell(transition: Transition) -> str:
+    if transition.who is None:
+        return f"`{transition.capability}`"
+    return f"{transition.who.label} (`{'`, `'.join(sorted(transition.who.capabilities))}`)"
 
 
 _REGISTRY: dict[str, Workflow] = {}
@@ -167,6 +209,7 @@ WORKFLOW_MODULES = (
     "apps.pemantauan.workflows",
     "apps.rencana_aksi.workflows",
     "apps.unit_kerja.workflows",
+    "apps.pendampingan.workflows",
 )
 
 README_BEGIN = "<!-- WORKFLOWS: generated by `manage.py workflow_diagrams --write` from the transition tables. -->"

@@ -9,7 +9,8 @@ Who writes on which side:
 * TPN thread — the TPI asks; a national member with ``Cap.TPN_EVALUATE`` answers (web or API).
 
 A reply from the answering side marks the thread *answered*, one from the asking side *open*;
-either side may close it, and a closed thread takes no reply. Every message notifies the other
+either side may close it, and a closed thread takes no reply — moved by the transition tables of
+``apps.pendampingan.workflows`` (nothing here sets a status by hand). Every message notifies the other
 side by email and in-app (``notify``, keyed by the message: a retried call sends nothing twice).
 """
 
@@ -27,12 +28,13 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.bukti_dukung.services import bukti_dukung_upload
-from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
+from apps.core.errors import PermissionDeniedError
 from apps.lke.models import Soal
 from apps.notifications.models import Channel
 from apps.notifications.services import notify
-from apps.pendampingan.models import Konsultasi, KonsultasiStatus, PesanKonsultasi, Pihak
+from apps.pendampingan.models import Konsultasi, PesanKonsultasi, Pihak
 from apps.pendampingan.permissions import is_team_member, tpi_assigned
+from apps.pendampingan.workflows import ANSWER, ASK, CLOSE, table_of
 from apps.rencana_aksi.models import Kegiatan
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, Cap
@@ -242,7 +244,8 @@ def konsultasi_start(
         actor=actor.user,
         verb="konsultasi.start",
         obj=konsultasi,
-        after={"subject": subject, "soal": soal.portalrb_soal_id if soal else None},
+        before={"status": None},
+        after={"subject": subject, "soal": soal.portalrb_soal_id if soal else None, "status": konsultasi.status},
     )
     return konsultasi
 
@@ -276,7 +279,13 @@ def tpn_question_start(
         last_message_at=timezone.now(),
     )
     _post(actor, konsultasi, Pihak.TPI, body, files)
-    audit_record(actor=actor.user, verb="konsultasi.tpn_start", obj=konsultasi, after={"subject": subject})
+    audit_record(
+        actor=actor.user,
+        verb="konsultasi.tpn_start",
+        obj=konsultasi,
+        before={"status": None},
+        after={"subject": subject, "status": konsultasi.status},
+    )
     return konsultasi
 
 
@@ -294,12 +303,22 @@ def _post(
 
 @transaction.atomic
 def konsultasi_reply(
-    *, actor: Membership, konsultasi: Konsultasi, body: str, files: Sequence[UploadedFile] = ()
+    *,
+    actor: Membership,
+    konsultasi: Konsultasi,
+    body: str,
+    files: Sequence[UploadedFile] = (),
+    action: str | None = None,
 ) -> PesanKonsultasi:
-    """A reply on the actor's side. A closed thread takes none: nothing is saved."""
+    """A reply on the actor's side, moved by the thread's table: ``ask`` from the asking side (the
+    thread is open again), ``answer`` from the answering side (answered). ``action`` defaults to
+    the one of the actor's side; naming the other side's is refused. A closed thread takes no
+    reply: nothing is saved."""
     side = side_of(actor, konsultasi)
     if side is None:
         raise PermissionDeniedError(NOT_YOUR_THREAD)
+    if action is None:
+        action = ANSWER if side == konsultasi.answering_side else ASK
     if side == Pihak.TPN and files:
         files = ()  # national accounts have no evidence store of the instansi
     konsultasi = (
@@ -307,44 +326,49 @@ def konsultasi_reply(
         .select_related("unit", "cycle", "instansi")
         .get(pk=konsultasi.pk)
     )
-    if konsultasi.status == KonsultasiStatus.CLOSED:
-        raise TransitionNotAllowed(THREAD_CLOSED)
+    table = table_of(konsultasi)
+    table.check(
+        state=konsultasi.status,
+        action=action,
+        actor=actor,
+        obj=konsultasi,
+        message=THREAD_CLOSED,
+        refusal=NOT_YOUR_THREAD,
+    )
     body = _check_message(body, files)
     pesan = _post(actor, konsultasi, side, body, files)
-    status_before = konsultasi.status
-    konsultasi.status = KonsultasiStatus.ANSWERED if side == konsultasi.answering_side else KonsultasiStatus.OPEN
-    konsultasi.last_message_at = pesan.created_at
-    konsultasi.save(update_fields=["status", "last_message_at", "updated_at"])
-    audit_record(
-        actor=actor.user,
-        verb="konsultasi.reply",
+    table.apply(
         obj=konsultasi,
-        instansi=konsultasi.instansi,
-        before={"status": status_before},
-        after={"side": side, "status": konsultasi.status},
+        action=action,
+        actor=actor,
+        fields={"last_message_at": pesan.created_at},
+        after_extra={"side": side},
+        verb="konsultasi.reply",
     )
     return pesan
 
 
 @transaction.atomic
 def konsultasi_close(*, actor: Membership, konsultasi: Konsultasi) -> Konsultasi:
+    """Either party closes the thread (the table's ``close``); a closed one is refused."""
     side = side_of(actor, konsultasi)
     if side is None:
         raise PermissionDeniedError(NOT_YOUR_THREAD)
-    konsultasi = Konsultasi.objects.select_for_update().get(pk=konsultasi.pk)
-    if konsultasi.status == KonsultasiStatus.CLOSED:
-        raise DomainError(ALREADY_CLOSED, code="closed")
-    status_before = konsultasi.status
-    konsultasi.status = KonsultasiStatus.CLOSED
-    konsultasi.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor.user,
-        verb="konsultasi.close",
-        obj=konsultasi,
-        instansi=konsultasi.instansi,
-        before={"status": status_before},
-        after={"side": side, "status": konsultasi.status},
+    konsultasi = (
+        Konsultasi.objects.select_for_update(of=("self",))
+        .select_related("unit", "cycle", "instansi")
+        .get(pk=konsultasi.pk)
     )
+    table = table_of(konsultasi)
+    table.check(
+        state=konsultasi.status,
+        action=CLOSE,
+        actor=actor,
+        obj=konsultasi,
+        message=ALREADY_CLOSED,
+        refusal=NOT_YOUR_THREAD,
+    )
+    table.apply(obj=konsultasi, action=CLOSE, actor=actor, after_extra={"side": side}, verb="konsultasi.close")
     return konsultasi
 
 

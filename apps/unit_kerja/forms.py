@@ -132,6 +132,16 @@ class PegawaiTransferForm(forms.Form):
         self.fields["unit"].queryset = unit_choices
 
 
+class PegawaiAccountForm(forms.Form):
+    """The login to link, by its email (the service decides whether it may be linked)."""
+
+    user = forms.EmailField(
+        label=_("Account email"),
+        max_length=254,
+        help_text=_("The email the person signs in with. The account must be a member of this instansi."),
+    )
+
+
 class PegawaiFilterForm(forms.Form):
     unit = UnitChoiceField(
         label=_("Unit kerja"),

@@ -150,6 +150,31 @@ def pegawai_counts(*, actor: Membership) -> dict[str, int]:
     )
 
 
+def pegawai_account_candidates(*, pegawai: Pegawai, limit: int = 10) -> list[Any]:
+    """Logins that could be this pegawai's: active members of the instansi, linked to no roster
+    entry there, whose name is the pegawai's (titles aside) — the only ones the link accepts. A
+    hint for the link page; it shows nobody whose name differs."""
+    from apps.accounts.models import User
+    from apps.unit_kerja.validators import person_name_key, same_person_name
+
+    key = person_name_key(pegawai.name)
+    if not key:
+        return []
+    linked = Pegawai.objects.filter(instansi_id=pegawai.instansi_id, user__isnull=False).values("user_id")
+    users = (
+        User.objects.filter(
+            is_active=True,
+            memberships__instansi_id=pegawai.instansi_id,
+            memberships__is_active=True,
+            name__icontains=max(key, key=len),
+        )
+        .exclude(pk__in=linked)
+        .distinct()
+        .order_by("name", "email")[:200]
+    )
+    return [user for user in users if same_person_name(user.name, pegawai.name)][:limit]
+
+
 def pegawai_choices_for_unit(*, unit: UnitKerja) -> QuerySet[Pegawai]:
     """Active pegawai of exactly this unit (candidates for head of unit)."""
     return Pegawai.objects.filter(instansi_id=unit.instansi_id, unit=unit, is_active=True).order_by("name")

@@ -68,6 +68,11 @@ PEGAWAI_ACCOUNT_NAME_MISMATCH = _(
     "to the pegawai who owns it."
 )
 PEGAWAI_ACCOUNT_TAKEN = _("This account is already linked to another pegawai (%(other)s).")
+PEGAWAI_ACCOUNT_LINKED_ELSEWHERE = _(
+    "This pegawai is already linked to the account %(account)s. Unlink it first if the login is wrong."
+)
+PEGAWAI_ACCOUNT_LEFT = _("This pegawai has left; no login can be linked to them.")
+PEGAWAI_ACCOUNT_NONE = _("No login is linked to this pegawai.")
 
 CYCLE_TAHUN_RANGE = _("Enter a year between %(low)s and %(high)s.")
 CYCLE_TAHUN_TAKEN = _("This year has already been opened.")
@@ -452,7 +457,8 @@ def pegawai_update(*, actor: Membership, pegawai: Pegawai, data: Mapping[str, An
 def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> Pegawai:
     """Link a login to the roster entry of the same person (issue 17: the signer is the person).
 
-    Refused when the account is not a member of the instansi, when it is already linked to another
+    Refused when the account is not a member of the instansi, when the pegawai has left or is
+    already linked to another account (unlink first), when the account is already linked to another
     pegawai there, or when the account's name is not the pegawai's name (titles aside): the pact a
     pegawai signs with that account carries the linked entry's name and NIP. Audited."""
     from apps.unit_kerja.validators import same_person_name
@@ -460,8 +466,14 @@ def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> P
     _require(actor, Cap.PEGAWAI_MANAGE)
     _require_reach(actor, pegawai.unit)
     pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=actor.instansi_id)
-    if not Membership.objects.filter(user=user, instansi_id=actor.instansi_id, is_active=True).exists():
+    if user is None or not Membership.objects.filter(user=user, instansi_id=actor.instansi_id, is_active=True).exists():
         raise _field_error("user", PEGAWAI_ACCOUNT_NOT_MEMBER, "not_member")
+    if pegawai.user_id == user.pk:
+        return pegawai
+    if not pegawai.is_active:
+        raise _field_error("user", PEGAWAI_ACCOUNT_LEFT, "left")
+    if pegawai.user_id is not None:
+        raise _field_error("user", PEGAWAI_ACCOUNT_LINKED_ELSEWHERE, "linked", account=pegawai.user.email)
     if not same_person_name(user.name, pegawai.name):
         raise ValidationError(
             {
@@ -477,12 +489,30 @@ def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> P
         raise ValidationError(
             {"user": ValidationError(PEGAWAI_ACCOUNT_TAKEN, code="taken", params={"other": str(other)})}
         )
-    if pegawai.user_id == user.pk:
-        return pegawai
-    before = {"user": pegawai.user.email if pegawai.user_id else None}
+    before = {"user": None}
     pegawai.user = user
     pegawai.save(update_fields=["user", "updated_at"])
     audit_record(actor=actor.user, verb="pegawai.account_link", obj=pegawai, before=before, after={"user": user.email})
+    return pegawai
+
+
+@transaction.atomic
+def pegawai_account_unlink(*, actor: Membership, pegawai: Pegawai) -> Pegawai:
+    """Undo a link (a wrong login, or the person's account replaced). What was signed stays signed:
+    a pact records its pegawai, not the login. Audited with the account before."""
+    _require(actor, Cap.PEGAWAI_MANAGE)
+    _require_reach(actor, pegawai.unit)
+    pegawai = (
+        Pegawai.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=pegawai.pk, instansi_id=actor.instansi_id)
+    )
+    if pegawai.user_id is None:
+        raise TransitionNotAllowed(PEGAWAI_ACCOUNT_NONE)
+    before = {"user": pegawai.user.email}
+    pegawai.user = None
+    pegawai.save(update_fields=["user", "updated_at"])
+    audit_record(actor=actor.user, verb="pegawai.account_unlink", obj=pegawai, before=before, after={"user": None})
     return pegawai
 
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("pegawai/<uuid:public_id>/ubah/", views.pegawai_update, name="pegawai-update"),
     path("pegawai/<uuid:public_id>/pindah/", views.pegawai_transfer, name="pegawai-transfer"),
     path("pegawai/<uuid:public_id>/nonaktifkan/", views.pegawai_deactivate, name="pegawai-deactivate"),
+    path("pegawai/<uuid:public_id>/akun/", views.pegawai_account, name="pegawai-account"),
+    path("pegawai/<uuid:public_id>/akun/lepas/", views.pegawai_account_unlink, name="pegawai-account-unlink"),
     # Years (cycle) with their windows
     path("tahun/", views.cycle_list, name="cycle-list"),
     path("tahun/buka/", views.cycle_create, name="cycle-create"),

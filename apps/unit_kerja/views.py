@@ -33,6 +33,7 @@ from apps.unit_kerja.access import access_cycle, access_pegawai, access_penetapa
 from apps.unit_kerja.forms import (
     CycleForm,
     ImportForm,
+    PegawaiAccountForm,
     PegawaiFilterForm,
     PegawaiForm,
     PegawaiTransferForm,
@@ -359,6 +360,52 @@ def pegawai_transfer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
             )
             return redirect("unit_kerja:unit-detail", public_id=done.unit.public_id)
     return render(request, "unit_kerja/pegawai_transfer.html", {"form": form, "pegawai": pegawai})
+
+
+@instansi_member_required
+@require_http_methods(["GET", "POST"])
+def pegawai_account(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Link the person's login to their roster entry, so that what they sign (the Pakta
+    Integritas) names them. The account is given by its email; an unknown email and an account of
+    another instansi get the same answer (nothing tells whether such a login exists)."""
+    actor = request_actor(request)
+    pegawai = access_pegawai(actor, public_id, for_write=True)
+    form = PegawaiAccountForm(_posted(request), initial={"user": pegawai.email})
+    if form.is_valid():
+        from apps.accounts.models import User
+
+        user = User.objects.filter(email__iexact=form.cleaned_data["user"]).first()
+        done = run_service(form, lambda: services.pegawai_account_link(actor=actor, pegawai=pegawai, user=user))
+        if done is not None:
+            messages.success(
+                request,
+                _("The login %(email)s is now linked to %(name)s.") % {"email": done.user.email, "name": done.name},
+            )
+            return redirect("unit_kerja:pegawai-account", public_id=done.public_id)
+    show_form = pegawai.user_id is None and pegawai.is_active
+    context = {
+        "form": form,
+        "pegawai": pegawai,
+        "show_form": show_form,  # else a refusal is shown above the linked account or the "left" note
+        "candidates": selectors.pegawai_account_candidates(pegawai=pegawai) if show_form else [],
+    }
+    return render(request, "unit_kerja/pegawai_account.html", context)
+
+
+@instansi_member_required
+@require_POST
+def pegawai_account_unlink(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    actor = request_actor(request)
+    pegawai = access_pegawai(actor, public_id, for_write=True)
+    try:
+        services.pegawai_account_unlink(actor=actor, pegawai=pegawai)
+    except PermissionDeniedError as exc:
+        raise PermissionDenied from exc
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The login is no longer linked to %(name)s.") % {"name": pegawai.name})
+    return redirect("unit_kerja:pegawai-account", public_id=pegawai.public_id)
 
 
 @capability_required(Cap.PEGAWAI_MANAGE)

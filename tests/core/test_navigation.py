@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.core.navigation import Group, nav_for
+from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from tests.conftest import World
 from tests.factories import MembershipFactory, UserFactory
@@ -64,3 +65,24 @@ def test_national_accounts_see_only_the_national_view(db: None) -> None:
             [reverse("nasional:dashboard"), reverse("pemantauan:national-list"), reverse("pendampingan:tpn-list")],
         )
     ]
+
+
+def test_the_tpi_sees_the_monitoring_after_the_predikat_and_an_operator_does_not(
+    world: World, login: Callable[[User], Client]
+) -> None:
+    """Issue 17: the pemantauan pages let the TPI in (it reviews), so its menu shows them; the menu
+    follows the page's own rule, so a member refused by the page has no entry for it."""
+    overview = reverse("pemantauan:overview")
+    tpi = login(world.budi)
+    page = tpi.get(reverse("core:dashboard")).content.decode()
+    assert f'href="{overview}"' in page  # the TPI's only entry of the Proposal stage: a plain link
+    tpi_groups = {g.code: [url for _, url in g.items] for g in nav_for(Membership.objects.get(user=world.budi))}
+    assert tpi_groups[Group.PENGUSULAN] == [overview]
+    assert tpi.get(overview).status_code == 200
+    for refused in (world.ani, world.evi):  # tim kerja (operator) and read-only
+        client = login(refused)
+        page = client.get(reverse("core:dashboard")).content.decode()
+        assert f'href="{overview}"' not in page
+        assert client.get(overview).status_code == 403
+    admin_page = login(world.citra).get(reverse("core:dashboard")).content.decode()
+    assert overview in _groups(admin_page)[Group.PENGUSULAN]

@@ -206,13 +206,18 @@ def test_penilaian_every_state_action_and_role_gives_the_tables_answer(lke: LKEW
 
 def test_every_table_names_known_states_and_one_capability_per_action() -> None:
     tables = wf.workflows()
-    assert {t.name for t in tables} >= {"pengusulan", "penilaian", "tpn"}
+    assert {t.name for t in tables} >= {"pengusulan", "penilaian", "tpn", "konsultasi", "konsultasi_tpn"}
     for table in tables:
         for transition in table.transitions:
             assert set(transition.sources) <= set(table.states), (table.name, transition)
             assert transition.target in table.states, (table.name, transition)
         for action in table.actions:
             assert len({t.capability for t in table.transitions if t.action == action}) == 1, (table.name, action)
+            # One "who may" per action: a capability, or a side (``Who``) that names its capabilities.
+            assert len({t.who for t in table.transitions if t.action == action}) == 1, (table.name, action)
+            who = table.who_of(action)
+            assert (who is None) != (table.capability_of(action) == ""), (table.name, action)
+            assert who is None or who.capabilities, (table.name, action)
 
 
 def test_the_readme_shows_the_diagrams_generated_from_the_tables() -> None:

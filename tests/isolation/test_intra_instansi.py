@@ -113,6 +113,24 @@ def test_pegawai_reaches_the_profile_of_their_own_unit(cast: Cast, login) -> Non
     assert get_status(login(cast.rina), download) == 404
 
 
+def test_linking_a_login_to_a_roster_entry_stays_with_the_rosters_managers_of_the_unit(cast: Cast, login) -> None:
+    """Issue 17: a pact signed with a login names the pegawai linked to it — so nobody links their own
+    login to someone's entry. The pegawai of A1 cannot (not even to an entry of their own name); the
+    operator of A2 does not see A1's entry (404); the operator of A1 links it."""
+    from apps.unit_kerja.models import Pegawai
+    from tests.factories import PegawaiFactory
+
+    world = cast.world
+    entry = PegawaiFactory(unit=world.unit_a1, name="Pegi Pegawai A1")
+    url = reverse("unit_kerja:pegawai-account", kwargs={"public_id": entry.public_id})
+    assert login(cast.pegi).post(url, {"user": cast.pegi.email}).status_code in REFUSED
+    assert login(cast.rina).get(url).status_code == 404
+    assert login(cast.rina).post(url, {"user": cast.pegi.email}).status_code == 404
+    assert Pegawai.unscoped.get(pk=entry.pk).user is None
+    assert login(world.ani).post(url, {"user": cast.pegi.email}).status_code == 302
+    assert Pegawai.unscoped.get(pk=entry.pk).user == cast.pegi
+
+
 def _penilaian(world: World, cycle: Cycle, unit: UnitKerja) -> Penilaian:
     from apps.lke.services import DEFAULT_MASTER, lke_import_file
 

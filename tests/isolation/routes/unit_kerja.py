@@ -18,6 +18,11 @@ def _pegawai(world):
     return PegawaiFactory(unit=world.unit_a1, name=SECRET_PEGAWAI)
 
 
+def _linked_pegawai(world):
+    """A roster entry of A1 with its login linked (the unlink has something to undo)."""
+    return PegawaiFactory(unit=world.unit_a1, name=SECRET_PEGAWAI, user=world.ani)
+
+
 def _cycle(world):
     return CycleFactory(instansi=world.instansi_a, tahun=2026)
 
@@ -62,6 +67,8 @@ OBJECT_ROUTES = [
     ObjectRoute("unit_kerja:pegawai-update", _id(_pegawai), methods=("GET", "POST"), data=_PEGAWAI_POST),
     ObjectRoute("unit_kerja:pegawai-transfer", _id(_pegawai), methods=("GET", "POST"), data={"unit": ""}),
     ObjectRoute("unit_kerja:pegawai-deactivate", _id(_pegawai), methods=("POST",)),
+    ObjectRoute("unit_kerja:pegawai-account", _id(_pegawai), methods=("GET", "POST"), data={"user": "ani@alfa.go.id"}),
+    ObjectRoute("unit_kerja:pegawai-account-unlink", _id(_linked_pegawai), methods=("POST",)),
     ObjectRoute("unit_kerja:cycle-update", _id(_cycle), methods=("GET", "POST"), data=_CYCLE_POST),
     ObjectRoute("unit_kerja:penetapan-detail", _id(_penetapan)),
     ObjectRoute("unit_kerja:penetapan-update", _id(_penetapan), methods=("GET", "POST"), data=_PENETAPAN_POST),
