@@ -81,6 +81,7 @@ lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates apps --lint
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(MANAGE) makemigrations --check --dry-run
 	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PY) -m pytest -q -p no:cacheprovider --noconftest \
 	  -W ignore::pytest.PytestConfigWarning tests/ops/test_translations.py

@@ -116,7 +116,7 @@ def proposal_list_national(
         rows = rows.filter(instansi__province=province)
     rows = _with_stage(rows)
     if stage:
-        rows = rows.filter(tpn_stage=stage)
+        rows = rows.filter(tpn_stage=stage)  # type: ignore[misc]  # annotated by _with_stage
     return rows.order_by("-proposed_at", "-id")
 
 
@@ -130,7 +130,7 @@ def proposal_stage(pengusulan: Pengusulan) -> str:
     Uses the ``tpn_stage`` annotation when the row came from :func:`proposal_list_national`."""
     annotated = getattr(pengusulan, "tpn_stage", None)
     if annotated:
-        return annotated
+        return str(annotated)
     return stage_of(tpn_result_latest(pengusulan=pengusulan))
 
 
@@ -138,7 +138,7 @@ def national_counts(*, tahun: int) -> dict[str, Any]:
     """Counts of the proposals of one year: ``{"total": n, "by_stage": {stage: n} (every
     ``NationalStage``, zeros included), "by_province": {code: n}, "by_province_stage": {code:
     {stage: n}}}``. Province ``""`` is instansi with no province (central government)."""
-    rows = proposal_list_national(tahun=tahun).values_list("instansi__province", "tpn_stage")
+    rows = proposal_list_national(tahun=tahun).values_list("instansi__province", "tpn_stage")  # type: ignore[misc]
     by_stage: Counter[str] = Counter()
     by_province: Counter[str] = Counter()
     by_province_stage: dict[str, Counter[str]] = {}
