@@ -62,3 +62,15 @@ def test_the_tools_are_configured_in_pyproject() -> None:
     for kind in ("access", "selectors", "services", "tasks"):
         assert f"apps/*/{kind}.py" in tool["mypy"]["files"], kind
     assert tool["djlint"]["profile"] == "django"
+
+
+def test_the_architecture_map_places_every_app() -> None:
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    apps = sorted(p.name for p in (ROOT / "apps").iterdir() if (p / "apps.py").is_file())
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contract = next(c for c in pyproject["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
+    layered = {name.strip(" ()") for layer in contract["layers"] for name in re.split(r"[:|]", layer)}
+    for app in apps:
+        assert f"`{app}`" in doc, f"docs/architecture.md does not place {app}"
+        assert app in layered, f"{app} is in no import-linter layer"
+    assert "docs/architecture.md" in (ROOT / "README.md").read_text(encoding="utf-8")
