@@ -22,9 +22,10 @@ RUN apt-get update \
 
 WORKDIR /app
 
-# Dependencies first: this layer is rebuilt only when requirements.txt changes.
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+# Dependencies first: this layer is rebuilt only when the lock changes. Every transitive dependency is
+# pinned and every downloaded file is checked against its sha256 (requirements.lock, `make lock`).
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 
 # The code is owned by root and read-only for the app user; only /data (uploads) is writable.
 COPY . .

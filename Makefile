@@ -12,25 +12,37 @@ BASE_PY    := $(shell scripts/find_python.sh)
 # What `make test` runs a second time under zi.settings.test_embedded (override like PYTEST_ARGS).
 EMBEDDED_ARGS ?= tests/api tests/portalrb tests/browser tests/embedded
 
-.PHONY: help run test lint fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run bench-scale
+.PHONY: help run test lint lock fmt messages worker beat check-services browser clean backup restore bench-pakta bench-seed bench-run bench-scale
 
 help:
 	@echo "make run    — embedded demo on http://127.0.0.1:8000 (SQLite, tasks in-process; ZI_ADDR=host:port)"
 	@echo "make test   — the whole suite on PostgreSQL + Redis (DATABASE_URL, REDIS_URL)"
-	@echo "make lint   — ruff, migrations check, translations check"
+	@echo "make lint   — ruff (lint + format), djLint, import layers, mypy, migrations and translations checks"
+	@echo "make lock   — re-resolve requirements*.txt into the hashed requirements*.lock (uv)"
 	@echo "make worker / make beat — Celery processes (needs REDIS_URL)"
 	@echo "make backup / make restore — pg_dump + media + checksummed manifest (docs/security.md)"
 
-# The venv is rebuilt when a requirements file changes (stamp per file content).
-$(VENV)/.stamp-run: requirements.txt
+# The venv installs the lock files (every transitive dependency pinned, each file checked against its
+# sha256) and is refreshed when a lock changes. requirements*.txt are the human-edited source: after
+# editing one, `make lock` resolves it into requirements*.lock (README "Design": dependencies).
+$(VENV)/.stamp-run: requirements.lock
 	@test -n "$(BASE_PY)" || { echo "ZI needs Python >= 3.12; none was found (tried python3, python3.13, python3.12, pyenv)."; exit 1; }
 	@test -x $(PY) || $(BASE_PY) -m venv $(VENV)
-	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	@touch $@
 
-$(VENV)/.stamp-dev: $(VENV)/.stamp-run requirements-dev.txt
-	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.stamp-dev: $(VENV)/.stamp-run requirements-dev.lock
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
+
+# Re-resolve the locks from requirements*.txt (keeps every pin it can; LOCK_ARGS=--upgrade moves all
+# to the newest, LOCK_ARGS="--upgrade-package django" one). The dev lock is constrained by the runtime
+# lock, so both install the same runtime versions.
+UV_COMPILE := $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.12 \
+	--custom-compile-command "make lock"
+lock: $(VENV)/.stamp-dev
+	$(UV_COMPILE) $(LOCK_ARGS) requirements.txt -o requirements.lock
+	$(UV_COMPILE) $(LOCK_ARGS) -c requirements.lock requirements-dev.txt -o requirements-dev.lock
 
 # The embedded demo: SQLite, tasks in-process, DEBUG on (local only), the demo world seeded.
 # The address served (ZI_ADDR=0.0.0.0:8080 for another port or the LAN); links in mails, PDFs and QR
@@ -44,8 +56,8 @@ run: $(VENV)/.stamp-run
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver $(ZI_ADDR)
 
-# Test mode: PostgreSQL and Redis are required; a missing service fails loudly with the fix.
-test: $(VENV)/.stamp-dev
+# Test mode: `make lint` first, then PostgreSQL and Redis are required; a missing service fails loudly with the fix.
+test: $(VENV)/.stamp-dev lint
 	@DJANGO_SETTINGS_MODULE=zi.settings.test PYTHONPATH=. $(PY) scripts/check_services.py
 	@scripts/ensure_chromium.sh
 	@scripts/ensure_clamav.sh
@@ -61,10 +73,18 @@ test: $(VENV)/.stamp-dev
 	# `make run` (SQLite, local-memory cache, tasks in-process), so that mode cannot regress.
 	DJANGO_SETTINGS_MODULE=zi.settings.test_embedded $(PY) -m pytest $(EMBEDDED_ARGS)
 
+# Fast (well under a minute), and the first thing `make test` does. The same tools run before each
+# commit with pre-commit (.pre-commit-config.yaml). Configuration: pyproject.toml. The last step is
+# the Indonesian catalogue check (every msgid translated, placeholders kept, the .mo compiled from it).
 lint: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates apps --lint
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=zi.settings.test $(MANAGE) makemigrations --check --dry-run
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PY) -m pytest -q -p no:cacheprovider --noconftest \
+	  -W ignore::pytest.PytestConfigWarning tests/ops/test_translations.py
 
 fmt: $(VENV)/.stamp-dev
 	$(VENV)/bin/ruff format .

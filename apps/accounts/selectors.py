@@ -43,7 +43,7 @@ def people_list(*, instansi: Instansi, query: str = "") -> QuerySet[Membership]:
     ).order_by("-is_active", "user__name", "user__email", "role", "pk")
 
 
-def _memberships_elsewhere(instansi: Instansi, user: object) -> QuerySet[Membership]:
+def _memberships_elsewhere(instansi: Instansi | None, user: User | OuterRef) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).exclude(instansi=instansi)
 
 
@@ -51,7 +51,7 @@ def account_shared(*, membership: Membership) -> bool:
     """The rule of ``people_list``'s ``account_shared`` for one membership (the person's page)."""
     if membership.awaiting_consent or membership.user.is_staff:
         return True
-    return _memberships_elsewhere(membership.instansi, membership.user).exists()  # type: ignore[arg-type]
+    return _memberships_elsewhere(membership.instansi, membership.user).exists()
 
 
 def unit_choices(*, instansi: Instansi) -> QuerySet[UnitKerja]:
@@ -67,4 +67,4 @@ def membership_list_of_user(*, user: User) -> QuerySet[Membership]:
 
 
 def user_mfa_enrolled(*, user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())

@@ -63,7 +63,7 @@ def _classify(level: str, name: str, parent: LKENode | None, has_children: bool)
     """komponen, half, area and scoring of a node, from its level, name and parent."""
     upper = name.upper()
     if level == NodeLevel.KOMPONEN:
-        komponen = Komponen.HASIL if "HASIL" in upper else Komponen.PENGUNGKIT
+        komponen: str = Komponen.HASIL if "HASIL" in upper else Komponen.PENGUNGKIT
         return komponen, "", None, Scoring.SUM
     if parent is None:
         raise MasterError(f"{name!r} ({level}) is not under a komponen")

@@ -34,7 +34,7 @@ def notification_failures(*, membership: Membership) -> QuerySet[Notification]:
     from apps.notifications.models import NotificationStatus
 
     return (
-        Notification.objects.filter(
+        Notification.objects.filter(  # type: ignore[misc]  # no instansi: no row
             instansi_id=membership.instansi_id,
             channel=Channel.EMAIL,
             status__in=[NotificationStatus.FAILED, NotificationStatus.SENDING],

@@ -8,14 +8,15 @@ from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 
 
-class OutboxTask(DjangoTask):
+class OutboxTask(DjangoTask[Any, Any]):
     """``delay_on_commit`` / ``apply_async_on_commit`` write an outbox row in the caller's transaction
     instead of publishing after the commit (apps/outbox/services.py says why)."""
 
-    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
+    # Both return None where Celery returns an AsyncResult: the task is only written down, not sent yet.
+    def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         self.apply_async_on_commit(args, kwargs)
 
-    def apply_async_on_commit(self, args: Any = None, kwargs: Any = None, **options: Any) -> None:
+    def apply_async_on_commit(self, args: Any = None, kwargs: Any = None, **options: Any) -> None:  # type: ignore[override]
         from apps.outbox.services import outbox_enqueue
 
         outbox_enqueue(self.name, args=tuple(args or ()), kwargs=dict(kwargs or {}), options=options)

@@ -51,7 +51,7 @@ def access_unit_year(actor: Membership | None, public_id: object, tahun: int) ->
     unit = get_in_scope_or_404(UnitKerja, actor, public_id)
     assert actor is not None  # noqa: S101  (get_in_scope_or_404 raised otherwise)
     _reach(actor, unit)
-    cycle = Cycle.objects.filter(instansi_id=actor.instansi_id, tahun=tahun).first()
+    cycle = Cycle.objects.filter(instansi_id=actor.instansi_id, tahun=tahun).first()  # type: ignore[misc]  # no instansi: no row
     if cycle is None:
         raise Http404
     if not _may_read(actor, unit, cycle):

@@ -44,7 +44,7 @@ def tier_label(key: TierKey) -> str:
 
 def penilaian_list(*, actor: Membership, cycle: Cycle | None = None) -> QuerySet[Penilaian]:
     """Penilaian the actor may see: a unit-narrowed member only their unit's subtree."""
-    rows = Penilaian.objects.filter(instansi_id=actor.instansi_id).select_related("unit", "cycle", "template")
+    rows = Penilaian.objects.filter(instansi_id=actor.instansi_id).select_related("unit", "cycle", "template")  # type: ignore[misc]  # no instansi: no row
     if cycle is not None:
         rows = rows.filter(cycle=cycle)
     if actor.is_unit_narrowed and actor.unit is not None:
@@ -63,7 +63,7 @@ def tpi_levels(*, instansi_id: int) -> int:
 
 def tpi_assigned_levels(*, actor: Membership, penilaian: Penilaian) -> set[int]:
     return set(
-        TPIAssignment.objects.filter(
+        TPIAssignment.objects.filter(  # type: ignore[misc]  # no instansi: no row
             instansi_id=actor.instansi_id, cycle_id=penilaian.cycle_id, unit_id=penilaian.unit_id, reviewer=actor.user
         ).values_list("level", flat=True)
     )
@@ -233,7 +233,7 @@ def review_queue(*, actor: Membership, cycle: Cycle | None = None) -> list[Queue
     """Every penilaian the actor is assigned to review (in ``cycle``, or every year), with its
     status, the actor's tiers, fixed items waiting for a re-check and the current tier's progress.
     Two queries whatever the number of rows."""
-    assignments = TPIAssignment.objects.filter(instansi_id=actor.instansi_id, reviewer_id=actor.user_id)
+    assignments = TPIAssignment.objects.filter(instansi_id=actor.instansi_id, reviewer_id=actor.user_id)  # type: ignore[misc]  # no instansi: no row
     if cycle is not None:
         assignments = assignments.filter(cycle=cycle)
     levels: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -241,7 +241,7 @@ def review_queue(*, actor: Membership, cycle: Cycle | None = None) -> list[Queue
         levels[(cycle_id, unit_id)].append(level)
     if not levels:
         return []
-    mine = TPIAssignment.objects.filter(
+    mine = TPIAssignment.objects.filter(  # type: ignore[misc]  # no instansi: no row
         instansi_id=actor.instansi_id,
         reviewer_id=actor.user_id,
         cycle_id=OuterRef("cycle_id"),
@@ -264,7 +264,7 @@ def review_queue(*, actor: Membership, cycle: Cycle | None = None) -> list[Queue
         .values("n")
     )
     rows = (
-        Penilaian.objects.filter(instansi_id=actor.instansi_id)
+        Penilaian.objects.filter(instansi_id=actor.instansi_id)  # type: ignore[misc]  # no instansi: no row
         .filter(Exists(mine))
         .select_related("unit", "cycle")
         .annotate(

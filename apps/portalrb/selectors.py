@@ -42,7 +42,10 @@ def _round_tahun_of_proposals(*, instansi: Instansi) -> int | None:
         pengusulan__cycle=OuterRef("pk"),
         pengusulan__status=PengusulanStatus.PROPOSED,
     )
-    return Cycle.objects.filter(instansi=instansi).filter(Exists(proposed)).aggregate(tahun=Max("tahun"))["tahun"]
+    tahun: int | None = (
+        Cycle.objects.filter(instansi=instansi).filter(Exists(proposed)).aggregate(tahun=Max("tahun"))["tahun"]
+    )
+    return tahun
 
 
 def portalrb_round_tahun(*, instansi: Instansi) -> int:

@@ -86,7 +86,7 @@ def portalrb_fetch_record(
         "(public_id, instansi_id, token_id, endpoint, path, status_code, remote_addr, duration_ms, created_at) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
     )
-    params: list[object] = [
+    params: list[uuid.UUID | int | str | datetime.datetime | None] = [
         uuid.uuid4(),
         token.instansi_id,
         token.pk,

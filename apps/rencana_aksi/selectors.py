@@ -99,7 +99,7 @@ def rencana_for(*, unit: UnitKerja, tahun: int) -> RencanaAksi | None:
 
 
 def rencana_list(*, actor: Membership, cycle: Cycle) -> QuerySet[RencanaAksi]:
-    plans = RencanaAksi.objects.filter(instansi_id=actor.instansi_id, cycle=cycle).select_related("unit", "cycle")
+    plans = RencanaAksi.objects.filter(instansi_id=actor.instansi_id, cycle=cycle).select_related("unit", "cycle")  # type: ignore[misc]  # no instansi: no row
     if actor.is_unit_narrowed and actor.unit is not None:
         plans = plans.filter(unit__path__startswith=actor.unit.path)
     return plans.order_by("unit__path")
@@ -125,7 +125,7 @@ def kegiatan_with_progress(*, rencana: RencanaAksi) -> list[Kegiatan]:
         .annotate(verified_progress=verified_progress())
         .order_by("area", "deadline", "id")
     )
-    kegiatan = list(rows)
+    kegiatan: list[Kegiatan] = list(rows)
     for k in kegiatan:
         k.progress = k.verified_progress or 0  # type: ignore[attr-defined]
     return kegiatan
@@ -133,7 +133,7 @@ def kegiatan_with_progress(*, rencana: RencanaAksi) -> list[Kegiatan]:
 
 def kegiatan_with_progress_of(*, instansi_id: int, rencana_ids: list[int]) -> list[Kegiatan]:
     """``kegiatan_with_progress`` of many plans in one query (the reminder sweep), PIC users joined."""
-    rows = list(
+    rows: list[Kegiatan] = list(
         Kegiatan.objects.filter(instansi_id=instansi_id, rencana_id__in=rencana_ids)
         .select_related("pic__user")
         .annotate(verified_progress=verified_progress())

@@ -70,12 +70,12 @@ SPAK = (
     Pernyataan("spak5", Instrumen.SPAK, 5, _("There are no brokers (calo) or unofficial middlemen in the service.")),
 )
 
-PERNYATAAN = {Instrumen.SPKP: SPKP, Instrumen.SPAK: SPAK}
+PERNYATAAN: dict[str, tuple[Pernyataan, ...]] = {Instrumen.SPKP: SPKP, Instrumen.SPAK: SPAK}
 ALL_CODES = tuple(p.code for p in (*SPKP, *SPAK))
 
 # The LKE hasil soal each instrument feeds (PortalRB master 2026 soal ids, REFERENCE §2.5/§2.7).
 LKE_SOAL = {Instrumen.SPAK: 125, Instrumen.SPKP: 127}
-INDEX_NAME = {Instrumen.SPAK: "IPAK", Instrumen.SPKP: "IPKP"}
+INDEX_NAME: dict[str, str] = {Instrumen.SPAK: "IPAK", Instrumen.SPKP: "IPKP"}
 
 
 # -----------------------------------------------------------------------------

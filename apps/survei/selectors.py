@@ -71,7 +71,7 @@ def units_for(*, actor: Membership) -> QuerySet[UnitKerja]:
 
 
 def survei_list(*, actor: Membership, tahun: int | None = None) -> QuerySet[Survei]:
-    rows = Survei.objects.filter(instansi_id=actor.instansi_id).select_related("unit")
+    rows = Survei.objects.filter(instansi_id=actor.instansi_id).select_related("unit")  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
         rows = rows.filter(unit__path__startswith=prefix)
@@ -81,9 +81,8 @@ def survei_list(*, actor: Membership, tahun: int | None = None) -> QuerySet[Surv
 
 
 def survei_years(*, actor: Membership) -> list[int]:
-    return sorted(
-        set(Survei.objects.filter(instansi_id=actor.instansi_id).values_list("tahun", flat=True)), reverse=True
-    )
+    rows = Survei.objects.filter(instansi_id=actor.instansi_id)  # type: ignore[misc]  # no instansi: no row
+    return sorted(set(rows.values_list("tahun", flat=True)), reverse=True)
 
 
 def layanan_for_unit(*, unit: UnitKerja, active_only: bool = False) -> QuerySet[Layanan]:
@@ -160,7 +159,7 @@ def survei_breakdown(*, survei: Survei) -> dict[str, Any]:
     layanan = Counter(dict(rows.values_list("layanan__name").annotate(n=Count("pk")).order_by()))
     profile = {}
     for field in ("usia", "jenis_kelamin", "pendidikan", "pekerjaan"):
-        choices = dict(Respons._meta.get_field(field).choices)  # type: ignore[arg-type]
+        choices = dict(Respons._meta.get_field(field).choices)  # type: ignore[arg-type,union-attr]
         counts = Counter(dict(rows.values_list(field).annotate(n=Count("pk")).order_by()))
         profile[field] = [(label, counts.get(key, 0)) for key, label in choices.items()] + [("—", counts.get("", 0))]
     return {"layanan": sorted(layanan.items()), "profile": profile}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -58,12 +58,15 @@ class Instansi(TimeStampedModel):
 # -----------------------------------------------------------------------------
 
 
-class TenantQuerySet(models.QuerySet):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class TenantQuerySet(models.QuerySet[_M, _M]):
     """A queryset that refuses to hit the database when it was built with no instansi scope."""
 
     _zi_guarded: bool = False
 
-    def _clone(self) -> TenantQuerySet:
+    def _clone(self) -> TenantQuerySet[_M]:
         clone = super()._clone()
         clone._zi_guarded = self._zi_guarded
         return clone
@@ -113,11 +116,20 @@ class TenantQuerySet(models.QuerySet):
         return super().explain(*args, **kwargs)
 
 
-class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: ignore[misc]  # dynamic base
+if TYPE_CHECKING:  # the type checker sees a plain generic manager; the runtime base is built from the queryset
+
+    class _TenantManagerBase(models.Manager[_M]):
+        def get_queryset(self) -> TenantQuerySet[_M]: ...
+
+else:
+    _TenantManagerBase = models.Manager.from_queryset(TenantQuerySet)
+
+
+class TenantManager(_TenantManagerBase[_M]):
     """``Model.objects`` for tenant rows: filtered to the active instansi, or refusing to run."""
 
-    def get_queryset(self) -> TenantQuerySet:
-        queryset: TenantQuerySet = super().get_queryset()
+    def get_queryset(self) -> TenantQuerySet[_M]:
+        queryset: TenantQuerySet[_M] = super().get_queryset()
         active = current_scope()
         if active is None or active.instansi_id is None:
             queryset._zi_guarded = True

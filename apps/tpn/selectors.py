@@ -118,7 +118,7 @@ def proposal_list_national(
         rows = rows.filter(instansi__province=province)
     rows = _with_stage(rows)
     if stage:
-        rows = rows.filter(tpn_stage=stage)
+        rows = rows.filter(tpn_stage=stage)  # type: ignore[misc]  # annotated by _with_stage
     return rows.order_by("-proposed_at", "-id")
 
 
@@ -132,7 +132,7 @@ def proposal_stage(pengusulan: Pengusulan) -> str:
     Uses the ``tpn_stage`` annotation when the row came from :func:`proposal_list_national`."""
     annotated = getattr(pengusulan, "tpn_stage", None)
     if annotated:
-        return annotated
+        return str(annotated)
     return stage_of(tpn_result_latest(pengusulan=pengusulan))
 
 

@@ -34,7 +34,7 @@ def subtree_path(actor: Membership) -> str | None:
 
 def unit_kerja_visible(*, actor: Membership) -> QuerySet[UnitKerja]:
     """Every unit the actor may see: the instansi's, or a narrowed member's own subtree."""
-    units = UnitKerja.objects.filter(instansi_id=actor.instansi_id)
+    units = UnitKerja.objects.filter(instansi_id=actor.instansi_id)  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
         units = units.filter(path__startswith=prefix)
@@ -67,7 +67,9 @@ def unit_kerja_tree(*, actor: Membership, include_inactive: bool = True) -> list
     units = unit_kerja_visible(actor=actor)
     if not include_inactive:
         units = units.filter(is_active=True)
-    rows = list(units.select_related("head").annotate(pegawai_count=Coalesce(_active_count(), Value(0))).order_by())
+    rows: list[UnitKerja] = list(
+        units.select_related("head").annotate(pegawai_count=Coalesce(_active_count(), Value(0))).order_by()
+    )
     codes = {u.pk: u.code for u in rows}
     rows.sort(key=lambda u: _path_key(u, codes))
     base = min((u.depth for u in rows), default=0)
@@ -97,7 +99,7 @@ def unit_kerja_detail(*, actor: Membership, unit: UnitKerja) -> UnitDetail:
     unit = UnitKerja.objects.select_related("parent", "head").get(instansi_id=unit.instansi_id, pk=unit.pk)
     ancestor_ids = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
     ancestors = list(unit_kerja_visible(actor=actor).filter(pk__in=ancestor_ids).order_by("depth"))
-    children = list(
+    children: list[UnitKerja] = list(
         UnitKerja.objects.filter(instansi_id=unit.instansi_id, parent=unit)
         .annotate(pegawai_count=Coalesce(_active_count(), Value(0)))
         .order_by("code")
@@ -125,7 +127,7 @@ def pegawai_list(
     include_inactive: bool = False,
 ) -> QuerySet[Pegawai]:
     """The roster the actor may see, optionally one unit's, searched by NIP or name."""
-    pegawai = Pegawai.objects.filter(instansi_id=actor.instansi_id).select_related("unit")
+    pegawai = Pegawai.objects.filter(instansi_id=actor.instansi_id).select_related("unit")  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
         pegawai = pegawai.filter(unit__path__startswith=prefix)
@@ -141,7 +143,7 @@ def pegawai_list(
 
 def pegawai_counts(*, actor: Membership) -> dict[str, int]:
     """Active and departed pegawai in the actor's view (one aggregate)."""
-    pegawai = Pegawai.objects.filter(instansi_id=actor.instansi_id)
+    pegawai = Pegawai.objects.filter(instansi_id=actor.instansi_id)  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
         pegawai = pegawai.filter(unit__path__startswith=prefix)
@@ -246,7 +248,7 @@ def cycle_next_deadline(*, cycle: Cycle, today: datetime.date | None = None) -> 
 
 def penetapan_list(*, actor: Membership, cycle: Cycle, designated_only: bool = False) -> QuerySet[Penetapan]:
     """Penetapan of one year that the actor may see, with unit and SK file, by unit code."""
-    rows = Penetapan.objects.filter(instansi_id=actor.instansi_id, cycle=cycle).select_related(
+    rows = Penetapan.objects.filter(instansi_id=actor.instansi_id, cycle=cycle).select_related(  # type: ignore[misc]  # no instansi: no row
         "unit", "cycle", "sk_file"
     )
     prefix = subtree_path(actor)
@@ -290,7 +292,7 @@ def penetapan_counts(*, actor: Membership, cycle: Cycle) -> dict[str, int]:
 def dashboard_admin_figures(*, actor: Membership) -> dict[str, Any]:
     """Admin ZI: how many units and pegawai, the current year and its designated units."""
     units = unit_kerja_visible(actor=actor).aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
-    cycle = cycle_current(instansi=actor.instansi_id)
+    cycle = cycle_current(instansi=actor.instansi_id) if actor.instansi_id is not None else None
     figures: dict[str, Any] = {
         "unit_total": units["total"],
         "unit_active": units["active"],

@@ -48,7 +48,7 @@ def test_base_image_and_system_packages() -> None:
 def test_dependencies_then_static_files_with_the_manifest() -> None:
     steps = instructions()
     runs = [args for keyword, args in steps if keyword == "RUN"]
-    assert any("pip install -r requirements.txt" in args for args in runs)
+    assert any("pip install --require-hashes -r requirements.lock" in args for args in runs)
     env = " ".join(args for keyword, args in steps if keyword == "ENV")
     assert "ZI_STATIC_MANIFEST=true" in env
     collect = next(i for i, (keyword, args) in enumerate(steps) if keyword == "RUN" and "collectstatic" in args)
@@ -92,7 +92,7 @@ def ignored(path: str) -> bool:
 
 IMAGE_NEEDS = [
     "manage.py",
-    "requirements.txt",
+    "requirements.lock",
     "zi/wsgi.py",
     "apps/core/views.py",
     "templates/base.html",

@@ -27,6 +27,8 @@ def section(title: str) -> str:
 LAYOUT = [
     "requirements.txt",
     "requirements-dev.txt",
+    "requirements.lock",
+    "requirements-dev.lock",
     "docker-compose.yml",
     "Dockerfile",
     ".dockerignore",
