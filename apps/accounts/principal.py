@@ -6,7 +6,8 @@ One cache entry per user, written on a miss and deleted whenever anything it hol
 
 * a ``User``, ``Membership`` or allauth ``Authenticator`` saved or deleted: that user's entry;
 * an ``Instansi`` or ``UnitKerja`` saved or deleted: the entries of every user with a membership
-  there (a unit's ``path`` is the unit narrowing of access checks);
+  there (a unit's ``path`` is the unit narrowing of access checks; units are connected from
+  ``apps.unit_kerja``, the layer above);
 * bulk writes that bypass signals call :func:`principal_forget` themselves (a subtree move in
   ``apps/unit_kerja/services.py``).
 
@@ -47,11 +48,11 @@ def _key_prefix() -> str:
 
     from apps.accounts.models import User
     from apps.tenancy.models import Instansi, Membership
-    from apps.unit_kerja.models import UnitKerja
 
+    unit_model = Membership._meta.get_field("unit").related_model  # unit_kerja is a layer above: no import
     shape = "|".join(
         f"{model._meta.label}:{','.join(f.attname for f in model._meta.concrete_fields)}"
-        for model in (User, Membership, Instansi, UnitKerja, Authenticator)
+        for model in (User, Membership, Instansi, unit_model, Authenticator)
     )
     digest = hashlib.sha256(shape.encode()).hexdigest()[:12]
     return f"zi:principal:{digest}:{settings.DATABASES['default']['NAME']}:"
@@ -130,7 +131,6 @@ def connect_signals() -> None:
 
     from apps.accounts.models import User
     from apps.tenancy.models import Instansi, Membership
-    from apps.unit_kerja.models import UnitKerja
 
     def user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         principal_forget([instance.pk])
@@ -141,15 +141,23 @@ def connect_signals() -> None:
     def instansi_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         principal_forget_instansi(instance.pk)
 
-    def unit_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
-        principal_forget_units([instance.pk])
-
     for name, signal in (("save", post_save), ("delete", post_delete)):
         signal.connect(user_changed, sender=User, weak=False, dispatch_uid=f"principal-user-{name}")
         for model in (Membership, Authenticator):
             uid = f"principal-{model._meta.label}-{name}"
             signal.connect(owner_changed, sender=model, weak=False, dispatch_uid=uid)
-    # An instansi or unit: before a delete, while its memberships can still be found.
+    # An instansi: before a delete, while its memberships can still be found. Units are connected by
+    # apps/unit_kerja (a layer above this one): ``connect_unit_signals``.
     for name, signal in (("save", post_save), ("delete", pre_delete)):
         signal.connect(instansi_changed, sender=Instansi, weak=False, dispatch_uid=f"principal-instansi-{name}")
-        signal.connect(unit_changed, sender=UnitKerja, weak=False, dispatch_uid=f"principal-unit-{name}")
+
+
+def connect_unit_signals(unit_model: Any) -> None:
+    """Called by ``UnitKerjaConfig.ready``: a unit saved or about to be deleted forgets its members."""
+    from django.db.models.signals import post_save, pre_delete
+
+    def unit_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+        principal_forget_units([instance.pk])
+
+    for name, signal in (("save", post_save), ("delete", pre_delete)):
+        signal.connect(unit_changed, sender=unit_model, weak=False, dispatch_uid=f"principal-unit-{name}")

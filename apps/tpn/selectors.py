@@ -144,7 +144,7 @@ def national_counts(*, tahun: int) -> dict[str, Any]:
     rows = (
         proposal_list_national(tahun=tahun)
         .order_by()
-        .values_list("instansi__province", "tpn_stage")
+        .values_list("instansi__province", "tpn_stage")  # type: ignore[misc]  # an annotation
         .annotate(n=Count("pk"))
     )
     by_stage: Counter[str] = Counter()
