@@ -72,10 +72,12 @@ def audit_record(
     instansi: Instansi | None = None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
     """Record one write. Call inside the service's transaction so the event and the write commit together.
 
     ``instansi`` defaults to the object's own (tenant rows) or the object itself (an Instansi).
+    ``actor_label`` names an actor without an account (a signed link); default: the user, or "sistem".
     """
     if instansi is None:
         if isinstance(obj, TenantModel):
@@ -87,7 +89,7 @@ def audit_record(
     event = AuditEvent(
         instansi=instansi,
         actor=actor,
-        actor_label=(str(actor) if actor is not None else "sistem")[:200],
+        actor_label=(actor_label or (str(actor) if actor is not None else "sistem"))[:200],
         verb=verb,
         object_type=obj._meta.label_lower,
         object_id=getattr(obj, "public_id", None),
@@ -165,11 +167,18 @@ def _stored_json(values: Mapping[str, Any] | None) -> Any:
 
 
 def audit_download(
-    *, actor: Membership | None, verb: str, obj: models.Model, detail: Mapping[str, Any] | None = None
+    *,
+    actor: Membership | None,
+    verb: str,
+    obj: models.Model,
+    detail: Mapping[str, Any] | None = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
     """Record that personal data left ZI (issue 18): a download or an export, by whom, of what.
 
     Called by the download and export views after the access check and before the response is
     sent; ``detail`` names the format or file (``after``). ``actor`` None: a public link (the
-    signer's own pakta PDF)."""
-    return audit_record(actor=actor.user if actor is not None else None, verb=verb, obj=obj, after=detail)
+    signer's own pakta PDF, a PortalRB evaluator's evidence link), named by ``actor_label``."""
+    return audit_record(
+        actor=actor.user if actor is not None else None, verb=verb, obj=obj, after=detail, actor_label=actor_label
+    )

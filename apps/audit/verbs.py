@@ -24,6 +24,7 @@ VERB_LABELS: dict[str, Promise] = {
     "penilaian.workbook_export": _("Exported the LKE workbook"),
     "rencana_aksi.heatmap_export": _("Exported the monitoring heatmap"),
     "report.download": _("Downloaded a report"),
+    "portalrb.bukti_download": _("Evidence downloaded through a PortalRB evaluator link"),
     "account.invitation_accept": _("Accepted the invitation"),
     "asistensi.create": _("Recorded a TPI assistance session"),
     "asistensi.tindak_lanjut_add": _("Added a follow-up action"),

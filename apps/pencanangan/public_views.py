@@ -83,7 +83,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
             ),
             pegawai.nip,
         )
-        form = LinkSignForm(request.POST or None)
+        form = LinkSignForm(request.POST if request.method == "POST" else None)  # an empty POST is bound
         status = 200
         throttled = request.method == "POST" and _nip_attempt_refused(request, token)
         if throttled:

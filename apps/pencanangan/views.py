@@ -451,7 +451,7 @@ def my_pakta(request: HttpRequest) -> HttpResponse:
         return render(request, "pencanangan/no_year.html", {"message": NO_YEAR})
     pegawai = services.pegawai_of(actor=actor)
     signed = services.pakta_standing(pegawai=pegawai, cycle=cycle) if pegawai else None
-    form = SignForm(request.POST or None)
+    form = SignForm(request.POST if request.method == "POST" else None)  # an empty POST is bound, too
     status = 200
     if request.method == "POST" and signed is None:
         form.is_valid()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from apps.pendampingan.models import (
     SCORE_HIGH,
@@ -132,8 +132,21 @@ def konsultasi_for_unit(*, unit: UnitKerja, cycle: Cycle) -> QuerySet[Konsultasi
 
 
 def konsultasi_for_tpi(*, actor: Membership, status: str | None = None) -> QuerySet[Konsultasi]:
-    """The TPI inbox: every unit thread of the instansi and its own questions to TPN."""
-    rows = Konsultasi.objects.filter(instansi_id=actor.instansi_id).select_related("unit", "cycle", "soal")  # type: ignore[misc]  # no instansi: no row
+    """The TPI inbox: the threads the actor answers — those of the units they are assigned to in the
+    thread's year (the rule of ``permissions.tpi_assigned``, issue 18) — and the TPI's questions to TPN."""
+    from apps.penilaian.models import TPIAssignment
+
+    assigned = TPIAssignment.objects.filter(  # type: ignore[misc]  # no instansi: no row
+        instansi_id=actor.instansi_id,
+        cycle_id=OuterRef("cycle_id"),
+        unit_id=OuterRef("unit_id"),
+        reviewer_id=actor.user_id,
+    )
+    rows = (
+        Konsultasi.objects.filter(instansi_id=actor.instansi_id)  # type: ignore[misc]  # no instansi: no row
+        .filter(Q(for_tpn=True) | Exists(assigned))
+        .select_related("unit", "cycle", "soal")
+    )
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("-last_message_at", "-id")

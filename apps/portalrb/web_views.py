@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.audit.services import audit_download
 from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.views import safe_download_name
 from apps.core.errors import DomainError
@@ -33,6 +34,7 @@ from apps.portalrb.selectors import (
 )
 from apps.portalrb.services import portalrb_token_issue, portalrb_token_revoke
 from apps.portalrb.signing import EvidenceRef, evidence_ref
+from apps.portalrb.views import _remote_addr
 from apps.tenancy.access import require_capability
 from apps.tenancy.decorators import capability_required, instansi_member_required
 from apps.tenancy.models import Instansi
@@ -41,6 +43,8 @@ from apps.tenancy.scope import scope
 
 PAGE_SIZE = 50
 TOKEN_REVOKED = _("The PortalRB token was revoked. PortalRB can no longer fetch until a new token is registered.")
+# Who fetched, for the audit row of a download through a signed evidence link (no account).
+LINK_ACTOR = "PortalRB (tautan bukti dukung)"
 LINK_INVALID = _("This evidence link is not valid or has expired. Ask the instansi to let PortalRB fetch again.")
 
 
@@ -190,7 +194,7 @@ def bukti_file(request: HttpRequest, token: str, bukti_id: uuid.UUID) -> HttpRes
     found = _evidence(token)
     if found is None:
         return _invalid(request)
-    _ref, snapshot, unit = found
+    ref, snapshot, unit = found
     # Only a file frozen in this snapshot for this soal, and only while its content is unchanged.
     frozen = next((item for item in unit.get("evidence", []) if item.get("id") == str(bukti_id)), None)
     if frozen is None:
@@ -206,4 +210,20 @@ def bukti_file(request: HttpRequest, token: str, bukti_id: uuid.UUID) -> HttpRes
         raise Http404 from exc
     response = file_response(row.file, filename=safe_download_name(row), content_type=row.content_type)
     response["Referrer-Policy"] = "no-referrer"
+    # Personal data left ZI (issue 18): a row in the instansi's chain, naming the link (by its hash:
+    # the link itself is a bearer secret), the frozen snapshot and soal, and the fetching address.
+    with scope(snapshot.instansi_id):
+        audit_download(
+            actor=None,
+            actor_label=LINK_ACTOR,
+            verb="portalrb.bukti_download",
+            obj=row,
+            detail={
+                "link_sha256": hashlib.sha256(token.encode()).hexdigest(),
+                "snapshot": str(snapshot.public_id),
+                "pengusulan": str(snapshot.pengusulan.public_id),
+                "soal_id": ref.soal_id,
+                "remote_addr": _remote_addr(request),
+            },
+        )
     return response

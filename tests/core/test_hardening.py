@@ -93,6 +93,89 @@ def test_pakta_list_export_is_audited(world: World, login) -> None:
     assert (row.actor_id, row.object_id, row.after["rows"]) == (world.ani.pk, world.unit_a1.public_id, 0)
 
 
+def test_public_pakta_download_is_audited(world: World) -> None:
+    from apps.pencanangan.public_views import download_token
+    from tests.isolation.routes.pencanangan import make_pakta
+
+    pakta = make_pakta(world)
+    response = Client().get(reverse("pakta-public:download", args=[download_token(pakta)]))
+    assert response.status_code == 200
+    with scope(world.instansi_a.pk):
+        row = AuditEvent.objects.get(verb="pakta.download_public")
+    assert (row.actor_id, row.actor_label, row.object_id) == (None, "sistem", pakta.public_id)
+
+
+def _is_a_file(response) -> bool:
+    """A download: an attachment, a streamed file, or any body that is neither a page nor JSON."""
+    content_type = response.get("Content-Type", "").split(";")[0].strip()
+    return (
+        response.streaming
+        or "Content-Disposition" in response
+        or content_type not in {"", "text/html", "application/json", "text/plain"}
+    )
+
+
+# Routes outside the registry's object and list routes that send files, each with the test that holds
+# its audit row (public links, and the instansi-wide export addressed by a query parameter).
+DOWNLOADS_ELSEWHERE = {
+    "pakta-public:download": "test_public_pakta_download_is_audited",
+    "portalrb:bukti-file": "tests/portalrb/test_evidence.py::"
+    "test_a_download_through_the_link_writes_an_audit_row_in_the_instansis_chain",
+    "rencana_aksi:heatmap-export": "test_heatmap_export_is_audited",
+    "rencana_aksi:import-template": "no audit row: an empty workbook with the column names, no personal data",
+}
+
+
+def _routes_sending_files() -> list:
+    from tests.isolation.registry import object_routes
+
+    return [route for route in [*object_routes(), *list_routes()] if "GET" in getattr(route, "methods", ("GET",))]
+
+
+@pytest.mark.parametrize("route", _routes_sending_files(), ids=lambda r: r.name)
+def test_every_download_writes_an_audit_row(route, world: World) -> None:
+    """Issue 18: every download and export of personal data is audited. Every GET route of the
+    isolation registry (which fails on an unregistered URL) is requested by its owner; whatever comes
+    back as a file must have added an audit row by that owner about an object of the instansi."""
+    from tests.isolation.registry import owner_user
+
+    built = route.build(world)
+    kwargs = built[0] if isinstance(built, tuple) else built
+    owner = owner_user(route, world)
+    client = Client()
+    client.force_login(owner)
+    with scope(world.instansi_a.pk):
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    response = client.get(reverse(route.name, kwargs=kwargs or None), data=getattr(route, "data", None) or None)
+    if not _is_a_file(response):
+        assert route.name not in FILE_ROUTES, f"{route.name} no longer sends a file ({response.status_code})"
+        return
+    assert route.name in FILE_ROUTES, f"{route.name} sends a file: add it to FILE_ROUTES (and audit it)"
+    with scope(world.instansi_a.pk):
+        rows = list(AuditEvent.objects.filter(seq__gt=last, actor=owner).values_list("verb", "object_id"))
+    verbs = [verb for verb, object_id in rows if object_id is not None]
+    assert FILE_ROUTES[route.name] in verbs, f"{route.name}: no {FILE_ROUTES[route.name]!r} row by {owner} ({rows})"
+
+
+# The registry's routes that send files, with the verb of their audit row (the guard above fails on a
+# new file route that is not listed, and on a listed one that no longer sends a file).
+FILE_ROUTES = {
+    "bukti_dukung:download": "bukti_dukung.download",
+    "bukti_dukung:preview": "bukti_dukung.preview",
+    "reports:report-download": "report.download",
+    "pencanangan:unit-export": "pencanangan.export",
+    "pencanangan:pakta-pdf": "pakta.download",
+    "survei:survei-export": "survei.export",
+    "penilaian:workbook-export": "penilaian.workbook_export",
+}
+
+
+def test_downloads_elsewhere_are_real_exempt_routes() -> None:
+    from tests.isolation.registry import exempt_routes
+
+    assert sorted(set(DOWNLOADS_ELSEWHERE) - set(exempt_routes())) == []
+
+
 # -----------------------------------------------------------------------------
 # Cache-Control: no-store for every signed-in response
 # -----------------------------------------------------------------------------

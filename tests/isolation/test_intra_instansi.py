@@ -32,7 +32,7 @@ from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Cycle, UnitKerja
 from tests.conftest import World, enrol_totp
 from tests.factories import MembershipFactory, PenetapanFactory, UserFactory
-from tests.isolation.registry import object_routes
+from tests.isolation.registry import list_routes, object_routes, owner_user
 from tests.penilaian.conftest import open_cycle_now
 
 PDF = b"%PDF-1.4\n%intra\n%%EOF\n"
@@ -287,3 +287,161 @@ def test_every_route_inside_the_instansi(route, world: World) -> None:
         for method, status in _statuses(_client(tono), url, route).items():
             if method != "GET" or route.name.startswith("penilaian:"):
                 assert status in REFUSED, f"unassigned TPI {method} {url} → {status}"
+
+
+# -----------------------------------------------------------------------------
+# The matrix over every list page of the isolation registry (rows built in unit A1)
+# -----------------------------------------------------------------------------
+#
+# Every list route of tests/isolation/routes/ (the registry fails on an unregistered URL pattern, so
+# a new list cannot be missed) is, unless classified below, a list of UNIT rows: the operator of unit
+# A1 sees the marker of A1's row, the operator of unit A2 does not (200 without it, or 403), the
+# pegawai of A1 sees it only on the few pages a pegawai reads, and the read-only member's POST is
+# refused. The HTMX fragments, pickers and exports addressed by a unit or object (the unit's
+# konsultasi and asistensi lists, the evidence picker, the pakta, survey and LKE exports) are object
+# routes: test_every_route_inside_the_instansi above.
+
+# Rows of the instansi, not of a unit: no unit narrowing applies (both operators get the same answer).
+INSTANSI_LEVEL_LISTS = {
+    "pencanangan:text": "the instansi's pact text, one for every unit",
+    "unit_kerja:cycle-list": "the instansi's years, one set for every unit",
+}
+# Pages only instansi roles open: no unit member (operator or pegawai, of either unit) gets in.
+INSTANSI_ROLE_LISTS = {
+    "accounts:people-list": "people.manage (admin ZI)",
+    "audit:event-list": "audit.view (admin ZI, heads of instansi, TPI)",
+    "audit:object-history": "audit.view (admin ZI, heads of instansi, TPI)",
+    "notifications:failures": "people.manage (admin ZI)",
+    "pemantauan:overview": "the instansi's monitoring after the predikat (instansi roles)",
+    "pengusulan:pengusulan-list": "pengusulan.view (admin ZI, head of instansi)",
+    "pengusulan:eligibility": "pengusulan.view (admin ZI, head of instansi)",
+    "pengusulan:surat-edit": "pengusulan.manage (admin ZI)",
+    "pengusulan:predikat-list": "pengusulan.view (admin ZI, head of instansi)",
+    "penilaian:tpi-tiers": "penilaian.manage (admin ZI)",
+    "penilaian:tpi-assignments": "penilaian.manage (admin ZI)",
+    "portalrb:overview": "portalrb.manage (admin ZI)",
+    "portalrb:fetch-list": "portalrb.manage (admin ZI)",
+    "rencana_aksi:heatmap": "rencana_aksi.monitor (admin ZI, head of instansi, TPI)",
+    "unit_kerja:unit-create": "unit.manage (admin ZI)",
+    "unit_kerja:penetapan-create": "penetapan.manage (admin ZI, head of instansi)",
+}
+# The TPI's own queues: only the reviewers assigned to the unit that year see its rows.
+TPI_ASSIGNMENT_LISTS = {
+    "penilaian:review-list": "the TPI review queue",
+    "pendampingan:tpi-inbox": "the TPI inbox of unit threads (fixed in issue 18: it listed every unit)",
+}
+# The pages a pegawai of unit A1 (only ``unit.view``) reads, where A1's marker is theirs to see.
+PEGAWAI_LISTS = {
+    "core:dashboard",
+    "pencanangan:my-pakta",
+    "reports:report-list",
+    "unit_kerja:unit-list",
+    "unit_kerja:cycle-list",
+}
+# The signed-in person's own pages (their notifications, dashboard, own pact): a POST there is the
+# person's own business; for the read-only member it must still write nothing.
+PERSONAL_LISTS = {"notifications:list", "core:dashboard", "pencanangan:my-pakta"}
+# Who in unit A1 reads the unit list (default: its operator, ani).
+UNIT_READERS = {"pencanangan:my-pakta": None}  # None: the route's own owner (a signing pegawai of A1)
+
+
+def _page(user: User, url: str) -> tuple[int, str]:
+    response = _client(user).get(url)
+    return response.status_code, response.content.decode(errors="replace")
+
+
+def test_list_classifications_name_real_list_routes() -> None:
+    names = {route.name for route in list_routes()}
+    classified = set(INSTANSI_LEVEL_LISTS) | set(INSTANSI_ROLE_LISTS) | set(TPI_ASSIGNMENT_LISTS)
+    assert sorted((classified | PEGAWAI_LISTS | PERSONAL_LISTS | set(UNIT_READERS)) - names) == []
+    assert not set(INSTANSI_LEVEL_LISTS) & set(INSTANSI_ROLE_LISTS)
+    assert not set(TPI_ASSIGNMENT_LISTS) & (set(INSTANSI_LEVEL_LISTS) | set(INSTANSI_ROLE_LISTS))
+
+
+@pytest.mark.parametrize("route", list_routes(), ids=lambda r: r.name)
+def test_every_list_inside_the_instansi(route, world: World) -> None:
+    kwargs, marker = route.build(world)
+    url = reverse(route.name, kwargs=kwargs or None)
+    rina, pegi = _people(world)
+    owner = owner_user(route, world)
+    name = route.name
+
+    # The owner's side: the row is on the page (so no check below passes on an empty page).
+    status, html = _page(owner, url)
+    assert status == 200, f"owner {owner} GET {url} → {status}"
+    assert marker in html, f"the owner {owner} does not see {marker!r} at {url}"
+
+    if name in INSTANSI_ROLE_LISTS or name in TPI_ASSIGNMENT_LISTS:
+        for label, user in (("operator of A1", world.ani), ("operator of A2", rina), ("pegawai of A1", pegi)):
+            status, html = _page(user, url)
+            assert status == 403, f"{label} GET {url} → {status}"
+    elif name in INSTANSI_LEVEL_LISTS:
+        own, other = _page(world.ani, url), _page(rina, url)
+        assert (own[0], marker in own[1]) == (other[0], marker in other[1]), f"{url}: the two units differ"
+    else:
+        # Unit rows: A1's operator (or the unit's own reader) sees them, A2's operator does not.
+        reader = UNIT_READERS.get(name, world.ani) or owner
+        status, html = _page(reader, url)
+        assert status == 200, f"reader of A1 {reader} GET {url} → {status}"
+        assert marker in html, f"reader of A1 {reader} does not see {marker!r} at {url}"
+        status, html = _page(rina, url)
+        assert status in REFUSED | {200}, f"operator of A2 GET {url} → {status}"
+        assert marker not in html, f"operator of A2 saw {marker!r} at {url}"
+
+    # The pegawai: A1's row only on the pages a pegawai reads.
+    status, html = _page(pegi, url)
+    if name in PEGAWAI_LISTS:
+        assert status == 200, f"pegawai GET {url} → {status}"
+        assert marker in html, f"pegawai does not see {marker!r} at {url}"
+    else:
+        assert marker not in html, f"pegawai saw {marker!r} at {url} ({status})"
+
+    # An unassigned TPI does not see the unit in the TPI's own queues (the assigned owner does, above).
+    if name in TPI_ASSIGNMENT_LISTS:
+        tono = UserFactory(email="tono@alfa.go.id", name="Tono TPI lain")
+        MembershipFactory(user=tono, instansi=world.instansi_a, role=Role.TPI)
+        enrol_totp(tono)
+        status, html = _page(tono, url)
+        assert status == 200, f"unassigned TPI GET {url} → {status}"
+        assert marker not in html, f"unassigned TPI saw {marker!r} at {url}"
+
+    # The read-only member writes nothing through a list page (a GET-only page answers 405); on their
+    # own pages the POST is refused as bad input, and no audit row (every write has one) appears.
+    from apps.audit.models import AuditEvent
+
+    written = AuditEvent.unscoped.count()
+    status = _client(world.evi).post(url, data={}).status_code
+    if name in PERSONAL_LISTS:
+        assert status in {200, 400, 403, 405}, f"read-only POST {url} → {status}"
+    else:
+        assert status in {403, 405}, f"read-only POST {url} → {status}"
+    assert AuditEvent.unscoped.count() == written, f"read-only POST {url} wrote"
+
+
+def test_the_heatmap_export_is_for_instansi_monitors_only(world: World) -> None:
+    """The one list export outside the registry's list routes (binary, by ``?tahun=``): the heatmap
+    of every unit. Unit members of either unit, pegawai and read-only are refused; the monitors get
+    the workbook with unit A1 in it."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.isolation.routes.rencana_aksi import TAHUN, make_kegiatan
+
+    make_kegiatan(world)
+    rina, pegi = _people(world)
+    url = f"{reverse('rencana_aksi:heatmap-export')}?tahun={TAHUN}"
+    for label, user in (
+        ("operator of A1", world.ani),
+        ("operator of A2", rina),
+        ("pegawai", pegi),
+        ("read-only", world.evi),
+    ):
+        assert _client(user).get(url).status_code == 403, label
+    for user in (world.citra, world.budi):  # admin ZI; TPI (instansi-wide monitoring by design)
+        response = _client(user).get(url)
+        assert response.status_code == 200
+        names = [
+            row[1] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)
+        ]
+        assert world.unit_a1.name in names

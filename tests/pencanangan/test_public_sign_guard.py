@@ -61,3 +61,17 @@ def test_a_signed_pact_still_holds_the_nip(pakta: PaktaWorld, in_scope, client: 
     url = _link(pakta, in_scope, 3)
     assert client.post(url, {"confirm": "on", "nip": pakta.pegawai[3].nip}).status_code == 302
     assert PaktaIntegritas.unscoped.get().nip == pakta.pegawai[3].nip
+
+
+def test_an_empty_post_on_a_signing_page_is_a_clear_refusal_not_a_500(
+    pakta: PaktaWorld, in_scope, client: Client, login
+) -> None:
+    """An empty POST body used to leave the form unbound (``request.POST or None``) and the page read
+    its ``cleaned_data``: a 500 (found by the intra-instansi list matrix, issue 18)."""
+    response = client.post(_link(pakta, in_scope, 3), {})
+    assert response.status_code == 400
+    assert "Centang kotak" in response.content.decode()
+    own = login(pakta.sari).post(reverse("pencanangan:my-pakta"), {})
+    assert own.status_code == 400
+    assert "Centang kotak" in own.content.decode()
+    assert not PaktaIntegritas.unscoped.exists()

@@ -72,3 +72,51 @@ def test_a_changed_file_is_not_served(prb: PRBWorld) -> None:
     storage.delete(name)
     storage.save(name, ContentFile(PDF + b"%diubah"))
     assert Client().get(f"{_path(_link(prb))}{prb.bukti.public_id}/").status_code == 404
+
+
+def _downloads(prb: PRBWorld) -> list:
+    from apps.audit.models import AuditEvent
+
+    with scope(prb.world.instansi_a.pk):
+        return list(AuditEvent.objects.filter(verb="portalrb.bukti_download").order_by("seq"))
+
+
+def test_a_download_through_the_link_writes_an_audit_row_in_the_instansis_chain(prb: PRBWorld) -> None:
+    """Issue 18: every download of personal data is audited — also PortalRB's, which has no account.
+    The row names the file, the frozen snapshot and soal, the link (by its hash) and the address."""
+    import hashlib
+
+    from apps.audit.verify import ChainHead, verify_chain
+    from apps.portalrb.web_views import LINK_ACTOR
+
+    page = _path(_link(prb))
+    token = page.rstrip("/").rsplit("/", 1)[1]
+    assert Client().get(page).status_code == 200
+    assert _downloads(prb) == []  # the list page holds names and hashes, not the file
+    response = Client(REMOTE_ADDR="203.0.113.9").get(f"{page}{prb.bukti.public_id}/")
+    assert response.status_code == 200
+    [row] = _downloads(prb)
+    with scope(prb.world.instansi_a.pk):
+        snapshot = prb.wbk.snapshots.get(is_current=True)
+    assert row.instansi_id == prb.world.instansi_a.pk
+    assert (row.object_type, row.object_id) == ("bukti_dukung.buktidukung", prb.bukti.public_id)
+    assert (row.actor_id, row.actor_label) == (None, LINK_ACTOR)
+    assert row.after == {
+        "link_sha256": hashlib.sha256(token.encode()).hexdigest(),
+        "snapshot": str(snapshot.public_id),
+        "pengusulan": str(prb.wbk.public_id),
+        "soal_id": 1,
+        "remote_addr": "203.0.113.9",
+    }
+    assert isinstance(verify_chain(prb.world.instansi_a.pk), ChainHead)
+
+
+def test_a_refused_link_download_writes_no_audit_row(prb: PRBWorld) -> None:
+    with scope(prb.world.instansi_a.pk):
+        other = evidence_url(snapshot=prb.wbk.snapshots.get(is_current=True), soal_id=2)
+    assert Client().get(f"{_path(other)}{prb.bukti.public_id}/").status_code == 404
+    storage, name = prb.bukti.file.storage, prb.bukti.file.name
+    storage.delete(name)
+    storage.save(name, ContentFile(PDF + b"%diubah"))
+    assert Client().get(f"{_path(_link(prb))}{prb.bukti.public_id}/").status_code == 404
+    assert _downloads(prb) == []

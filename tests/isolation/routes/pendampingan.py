@@ -262,4 +262,4 @@ def assigned_tpi(world):
 
 
 OWNERS = {route.name: (assigned_tpi if route.name in _TPI_SIDE else "ani") for route in OBJECT_ROUTES}
-OWNERS["pendampingan:tpi-inbox"] = "budi"
+OWNERS["pendampingan:tpi-inbox"] = assigned_tpi  # the inbox holds the threads of the TPI's units
