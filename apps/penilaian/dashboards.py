@@ -96,6 +96,26 @@ def tpi_review_panel(membership: Membership) -> Panel | None:
 CHART_UNITS = 12
 
 
+def _tier_scores(penilaian):
+    """Every tier's scores, and the score rows of the detail page, without what the chart does not
+    show (predikat estimates and ranges, returns, assignments, progress): issue 22, the unit
+    dashboard spent half its time in the whole detail page for these bars."""
+    from apps.lke.scoring import score
+    from apps.penilaian.models import Tier, TPITier
+    from apps.penilaian.selectors import penilaian_spec
+    from apps.penilaian.worksheet import TierColumn, _score_rows, _tier_label, tier_answers
+
+    spec = penilaian_spec(penilaian)
+    by_tier = tier_answers(penilaian=penilaian)
+    names = dict(TPITier.objects.filter(instansi_id=penilaian.instansi_id).values_list("level", "name"))
+    order = [Tier.UNIT, Tier.TPI, Tier.TPN]
+    columns = [
+        TierColumn(key, _tier_label(key, names), score(spec, by_tier[key]), [])
+        for key in sorted(by_tier, key=lambda k: (order.index(k[0]) if k[0] in order else 9, k[1]))
+    ]
+    return columns, _score_rows(spec, columns)
+
+
 @register
 def charts_panel(membership: Membership) -> Panel | None:
     """For every instansi member: the pakta coverage per visible unit (their own unit for a unit
@@ -106,7 +126,6 @@ def charts_panel(membership: Membership) -> Panel | None:
     from apps.core.charts import BarChart, Series
     from apps.pencanangan.selectors import coverage_per_unit
     from apps.penilaian.selectors import penilaian_list
-    from apps.penilaian.worksheet import detail_page
     from apps.tenancy.roles import Cap
     from apps.unit_kerja.selectors import cycle_current
 
@@ -120,8 +139,8 @@ def charts_panel(membership: Membership) -> Panel | None:
         candidates = list(penilaian_list(actor=membership, cycle=cycle)[:20])
         if candidates:
             chosen = max(candidates, key=lambda p: (p.unit_id == membership.unit_id, p.status != "draft"))
-            page = detail_page(penilaian=chosen)
-            areas = [row for row in page.score_rows if row.level == "area"]
+            columns, score_rows = _tier_scores(chosen)
+            areas = [row for row in score_rows if row.level == "area"]
             charts.append(
                 BarChart(
                     title=_("LKE %(tahun)s per area — %(unit)s (%% of each area's weight)")
@@ -135,7 +154,7 @@ def charts_panel(membership: Membership) -> Panel | None:
                                 for row in areas
                             ],
                         )
-                        for i, column in enumerate(page.columns)
+                        for i, column in enumerate(columns)
                     ],
                     maximum=100,
                     unit=" %",
