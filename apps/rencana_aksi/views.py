@@ -102,25 +102,6 @@ def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
     return None
 
 
-def _progress_chart(rencana: RencanaAksi) -> Any:
-    """The plan's progress period by period, reported and verified (None before any realisasi)."""
-    from apps.core.charts import BarChart, Series
-
-    rows = selectors.progress_per_period(rencana=rencana)
-    if not rows:
-        return None
-    return BarChart(
-        title=_("Progress per period (average of the kegiatan reported)"),
-        categories=[periode for periode, _reported, _verified in rows],
-        series=[
-            Series(_("Reported"), [reported for _periode, reported, _verified in rows]),
-            Series(_("Verified"), [verified for _periode, _reported, verified in rows]),
-        ],
-        maximum=100,
-        unit=" %",
-    )
-
-
 def _detail(rencana: RencanaAksi) -> HttpResponse:
     return redirect("rencana_aksi:rencana-detail", public_id=rencana.public_id)
 
@@ -240,7 +221,7 @@ def rencana_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             if can_approve
             else None,
             "periods": [p.code for p in selectors.periods_of(cycle=rencana.cycle)],
-            "progress_chart": _progress_chart(rencana),
+            "progress_chart": selectors.progress_chart(rencana=rencana),
             "current_period": selectors.current_period(cycle=rencana.cycle).code,
             "frekuensi": selectors.frekuensi_for(cycle=rencana.cycle),
             "report_kind": MONITORING_REPORT,
