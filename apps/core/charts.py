@@ -28,6 +28,11 @@ class Series:
     values: list[Decimal | int | float | None]
 
 
+# The colours of ``.zi-series-N`` in static/css/zi.css, for the PDFs (WeasyPrint draws the SVG with
+# presentation attributes; no CSP applies there). Distinct in greyscale by lightness.
+PRINT_COLOURS = ("#1f5f8b", "#c0661a", "#7aa95c", "#6b4c9a")
+
+
 @dataclass
 class Bar:
     series: int
@@ -35,6 +40,10 @@ class Bar:
     width: float
     value: Decimal | int | float | None
     value_x: float
+
+    @property
+    def colour(self) -> str:
+        return PRINT_COLOURS[self.series % len(PRINT_COLOURS)]
 
 
 @dataclass
@@ -87,6 +96,11 @@ class BarChart:
     @property
     def width(self) -> int:
         return WIDTH
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """``(label, print colour)`` of each series."""
+        return [(s.label, PRINT_COLOURS[i % len(PRINT_COLOURS)]) for i, s in enumerate(self.series)]
 
     @property
     def rows(self) -> list[tuple[str, list[Decimal | int | float | None]]]:

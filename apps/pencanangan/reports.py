@@ -46,7 +46,39 @@ def build_rekap_context(*, instansi: Instansi, params: Mapping[str, Any]) -> dic
         "signatures": list(signatures_of(cycle=cycle, units=units)),
         "unsigned": [p for p in pegawai_with_status(cycle=cycle, units=units) if not p.has_signed],
         "pencanangan": Pencanangan.objects.filter(instansi=instansi, cycle=cycle, unit=unit).first(),
+        "coverage_chart": coverage_chart(unit=unit, cycle=cycle),
     }
+
+
+CHART_UNITS = 12
+
+
+def coverage_chart(*, unit: UnitKerja, cycle: Cycle) -> Any:
+    """The unit's and its active sub-units' coverage, each of its own pegawai, beside the
+    instansi's threshold (issue 21): the dashboard's picture in the PDF, numbers in a table."""
+    from django.utils.translation import gettext
+
+    from apps.core.charts import BarChart, Series
+    from apps.pencanangan.selectors import coverage_of_units
+
+    units = list(
+        UnitKerja.objects.filter(instansi_id=unit.instansi_id, path__startswith=unit.path, is_active=True).order_by(
+            "path"
+        )
+    )
+    rows = [row for row in coverage_of_units(cycle=cycle, units=units) if row.coverage.total][:CHART_UNITS]
+    if not rows:
+        return None
+    return BarChart(
+        title=gettext("Pakta Integritas %(tahun)s: pegawai who signed, per unit") % {"tahun": cycle.tahun},
+        categories=[row.unit.name for row in rows],
+        series=[
+            Series(gettext("Signed"), [row.coverage.pct for row in rows]),
+            Series(gettext("Threshold"), [row.coverage.threshold_pct for row in rows]),
+        ],
+        maximum=100,
+        unit=" %",
+    )
 
 
 register_report(

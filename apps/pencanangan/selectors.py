@@ -83,6 +83,11 @@ class UnitCoverage:
 def coverage_per_unit(*, actor: Membership, cycle: Cycle) -> list[UnitCoverage]:
     """Every visible unit with its own pegawai's coverage (three queries in all)."""
     units = list(unit_kerja_visible(actor=actor).filter(is_active=True).order_by("path"))
+    return coverage_of_units(cycle=cycle, units=units)
+
+
+def coverage_of_units(*, cycle: Cycle, units: list[UnitKerja]) -> list[UnitCoverage]:
+    """``units`` each with its own pegawai's coverage (two queries and the setting)."""
     counts = {
         row["unit_id"]: row
         for row in Pegawai.objects.filter(instansi_id=cycle.instansi_id, is_active=True, unit__in=units)

@@ -74,20 +74,24 @@ def access_risiko(actor: Membership | None, public_id: object) -> Risiko:
     return _unit_write(Risiko, actor, public_id, "diagnosis.unit")
 
 
-def access_deleted(model: type[T], actor: Membership | None, public_id: object) -> T:
-    """A soft-deleted risk or issue of the actor's instansi, for its restore (else 404)."""
+def access_deleted(model: type[T], actor: Membership | None, public_id: object, unit_of: str = "diagnosis.unit") -> T:
+    """A soft-deleted row (risk, issue, service, member, agent, change) of the actor's instansi and
+    reach, for its restore (else 404); ``unit_of`` is the path from the row to its unit."""
     if actor is None or actor.instansi_id is None:
         raise Http404
     obj = (
         model.with_deleted.filter(  # type: ignore[attr-defined]
             instansi_id=actor.instansi_id, public_id=parse_public_id(public_id), deleted_at__isnull=False
         )
-        .select_related("diagnosis__unit")
+        .select_related(unit_of.replace(".", "__"))
         .first()
     )
     if obj is None:
         raise Http404
-    _reach(actor, obj.diagnosis.unit)
+    unit = obj
+    for part in unit_of.split("."):
+        unit = getattr(unit, part)
+    _reach(actor, unit)
     if not actor.can(Cap.PENDAMPINGAN_EDIT):
         raise PermissionDenied
     return obj  # type: ignore[no-any-return]

@@ -225,7 +225,7 @@ class TimKerja(TenantModel, TimeStampedModel):
         return self.sk_file_id is not None
 
 
-class AnggotaTim(TenantModel):
+class AnggotaTim(TenantModel, SoftDeleted):
     """Anggota tim — a pegawai of the unit in the team with one role; coordinators and members of a
     pokja name its area perubahan. A pegawai may sit in several pokja."""
 
@@ -236,6 +236,9 @@ class AnggotaTim(TenantModel):
     peran = models.CharField(_("role"), max_length=20, choices=Peran.choices)
     area = models.PositiveSmallIntegerField(_("area perubahan"), choices=Area.choices, null=True, blank=True)
 
+    objects = LiveTenantManager()  # removed members are gone from every page; with_deleted finds them
+    with_deleted = TenantManager()
+
     class Meta(TenantModel.Meta):
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
@@ -244,6 +247,7 @@ class AnggotaTim(TenantModel):
             *TenantModel.Meta.constraints,
             models.UniqueConstraint(
                 fields=["instansi", "tim", "pegawai", "peran", "area"],
+                condition=Q(deleted_at__isnull=True),
                 name="pendampingan_anggota_unique",
                 nulls_distinct=False,
             ),
@@ -254,12 +258,12 @@ class AnggotaTim(TenantModel):
             ),
             models.UniqueConstraint(
                 fields=["instansi", "tim", "peran"],
-                condition=Q(peran__in=["penanggung_jawab", "ketua"]),
+                condition=Q(peran__in=["penanggung_jawab", "ketua"], deleted_at__isnull=True),
                 name="pendampingan_anggota_one_lead",
             ),
             models.UniqueConstraint(
                 fields=["instansi", "tim", "area"],
-                condition=Q(peran="koordinator"),
+                condition=Q(peran="koordinator", deleted_at__isnull=True),
                 name="pendampingan_anggota_one_coordinator",
             ),
         ]
@@ -269,7 +273,7 @@ class AnggotaTim(TenantModel):
         return f"{self.pegawai} — {self.get_peran_display()}"
 
 
-class AgenPerubahan(TenantModel, TimeStampedModel):
+class AgenPerubahan(TenantModel, TimeStampedModel, SoftDeleted):
     """Agen perubahan — a pegawai of the unit named change agent for the year."""
 
     tim = models.ForeignKey(TimKerja, on_delete=models.CASCADE, related_name="agen")
@@ -277,20 +281,27 @@ class AgenPerubahan(TenantModel, TimeStampedModel):
         "unit_kerja.Pegawai", on_delete=models.PROTECT, related_name="+", verbose_name=_("pegawai")
     )
 
+    objects = LiveTenantManager()  # removed agents are gone from every page; with_deleted finds them
+    with_deleted = TenantManager()
+
     class Meta(TenantModel.Meta):
         verbose_name = _("change agent")
         verbose_name_plural = _("change agents")
         ordering = ["tim", "id"]
         constraints = [
             *TenantModel.Meta.constraints,
-            models.UniqueConstraint(fields=["instansi", "tim", "pegawai"], name="pendampingan_agen_unique"),
+            models.UniqueConstraint(
+                fields=["instansi", "tim", "pegawai"],
+                condition=Q(deleted_at__isnull=True),
+                name="pendampingan_agen_unique",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.pegawai)
 
 
-class Perubahan(TenantModel, TimeStampedModel):
+class Perubahan(TenantModel, TimeStampedModel, SoftDeleted):
     """Perubahan — a concrete change a change agent made (feeds LKE soal 88–91)."""
 
     agen = models.ForeignKey(AgenPerubahan, on_delete=models.CASCADE, related_name="perubahan")
@@ -298,6 +309,9 @@ class Perubahan(TenantModel, TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     date = models.DateField(_("date"))
     integrated = models.BooleanField(_("integrated into the management system"), default=False)
+
+    objects = LiveTenantManager()  # deleted changes are gone from every page; with_deleted finds them
+    with_deleted = TenantManager()
 
     class Meta(TenantModel.Meta):
         verbose_name = _("change")

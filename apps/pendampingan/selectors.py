@@ -24,6 +24,9 @@ from apps.pendampingan.models import (
 from apps.tenancy.models import Membership
 from apps.unit_kerja.models import Cycle, UnitKerja
 
+# The kegiatan answering a risk or an issue, deleted ones (apps.core.softdelete) not counted.
+_LIVE_KEGIATAN = Count("kegiatan", filter=Q(kegiatan__deleted_at__isnull=True))
+
 
 def diagnosis_for(*, unit: UnitKerja, cycle: Cycle) -> Diagnosis | None:
     return Diagnosis.objects.filter(instansi_id=unit.instansi_id, unit=unit, cycle=cycle).first()
@@ -48,7 +51,7 @@ def risiko_of(diagnosis: Diagnosis | None) -> list[Risiko]:
     return list(
         Risiko.objects.filter(instansi_id=diagnosis.instansi_id, diagnosis=diagnosis)
         .select_related("owner")
-        .annotate(score_value=F("likelihood") * F("impact"), answered_by=Count("kegiatan"))
+        .annotate(score_value=F("likelihood") * F("impact"), answered_by=_LIVE_KEGIATAN)
         .order_by("-score_value", "title")
     )
 
@@ -58,7 +61,7 @@ def isu_of(diagnosis: Diagnosis | None) -> list[IsuStrategis]:
         return []
     return list(
         IsuStrategis.objects.filter(instansi_id=diagnosis.instansi_id, diagnosis=diagnosis)
-        .annotate(score_value=F("urgency") * F("impact"), answered_by=Count("kegiatan"))
+        .annotate(score_value=F("urgency") * F("impact"), answered_by=_LIVE_KEGIATAN)
         .order_by("-score_value", "title")
     )
 
@@ -88,8 +91,8 @@ def high_risks_unanswered(*, unit: UnitKerja, cycle: Cycle) -> list[Risiko]:
     """High risks (score ≥ 15) of the unit's diagnosis that no kegiatan answers yet."""
     return list(
         Risiko.objects.filter(instansi_id=unit.instansi_id, diagnosis__unit=unit, diagnosis__cycle=cycle)
-        .annotate(score_value=F("likelihood") * F("impact"))
-        .filter(score_value__gte=SCORE_HIGH, kegiatan__isnull=True)
+        .annotate(score_value=F("likelihood") * F("impact"), answered_by=_LIVE_KEGIATAN)
+        .filter(score_value__gte=SCORE_HIGH, answered_by=0)
         .select_related("owner")
         .order_by("-score_value", "title")
     )

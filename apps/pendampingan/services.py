@@ -58,6 +58,7 @@ MEMBER_EXISTS = _("This pegawai already has this role in the team.")
 ROLE_TAKEN = _("The team already has its %(role)s; remove them first.")
 COORDINATOR_TAKEN = _("This pokja already has a coordinator; remove them first.")
 AGENT_EXISTS = _("This pegawai is already a change agent.")
+AGENT_REMOVED = _("The change agent of this change was removed; bring the agent back first.")
 AGENT_OTHER_UNIT = _("A change agent must be a pegawai of %(unit)s.")
 DATE_OUTSIDE_YEAR = _("The date must fall within %(tahun)s.")
 SK_FILE_REQUIRED = _("Upload the SK file (PDF or image).")
@@ -431,14 +432,40 @@ def anggota_add(
 
 @transaction.atomic
 def anggota_remove(*, actor: Membership, anggota: AnggotaTim) -> None:
+    """Soft: the member leaves the team (and the rights it gave) and can be brought back
+    (``anggota_restore``)."""
     require_unit_edit(actor, anggota.tim.unit)
+    _soft_delete(anggota, actor)
     _audit(
         actor,
         "tim_kerja.anggota_remove",
         anggota.tim,
         before={"nip": anggota.pegawai.nip, "peran": anggota.peran, "area": anggota.area},
     )
-    anggota.delete()
+
+
+@transaction.atomic
+def anggota_restore(*, actor: Membership, anggota: AnggotaTim) -> AnggotaTim:
+    """Bring a removed member back, unless the seat was filled meanwhile (the rules of
+    ``anggota_add`` hold again: one penanggung jawab, one ketua, one coordinator per pokja)."""
+    require_unit_edit(actor, anggota.tim.unit)
+    tim = TimKerja.objects.select_for_update().get(pk=anggota.tim_id)
+    if not anggota.pegawai.is_active:
+        raise DomainError(PEGAWAI_INACTIVE, code="inactive")
+    rows = AnggotaTim.objects.filter(instansi_id=tim.instansi_id, tim=tim)
+    if rows.filter(pegawai=anggota.pegawai, peran=anggota.peran, area=anggota.area).exists():
+        raise DomainError(MEMBER_EXISTS, code="exists")
+    if anggota.peran in {Peran.PENANGGUNG_JAWAB, Peran.KETUA} and rows.filter(peran=anggota.peran).exists():
+        raise DomainError(ROLE_TAKEN % {"role": Peran(anggota.peran).label}, code="taken")
+    if anggota.peran == Peran.KOORDINATOR and rows.filter(peran=anggota.peran, area=anggota.area).exists():
+        raise DomainError(COORDINATOR_TAKEN, code="taken")
+    try:
+        with transaction.atomic():
+            _soft_restore(anggota)
+    except IntegrityError as exc:  # a concurrent add of the same seat
+        raise DomainError(MEMBER_EXISTS, code="exists") from exc
+    _audit(actor, "tim_kerja.anggota_restore", tim, nip=anggota.pegawai.nip, peran=anggota.peran, area=anggota.area)
+    return anggota
 
 
 @transaction.atomic
@@ -458,9 +485,25 @@ def agen_add(*, actor: Membership, tim: TimKerja, pegawai: Pegawai | None) -> Ag
 
 @transaction.atomic
 def agen_remove(*, actor: Membership, agen: AgenPerubahan) -> None:
+    """Soft: the agent and the changes they recorded leave the page and the LKE suggestions; they
+    come back together (``agen_restore``)."""
     require_unit_edit(actor, agen.tim.unit)
+    _soft_delete(agen, actor)
     _audit(actor, "tim_kerja.agen_remove", agen.tim, before={"nip": agen.pegawai.nip})
-    agen.delete()
+
+
+@transaction.atomic
+def agen_restore(*, actor: Membership, agen: AgenPerubahan) -> AgenPerubahan:
+    require_unit_edit(actor, agen.tim.unit)
+    if AgenPerubahan.objects.filter(instansi_id=agen.instansi_id, tim_id=agen.tim_id, pegawai=agen.pegawai).exists():
+        raise DomainError(AGENT_EXISTS, code="exists")  # named again meanwhile
+    try:
+        with transaction.atomic():
+            _soft_restore(agen)
+    except IntegrityError as exc:
+        raise DomainError(AGENT_EXISTS, code="exists") from exc
+    _audit(actor, "tim_kerja.agen_restore", agen.tim, nip=agen.pegawai.nip)
+    return agen
 
 
 @transaction.atomic
@@ -503,4 +546,21 @@ def perubahan_delete(*, actor: Membership, perubahan: Perubahan) -> None:
         perubahan.agen.tim,
         before={"nip": perubahan.agen.pegawai.nip, "title": perubahan.title, "integrated": perubahan.integrated},
     )
-    perubahan.delete()
+    _soft_delete(perubahan, actor)
+
+
+@transaction.atomic
+def perubahan_restore(*, actor: Membership, perubahan: Perubahan) -> Perubahan:
+    require_unit_edit(actor, perubahan.agen.tim.unit)
+    if perubahan.agen.deleted_at is not None:
+        raise DomainError(AGENT_REMOVED, code="agent_removed")
+    _soft_restore(perubahan)
+    _audit(
+        actor,
+        "tim_kerja.perubahan_restore",
+        perubahan.agen.tim,
+        nip=perubahan.agen.pegawai.nip,
+        title=perubahan.title,
+        integrated=perubahan.integrated,
+    )
+    return perubahan

@@ -76,7 +76,12 @@ def team_formed(unit: UnitKerja, cycle: Cycle) -> Suggestion:
 
 def _agents(unit: UnitKerja, cycle: Cycle) -> tuple[int, int, int]:
     agents = AgenPerubahan.objects.filter(instansi_id=unit.instansi_id, tim__unit=unit, tim__cycle=cycle).count()
-    changes = Perubahan.objects.filter(instansi_id=unit.instansi_id, agen__tim__unit=unit, agen__tim__cycle=cycle)
+    changes = Perubahan.objects.filter(
+        instansi_id=unit.instansi_id,
+        agen__tim__unit=unit,
+        agen__tim__cycle=cycle,
+        agen__deleted_at__isnull=True,  # a removed agent's changes went with them
+    )
     return agents, changes.count(), changes.filter(integrated=True).count()
 
 

@@ -54,7 +54,17 @@ from apps.pendampingan.forms import (
     TindakLanjutForm,
     TpnQuestionForm,
 )
-from apps.pendampingan.models import IsuStrategis, KonsultasiStatus, LayananUtama, Pihak, Risiko, TindakLanjutStatus
+from apps.pendampingan.models import (
+    AgenPerubahan,
+    AnggotaTim,
+    IsuStrategis,
+    KonsultasiStatus,
+    LayananUtama,
+    Perubahan,
+    Pihak,
+    Risiko,
+    TindakLanjutStatus,
+)
 from apps.pendampingan.permissions import pokja_areas
 from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for, penilaian_for, rencana_for
@@ -330,11 +340,15 @@ def _delete(
     return _hub(unit, cycle, tab)
 
 
-def _restore(request: HttpRequest, obj: Any, call: Callable[[], Any]) -> HttpResponse:
-    d = obj.diagnosis
+def _restore(
+    request: HttpRequest, obj: Any, call: Callable[[], Any], tim: Any = None, tab: str = "pendampingan:hub"
+) -> HttpResponse:
+    """Restore, say so, and go back to the page the row was deleted from (the diagnosis hub, or the
+    team page when ``tim`` is given)."""
+    where = tim if tim is not None else obj.diagnosis
     if _run_action(request, lambda: call() or True):
         messages.success(request, RESTORED % {"name": str(obj)})
-    return _hub(d.unit, d.cycle)
+    return _hub(where.unit, where.cycle, tab)
 
 
 @require_POST
@@ -351,6 +365,42 @@ def layanan_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     layanan = access_deleted(LayananUtama, actor, public_id)
     return _restore(request, layanan, lambda: services.layanan_restore(actor=actor, layanan=layanan))
+
+
+@require_POST
+@instansi_member_required
+def anggota_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    anggota = access_deleted(AnggotaTim, actor, public_id, "tim.unit")
+    return _restore(
+        request,
+        anggota,
+        lambda: services.anggota_restore(actor=actor, anggota=anggota),
+        anggota.tim,
+        "pendampingan:tim",
+    )
+
+
+@require_POST
+@instansi_member_required
+def agen_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    agen = access_deleted(AgenPerubahan, actor, public_id, "tim.unit")
+    return _restore(request, agen, lambda: services.agen_restore(actor=actor, agen=agen), agen.tim, "pendampingan:tim")
+
+
+@require_POST
+@instansi_member_required
+def perubahan_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    perubahan = access_deleted(Perubahan, actor, public_id, "agen.tim.unit")
+    return _restore(
+        request,
+        perubahan,
+        lambda: services.perubahan_restore(actor=actor, perubahan=perubahan),
+        perubahan.agen.tim,
+        "pendampingan:tim",
+    )
 
 
 @require_POST
@@ -508,6 +558,7 @@ def anggota_remove(request: HttpRequest, public_id: Any) -> HttpResponse:
         t.unit,
         t.cycle,
         "pendampingan:tim",
+        restore="pendampingan:anggota-restore",
     )
 
 
@@ -537,7 +588,13 @@ def agen_remove(request: HttpRequest, public_id: Any) -> HttpResponse:
     agen = access_agen(actor, public_id)
     t = agen.tim
     return _delete(
-        request, agen, lambda: services.agen_remove(actor=actor, agen=agen), t.unit, t.cycle, "pendampingan:tim"
+        request,
+        agen,
+        lambda: services.agen_remove(actor=actor, agen=agen),
+        t.unit,
+        t.cycle,
+        "pendampingan:tim",
+        restore="pendampingan:agen-restore",
     )
 
 
@@ -580,6 +637,7 @@ def perubahan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
         t.unit,
         t.cycle,
         "pendampingan:tim",
+        restore="pendampingan:perubahan-restore",
     )
 
 

@@ -78,6 +78,34 @@ class ReviewerRow:
     names: list[str]
 
 
+def lke_area_chart(table: list[Any], columns: list[Any], penilaian: Penilaian) -> Any:
+    """The LKE per area as a chart (issue 21): the unit's points beside each TPI tier's, as % of the
+    area's weight — the dashboard's picture, drawn into the PDF with its numbers as a table."""
+    from decimal import Decimal
+
+    from django.utils.translation import gettext
+
+    from apps.core.charts import BarChart, Series
+
+    areas = [row for row in table if row.kind == "area"]
+    if not areas:
+        return None
+    return BarChart(
+        title=gettext("LKE %(tahun)s per area — %(unit)s (%% of each area's weight)")
+        % {"tahun": penilaian.cycle.tahun, "unit": penilaian.unit.name},
+        categories=[row.label for row in areas],
+        series=[
+            Series(
+                str(column.label),
+                [(row.points[i] * 100 / row.weight).quantize(Decimal("0.1")) if row.weight else None for row in areas],
+            )
+            for i, column in enumerate(columns)
+        ],
+        maximum=100,
+        unit=" %",
+    )
+
+
 def build_lhe_context(*, instansi: Instansi, params: Mapping[str, Any]) -> dict[str, Any]:
     """Everything the LHE shows, read now (the PDF is a snapshot of the moment it is rendered)."""
     penilaian = Penilaian.objects.select_related("unit", "cycle", "template").get(
@@ -121,11 +149,13 @@ def build_lhe_context(*, instansi: Instansi, params: Mapping[str, Any]) -> dict[
     recommendation = (
         Recommendation.objects.filter(instansi=instansi, penilaian=penilaian).select_related("decided_by").first()
     )
+    table = score_table(spec, results)
     return {
         "penilaian": penilaian,
         "unit": penilaian.unit,
         "columns": columns,
-        "table": score_table(spec, results),
+        "table": table,
+        "area_chart": lke_area_chart(table, columns, penilaian),
         "predikat": (
             predikat_view(spec, columns[-1], results[-1], answers_for(dict(by_tier.get(columns[-1].key, {}))))
             if len(columns) > 1

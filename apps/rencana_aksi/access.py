@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi
-from apps.tenancy.access import get_in_scope_or_404
+from apps.tenancy.access import get_in_scope_or_404, parse_public_id
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, UnitKerja
@@ -58,6 +58,25 @@ def access_kegiatan(actor: Membership | None, public_id: object, *, for_write: b
         cycle=rencana.cycle,
         area=kegiatan.area if for_write else None,
     )
+    return kegiatan
+
+
+def access_deleted_kegiatan(actor: Membership | None, public_id: object) -> Kegiatan:
+    """A deleted kegiatan of the actor's instansi and reach, for its restore (else 404); writing
+    it back needs the rights of writing the kegiatan (403 otherwise)."""
+    if actor is None or actor.instansi_id is None:
+        raise Http404
+    kegiatan = (
+        Kegiatan.with_deleted.filter(
+            instansi_id=actor.instansi_id, public_id=parse_public_id(public_id), deleted_at__isnull=False
+        )
+        .select_related("rencana__unit", "rencana__cycle")
+        .first()
+    )
+    if kegiatan is None:
+        raise Http404
+    rencana = kegiatan.rencana
+    _check(actor, rencana.unit, for_write=True, cycle=rencana.cycle, area=kegiatan.area)
     return kegiatan
 
 

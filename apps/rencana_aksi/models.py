@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
-from apps.tenancy.models import TenantModel
+from apps.core.softdelete import LiveTenantManager, SoftDeleted
+from apps.tenancy.models import TenantManager, TenantModel
 
 # -----------------------------------------------------------------------------
 # Enumerations
@@ -171,7 +172,7 @@ class RencanaAksiRevisi(TenantModel):
 ALL_MONTHS = 0b1111_1111_1111
 
 
-class Kegiatan(TenantModel, TimeStampedModel):
+class Kegiatan(TenantModel, TimeStampedModel, SoftDeleted):
     """Kegiatan — one activity of a rencana aksi, in one area perubahan.
 
     ``schedule`` is a 12-bit month mask (bit 0 = January): a kegiatan is *due* in a monitoring
@@ -226,6 +227,9 @@ class Kegiatan(TenantModel, TimeStampedModel):
     version = models.PositiveIntegerField(
         default=1, db_default=1, editable=False
     )  # optimistic lock (apps.core.concurrency)
+
+    objects = LiveTenantManager()  # deleted kegiatan are gone from every page; with_deleted finds them
+    with_deleted = TenantManager()
 
     class Meta(TenantModel.Meta):
         verbose_name = _("kegiatan")

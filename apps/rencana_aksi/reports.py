@@ -68,6 +68,7 @@ def build_monitoring_context(*, instansi: Instansi, params: Mapping[str, Any]) -
         "board": board,
         "rows": rows,
         "reported": sum(1 for r in rows if r["realisasi"] is not None),
+        "progress_chart": selectors.progress_chart(rencana=rencana, until=periode.code),
     }
 
 

@@ -365,3 +365,26 @@ def progress_per_period(*, rencana: RencanaAksi) -> list[tuple[str, Decimal, Dec
         )
         for row in rows
     ]
+
+
+def progress_chart(*, rencana: RencanaAksi, until: str | None = None) -> Any:
+    """The plan's progress period by period, reported and verified, as a chart (None before any
+    realisasi); ``until`` (a period code) stops it at a report's period. The plan page and the
+    monitoring PDF draw the same picture."""
+    from django.utils.translation import gettext
+
+    from apps.core.charts import BarChart, Series
+
+    rows = [row for row in progress_per_period(rencana=rencana) if until is None or row[0] <= until]
+    if not rows:
+        return None
+    return BarChart(
+        title=gettext("Progress per period (average of the kegiatan reported)"),
+        categories=[periode for periode, _reported, _verified in rows],
+        series=[
+            Series(gettext("Reported"), [reported for _periode, reported, _verified in rows]),
+            Series(gettext("Verified"), [verified for _periode, _reported, verified in rows]),
+        ],
+        maximum=100,
+        unit=" %",
+    )

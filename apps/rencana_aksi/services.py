@@ -85,6 +85,8 @@ WAITING_APPROVAL = _("The plan is waiting for approval: ask the pimpinan unit to
 NOTHING_TO_SUBMIT = _("Add at least one kegiatan before submitting the plan.")
 MISSING_PIC = _("Every kegiatan needs a PIC before the plan is submitted (missing: %(items)s).")
 NOTE_REQUIRED = _("Write a note saying what to fix.")
+KEGIATAN_NOT_DELETED = _("This kegiatan is not deleted.")
+UNDO_REASON = _("Undo of the deletion of “%(kegiatan)s”.")
 KEGIATAN_HAS_REALISASI = _("This kegiatan already has realisasi: it cannot be deleted.")
 PLAN_NOT_APPROVED = _("Realisasi can be reported once the pimpinan unit has approved the plan.")
 PERIOD_INVALID = _("This is not a monitoring period of %(tahun)s.")
@@ -625,7 +627,33 @@ def kegiatan_delete(*, actor: Membership, kegiatan: Kegiatan, reason: str = "") 
         raise DomainError(KEGIATAN_HAS_REALISASI, code="has_realisasi")
     rencana = _prepare_change(actor, kegiatan.rencana, reason)
     _audit(actor, "kegiatan.delete", rencana, before=kegiatan_snapshot_one(kegiatan))
-    kegiatan.delete()
+    # Soft (apps.core.softdelete): it leaves the plan, its reports and exports, and can be restored.
+    kegiatan.deleted_at = timezone.now()
+    kegiatan.deleted_by = actor.user
+    kegiatan.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+
+
+@transaction.atomic
+def kegiatan_restore(*, actor: Membership, kegiatan: Kegiatan) -> Kegiatan:
+    """Bring a deleted kegiatan back into its plan. The plan must be editable as for any kegiatan
+    write; on an approved plan the undo is itself the reason of the new revision."""
+    _require_kegiatan_edit(actor, kegiatan.rencana, kegiatan.area, None)
+    _require_unit(actor, kegiatan.rencana.unit)
+    if kegiatan.deleted_at is None:
+        raise DomainError(KEGIATAN_NOT_DELETED, code="not_deleted")
+    rencana = _prepare_change(actor, kegiatan.rencana, str(UNDO_REASON % {"kegiatan": kegiatan.description}))
+    kegiatan.deleted_at = None
+    kegiatan.deleted_by = None
+    kegiatan.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _audit(
+        actor,
+        "kegiatan.restore",
+        rencana,
+        rencana=rencana.public_id,
+        revision=rencana.revision,
+        **kegiatan_snapshot_one(kegiatan),
+    )
+    return kegiatan
 
 
 # -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("kegiatan/<uuid:public_id>/", views.kegiatan_detail, name="kegiatan-detail"),
     path("kegiatan/<uuid:public_id>/ubah/", views.kegiatan_update, name="kegiatan-update"),
     path("kegiatan/<uuid:public_id>/hapus/", views.kegiatan_delete, name="kegiatan-delete"),
+    path("kegiatan/<uuid:public_id>/pulihkan/", views.kegiatan_restore, name="kegiatan-restore"),
     path("kegiatan/<uuid:public_id>/realisasi/", views.realisasi_edit, name="realisasi-edit"),
     path("kegiatan/<uuid:public_id>/ke-lke/", views.kegiatan_evidence_lke, name="kegiatan-evidence-lke"),
     path("realisasi/<uuid:public_id>/", views.realisasi_detail, name="realisasi-detail"),

@@ -29,7 +29,12 @@ from apps.lke.models import Soal
 from apps.pendampingan.permissions import pokja_areas
 from apps.pendampingan.selectors import diagnosis_choices, high_risks_unanswered
 from apps.rencana_aksi import exports, selectors, services
-from apps.rencana_aksi.access import access_kegiatan, access_realisasi, access_rencana_aksi
+from apps.rencana_aksi.access import (
+    access_deleted_kegiatan,
+    access_kegiatan,
+    access_realisasi,
+    access_rencana_aksi,
+)
 from apps.rencana_aksi.forms import (
     EvidenceToLkeForm,
     FrequencyForm,
@@ -57,7 +62,8 @@ CREATED = _("The rencana aksi is created.")
 SUBMITTED = _("The plan is submitted to the pimpinan unit for approval.")
 APPROVED = _("The plan is approved.")
 RETURNED = _("The plan is returned to draft.")
-DELETED = _("The kegiatan is deleted.")
+DELETED_UNDOABLE = _("“%(name)s” was deleted.")
+RESTORED = _("“%(name)s” was restored.")
 REALISASI_SAVED = _("The realisasi is saved.")
 REALISASI_SUBMITTED = _("The realisasi is submitted for verification.")
 VERIFIED = _("The realisasi is verified.")
@@ -94,25 +100,6 @@ def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
     except DomainError as exc:
         messages.error(request, str(exc))
     return None
-
-
-def _progress_chart(rencana: RencanaAksi) -> Any:
-    """The plan's progress period by period, reported and verified (None before any realisasi)."""
-    from apps.core.charts import BarChart, Series
-
-    rows = selectors.progress_per_period(rencana=rencana)
-    if not rows:
-        return None
-    return BarChart(
-        title=_("Progress per period (average of the kegiatan reported)"),
-        categories=[periode for periode, _reported, _verified in rows],
-        series=[
-            Series(_("Reported"), [reported for _periode, reported, _verified in rows]),
-            Series(_("Verified"), [verified for _periode, _reported, verified in rows]),
-        ],
-        maximum=100,
-        unit=" %",
-    )
 
 
 def _detail(rencana: RencanaAksi) -> HttpResponse:
@@ -234,7 +221,7 @@ def rencana_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             if can_approve
             else None,
             "periods": [p.code for p in selectors.periods_of(cycle=rencana.cycle)],
-            "progress_chart": _progress_chart(rencana),
+            "progress_chart": selectors.progress_chart(rencana=rencana),
             "current_period": selectors.current_period(cycle=rencana.cycle).code,
             "frekuensi": selectors.frekuensi_for(cycle=rencana.cycle),
             "report_kind": MONITORING_REPORT,
@@ -438,9 +425,22 @@ def kegiatan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     reason = form.cleaned_data.get("reason", "")
     done = _run_action(request, lambda: services.kegiatan_delete(actor=actor, kegiatan=kegiatan, reason=reason) or True)
     if done:
-        messages.success(request, DELETED)
+        # The message carries its undo (templates/partials/messages.html renders the button).
+        undo = reverse("rencana_aksi:kegiatan-restore", kwargs={"public_id": kegiatan.public_id})
+        messages.success(request, DELETED_UNDOABLE % {"name": kegiatan.description}, extra_tags=f"zi-undo={undo}")
         return _detail(rencana)
     return redirect(_kegiatan_url(kegiatan))
+
+
+@require_POST
+@instansi_member_required
+def kegiatan_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
+    actor = request_actor(request)
+    kegiatan = access_deleted_kegiatan(actor, public_id)
+    if _run_action(request, lambda: services.kegiatan_restore(actor=actor, kegiatan=kegiatan) or True):
+        messages.success(request, RESTORED % {"name": kegiatan.description})
+        return redirect(_kegiatan_url(kegiatan))
+    return _detail(kegiatan.rencana)
 
 
 @require_GET

@@ -65,3 +65,28 @@ def test_delete_asks_and_undo_brings_it_back(page: Page, live_server, pd: PDWorl
 
 def test_delete_and_undo_on_a_phone(phone_page: Page, live_server, pd: PDWorld) -> None:
     delete_and_undo(phone_page, live_server.url, pd, "phone")
+
+
+def test_a_kegiatan_deleted_and_brought_back(page: Page, live_server, pd: PDWorld) -> None:
+    """The same on the rencana aksi: the kegiatan page asks, the plan page says it was deleted and
+    offers "Urungkan", which lands back on the kegiatan."""
+    from apps.rencana_aksi import services as ra_services
+    from apps.rencana_aksi.models import Kegiatan
+    from apps.tenancy.scope import scope
+
+    with scope(pd.world.instansi_a.pk):
+        kegiatan = ra_services.kegiatan_save(
+            actor=pd.actor(pd.world.ani), rencana=pd.rencana, data=pd.kegiatan_data(description="Reviu SAKIP unit")
+        )
+    base = live_server.url
+    log_in_with_password(page, base, pd.world.ani.email)
+    page.goto(f"{base}/rencana-aksi/kegiatan/{kegiatan.public_id}/")
+    page.get_by_text("Hapus kegiatan ini").click()  # the <details> holding the button
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("kegiatan-delete").click()
+    expect(page.locator(".zi-messages")).to_contain_text("“Reviu SAKIP unit” telah dihapus.")
+    assert Kegiatan.unscoped.get(pk=kegiatan.pk).deleted_at is not None
+    page.get_by_test_id("undo").click()
+    expect(page.locator(".zi-messages")).to_contain_text("“Reviu SAKIP unit” telah dipulihkan.")
+    expect(page.locator("h1")).to_contain_text("Reviu SAKIP unit")
+    assert Kegiatan.unscoped.get(pk=kegiatan.pk).deleted_at is None

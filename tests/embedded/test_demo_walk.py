@@ -35,6 +35,8 @@ def shape(path: str) -> str:
 
 # Texts of widgets that no msgid of ours carries: caught even when the catalogue lacks them.
 WIDGET_TEXTS = {"- Select an option -", "---------", "Currently", "Change", "Clear", "Unknown"}
+# Python values rendered as they are: English single words no catalogue holds.
+LEAKED_VALUES = {"None", "True", "False"}
 SHOWN_ATTRIBUTES = {"placeholder", "aria-label", "title", "alt"}
 
 
@@ -63,23 +65,54 @@ class _Texts(HTMLParser):
             self.found.append(data)
 
 
+# Words the catalogue translates but that an Indonesian page rightly shows as they are. "English":
+# the language switch names each language in that language (an endonym, as "Bahasa Indonesia" is
+# on the English pages), so an English speaker finds it.
+SINGLE_WORDS_ALLOWED = {"English"}
+
+
 def english_catalogue() -> set[str]:
     """Every English msgid the Indonesian catalogue (ours, Django's, allauth's) translates into
-    something else: seen on an Indonesian page, it is a string that escaped translation."""
+    something else: seen on an Indonesian page (as a whole text, label or button), it is a string
+    that escaped translation. Single words count too ("Delete", "Year"), from three letters up."""
     from django.utils.translation import trans_real
 
     catalog = trans_real.translation("id")._catalog
-    return {
-        key
-        for key, value in catalog.items()
-        if isinstance(key, str) and key and value and value != key and len(key) > 3 and " " in key.strip()
-    } | WIDGET_TEXTS
+    # items() walks every merged catalogue; the value a page gets is the first one's (ours before
+    # Django's and allauth's): "Email" stays "Email" for us even where allauth says "Surel".
+    return (
+        {
+            key
+            for key in {key for key, _value in catalog.items()}
+            if isinstance(key, str)
+            and key
+            and (value := catalog[key])
+            and value != key
+            and len(key.strip()) >= 3
+            and key.strip() not in SINGLE_WORDS_ALLOWED
+        }
+        | WIDGET_TEXTS
+        | LEAKED_VALUES
+    )
 
 
 def untranslated(html: str, english: set[str]) -> set[str]:
     parser = _Texts()
     parser.feed(html)
     return {" ".join(text.split()) for text in parser.found if " ".join(text.split()) in english}
+
+
+def test_the_crawl_catches_single_english_words_but_not_indonesian_or_endonyms() -> None:
+    """The check the walk below runs on every page, on a page made for it: a lone English word (a
+    button, a header, an aria-label, a leaked None) is caught; its translation, a msgid Indonesian
+    keeps as it is ("Email"), and the language switch's "English" are not."""
+    english = english_catalogue()
+    page = (
+        '<h1>Tahun</h1><button aria-label="Delete">Hapus</button><th>Year</th><td>None</td>'
+        '<button lang="en">English</button><th>Email</th><input type="submit" value="Save">'
+        "<script>const label = 'Cancel';</script>"
+    )
+    assert untranslated(page, english) == {"Delete", "Year", "None", "Save"}
 
 
 def walk(client: Client, start: str, pages: dict[str, str] | None = None) -> dict[str, int]:

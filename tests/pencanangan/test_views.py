@@ -18,6 +18,7 @@ from apps.pencanangan.models import PaktaIntegritas, PaktaText
 from apps.tenancy.models import Membership
 from tests.conftest import PASSWORD, enrol_totp
 from tests.pencanangan.conftest import PaktaWorld
+from tests.reports.factories import pdf_fill_colours
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +150,11 @@ def test_the_rekap_pdf_renders_through_the_reports_pipeline(pakta: PaktaWorld, i
     assert "Sari Wulandari" in text
     assert "Pegawai 05" in text
     assert "1 / 10" in text
+    # The coverage as a chart (issue 21): caption, bars (signed, threshold), the numbers as a table.
+    assert f"Pakta Integritas {pakta.cycle.tahun}: pegawai yang sudah menandatangani, per unit" in text
+    assert f"{pakta.world.unit_a1.name} 10 % " in text
+    report.file.open("rb")
+    assert {"#1f5f8b", "#c0661a"} <= pdf_fill_colours(report.file.read())
 
 
 def test_admin_edits_the_text_and_the_threshold_bad_input_changes_nothing(pakta: PaktaWorld, login) -> None:

@@ -27,6 +27,7 @@ from tests.conftest import enrol_totp
 from tests.factories import UserFactory
 from tests.penilaian.conftest import PARTIAL, LKEWorld, open_cycle_now
 from tests.penilaian.test_review_support import best, fill, submit, three_tiers, worst
+from tests.reports.factories import pdf_fill_colours
 
 REASONS = "Unit layak diusulkan menuju WBK: seluruh area memenuhi ambang batas minimal."
 RETURN_NOTE = "Lampirkan SK pembentukan tim kerja yang ditandatangani pimpinan unit."
@@ -106,6 +107,11 @@ def test_the_lhe_of_a_full_three_tier_review_renders_and_reads_back(lke: LKEWorl
     assert "Pengendali teknis" in text
     assert RETURN_NOTE[:40] in text
     assert "SK terlampir" in text
+    # The LKE per area as a chart (issue 21): its caption, its bars in each tier's colour, its numbers.
+    chart_title = f"LKE {lke.cycle.tahun} per area — {lke.world.unit_a1.name} (% dari bobot tiap area)"
+    assert chart_title in text
+    assert {"#1f5f8b", "#c0661a", "#7aa95c", "#6b4c9a"} <= pdf_fill_colours(data)
+    assert "Butir Unit TPI 1 · Anggota tim TPI 2 · Ketua tim TPI 3 · Pengendali teknis" in text
 
 
 def test_the_context_gives_scores_per_area_and_tier_and_the_estimate_of_the_last_tier(lke: LKEWorld) -> None:

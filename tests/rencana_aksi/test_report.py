@@ -14,7 +14,7 @@ from apps.reports.services import report_render
 from apps.tenancy.scope import scope
 from tests.rencana_aksi.conftest import TAHUN, RAWorld
 from tests.rencana_aksi.test_services import PDF
-from tests.reports.factories import pdf_text
+from tests.reports.factories import pdf_fill_colours, pdf_text
 
 
 def _reported(ra: RAWorld) -> None:
@@ -58,6 +58,11 @@ def test_requested_from_the_plan_page_and_read_back(ra: RAWorld, login) -> None:
         "Terverifikasi",
     ):
         assert expected in text, expected
+    # The progress over the periods as a chart (issue 21): caption, legend, bars, numbers.
+    assert "Kemajuan dari periode ke periode" in text
+    assert "Kemajuan per periode (rata-rata kegiatan yang dilaporkan)" in text
+    assert f"Butir Dilaporkan Terverifikasi {TAHUN}-03 80 % 80 %" in text
+    assert {"#1f5f8b", "#c0661a"} <= pdf_fill_colours(report.file.open("rb").read())
 
 
 def test_a_period_outside_the_year_is_refused(ra: RAWorld, login) -> None:

@@ -74,3 +74,28 @@ def pdf_text(data: bytes) -> str:
 
 def pdf_reader(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))
+
+
+def pdf_fill_colours(data: bytes) -> set[str]:
+    """The fill colours painted in the PDF (``r g b rg`` operators of the pages and their form
+    XObjects) as ``#rrggbb``: the bars of a chart drawn by apps/core/charts.py show up here."""
+    import re
+
+    reader = PdfReader(io.BytesIO(data))
+    streams: list[bytes] = []
+    for page in reader.pages:
+        contents = page.get_contents()
+        if contents is not None:
+            streams.append(contents.get_data())
+        xobjects = page.get("/Resources", {}).get("/XObject", {})
+        pending = [xobjects[name].get_object() for name in xobjects]
+        while pending:
+            xobject = pending.pop()
+            streams.append(xobject.get_data())
+            nested = xobject.get("/Resources", {}).get("/XObject", {})
+            pending.extend(nested[name].get_object() for name in nested)
+    colours = set()
+    for stream in streams:
+        for r, g, b in re.findall(rb"([0-9.]+) ([0-9.]+) ([0-9.]+) rg", stream):
+            colours.add("#" + "".join(f"{round(float(v) * 255):02x}" for v in (r, g, b)))
+    return colours

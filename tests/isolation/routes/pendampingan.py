@@ -114,6 +114,25 @@ def make_perubahan(world) -> Perubahan:
     )
 
 
+def _soft_deleted(row):
+    from django.utils import timezone
+
+    type(row).unscoped.filter(pk=row.pk).update(deleted_at=timezone.now())
+    return row
+
+
+def make_deleted_anggota(world) -> AnggotaTim:
+    return _soft_deleted(make_anggota(world))
+
+
+def make_deleted_agen(world) -> AgenPerubahan:
+    return _soft_deleted(make_agen(world))
+
+
+def make_deleted_perubahan(world) -> Perubahan:
+    return _soft_deleted(make_perubahan(world))
+
+
 def make_konsultasi(world, *, for_tpn: bool = False) -> Konsultasi:
     return Konsultasi.unscoped.create(
         instansi=world.instansi_a,
@@ -195,6 +214,9 @@ OBJECT_ROUTES = [
     ObjectRoute("pendampingan:agen-remove", _id(make_agen), methods=("POST",)),
     ObjectRoute("pendampingan:perubahan-add", _id(make_agen), methods=("POST",), data={"perubahan-title": "x"}),
     ObjectRoute("pendampingan:perubahan-delete", _id(make_perubahan), methods=("POST",)),
+    ObjectRoute("pendampingan:anggota-restore", _id(make_deleted_anggota), methods=("POST",)),
+    ObjectRoute("pendampingan:agen-restore", _id(make_deleted_agen), methods=("POST",)),
+    ObjectRoute("pendampingan:perubahan-restore", _id(make_deleted_perubahan), methods=("POST",)),
     ObjectRoute("pendampingan:konsultasi-detail", _id(make_konsultasi)),
     ObjectRoute("pendampingan:konsultasi-reply", _id(make_konsultasi), methods=("POST",), data={"body": "x"}),
     ObjectRoute("pendampingan:konsultasi-close", _id(make_konsultasi), methods=("POST",)),

@@ -53,6 +53,14 @@ def make_kegiatan(world) -> Kegiatan:
     )
 
 
+def make_deleted_kegiatan(world) -> Kegiatan:
+    from django.utils import timezone
+
+    kegiatan = make_kegiatan(world)
+    Kegiatan.unscoped.filter(pk=kegiatan.pk).update(deleted_at=timezone.now())
+    return kegiatan
+
+
 def make_realisasi(world) -> Realisasi:
     kegiatan = make_kegiatan(world)
     return Realisasi.unscoped.create(
@@ -101,6 +109,7 @@ OBJECT_ROUTES = [
     ObjectRoute("rencana_aksi:kegiatan-import", _id(make_rencana), methods=("GET", "POST")),
     ObjectRoute("rencana_aksi:kegiatan-detail", _id(make_kegiatan)),
     ObjectRoute("rencana_aksi:kegiatan-update", _id(make_kegiatan), methods=("GET", "POST"), data={"area": "1"}),
+    ObjectRoute("rencana_aksi:kegiatan-restore", _id(make_deleted_kegiatan), methods=("POST",)),
     ObjectRoute("rencana_aksi:kegiatan-delete", _id(make_kegiatan), methods=("POST",)),
     ObjectRoute("rencana_aksi:realisasi-edit", _id(make_kegiatan), methods=("GET", "POST"), data={"progress": "5"}),
     ObjectRoute("rencana_aksi:kegiatan-evidence-lke", _id(make_kegiatan), methods=("POST",)),
