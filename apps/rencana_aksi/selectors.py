@@ -169,7 +169,7 @@ def kegiatan_evidence(*, kegiatan: Kegiatan) -> list[Any]:
 
 
 def due_in_period(*, rencana: RencanaAksi, periode: Periode) -> QuerySet[Kegiatan]:
-    return (
+    return (  # type: ignore[no-any-return]  # LiveTenantManager is untyped (apps/core/softdelete.py)
         Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana)
         .annotate(hit=F("schedule").bitand(periode.mask))
         .filter(hit__gt=0)
