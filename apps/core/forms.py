@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import DomainError, PermissionDeniedError
+
+# The page of a yearly feature before the instansi opened its first year (rencana aksi, pencanangan,
+# pengusulan).
+NO_YEAR = _("No year has been opened yet.")
 
 
 def apply_service_error(form: forms.BaseForm, exc: ValidationError | DomainError) -> None:
@@ -36,6 +43,21 @@ def run_service[T](
     except (ValidationError, DomainError) as exc:
         apply_service_error(form, exc)
         return None
+
+
+def run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
+    """Call one service for a one-button action (no form): a refusal becomes an error message on
+    the next page and None comes back; a permission refusal is a 403."""
+    try:
+        return call()
+    except PermissionDeniedError as exc:
+        raise PermissionDenied from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return None
 
 
 class MultipleFileInput(forms.ClearableFileInput):

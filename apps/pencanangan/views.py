@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.audit.services import audit_download
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.forms import run_service
+from apps.core.forms import NO_YEAR, run_service
 from apps.core.xlsx import xlsx_response
 from apps.pencanangan import reminders, selectors, services
 from apps.pencanangan.access import access_pakta, access_pegawai, access_unit
@@ -50,7 +50,6 @@ DECLARED = _("The pencanangan is declared.")
 REVOKED = _("The signature is revoked; the pegawai may sign again.")
 SCAN_SAVED = _("The scanned pact is recorded for %(name)s.")
 ROUND_STARTED = _("The reminders are being sent to the pegawai who have not signed.")
-NO_YEAR = _("No year has been opened yet.")
 
 
 def _cycle(request: HttpRequest, actor: Membership) -> Cycle | None:

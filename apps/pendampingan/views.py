@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_field
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.forms import apply_service_error, run_service
+from apps.core.forms import apply_service_error, run_action, run_service
 from apps.lke.models import Soal
 from apps.pendampingan import asistensi as a_services
 from apps.pendampingan import konsultasi as k_services
@@ -81,19 +81,6 @@ RESTORED = _("“%(name)s” was restored.")
 SENT = _("Your message is sent.")
 CLOSED = _("The thread is closed.")
 DONE = _("The action is marked done.")
-
-
-def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 def _hub(unit: UnitKerja, cycle: Cycle, tab: str = "pendampingan:hub") -> HttpResponse:
@@ -330,7 +317,7 @@ def _delete(
     *,
     restore: str | None = None,
 ) -> Any:
-    if _run_action(request, lambda: call() or True):
+    if run_action(request, lambda: call() or True):
         if restore is None:
             messages.success(request, DELETED)
         else:
@@ -346,7 +333,7 @@ def _restore(
     """Restore, say so, and go back to the page the row was deleted from (the diagnosis hub, or the
     team page when ``tim`` is given)."""
     where = tim if tim is not None else obj.diagnosis
-    if _run_action(request, lambda: call() or True):
+    if run_action(request, lambda: call() or True):
         messages.success(request, RESTORED % {"name": str(obj)})
     return _hub(where.unit, where.cycle, tab)
 
@@ -747,7 +734,7 @@ def konsultasi_reply(request: HttpRequest, public_id: Any) -> HttpResponse:
 def konsultasi_close(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     konsultasi = access_konsultasi(actor, public_id)
-    if _run_action(request, lambda: k_services.konsultasi_close(actor=actor, konsultasi=konsultasi)):
+    if run_action(request, lambda: k_services.konsultasi_close(actor=actor, konsultasi=konsultasi)):
         messages.success(request, CLOSED)
     return redirect("pendampingan:konsultasi-detail", public_id=konsultasi.public_id)
 
@@ -888,7 +875,7 @@ def tindak_lanjut_done(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = DoneForm(request.POST)
     form.is_valid()
     note = form.cleaned_data.get("note", "")
-    if _run_action(request, lambda: a_services.tindak_lanjut_done(actor=actor, action=action, note=note)):
+    if run_action(request, lambda: a_services.tindak_lanjut_done(actor=actor, action=action, note=note)):
         messages.success(request, DONE)
     return redirect("pendampingan:asistensi-detail", public_id=action.asistensi.public_id)
 

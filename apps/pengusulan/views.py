@@ -8,11 +8,10 @@ one-button actions) and nothing is saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
-from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.forms import run_service
+from apps.core.forms import NO_YEAR, run_action, run_service
 from apps.pengusulan import selectors, services
 from apps.pengusulan.access import access_candidate, access_pengusulan, access_surat, access_unit_facts
 from apps.pengusulan.forms import (
@@ -46,21 +44,6 @@ SUBMITTED = _("Proposed to KemenPANRB: the LKE is frozen in a snapshot.")
 CORRECTED = _("Corrected: the new snapshot replaces the earlier one.")
 WITHDRAWN = _("The proposal is withdrawn.")
 SIGNED = _("The SPTJM is confirmed.")
-NO_YEAR = _("No year has been opened yet.")
-
-
-def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
-    """A one-button action: a refusal becomes an error message."""
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 def _cycle(request: HttpRequest) -> Cycle | None:
@@ -114,7 +97,7 @@ def pengusulan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_list_url(penilaian.cycle))
-    created = _run_action(
+    created = run_action(
         request,
         lambda: services.pengusulan_create(actor=actor, penilaian=penilaian, predikat=form.cleaned_data["predikat"]),
     )
@@ -205,7 +188,7 @@ def pengusulan_correct(request: HttpRequest, public_id: Any) -> HttpResponse:
 def pengusulan_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     pengusulan = access_pengusulan(actor, public_id, for_write=True)
-    if _run_action(request, lambda: services.pengusulan_withdraw(actor=actor, pengusulan=pengusulan)) is not None:
+    if run_action(request, lambda: services.pengusulan_withdraw(actor=actor, pengusulan=pengusulan)) is not None:
         messages.success(request, WITHDRAWN)
     return redirect("pengusulan:pengusulan-detail", public_id=pengusulan.public_id)
 
@@ -453,7 +436,7 @@ def surat_sign(request: HttpRequest, public_id: Any) -> HttpResponse:
 def surat_pdf(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     surat = access_surat(actor, public_id)
-    report = _run_action(request, lambda: services.surat_pdf_request(actor=actor, surat=surat))
+    report = run_action(request, lambda: services.surat_pdf_request(actor=actor, surat=surat))
     if report is None:
         return redirect(f"{reverse('pengusulan:surat-edit')}?tahun={surat.cycle.tahun}")
     flash_report_requested(request, report)

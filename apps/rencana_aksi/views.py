@@ -8,11 +8,9 @@ beside the form (or as a message for the one-button actions) and nothing is save
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,8 +21,7 @@ from apps.accounts.models import User
 from apps.audit.services import audit_download
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
-from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.forms import run_service
+from apps.core.forms import NO_YEAR, run_action, run_service
 from apps.lke.models import Soal
 from apps.pendampingan.permissions import pokja_areas
 from apps.pendampingan.selectors import diagnosis_choices, high_risks_unanswered
@@ -71,7 +68,6 @@ REALISASI_RETURNED = _("The realisasi is returned with your note.")
 ATTACHED = _("The file is attached to LKE soal %(soal)s.")
 IMPORTED = _("Import finished: %(created)s kegiatan added.")
 FREQUENCY_SAVED = _("The monitoring frequency is saved.")
-NO_YEAR = _("No year has been opened yet.")
 
 IMPORT_COLUMNS = [
     ("area", True, _("1–6 or the area's name")),
@@ -86,20 +82,6 @@ IMPORT_COLUMNS = [
     ("anggaran", False, _("Budget in Rp")),
     ("soal", False, _("PortalRB id of the LKE soal supported")),
 ]
-
-
-def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
-    """A one-button action: a refusal becomes an error message."""
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 def _detail(rencana: RencanaAksi) -> HttpResponse:
@@ -156,7 +138,7 @@ def rencana_create(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('rencana_aksi:rencana-list')}?tahun={cycle.tahun}")
     unit = form.cleaned_data["unit"]
     service = services.rencana_aksi_copy_previous if form.cleaned_data["copy"] else services.rencana_aksi_create
-    rencana = _run_action(request, lambda: service(actor=actor, unit=unit, cycle=cycle))
+    rencana = run_action(request, lambda: service(actor=actor, unit=unit, cycle=cycle))
     if rencana is None:
         return redirect(f"{reverse('rencana_aksi:rencana-list')}?tahun={cycle.tahun}")
     messages.success(request, CREATED)
@@ -171,7 +153,7 @@ def frequency_set(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         return redirect("rencana_aksi:rencana-list")
     form = FrequencyForm(request.POST)
-    if form.is_valid() and _run_action(
+    if form.is_valid() and run_action(
         request,
         lambda: services.pengaturan_monitoring_set(actor=actor, cycle=cycle, frekuensi=form.cleaned_data["frekuensi"]),
     ):
@@ -234,7 +216,7 @@ def rencana_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @instansi_member_required
 def rencana_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
     rencana = access_rencana_aksi(request_actor(request), public_id, for_write=True)
-    if _run_action(request, lambda: services.rencana_aksi_submit(actor=request_actor(request), rencana=rencana)):
+    if run_action(request, lambda: services.rencana_aksi_submit(actor=request_actor(request), rencana=rencana)):
         messages.success(request, SUBMITTED)
     return _detail(rencana)
 
@@ -244,7 +226,7 @@ def rencana_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
 def rencana_approve(request: HttpRequest, public_id: Any) -> HttpResponse:
     rencana = access_rencana_aksi(request_actor(request), public_id)
     require_capability(request_actor(request), Cap.RENCANA_AKSI_APPROVE)
-    if _run_action(request, lambda: services.rencana_aksi_approve(actor=request_actor(request), rencana=rencana)):
+    if run_action(request, lambda: services.rencana_aksi_approve(actor=request_actor(request), rencana=rencana)):
         messages.success(request, APPROVED)
     return _detail(rencana)
 
@@ -257,7 +239,7 @@ def rencana_return(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()
     note = form.cleaned_data.get("note", "")
-    if _run_action(
+    if run_action(
         request, lambda: services.rencana_aksi_return(actor=request_actor(request), rencana=rencana, note=note)
     ):
         messages.success(request, RETURNED)
@@ -277,7 +259,7 @@ def rencana_lead(request: HttpRequest, public_id: Any) -> HttpResponse:
         return _detail(rencana)
     chosen = form.cleaned_data["lead"]
     lead = User.objects.filter(public_id=chosen).first() if chosen else None
-    if _run_action(request, lambda: services.rencana_aksi_set_lead(actor=actor, rencana=rencana, lead=lead)):
+    if run_action(request, lambda: services.rencana_aksi_set_lead(actor=actor, rencana=rencana, lead=lead)):
         messages.success(request, SAVED)
     return _detail(rencana)
 
@@ -291,7 +273,7 @@ def rencana_report(request: HttpRequest, public_id: Any) -> HttpResponse:
     rencana = access_rencana_aksi(actor, public_id)
     require_capability(actor, Cap.REPORT_CREATE)
     params = {"rencana": str(rencana.public_id), "periode": request.POST.get("periode", "")}
-    report = _run_action(request, lambda: report_request(actor=actor, kind=MONITORING_REPORT, params=params))
+    report = run_action(request, lambda: report_request(actor=actor, kind=MONITORING_REPORT, params=params))
     if report is None:
         return _detail(rencana)
     flash_report_requested(request, report)
@@ -423,7 +405,7 @@ def kegiatan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = ReasonForm(request.POST)
     form.is_valid()
     reason = form.cleaned_data.get("reason", "")
-    done = _run_action(request, lambda: services.kegiatan_delete(actor=actor, kegiatan=kegiatan, reason=reason) or True)
+    done = run_action(request, lambda: services.kegiatan_delete(actor=actor, kegiatan=kegiatan, reason=reason) or True)
     if done:
         # The message carries its undo (templates/partials/messages.html renders the button).
         undo = reverse("rencana_aksi:kegiatan-restore", kwargs={"public_id": kegiatan.public_id})
@@ -437,7 +419,7 @@ def kegiatan_delete(request: HttpRequest, public_id: Any) -> HttpResponse:
 def kegiatan_restore(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     kegiatan = access_deleted_kegiatan(actor, public_id)
-    if _run_action(request, lambda: services.kegiatan_restore(actor=actor, kegiatan=kegiatan) or True):
+    if run_action(request, lambda: services.kegiatan_restore(actor=actor, kegiatan=kegiatan) or True):
         messages.success(request, RESTORED % {"name": kegiatan.description})
         return redirect(_kegiatan_url(kegiatan))
     return _detail(kegiatan.rencana)
@@ -479,7 +461,7 @@ def kegiatan_evidence_lke(request: HttpRequest, public_id: Any) -> HttpResponse:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(_kegiatan_url(kegiatan))
     bukti = access_bukti_dukung(actor, form.cleaned_data["bukti"])
-    if _run_action(request, lambda: services.kegiatan_evidence_to_lke(actor=actor, kegiatan=kegiatan, bukti=bukti)):
+    if run_action(request, lambda: services.kegiatan_evidence_to_lke(actor=actor, kegiatan=kegiatan, bukti=bukti)):
         messages.success(request, ATTACHED % {"soal": kegiatan.soal.portalrb_soal_id})  # type: ignore[union-attr]
     return redirect(_kegiatan_url(kegiatan))
 
@@ -585,7 +567,7 @@ def realisasi_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 @instansi_member_required
 def realisasi_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
     realisasi = access_realisasi(request_actor(request), public_id, for_write=True)
-    if _run_action(request, lambda: services.realisasi_submit(actor=request_actor(request), realisasi=realisasi)):
+    if run_action(request, lambda: services.realisasi_submit(actor=request_actor(request), realisasi=realisasi)):
         messages.success(request, REALISASI_SUBMITTED)
     return redirect("rencana_aksi:realisasi-detail", public_id=realisasi.public_id)
 
@@ -594,7 +576,7 @@ def realisasi_submit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @instansi_member_required
 def realisasi_verify(request: HttpRequest, public_id: Any) -> HttpResponse:
     realisasi = access_realisasi(request_actor(request), public_id)
-    if _run_action(request, lambda: services.realisasi_verify(actor=request_actor(request), realisasi=realisasi)):
+    if run_action(request, lambda: services.realisasi_verify(actor=request_actor(request), realisasi=realisasi)):
         messages.success(request, VERIFIED)
     return redirect("rencana_aksi:realisasi-detail", public_id=realisasi.public_id)
 
@@ -606,7 +588,7 @@ def realisasi_return(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = NoteForm(request.POST)
     form.is_valid()
     note = form.cleaned_data.get("note", "")
-    if _run_action(
+    if run_action(
         request, lambda: services.realisasi_return(actor=request_actor(request), realisasi=realisasi, note=note)
     ):
         messages.success(request, REALISASI_RETURNED)

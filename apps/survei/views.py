@@ -8,18 +8,15 @@ saved then.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.forms import run_service
+from apps.core.forms import run_action, run_service
 from apps.reports.views import flash_report_requested
 from apps.survei import exports, selectors, services
 from apps.survei.access import access_layanan, access_survei, access_unit
@@ -41,19 +38,6 @@ EXPORTS = {
     "csv": ("text/csv; charset=utf-8", exports.export_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.export_xlsx),
 }
-
-
-def _run_action[T](request: HttpRequest, call: Callable[[], T]) -> T | None:
-    try:
-        return call()
-    except PermissionDeniedError as exc:
-        raise PermissionDenied from exc
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return None
 
 
 # -----------------------------------------------------------------------------
@@ -155,7 +139,7 @@ def survei_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 def survei_close(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     survei = access_survei(actor, public_id, for_write=True)
-    if _run_action(request, lambda: services.survei_close(actor=actor, survei=survei)) is not None:
+    if run_action(request, lambda: services.survei_close(actor=actor, survei=survei)) is not None:
         messages.success(request, CLOSED)
     return redirect("survei:survei-detail", public_id=survei.public_id)
 
@@ -165,7 +149,7 @@ def survei_close(request: HttpRequest, public_id: Any) -> HttpResponse:
 def survei_reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     survei = access_survei(actor, public_id, for_write=True)
-    if _run_action(request, lambda: services.survei_reopen(actor=actor, survei=survei)) is not None:
+    if run_action(request, lambda: services.survei_reopen(actor=actor, survei=survei)) is not None:
         messages.success(request, REOPENED)
     return redirect("survei:survei-detail", public_id=survei.public_id)
 
@@ -175,7 +159,7 @@ def survei_reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
 def survei_report(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     survei = access_survei(actor, public_id)
-    report = _run_action(request, lambda: services.survei_report_request(actor=actor, survei=survei))
+    report = run_action(request, lambda: services.survei_report_request(actor=actor, survei=survei))
     if report is None:
         return redirect("survei:survei-detail", public_id=survei.public_id)
     flash_report_requested(request, report)
@@ -269,7 +253,7 @@ def layanan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 def layanan_toggle(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     layanan = access_layanan(actor, public_id, for_write=True)
-    updated = _run_action(
+    updated = run_action(
         request, lambda: services.layanan_set_active(actor=actor, layanan=layanan, is_active=not layanan.is_active)
     )
     if updated is not None:
@@ -282,7 +266,7 @@ def layanan_toggle(request: HttpRequest, public_id: Any) -> HttpResponse:
 def layanan_poster(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     layanan = access_layanan(actor, public_id, for_write=True)
-    report = _run_action(request, lambda: services.layanan_poster_request(actor=actor, layanan=layanan))
+    report = run_action(request, lambda: services.layanan_poster_request(actor=actor, layanan=layanan))
     if report is None:
         return redirect("survei:unit-detail", public_id=layanan.unit.public_id)
     flash_report_requested(request, report)
