@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.bukti_dukung.models import BuktiDukung
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.lke.models import DerivedItem, Soal
+from apps.lke.models import Soal
 from apps.lke.scoring import (
     AnswerError,
     Completeness,
@@ -50,6 +50,8 @@ from apps.lke.scoring import (
     predikat_range,
     score,
 )
+from apps.lke.selectors import template_derived_texts, template_soal
+from apps.pendampingan.suggestions import Suggestion, suggestions_for
 from apps.penilaian.models import (
     AreaAssignment,
     ItemReturn,
@@ -84,10 +86,9 @@ WHOLE_NUMBER = _("Enter a whole number of 0 or more.")
 
 
 def soal_get_or_404(*, penilaian: Penilaian, soal_id: int) -> Soal:
-    """A soal of the penilaian's template by its PortalRB id (its number on the worksheet)."""
-    soal = (
-        Soal.objects.filter(template_id=penilaian.template_id, portalrb_soal_id=soal_id).select_related("node").first()
-    )
+    """A soal of the penilaian's template by its PortalRB id (its number on the worksheet), from the
+    per-process cache of the template's soal (a shared instance: never change it)."""
+    soal = template_soal(penilaian.template_id).get(soal_id)
     if soal is None:
         raise Http404
     return soal
@@ -337,9 +338,8 @@ def derived_texts(*, penilaian: Penilaian, codes: Iterable[str]) -> dict[str, st
     codes = list(codes)
     if not codes:
         return {}
-    return dict(
-        DerivedItem.objects.filter(template_id=penilaian.template_id, code__in=codes).values_list("code", "text")
-    )
+    texts = template_derived_texts(penilaian.template_id)
+    return {code: texts[code] for code in codes if code in texts}
 
 
 def derived_preview(
@@ -397,6 +397,7 @@ class ItemView:
     upload_form: Any = None  # EvidenceUploadForm when editable
     pick_form: Any = None  # EvidenceAttachForm when the picker is open
     conflict: Jawaban | None = None  # the other person's saved answer after a conflict
+    suggestion: Suggestion | None = None  # what ZI's own records suggest (apps.pendampingan.suggestions)
     saved: bool = False
     error: str | None = None  # a refusal of the last attempt (window, status, area)
 
@@ -528,6 +529,7 @@ def item_view(
     state: UnitState,
     area: int,
     today: datetime.date | None = None,
+    suggestions: Mapping[int, Suggestion] | None = None,
 ) -> ItemView:
     number = soal.portalrb_soal_id
     row = state.rows.get(number)
@@ -547,6 +549,7 @@ def item_view(
         evidence=state.evidence.get(number, []),
         item_return=item_return,
         refusal=refusal,
+        suggestion=(suggestions or {}).get(number),
     )
     if item.editable:
         item.form = JawabanForm(soal=soal, initial=JawabanForm.initial_for(row))
@@ -563,15 +566,13 @@ def worksheet_page(
     today: datetime.date | None = None,
 ) -> WorksheetPage:
     """Every soal of one section, in a constant number of queries: the unit's rows, their evidence,
-    the open returns, the area assignments, the section's soal texts and its derived-item texts."""
+    the open returns, the area assignments, and what ZI's records suggest for the section's soal (none,
+    or up to three queries for the sections holding mapped soal). The soal texts and derived-item
+    texts come from the per-process cache of the template."""
     spec = penilaian_spec(penilaian)
     state = unit_state(penilaian=penilaian, soal_ids=section.soal_ids)
-    soal_rows = {
-        s.portalrb_soal_id: s
-        for s in Soal.objects.filter(template_id=penilaian.template_id, portalrb_soal_id__in=section.soal_ids)
-        .select_related("node")
-        .order_by("order")
-    }
+    soal_rows = template_soal(penilaian.template_id)
+    suggestions = suggestions_for(penilaian=penilaian, soal_ids=section.soal_ids, today=today)
     texts = derived_texts(penilaian=penilaian, codes=section.derived_codes)
     answers = state.answers
     result = score(spec, answers)
@@ -589,6 +590,7 @@ def worksheet_page(
                 state=state,
                 area=section.area,
                 today=today,
+                suggestions=suggestions,
             )
             for s in node.soal
         ]
@@ -651,8 +653,16 @@ def item_response(
     spec = penilaian_spec(penilaian)
     section = section_of_soal(spec)[soal.portalrb_soal_id]
     state = unit_state(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id])
+    number = soal.portalrb_soal_id
     item = item_view(
-        actor=actor, penilaian=penilaian, soal=soal, spec=spec, state=state, area=section.area, today=today
+        actor=actor,
+        penilaian=penilaian,
+        soal=soal,
+        spec=spec,
+        state=state,
+        area=section.area,
+        today=today,
+        suggestions=suggestions_for(penilaian=penilaian, soal_ids=[number], today=today),
     )
     result = score(spec, state.answers)
     node = next(n for n in section.node.walk() if any(s.soal_id == soal.portalrb_soal_id for s in n.soal))
