@@ -21,7 +21,9 @@ class Sample(forms.Form):
     note = forms.CharField(label="Catatan?", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
     file = forms.FileField(label="Berkas")
-    choice = forms.ChoiceField(label="Pilihan", required=False, choices=[("", "— none —"), ("A", "A & <a>"), ("B", "B")])
+    choice = forms.ChoiceField(
+        label="Pilihan", required=False, choices=[("", "— none —"), ("A", "A & <a>"), ("B", "B")]
+    )
     day = forms.DateField(label="Tanggal", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     radio = forms.ChoiceField(label="Radio", choices=[("x", "X"), ("y", "Y")], widget=forms.RadioSelect)
     clearable = forms.FileField(label="Ganti", required=False, widget=forms.ClearableFileInput)
