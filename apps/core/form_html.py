@@ -3,11 +3,11 @@
 Django renders each widget, label and field group through its form templates (``field.html`` →
 ``label.html`` → the widget's template → ``attrs.html``): correct, but on a page of forty item forms
 that is most of the time spent. ``widget_html`` and ``field_group_html`` build the same markup in
-Python for the plain widgets (text-like inputs, hidden, file, textarea, a single select): the same
+Python for the plain widgets (text-like inputs, hidden, file — clearable too while it holds no file —, textarea, a single select): the same
 attributes in the same order — ``id``, ``maxlength``, ``required``, ``aria-invalid`` and
 ``aria-describedby`` come from the bound field exactly as Django computes them — and the field's
-errors through Django's own error list. Anything else (radio and checkbox groups, clearable file
-inputs, help texts, fieldsets) goes through Django as before.
+errors through Django's own error list. Anything else (radio and checkbox groups, a clearable file
+input holding a file, help texts, fieldsets) goes through Django as before.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def _attrs(attrs: dict[str, Any]) -> str:
 
 def _supported(bound: BoundField) -> bool:
     widget = bound.field.widget
+    if type(widget) is forms.ClearableFileInput:  # with no file yet it is a plain file input
+        return not widget.is_initial(bound.value())
     if type(widget) is forms.Select:
         return not widget.allow_multiple_selected
     return type(widget) in _INPUTS or type(widget) is forms.Textarea

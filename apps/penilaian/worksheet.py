@@ -167,12 +167,23 @@ class UnitState:
 
 
 def unit_rows(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, Jawaban]:
+    """The unit's rows by soal number. Who saved each comes along as ``updater_name`` and
+    ``updater_email`` (no user object per row), and each row's soal is the template's cached one."""
     rows = Jawaban.objects.filter(
         instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0
-    ).select_related("soal", "updated_by")
+    ).annotate(
+        soal_number=F("soal__portalrb_soal_id"),
+        updater_name=F("updated_by__name"),
+        updater_email=F("updated_by__email"),
+    )
     if soal_ids is not None:
         rows = rows.filter(soal__portalrb_soal_id__in=list(soal_ids))
-    return {row.soal.portalrb_soal_id: row for row in rows}
+    soal = template_soal(penilaian.template_id)
+    result: dict[int, Jawaban] = {}
+    for row in rows:
+        Jawaban.soal.field.set_cached_value(row, soal[row.soal_number])
+        result[row.soal_number] = row
+    return result
 
 
 def unit_evidence(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, list[BuktiDukung]]:
