@@ -3,12 +3,12 @@
 Django renders each widget, label and field group through its form templates (``field.html`` →
 ``label.html`` → the widget's template → ``attrs.html``): correct, but on a page of forty item forms
 that is most of the time spent. ``widget_html`` and ``field_group_html`` build the same markup in
-Python for the plain widgets (text-like inputs, hidden, file — clearable too while it holds no file —, textarea, a single select): the same
-attributes in the same order — ``id``, ``maxlength``, ``required``, ``aria-invalid`` and
-``aria-describedby`` come from the bound field exactly as Django computes them — and the field's
-errors through Django's own error list. Anything else (radio and checkbox groups, a clearable file
-input holding a file, help texts, fieldsets) goes through Django as before.
-"""
+Python for the plain widgets (text-like inputs, hidden, file — a clearable one while it holds no
+file —, textarea, a single select): the same attributes in the same order — ``id``, ``maxlength``,
+``required``, ``aria-invalid`` and ``aria-describedby`` come from the bound field exactly as Django
+computes them — and the field's errors through Django's own error list. Anything else (radio and
+checkbox groups, a clearable file input holding a file, help texts, fieldsets) goes through Django
+as before."""
 
 from __future__ import annotations
 

@@ -377,7 +377,7 @@ def review_page(*, actor: Membership, penilaian: Penilaian, slug: str) -> Review
     all_sections = section_list(spec)
     context = review_context(actor=actor, penilaian=penilaian)
     node = section.node
-    by_tier = selectors.jawaban_by_tier(penilaian=penilaian)
+    by_tier = selectors.jawaban_by_tier(penilaian=penilaian, evidence_of=section.soal_ids)
     soal_rows = selectors.soal_list(penilaian=penilaian, soal_ids=list(section.soal_ids))
     returns = selectors.item_returns_by_soal(penilaian=penilaian)
     items = [
