@@ -14,6 +14,7 @@ evidence services use it to refuse.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.bukti_dukung.models import BuktiDukung
@@ -393,6 +395,65 @@ class OptionView:
         return self.label.strip().casefold() != self.key.casefold()
 
 
+_SOAL_MARK = 987_654_321  # stands for the item's number in a URL reversed once per page
+_FILE_MARK = uuid.UUID(int=0)  # and for a file's id
+
+
+class ItemUrlMaker:
+    """The worksheet's per-item links: each URL pattern is reversed once per page with marker values
+    and the item's number (and a file's id) put in their place — a ``reverse`` per link and item was
+    a tenth of the page. The markers are whole path segments, so nothing else can match them."""
+
+    def __init__(self, penilaian: Penilaian) -> None:
+        kwargs = {"public_id": penilaian.public_id, "soal_id": _SOAL_MARK}
+        self._save = reverse("penilaian:jawaban-save", kwargs=kwargs)
+        self._upload = reverse("penilaian:evidence-upload", kwargs=kwargs)
+        self._attach = reverse("penilaian:evidence-attach", kwargs=kwargs)
+        self._detach = reverse("penilaian:evidence-detach", kwargs={**kwargs, "bukti_id": _FILE_MARK})
+        self._download = reverse("bukti_dukung:download", kwargs={"public_id": _FILE_MARK})
+
+    @staticmethod
+    def _put(url: str, number: int | None = None, file_id: uuid.UUID | None = None) -> str:
+        if number is not None:
+            url = url.replace(f"/{_SOAL_MARK}/", f"/{number}/", 1)
+        if file_id is not None:
+            url = url.replace(f"/{_FILE_MARK}/", f"/{file_id}/", 1)
+        return url
+
+    def item(self, number: int) -> ItemUrls:
+        return ItemUrls(
+            save=self._put(self._save, number),
+            upload=self._put(self._upload, number),
+            attach=self._put(self._attach, number),
+        )
+
+    def files(self, number: int, evidence: list[BuktiDukung]) -> list[EvidenceFile]:
+        return [
+            EvidenceFile(
+                bukti=bukti,
+                download=self._put(self._download, file_id=bukti.public_id),
+                detach=self._put(self._detach, number, bukti.public_id),
+            )
+            for bukti in evidence
+        ]
+
+
+@dataclass(frozen=True)
+class ItemUrls:
+    save: str
+    upload: str
+    attach: str
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file attached to an item, with its download and remove links."""
+
+    bukti: BuktiDukung
+    download: str
+    detach: str
+
+
 @dataclass
 class ItemView:
     """One soal on the worksheet: the question, what each option means, the unit's answer, its
@@ -409,6 +470,8 @@ class ItemView:
     pick_form: Any = None  # EvidenceAttachForm when the picker is open
     conflict: Jawaban | None = None  # the other person's saved answer after a conflict
     suggestion: Suggestion | None = None  # what ZI's own records suggest (apps.pendampingan.suggestions)
+    urls: ItemUrls | None = None  # its save, upload and pick links
+    files: list[EvidenceFile] = field(default_factory=list)  # ``evidence`` with their links
     saved: bool = False
     error: str | None = None  # a refusal of the last attempt (window, status, area)
 
@@ -541,8 +604,11 @@ def item_view(
     area: int,
     today: datetime.date | None = None,
     suggestions: Mapping[int, Suggestion] | None = None,
+    urls: ItemUrlMaker | None = None,
 ) -> ItemView:
     number = soal.portalrb_soal_id
+    urls = urls or ItemUrlMaker(penilaian)
+    evidence = state.evidence.get(number, [])
     row = state.rows.get(number)
     item_return = state.returns.get(number)
     refusal = unit_edit_refusal(
@@ -557,10 +623,12 @@ def item_view(
         soal=soal,
         spec=spec.soal_by_id()[number],
         row=row,
-        evidence=state.evidence.get(number, []),
+        evidence=evidence,
         item_return=item_return,
         refusal=refusal,
         suggestion=(suggestions or {}).get(number),
+        urls=urls.item(number),
+        files=urls.files(number, evidence),
     )
     if item.editable:
         item.form = JawabanForm(soal=soal, initial=JawabanForm.initial_for(row))
@@ -584,6 +652,7 @@ def worksheet_page(
     state = unit_state(penilaian=penilaian, soal_ids=section.soal_ids)
     soal_rows = template_soal(penilaian.template_id)
     suggestions = suggestions_for(penilaian=penilaian, soal_ids=section.soal_ids, today=today)
+    urls = ItemUrlMaker(penilaian)
     texts = derived_texts(penilaian=penilaian, codes=section.derived_codes)
     answers = state.answers
     result = score(spec, answers)
@@ -602,6 +671,7 @@ def worksheet_page(
                 area=section.area,
                 today=today,
                 suggestions=suggestions,
+                urls=urls,
             )
             for s in node.soal
         ]
