@@ -299,7 +299,11 @@ def review_context(*, actor: Membership, penilaian: Penilaian) -> ReviewContext:
     names = selectors.tpi_tier_names(instansi_id=penilaian.instansi_id)
     tier_count = max(1, len(names))
     levels = shown_levels(penilaian, tier_count)
-    my_levels = selectors.tpi_assigned_levels(actor=actor, penilaian=penilaian)
+    checked = getattr(penilaian, "checked_levels", None)  # set by access_penilaian_review for this actor
+    if checked is not None and checked[0] == actor.pk:
+        my_levels = set(checked[1])
+    else:
+        my_levels = selectors.tpi_assigned_levels(actor=actor, penilaian=penilaian)
     return ReviewContext(
         penilaian=penilaian,
         tier_names=names,

@@ -62,9 +62,13 @@ def tpi_levels(*, instansi_id: int) -> int:
 
 
 def tpi_assigned_levels(*, actor: Membership, penilaian: Penilaian) -> set[int]:
+    """The TPI tiers the actor reviews this penilaian at (by the user's id: no user row is read)."""
     return set(
         TPIAssignment.objects.filter(
-            instansi_id=actor.instansi_id, cycle_id=penilaian.cycle_id, unit_id=penilaian.unit_id, reviewer=actor.user
+            instansi_id=actor.instansi_id,
+            cycle_id=penilaian.cycle_id,
+            unit_id=penilaian.unit_id,
+            reviewer_id=actor.user_id,
         ).values_list("level", flat=True)
     )
 
