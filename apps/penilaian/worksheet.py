@@ -150,22 +150,20 @@ def unit_edit_refusal(
 
 @dataclass
 class UnitState:
-    """What the unit has saved, and what the TPI returned: four queries."""
+    """What the unit has saved, and what the TPI returned: four queries. ``answers`` holds every
+    answer (the scores and progress need them all); ``rows`` the whole rows of the soal asked for."""
 
     rows: dict[int, Jawaban]
     evidence: dict[int, list[BuktiDukung]]
     returns: dict[int, ItemReturn]
     assignments: list[AreaAssignment]
-
-    @property
-    def answers(self) -> dict[int, str | None]:
-        return {soal_id: row.answer for soal_id, row in self.rows.items()}
+    answers: dict[int, str | None] = field(default_factory=dict)
 
     def assignees(self, area: int) -> set[int]:
         return {a.assignee_id for a in self.assignments if a.area == area}
 
     def answered(self, soal_ids: Iterable[int]) -> int:
-        return sum(1 for soal_id in soal_ids if (row := self.rows.get(soal_id)) is not None and row.answer is not None)
+        return sum(1 for soal_id in soal_ids if self.answers.get(soal_id) is not None)
 
 
 def unit_rows(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, Jawaban]:
@@ -186,6 +184,37 @@ def unit_rows(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) ->
         Jawaban.soal.field.set_cached_value(row, soal[row.soal_number])
         result[row.soal_number] = row
     return result
+
+
+def unit_answers_and_rows(
+    *, penilaian: Penilaian, soal_ids: Collection[int] | None = None
+) -> tuple[dict[int, str | None], dict[int, Jawaban]]:
+    """Every answer of the unit by soal number, and the whole rows of ``soal_ids`` (all when None),
+    in one query: the rows come as plain tuples and only those asked for become ``Jawaban`` objects
+    (a worksheet section shows a dozen of the LKE's 127), with ``updater_name``/``updater_email``
+    and the template's cached soal as ``unit_rows`` gives them."""
+    fields = [f.attname for f in Jawaban._meta.concrete_fields]
+    answer_at = fields.index("answer")
+    rows = (
+        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0)
+        .order_by()
+        .values_list(*fields, "soal__portalrb_soal_id", "updated_by__name", "updated_by__email")
+    )
+    wanted = set(soal_ids) if soal_ids is not None else None
+    soal = template_soal(penilaian.template_id)
+    answers: dict[int, str | None] = {}
+    whole: dict[int, Jawaban] = {}
+    count = len(fields)
+    for values in rows:
+        number = values[count]
+        answers[number] = values[answer_at]
+        if wanted is not None and number not in wanted:
+            continue
+        row = Jawaban.from_db(rows.db, fields, values[:count])
+        row.soal_number, row.updater_name, row.updater_email = values[count:]  # type: ignore[attr-defined]
+        Jawaban.soal.field.set_cached_value(row, soal[number])
+        whole[number] = row
+    return answers, whole
 
 
 def unit_evidence(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, list[BuktiDukung]]:
@@ -231,11 +260,13 @@ def area_assignments(*, penilaian: Penilaian) -> list[AreaAssignment]:
 
 def unit_state(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> UnitState:
     ids = list(soal_ids) if soal_ids is not None else None
+    answers, rows = unit_answers_and_rows(penilaian=penilaian, soal_ids=ids)
     return UnitState(
-        rows=unit_rows(penilaian=penilaian),
+        rows=rows,
         evidence=unit_evidence(penilaian=penilaian, soal_ids=ids),
         returns=unit_returns(penilaian=penilaian),
         assignments=area_assignments(penilaian=penilaian),
+        answers=answers,
     )
 
 
