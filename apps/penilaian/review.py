@@ -381,7 +381,7 @@ def review_page(*, actor: Membership, penilaian: Penilaian, slug: str) -> Review
     all_sections = section_list(spec)
     context = review_context(actor=actor, penilaian=penilaian)
     node = section.node
-    by_tier = selectors.jawaban_by_tier(penilaian=penilaian, evidence_of=section.soal_ids)
+    answers, by_tier = selectors.jawaban_section(penilaian=penilaian, soal_ids=section.soal_ids)
     soal_rows = selectors.soal_list(penilaian=penilaian, soal_ids=list(section.soal_ids))
     returns = selectors.item_returns_by_soal(penilaian=penilaian)
     items = [
@@ -395,7 +395,7 @@ def review_page(*, actor: Membership, penilaian: Penilaian, slug: str) -> Review
         )
         for soal in soal_rows
     ]
-    results = results_for(spec, context.columns, by_tier)
+    results = [score(spec, answers.get(column.key, {})) for column in context.columns]
     scores = [
         SectionScore(column, result.nodes[node.node_id].points, node.weight, result.total)
         for column, result in zip(context.columns, results, strict=True)

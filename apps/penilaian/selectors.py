@@ -74,14 +74,13 @@ def tpi_assigned_levels(*, actor: Membership, penilaian: Penilaian) -> set[int]:
 
 
 def jawaban_by_tier(
-    *, penilaian: Penilaian, soal_ids: Collection[int] | None = None, evidence_of: Collection[int] | None = None
+    *, penilaian: Penilaian, soal_ids: Collection[int] | None = None
 ) -> dict[TierKey, dict[int, Jawaban]]:
     """Every answer of the penilaian (or of some PortalRB soal ids), per tier, keyed by PortalRB
     soal id (one query + evidence). Each row's files are the list ``row.evidence_files`` (a
     ``Prefetch`` with ``to_attr``): a plain ``prefetch_related("evidence")`` built a scoped
     related manager and queryset for each of the ~500 rows of a full LKE, most of the TPI review
-    page's time (issue 9). ``evidence_of``: only those soal's rows get their files (a section page
-    shows no others); each row's soal is the template's cached one."""
+    page's time (issue 9). Each row's soal is the template's cached one."""
     from apps.bukti_dukung.models import BuktiDukung
 
     result: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
@@ -90,15 +89,43 @@ def jawaban_by_tier(
     )
     if soal_ids is not None:
         rows = rows.filter(soal__portalrb_soal_id__in=list(soal_ids))
-    if evidence_of is None:
-        rows = rows.prefetch_related(Prefetch("evidence", queryset=BuktiDukung.objects.all(), to_attr="evidence_files"))
+    rows = rows.prefetch_related(Prefetch("evidence", queryset=BuktiDukung.objects.all(), to_attr="evidence_files"))
     soal = template_soal(penilaian.template_id)
     for row in rows:
         Jawaban.soal.field.set_cached_value(row, soal[row.soal_number])
         result[(row.tier, row.level)][row.soal_number] = row
-    if evidence_of is not None:
-        _attach_evidence(penilaian, result, set(evidence_of))
     return result
+
+
+def jawaban_section(
+    *, penilaian: Penilaian, soal_ids: Collection[int]
+) -> tuple[dict[TierKey, dict[int, str | None]], dict[TierKey, dict[int, Jawaban]]]:
+    """Every tier's answers (the scores need them all) and the whole rows of ``soal_ids`` only, with
+    their files (``evidence_files``) — a section of the review page — in two queries: the answers
+    come as plain tuples and only the section's rows become ``Jawaban`` objects (a dozen of ~500)."""
+    fields = [f.attname for f in Jawaban._meta.concrete_fields]
+    at = {name: fields.index(name) for name in ("tier", "level", "answer")}
+    rows = (
+        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
+        .order_by()
+        .values_list(*fields, "soal__portalrb_soal_id")
+    )
+    wanted = set(soal_ids)
+    soal = template_soal(penilaian.template_id)
+    answers: dict[TierKey, dict[int, str | None]] = defaultdict(dict)
+    whole: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
+    count = len(fields)
+    for values in rows:
+        number = values[count]
+        key = (values[at["tier"]], values[at["level"]])
+        answers[key][number] = values[at["answer"]]
+        if number in wanted:
+            row = Jawaban.from_db(rows.db, fields, values[:count])
+            row.soal_number = number  # type: ignore[attr-defined]
+            Jawaban.soal.field.set_cached_value(row, soal[number])
+            whole[key][number] = row
+    _attach_evidence(penilaian, whole, wanted)
+    return answers, whole
 
 
 def _attach_evidence(penilaian: Penilaian, by_tier: dict[TierKey, dict[int, Jawaban]], soal_ids: set[int]) -> None:
