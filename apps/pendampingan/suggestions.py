@@ -36,8 +36,8 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,67 +88,98 @@ class UnitFacts:
     verified: list[tuple[str, bool]] = field(default_factory=list)  # (periode, verified by the leadership)
 
 
-def _count(queryset: QuerySet[Any]) -> Coalesce:
-    """The number of rows of ``queryset`` as a scalar subquery (0 when none). Every row shares the
-    instansi, so grouping by it gives one row."""
-    counted = queryset.order_by().values("instansi_id").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def _facts_row(*, unit: UnitKerja, cycle: Cycle, needs: Collection[str]) -> dict[str, Any]:
+    """The counts and single values of ``needs`` as one ``SELECT`` of scalar subqueries, written as
+    SQL: the ORM took longer to build this query (a dozen subqueries) than the database to run it.
+    Table names come from the models and every value is a parameter; each subquery is held to the
+    unit's instansi (as the row-level security holds it anyway) and reads what the ORM version read
+    (tests/pendampingan/test_suggestions.py checks it against ORM counts)."""
+    from apps.pencanangan.models import PaktaIntegritas
+    from apps.pendampingan.models import Asistensi
+    from apps.rencana_aksi.models import PengaturanMonitoring, RencanaAksi
+    from apps.unit_kerja.models import Pegawai
+
+    def table(model: Any) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    i, u, c = unit.instansi_id, unit.pk, cycle.pk
+    tim, agen, perubahan = table(TimKerja), table(AgenPerubahan), table(Perubahan)
+    columns: list[tuple[str, str, list[Any]]] = []
+    if TIM in needs:
+        for name in ("sk_file_id", "sk_number", "sk_date"):
+            query = f"SELECT t.{name} FROM {tim} t WHERE t.instansi_id = %s AND t.unit_id = %s AND t.cycle_id = %s"  # noqa: S608
+            columns.append((name, f"{query} LIMIT 1", [i, u, c]))
+    if AGENTS in needs:
+        of_tim = "t.unit_id = %s AND t.cycle_id = %s"
+        agents = f"SELECT COUNT(*) FROM {agen} a JOIN {tim} t ON t.id = a.tim_id WHERE a.instansi_id = %s"  # noqa: S608
+        columns.append(("agents", f"{agents} AND {of_tim}", [i, u, c]))
+        changes = (
+            f"SELECT COUNT(*) FROM {perubahan} p JOIN {agen} a ON a.id = p.agen_id JOIN {tim} t ON t.id = a.tim_id "  # noqa: S608
+            f"WHERE p.instansi_id = %s AND {of_tim}"
+        )
+        columns.append(("changes", changes, [i, u, c]))
+        columns.append(("integrated", f"{changes} AND p.integrated = %s", [i, u, c, True]))
+    if FOLLOW_UP in needs:
+        actions = (
+            f"SELECT COUNT(*) FROM {table(TindakLanjut)} l JOIN {table(Asistensi)} s ON s.id = l.asistensi_id "  # noqa: S608
+            "WHERE l.instansi_id = %s AND s.unit_id = %s AND s.cycle_id = %s"
+        )
+        columns.append(("follow_up_total", actions, [i, u, c]))
+        columns.append(("follow_up_done", f"{actions} AND l.status = %s", [i, u, c, TindakLanjutStatus.DONE.value]))
+    if PAKTA in needs:
+        pegawai = (
+            f"SELECT COUNT(*) FROM {table(Pegawai)} g "  # noqa: S608
+            "WHERE g.instansi_id = %s AND g.is_active = %s AND g.unit_id = %s"
+        )
+        signed = (
+            f"EXISTS (SELECT 1 FROM {table(PaktaIntegritas)} k WHERE k.instansi_id = %s AND k.cycle_id = %s "  # noqa: S608
+            "AND k.pegawai_id = g.id AND k.revoked_at IS NULL)"
+        )
+        columns.append(("pegawai_total", pegawai, [i, True, u]))
+        columns.append(("pegawai_signed", f"{pegawai} AND {signed}", [i, True, u, i, c]))
+    if PLAN in needs:
+        plan = (
+            f"SELECT r.public_id FROM {table(RencanaAksi)} r JOIN {table(Cycle)} y ON y.id = r.cycle_id "  # noqa: S608
+            "WHERE r.instansi_id = %s AND r.unit_id = %s AND y.tahun = %s LIMIT 1"
+        )
+        columns.append(("rencana_public_id", plan, [i, u, cycle.tahun]))
+    if MONEV in needs:
+        setting = (
+            f"SELECT m.frekuensi FROM {table(PengaturanMonitoring)} m "  # noqa: S608
+            "WHERE m.instansi_id = %s AND m.cycle_id = %s LIMIT 1"
+        )
+        columns.append(("frekuensi", setting, [i, c]))
+    if not columns:
+        return {}
+    sql = "SELECT " + ", ".join(f"({query})" for _name, query, _params in columns)
+    params = [value for _name, _query, values in columns for value in values]
+    with connections[router.db_for_read(UnitKerja) or DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        values = cursor.fetchone()
+    row = dict(zip((name for name, _query, _params in columns), values, strict=True))
+    # Raw values as the ORM would convert them (SQLite hands dates and UUIDs over as text).
+    if row.get("sk_date") is not None:
+        row["sk_date"] = models.DateField().to_python(row["sk_date"])
+    if row.get("rencana_public_id") is not None:
+        row["rencana_public_id"] = models.UUIDField().to_python(row["rencana_public_id"])
+    return row
 
 
 def unit_facts(
     *, unit: UnitKerja, cycle: Cycle, needs: Collection[str], today: datetime.date | None = None
 ) -> UnitFacts:
-    """The facts of ``needs`` (``TIM``, ``AGENTS``, …): one query of counts through subqueries on the
-    unit's row, plus the plan's kegiatan (``KEGIATAN``) and verified realisasi (``MONEV``)."""
-    from apps.pencanangan.models import PaktaIntegritas
-    from apps.rencana_aksi.models import Kegiatan, PengaturanMonitoring, Realisasi, RealisasiStatus, RencanaAksi
+    """The facts of ``needs`` (``TIM``, ``AGENTS``, …): one query of counts and values through
+    scalar subqueries, plus the plan's kegiatan (``KEGIATAN``) and verified realisasi (``MONEV``)."""
+    from apps.rencana_aksi.models import Kegiatan, Realisasi, RealisasiStatus
     from apps.rencana_aksi.selectors import verified_progress
     from apps.tenancy.models import Membership
     from apps.tenancy.roles import Role
-    from apps.unit_kerja.models import Pegawai
 
     facts = UnitFacts(unit=unit, cycle=cycle, today=today or timezone.localdate())
     instansi_id = unit.instansi_id
-    annotations: dict[str, Any] = {}
-    if TIM in needs:
-        tim = TimKerja.objects.filter(instansi_id=instansi_id, unit=unit, cycle=cycle)
-        annotations["sk_file_id"] = Subquery(tim.values("sk_file_id")[:1])
-        annotations["sk_number"] = Subquery(tim.values("sk_number")[:1])
-        annotations["sk_date"] = Subquery(tim.values("sk_date")[:1])
-    if AGENTS in needs:
-        changes = Perubahan.objects.filter(instansi_id=instansi_id, agen__tim__unit=unit, agen__tim__cycle=cycle)
-        annotations["agents"] = _count(
-            AgenPerubahan.objects.filter(instansi_id=instansi_id, tim__unit=unit, tim__cycle=cycle)
-        )
-        annotations["changes"] = _count(changes)
-        annotations["integrated"] = _count(changes.filter(integrated=True))
-    if FOLLOW_UP in needs:
-        actions = TindakLanjut.objects.filter(instansi_id=instansi_id, asistensi__unit=unit, asistensi__cycle=cycle)
-        annotations["follow_up_total"] = _count(actions)
-        annotations["follow_up_done"] = _count(actions.filter(status=TindakLanjutStatus.DONE))
-    if PAKTA in needs:
-        pegawai = Pegawai.objects.filter(instansi_id=instansi_id, is_active=True, unit=unit)
-        signed = PaktaIntegritas.objects.filter(
-            instansi_id=instansi_id, cycle=cycle, pegawai=OuterRef("pk"), revoked_at__isnull=True
-        )
-        annotations["pegawai_total"] = _count(pegawai)
-        annotations["pegawai_signed"] = _count(pegawai.filter(Exists(signed)))
-    if PLAN in needs:
-        rencana = RencanaAksi.objects.filter(instansi_id=instansi_id, unit=unit, cycle__tahun=cycle.tahun)
-        annotations["rencana_public_id"] = Subquery(rencana.values("public_id")[:1])
-    if MONEV in needs:
-        setting = PengaturanMonitoring.objects.filter(instansi_id=instansi_id, cycle=cycle)
-        annotations["frekuensi"] = Subquery(setting.values("frekuensi")[:1])
-    if annotations:
-        row = (
-            UnitKerja.objects.filter(instansi_id=instansi_id, pk=unit.pk)
-            .annotate(**annotations)
-            .values(*annotations)
-            .first()
-        )
-        for name, value in (row or {}).items():
-            if value is not None:
-                setattr(facts, name, value)
+    for name, value in _facts_row(unit=unit, cycle=cycle, needs=needs).items():
+        if value is not None:
+            setattr(facts, name, value)
     plan = {"instansi_id": instansi_id, "rencana__unit": unit, "rencana__cycle__tahun": cycle.tahun}
     if KEGIATAN in needs:
         rows = Kegiatan.objects.filter(**plan).annotate(progress=verified_progress()).order_by("area", "deadline", "id")
