@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.cache import cache_unavailable
@@ -33,16 +34,18 @@ def degraded_notices() -> list[str]:
 
 
 def zi(request: HttpRequest) -> dict[str, Any]:
+    """Lazy values: read when a template uses them (the page's frame), never for an HTMX fragment
+    that does not (an autosave reply pays no unread count and no Redis probe)."""
     membership = getattr(request, "membership", None)
-    context: dict[str, Any] = {"membership": membership, "degraded": degraded_notices()}
+    context: dict[str, Any] = {"membership": membership, "degraded": SimpleLazyObject(degraded_notices)}
     if membership is not None:
         from apps.core.navigation import nav_for
 
-        context["nav_groups"] = nav_for(membership)
+        context["nav_groups"] = SimpleLazyObject(lambda: nav_for(membership))
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         from apps.notifications.selectors import notification_unread_count
 
         context["memberships"] = getattr(request, "memberships", [])
-        context["unread_count"] = notification_unread_count(user=user, membership=membership)
+        context["unread_count"] = SimpleLazyObject(lambda: notification_unread_count(user=user, membership=membership))
     return context

@@ -70,3 +70,25 @@ def template_spec(template_id: int, rule_set: str = "default") -> TemplateSpec:
         )
     )
     return TemplateSpec(roots=tuple(build(root) for root in children[None]), thresholds=thresholds)
+
+
+@lru_cache(maxsize=16)
+def template_soal(template_id: int) -> dict[int, Soal]:
+    """Every soal of a template (its node joined) by PortalRB id, in order, cached per process like
+    ``template_spec``: a template version never changes once imported. The instances are shared
+    between requests: read them, never change them."""
+    rows = Soal.objects.filter(template_id=template_id).select_related("node").order_by("order")
+    return {soal.portalrb_soal_id: soal for soal in rows}
+
+
+@lru_cache(maxsize=16)
+def template_derived_texts(template_id: int) -> dict[str, str]:
+    """The text of every derived percentage of a template by code (cached like ``template_soal``)."""
+    return dict(DerivedItem.objects.filter(template_id=template_id).values_list("code", "text"))
+
+
+def template_caches_clear() -> None:
+    """Forget the cached instruments (tests that import a template again under a reused id)."""
+    template_spec.cache_clear()
+    template_soal.cache_clear()
+    template_derived_texts.cache_clear()

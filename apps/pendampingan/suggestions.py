@@ -22,20 +22,27 @@ id  soal (Manajemen Perubahan / Reform)                           source in ZI
 Thresholds where the LKE says "sebagian besar / sebagian kecil": more than half is "most", above
 zero "some" (A needs all). For soal 12 the A option also asks that members' proposals are taken
 into decisions, which ZI does not record: a full coverage suggests B and says so.
+
+The worksheet asks for every soal of a section at once (``suggestions_for``): what the rules need
+is read in at most three queries per page (``unit_facts``: one row of counts and the SK through
+subqueries, the plan's kegiatan with their progress, the plan's verified realisasi with whether a
+leader verified them), and only the parts the section's soal need.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.pendampingan.models import AgenPerubahan, Perubahan, TindakLanjut, TindakLanjutStatus
-from apps.pendampingan.selectors import tim_for
+from apps.pendampingan.models import AgenPerubahan, Perubahan, TimKerja, TindakLanjut, TindakLanjutStatus
 from apps.penilaian.models import Penilaian
 from apps.unit_kerja.models import Cycle, UnitKerja
 
@@ -48,8 +55,167 @@ class Suggestion:
     source: str
 
 
-def _tim_link(unit: UnitKerja, cycle: Cycle) -> str:
-    return reverse("pendampingan:tim", kwargs={"public_id": unit.public_id, "tahun": cycle.tahun})
+# -----------------------------------------------------------------------------
+# What ZI knows about one unit's year: read once, in at most three queries
+# -----------------------------------------------------------------------------
+
+# The parts of the facts a rule reads.
+TIM, AGENTS, FOLLOW_UP, PAKTA = "tim", "agents", "follow_up", "pakta"
+PLAN, KEGIATAN, MONEV = "plan", "kegiatan", "monev"
+
+
+@dataclass
+class UnitFacts:
+    """The numbers and records the suggestion rules read, for one unit and year (only the parts
+    asked for are filled)."""
+
+    unit: UnitKerja
+    cycle: Cycle
+    today: datetime.date
+    sk_file_id: int | None = None
+    sk_number: str = ""
+    sk_date: datetime.date | None = None
+    agents: int = 0
+    changes: int = 0
+    integrated: int = 0
+    follow_up_total: int = 0
+    follow_up_done: int = 0
+    pegawai_total: int = 0
+    pegawai_signed: int = 0
+    rencana_public_id: Any = None  # None: the unit has no rencana aksi for the year
+    frekuensi: str | None = None
+    kegiatan: list[tuple[datetime.date, int]] = field(default_factory=list)  # (deadline, verified progress)
+    verified: list[tuple[str, bool]] = field(default_factory=list)  # (periode, verified by the leadership)
+
+
+def _facts_row(*, unit: UnitKerja, cycle: Cycle, needs: Collection[str]) -> dict[str, Any]:
+    """The counts and single values of ``needs`` as one ``SELECT`` of scalar subqueries, written as
+    SQL: the ORM took longer to build this query (a dozen subqueries) than the database to run it.
+    Table names come from the models and every value is a parameter; each subquery is held to the
+    unit's instansi (as the row-level security holds it anyway) and reads what the ORM version read
+    (tests/pendampingan/test_suggestions.py checks it against ORM counts)."""
+    from apps.pencanangan.models import PaktaIntegritas
+    from apps.pendampingan.models import Asistensi
+    from apps.rencana_aksi.models import PengaturanMonitoring, RencanaAksi
+    from apps.unit_kerja.models import Pegawai
+
+    def table(model: Any) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    i, u, c = unit.instansi_id, unit.pk, cycle.pk
+    tim, agen, perubahan = table(TimKerja), table(AgenPerubahan), table(Perubahan)
+    columns: list[tuple[str, str, list[Any]]] = []
+    if TIM in needs:
+        for name in ("sk_file_id", "sk_number", "sk_date"):
+            query = f"SELECT t.{name} FROM {tim} t WHERE t.instansi_id = %s AND t.unit_id = %s AND t.cycle_id = %s"  # noqa: S608
+            columns.append((name, f"{query} LIMIT 1", [i, u, c]))
+    if AGENTS in needs:
+        of_tim = "t.unit_id = %s AND t.cycle_id = %s"
+        # Removed agents and changes (soft-deleted, issue 21) count for nothing; a removed agent's
+        # changes went with them.
+        agents = (
+            f"SELECT COUNT(*) FROM {agen} a JOIN {tim} t ON t.id = a.tim_id "  # noqa: S608
+            "WHERE a.instansi_id = %s AND a.deleted_at IS NULL"
+        )
+        columns.append(("agents", f"{agents} AND {of_tim}", [i, u, c]))
+        changes = (
+            f"SELECT COUNT(*) FROM {perubahan} p JOIN {agen} a ON a.id = p.agen_id JOIN {tim} t ON t.id = a.tim_id "  # noqa: S608
+            f"WHERE p.instansi_id = %s AND p.deleted_at IS NULL AND a.deleted_at IS NULL AND {of_tim}"
+        )
+        columns.append(("changes", changes, [i, u, c]))
+        columns.append(("integrated", f"{changes} AND p.integrated = %s", [i, u, c, True]))
+    if FOLLOW_UP in needs:
+        actions = (
+            f"SELECT COUNT(*) FROM {table(TindakLanjut)} l JOIN {table(Asistensi)} s ON s.id = l.asistensi_id "  # noqa: S608
+            "WHERE l.instansi_id = %s AND s.unit_id = %s AND s.cycle_id = %s"
+        )
+        columns.append(("follow_up_total", actions, [i, u, c]))
+        columns.append(("follow_up_done", f"{actions} AND l.status = %s", [i, u, c, TindakLanjutStatus.DONE.value]))
+    if PAKTA in needs:
+        pegawai = (
+            f"SELECT COUNT(*) FROM {table(Pegawai)} g "  # noqa: S608
+            "WHERE g.instansi_id = %s AND g.is_active = %s AND g.unit_id = %s"
+        )
+        signed = (
+            f"EXISTS (SELECT 1 FROM {table(PaktaIntegritas)} k WHERE k.instansi_id = %s AND k.cycle_id = %s "  # noqa: S608
+            "AND k.pegawai_id = g.id AND k.revoked_at IS NULL)"
+        )
+        columns.append(("pegawai_total", pegawai, [i, True, u]))
+        columns.append(("pegawai_signed", f"{pegawai} AND {signed}", [i, True, u, i, c]))
+    if PLAN in needs:
+        plan = (
+            f"SELECT r.public_id FROM {table(RencanaAksi)} r JOIN {table(Cycle)} y ON y.id = r.cycle_id "  # noqa: S608
+            "WHERE r.instansi_id = %s AND r.unit_id = %s AND y.tahun = %s LIMIT 1"
+        )
+        columns.append(("rencana_public_id", plan, [i, u, cycle.tahun]))
+    if MONEV in needs:
+        setting = (
+            f"SELECT m.frekuensi FROM {table(PengaturanMonitoring)} m "  # noqa: S608
+            "WHERE m.instansi_id = %s AND m.cycle_id = %s LIMIT 1"
+        )
+        columns.append(("frekuensi", setting, [i, c]))
+    if not columns:
+        return {}
+    sql = "SELECT " + ", ".join(f"({query})" for _name, query, _params in columns)
+    params = [value for _name, _query, values in columns for value in values]
+    with connections[router.db_for_read(UnitKerja) or DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        values = cursor.fetchone()
+    row = dict(zip((name for name, _query, _params in columns), values, strict=True))
+    # Raw values as the ORM would convert them (SQLite hands dates and UUIDs over as text).
+    if row.get("sk_date") is not None:
+        row["sk_date"] = models.DateField().to_python(row["sk_date"])
+    if row.get("rencana_public_id") is not None:
+        row["rencana_public_id"] = models.UUIDField().to_python(row["rencana_public_id"])
+    return row
+
+
+def unit_facts(
+    *, unit: UnitKerja, cycle: Cycle, needs: Collection[str], today: datetime.date | None = None
+) -> UnitFacts:
+    """The facts of ``needs`` (``TIM``, ``AGENTS``, …): one query of counts and values through
+    scalar subqueries, plus the plan's kegiatan (``KEGIATAN``) and verified realisasi (``MONEV``)."""
+    from apps.rencana_aksi.models import Kegiatan, Realisasi, RealisasiStatus
+    from apps.rencana_aksi.selectors import verified_progress
+    from apps.tenancy.models import Membership
+    from apps.tenancy.roles import Role
+
+    facts = UnitFacts(unit=unit, cycle=cycle, today=today or timezone.localdate())
+    instansi_id = unit.instansi_id
+    for name, value in _facts_row(unit=unit, cycle=cycle, needs=needs).items():
+        if value is not None:
+            setattr(facts, name, value)
+    plan = {"instansi_id": instansi_id, "rencana__unit": unit, "rencana__cycle__tahun": cycle.tahun}
+    if KEGIATAN in needs:
+        rows = Kegiatan.objects.filter(**plan).annotate(progress=verified_progress()).order_by("area", "deadline", "id")
+        facts.kegiatan = [(deadline, progress or 0) for deadline, progress in rows.values_list("deadline", "progress")]
+    if MONEV in needs:
+        leaders = Membership.objects.filter(
+            instansi_id=instansi_id,
+            role__in=[Role.PIMPINAN_UNIT, Role.PIMPINAN_INSTANSI],
+            user_id=OuterRef("verified_by_id"),
+        )
+        verified = Realisasi.objects.filter(
+            **{f"kegiatan__{key}": value for key, value in plan.items() if key != "instansi_id"},
+            instansi_id=instansi_id,
+            status=RealisasiStatus.VERIFIED,
+            kegiatan__deleted_at__isnull=True,  # a deleted kegiatan's reports went with it
+        ).annotate(led=Exists(leaders))
+        facts.verified = list(verified.values_list("periode", "led"))
+    return facts
+
+
+# -----------------------------------------------------------------------------
+# The rules: one per mapped soal, each from the facts alone
+# -----------------------------------------------------------------------------
+
+
+def _tim_link(facts: UnitFacts) -> str:
+    return reverse("pendampingan:tim", kwargs={"public_id": facts.unit.public_id, "tahun": facts.cycle.tahun})
+
+
+def _plan_link(facts: UnitFacts) -> str:
+    return reverse("rencana_aksi:rencana-detail", kwargs={"public_id": facts.rencana_public_id})
 
 
 def _grade(done: int, total: int, letters: str = "ABCD") -> str:
@@ -61,65 +227,48 @@ def _grade(done: int, total: int, letters: str = "ABCD") -> str:
     return letters[2] if done > 0 else letters[3]
 
 
-def team_formed(unit: UnitKerja, cycle: Cycle) -> Suggestion:
-    tim = tim_for(unit=unit, cycle=cycle)
-    if tim is not None and tim.sk_file_id is not None:
+def team_formed(facts: UnitFacts) -> Suggestion:
+    if facts.sk_file_id is not None:
         reason = _("The tim kerja ZI is formed by SK %(number)s of %(date)s.") % {
-            "number": tim.sk_number,
-            "date": tim.sk_date.strftime("%d-%m-%Y") if tim.sk_date else "—",
+            "number": facts.sk_number,
+            "date": facts.sk_date.strftime("%d-%m-%Y") if facts.sk_date else "—",
         }
-        return Suggestion("Ya", reason, _tim_link(unit, cycle), _("Tim kerja ZI"))
-    return Suggestion(
-        "Tidak", _("No SK of the tim kerja ZI is uploaded yet."), _tim_link(unit, cycle), _("Tim kerja ZI")
-    )
+        return Suggestion("Ya", reason, _tim_link(facts), _("Tim kerja ZI"))
+    return Suggestion("Tidak", _("No SK of the tim kerja ZI is uploaded yet."), _tim_link(facts), _("Tim kerja ZI"))
 
 
-def _agents(unit: UnitKerja, cycle: Cycle) -> tuple[int, int, int]:
-    agents = AgenPerubahan.objects.filter(instansi_id=unit.instansi_id, tim__unit=unit, tim__cycle=cycle).count()
-    changes = Perubahan.objects.filter(
-        instansi_id=unit.instansi_id,
-        agen__tim__unit=unit,
-        agen__tim__cycle=cycle,
-        agen__deleted_at__isnull=True,  # a removed agent's changes went with them
-    )
-    return agents, changes.count(), changes.filter(integrated=True).count()
-
-
-def agents_set(unit: UnitKerja, cycle: Cycle) -> Suggestion:
-    agents, changes, _integrated = _agents(unit, cycle)
+def agents_set(facts: UnitFacts) -> Suggestion:
+    agents, changes = facts.agents, facts.changes
     value = "A" if agents and changes else ("B" if agents else "C")
     reason = _("%(agents)s change agents recorded, with %(changes)s changes.") % {"agents": agents, "changes": changes}
-    return Suggestion(value, reason, _tim_link(unit, cycle), _("Change agents"))
+    return Suggestion(value, reason, _tim_link(facts), _("Change agents"))
 
 
-def agent_count(unit: UnitKerja, cycle: Cycle) -> Suggestion:
-    agents, _changes, _integrated = _agents(unit, cycle)
+def agent_count(facts: UnitFacts) -> Suggestion:
     return Suggestion(
-        str(agents), _("Change agents recorded in the tim kerja ZI."), _tim_link(unit, cycle), _("Change agents")
+        str(facts.agents), _("Change agents recorded in the tim kerja ZI."), _tim_link(facts), _("Change agents")
     )
 
 
-def change_count(unit: UnitKerja, cycle: Cycle) -> Suggestion:
-    _agents_n, changes, _integrated = _agents(unit, cycle)
+def change_count(facts: UnitFacts) -> Suggestion:
     return Suggestion(
-        str(changes), _("Changes the change agents recorded."), _tim_link(unit, cycle), _("Change agents")
+        str(facts.changes), _("Changes the change agents recorded."), _tim_link(facts), _("Change agents")
     )
 
 
-def changes_integrated(unit: UnitKerja, cycle: Cycle) -> Suggestion:
-    _agents_n, _changes, integrated = _agents(unit, cycle)
+def changes_integrated(facts: UnitFacts) -> Suggestion:
     return Suggestion(
-        str(integrated),
+        str(facts.integrated),
         _("Changes marked as integrated into the management system."),
-        _tim_link(unit, cycle),
+        _tim_link(facts),
         _("Change agents"),
     )
 
 
-def staff_involvement(unit: UnitKerja, cycle: Cycle) -> Suggestion | None:
-    from apps.pencanangan.selectors import coverage_of
+def staff_involvement(facts: UnitFacts) -> Suggestion | None:
+    from apps.pencanangan.selectors import Coverage
 
-    coverage = coverage_of(cycle=cycle, units=UnitKerja.objects.filter(instansi_id=unit.instansi_id, pk=unit.pk))
+    coverage = Coverage(signed=facts.pegawai_signed, total=facts.pegawai_total, threshold_pct=0)
     if coverage.total == 0:
         return None
     value = _grade(coverage.signed, coverage.total)
@@ -133,104 +282,85 @@ def staff_involvement(unit: UnitKerja, cycle: Cycle) -> Suggestion | None:
     return Suggestion(
         value,
         reason,
-        reverse("pencanangan:unit-detail", kwargs={"public_id": unit.public_id}),
+        reverse("pencanangan:unit-detail", kwargs={"public_id": facts.unit.public_id}),
         _("Pakta Integritas coverage"),
     )
 
 
-def _plan(unit: UnitKerja, cycle: Cycle):
-    from apps.rencana_aksi.selectors import rencana_for
-
-    return rencana_for(unit=unit, tahun=cycle.tahun)
-
-
-def realisasi_as_planned(unit: UnitKerja, cycle: Cycle, today: datetime.date | None = None) -> Suggestion | None:
-    from apps.rencana_aksi.selectors import kegiatan_with_progress
-
-    rencana = _plan(unit, cycle)
-    if rencana is None:
+def realisasi_as_planned(facts: UnitFacts) -> Suggestion | None:
+    if facts.rencana_public_id is None or not facts.kegiatan:
         return None
-    today = today or timezone.localdate()
-    kegiatan = kegiatan_with_progress(rencana=rencana)
-    if not kegiatan:
-        return None
-    due = [k for k in kegiatan if k.deadline <= today] or kegiatan
-    done = sum(1 for k in due if k.progress >= 100)  # type: ignore[attr-defined]
+    due = [k for k in facts.kegiatan if k[0] <= facts.today] or facts.kegiatan
+    done = sum(1 for _deadline, progress in due if progress >= 100)
     reason = _("%(done)s of %(total)s kegiatan due so far are verified at 100 %%.") % {"done": done, "total": len(due)}
-    link = reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id})
-    return Suggestion(_grade(done, len(due)), reason, link, _("Rencana aksi"))
+    return Suggestion(_grade(done, len(due)), reason, _plan_link(facts), _("Rencana aksi"))
 
 
-def monev_leadership(unit: UnitKerja, cycle: Cycle, today: datetime.date | None = None) -> Suggestion | None:
+def monev_leadership(facts: UnitFacts) -> Suggestion | None:
     """A: every closed period has a realisasi verified by the leadership (pimpinan); B: some are;
     C: monitored (verified) without leadership; D: no verified realisasi."""
-    from apps.rencana_aksi.models import Realisasi, RealisasiStatus
-    from apps.rencana_aksi.selectors import periods_of
-    from apps.tenancy.models import Membership
-    from apps.tenancy.roles import Role
+    from apps.rencana_aksi.models import Frekuensi
+    from apps.rencana_aksi.periods import periods_for
 
-    rencana = _plan(unit, cycle)
-    if rencana is None:
+    if facts.rencana_public_id is None:
         return None
-    today = today or timezone.localdate()
-    closed = [p.code for p in periods_of(cycle=cycle) if p.end < today]
-    verified = list(
-        Realisasi.objects.filter(
-            instansi_id=unit.instansi_id, kegiatan__rencana=rencana, status=RealisasiStatus.VERIFIED
-        ).values_list("periode", "verified_by_id")
-    )
-    leaders = set(
-        Membership.objects.filter(
-            instansi_id=unit.instansi_id,
-            role__in=[Role.PIMPINAN_UNIT, Role.PIMPINAN_INSTANSI],
-            user_id__in={v for _p, v in verified},
-        ).values_list("user_id", flat=True)
-    )
-    led = {p for p, v in verified if v in leaders}
+    periods = periods_for(facts.cycle.tahun, facts.frekuensi or Frekuensi.MONTHLY)
+    closed = [p.code for p in periods if p.end < facts.today]
+    led = {periode for periode, by_leader in facts.verified if by_leader}
     if led and closed and all(p in led for p in closed):
         value = "A"
     elif led:
         value = "B"
     else:
-        value = "C" if verified else "D"
+        value = "C" if facts.verified else "D"
     reason = _("%(led)s of %(closed)s closed monitoring periods have realisasi verified by the leadership.") % {
         "led": len(led & set(closed)) if closed else len(led),
         "closed": len(closed),
     }
-    link = reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id})
-    return Suggestion(value, reason, link, _("Rencana aksi monitoring"))
+    return Suggestion(value, reason, _plan_link(facts), _("Rencana aksi monitoring"))
 
 
-def follow_up_done(unit: UnitKerja, cycle: Cycle) -> Suggestion | None:
-    actions = TindakLanjut.objects.filter(instansi_id=unit.instansi_id, asistensi__unit=unit, asistensi__cycle=cycle)
-    total = actions.count()
-    if total == 0:
+def follow_up_done(facts: UnitFacts) -> Suggestion | None:
+    if facts.follow_up_total == 0:
         return None
-    done = actions.filter(status=TindakLanjutStatus.DONE).count()
     reason = _("%(done)s of %(total)s follow-up actions of the TPI's asistensi are done.") % {
-        "done": done,
-        "total": total,
+        "done": facts.follow_up_done,
+        "total": facts.follow_up_total,
     }
-    link = reverse("pendampingan:asistensi-list", kwargs={"public_id": unit.public_id, "tahun": cycle.tahun})
-    return Suggestion(_grade(done, total), reason, link, _("Asistensi"))
+    link = reverse(
+        "pendampingan:asistensi-list", kwargs={"public_id": facts.unit.public_id, "tahun": facts.cycle.tahun}
+    )
+    return Suggestion(_grade(facts.follow_up_done, facts.follow_up_total), reason, link, _("Asistensi"))
 
 
-LKE_SOAL: dict[int, Callable[[UnitKerja, Cycle], Suggestion | None]] = {
-    1: team_formed,
-    6: realisasi_as_planned,
-    7: monev_leadership,
-    8: follow_up_done,
-    10: agents_set,
-    12: staff_involvement,
-    88: agent_count,
-    89: change_count,
-    90: change_count,
-    91: changes_integrated,
+# soal id → (the rule, the facts it reads)
+LKE_SOAL: dict[int, tuple[Callable[[UnitFacts], Suggestion | None], frozenset[str]]] = {
+    1: (team_formed, frozenset({TIM})),
+    6: (realisasi_as_planned, frozenset({PLAN, KEGIATAN})),
+    7: (monev_leadership, frozenset({PLAN, MONEV})),
+    8: (follow_up_done, frozenset({FOLLOW_UP})),
+    10: (agents_set, frozenset({AGENTS})),
+    12: (staff_involvement, frozenset({PAKTA})),
+    88: (agent_count, frozenset({AGENTS})),
+    89: (change_count, frozenset({AGENTS})),
+    90: (change_count, frozenset({AGENTS})),
+    91: (changes_integrated, frozenset({AGENTS})),
 }
 
 
+def suggestions_for(
+    *, penilaian: Penilaian, soal_ids: Collection[int], today: datetime.date | None = None
+) -> dict[int, Suggestion]:
+    """The suggestion of every mapped soal among ``soal_ids`` (a worksheet section), from one read
+    of the facts they need; no query when none is mapped."""
+    mapped = [soal_id for soal_id in soal_ids if soal_id in LKE_SOAL]
+    if not mapped:
+        return {}
+    needs = set().union(*(LKE_SOAL[soal_id][1] for soal_id in mapped))
+    facts = unit_facts(unit=penilaian.unit, cycle=penilaian.cycle, needs=needs, today=today)
+    found = {soal_id: LKE_SOAL[soal_id][0](facts) for soal_id in mapped}
+    return {soal_id: suggestion for soal_id, suggestion in found.items() if suggestion is not None}
+
+
 def suggestion_for(*, penilaian: Penilaian, portalrb_soal_id: int) -> Suggestion | None:
-    rule = LKE_SOAL.get(portalrb_soal_id)
-    if rule is None:
-        return None
-    return rule(penilaian.unit, penilaian.cycle)
+    return suggestions_for(penilaian=penilaian, soal_ids=[portalrb_soal_id]).get(portalrb_soal_id)

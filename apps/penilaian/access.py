@@ -63,8 +63,11 @@ def access_penilaian_review(actor: Membership | None, public_id: object) -> Peni
     penilaian = _penilaian_in_reach(actor, public_id)
     if not actor.can(Cap.PENILAIAN_REVIEW):
         raise PermissionDenied
-    if not selectors.tpi_assigned_levels(actor=actor, penilaian=penilaian):
+    levels = selectors.tpi_assigned_levels(actor=actor, penilaian=penilaian)
+    if not levels:
         raise PermissionDenied
+    # The tiers just checked, for the page built from this object in the same request (review_context).
+    penilaian.checked_levels = (actor.pk, frozenset(levels))  # type: ignore[attr-defined]
     return penilaian
 
 

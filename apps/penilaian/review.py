@@ -299,7 +299,11 @@ def review_context(*, actor: Membership, penilaian: Penilaian) -> ReviewContext:
     names = selectors.tpi_tier_names(instansi_id=penilaian.instansi_id)
     tier_count = max(1, len(names))
     levels = shown_levels(penilaian, tier_count)
-    my_levels = selectors.tpi_assigned_levels(actor=actor, penilaian=penilaian)
+    checked = getattr(penilaian, "checked_levels", None)  # set by access_penilaian_review for this actor
+    if checked is not None and checked[0] == actor.pk:
+        my_levels = set(checked[1])
+    else:
+        my_levels = selectors.tpi_assigned_levels(actor=actor, penilaian=penilaian)
     return ReviewContext(
         penilaian=penilaian,
         tier_names=names,
@@ -377,7 +381,7 @@ def review_page(*, actor: Membership, penilaian: Penilaian, slug: str) -> Review
     all_sections = section_list(spec)
     context = review_context(actor=actor, penilaian=penilaian)
     node = section.node
-    by_tier = selectors.jawaban_by_tier(penilaian=penilaian)
+    answers, by_tier = selectors.jawaban_section(penilaian=penilaian, soal_ids=section.soal_ids)
     soal_rows = selectors.soal_list(penilaian=penilaian, soal_ids=list(section.soal_ids))
     returns = selectors.item_returns_by_soal(penilaian=penilaian)
     items = [
@@ -391,7 +395,7 @@ def review_page(*, actor: Membership, penilaian: Penilaian, slug: str) -> Review
         )
         for soal in soal_rows
     ]
-    results = results_for(spec, context.columns, by_tier)
+    results = [score(spec, answers.get(column.key, {})) for column in context.columns]
     scores = [
         SectionScore(column, result.nodes[node.node_id].points, node.weight, result.total)
         for column, result in zip(context.columns, results, strict=True)

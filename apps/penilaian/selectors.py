@@ -7,12 +7,12 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from apps.lke.models import Soal
 from apps.lke.scoring import Estimate, ScoreResult, TemplateSpec, estimate, score
-from apps.lke.selectors import template_spec
+from apps.lke.selectors import template_soal, template_spec
 from apps.penilaian.models import (
     ItemReturn,
     ItemReturnEvent,
@@ -62,9 +62,13 @@ def tpi_levels(*, instansi_id: int) -> int:
 
 
 def tpi_assigned_levels(*, actor: Membership, penilaian: Penilaian) -> set[int]:
+    """The TPI tiers the actor reviews this penilaian at (by the user's id: no user row is read)."""
     return set(
         TPIAssignment.objects.filter(  # type: ignore[misc]  # no instansi: no row
-            instansi_id=actor.instansi_id, cycle_id=penilaian.cycle_id, unit_id=penilaian.unit_id, reviewer=actor.user
+            instansi_id=actor.instansi_id,
+            cycle_id=penilaian.cycle_id,
+            unit_id=penilaian.unit_id,
+            reviewer_id=actor.user_id,
         ).values_list("level", flat=True)
     )
 
@@ -76,20 +80,68 @@ def jawaban_by_tier(
     soal id (one query + evidence). Each row's files are the list ``row.evidence_files`` (a
     ``Prefetch`` with ``to_attr``): a plain ``prefetch_related("evidence")`` built a scoped
     related manager and queryset for each of the ~500 rows of a full LKE, most of the TPI review
-    page's time (issue 9)."""
+    page's time (issue 9). Each row's soal is the template's cached one."""
     from apps.bukti_dukung.models import BuktiDukung
 
     result: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
-    rows = (
-        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
-        .select_related("soal")
-        .prefetch_related(Prefetch("evidence", queryset=BuktiDukung.objects.all(), to_attr="evidence_files"))
+    rows = Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian).annotate(
+        soal_number=F("soal__portalrb_soal_id")
     )
     if soal_ids is not None:
         rows = rows.filter(soal__portalrb_soal_id__in=list(soal_ids))
+    rows = rows.prefetch_related(Prefetch("evidence", queryset=BuktiDukung.objects.all(), to_attr="evidence_files"))
+    soal = template_soal(penilaian.template_id)
     for row in rows:
-        result[(row.tier, row.level)][row.soal.portalrb_soal_id] = row
+        Jawaban.soal.field.set_cached_value(row, soal[row.soal_number])
+        result[(row.tier, row.level)][row.soal_number] = row
     return result
+
+
+def jawaban_section(
+    *, penilaian: Penilaian, soal_ids: Collection[int]
+) -> tuple[dict[TierKey, dict[int, str | None]], dict[TierKey, dict[int, Jawaban]]]:
+    """Every tier's answers (the scores need them all) and the whole rows of ``soal_ids`` only, with
+    their files (``evidence_files``) — a section of the review page — in two queries: the answers
+    come as plain tuples and only the section's rows become ``Jawaban`` objects (a dozen of ~500)."""
+    fields = [f.attname for f in Jawaban._meta.concrete_fields]
+    at = {name: fields.index(name) for name in ("tier", "level", "answer")}
+    rows = (
+        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
+        .order_by()
+        .values_list(*fields, "soal__portalrb_soal_id")
+    )
+    wanted = set(soal_ids)
+    soal = template_soal(penilaian.template_id)
+    answers: dict[TierKey, dict[int, str | None]] = defaultdict(dict)
+    whole: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
+    count = len(fields)
+    for values in rows:
+        number = values[count]
+        key = (values[at["tier"]], values[at["level"]])
+        answers[key][number] = values[at["answer"]]
+        if number in wanted:
+            row = Jawaban.from_db(rows.db, fields, values[:count])
+            row.soal_number = number  # type: ignore[attr-defined]
+            Jawaban.soal.field.set_cached_value(row, soal[number])
+            whole[key][number] = row
+    _attach_evidence(penilaian, whole, wanted)
+    return answers, whole
+
+
+def _attach_evidence(penilaian: Penilaian, by_tier: dict[TierKey, dict[int, Jawaban]], soal_ids: set[int]) -> None:
+    """``evidence_files`` of the rows of ``soal_ids`` (one query over the M2M table); [] for the others."""
+    through = Jawaban.evidence.through
+    rows = {row.pk: row for answers in by_tier.values() for soal_id, row in answers.items() if soal_id in soal_ids}
+    for answers in by_tier.values():
+        for row in answers.values():
+            row.evidence_files = []  # type: ignore[attr-defined]
+    links = (
+        through.objects.filter(jawaban__instansi_id=penilaian.instansi_id, jawaban_id__in=list(rows))
+        .select_related("buktidukung")
+        .order_by("-buktidukung__created_at", "pk")  # the files' own order (BuktiDukung.Meta)
+    )
+    for link in links:
+        rows[link.jawaban_id].evidence_files.append(link.buktidukung)  # type: ignore[attr-defined]
 
 
 def answers_for(rows: dict[int, Jawaban]) -> dict[int, str | None]:
@@ -295,10 +347,11 @@ def review_queue(*, actor: Membership, cycle: Cycle | None = None) -> list[Queue
 
 def soal_list(*, penilaian: Penilaian, soal_ids: Collection[int] | None = None) -> list[Soal]:
     """The template's soal in worksheet order (optionally only some PortalRB ids), with their node."""
-    rows = Soal.objects.filter(template_id=penilaian.template_id).select_related("node").order_by("order")
-    if soal_ids is not None:
-        rows = rows.filter(portalrb_soal_id__in=list(soal_ids))
-    return list(rows)
+    rows = template_soal(penilaian.template_id).values()
+    if soal_ids is None:
+        return list(rows)
+    wanted = set(soal_ids)
+    return [soal for soal in rows if soal.portalrb_soal_id in wanted]
 
 
 def soal_get(*, penilaian: Penilaian, soal_id: int) -> Soal | None:

@@ -402,7 +402,11 @@ def _save_row(
         row.evidence_link = evidence_link.strip()
     row.version = current_version + 1
     row.updated_by = actor.user
-    row.full_clean(exclude=["penilaian", "soal", "instansi"])
+    # The actor's own user needs no existence check (a query); the foreign key still holds it.
+    row.full_clean(exclude=["penilaian", "soal", "instansi", "updated_by"])
+    if not row._state.adding:
+        row.save()  # the row is locked above: an update cannot collide
+        return row, before
     try:
         with transaction.atomic():
             row.save()

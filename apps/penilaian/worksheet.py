@@ -14,6 +14,7 @@ evidence services use it to refuse.
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,11 +25,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import F
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.bukti_dukung.models import BuktiDukung
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.lke.models import DerivedItem, Soal
+from apps.lke.models import Soal
 from apps.lke.scoring import (
     AnswerError,
     Completeness,
@@ -50,6 +52,8 @@ from apps.lke.scoring import (
     predikat_range,
     score,
 )
+from apps.lke.selectors import template_derived_texts, template_soal
+from apps.pendampingan.suggestions import Suggestion, suggestions_for
 from apps.penilaian.models import (
     AreaAssignment,
     ItemReturn,
@@ -84,10 +88,9 @@ WHOLE_NUMBER = _("Enter a whole number of 0 or more.")
 
 
 def soal_get_or_404(*, penilaian: Penilaian, soal_id: int) -> Soal:
-    """A soal of the penilaian's template by its PortalRB id (its number on the worksheet)."""
-    soal = (
-        Soal.objects.filter(template_id=penilaian.template_id, portalrb_soal_id=soal_id).select_related("node").first()
-    )
+    """A soal of the penilaian's template by its PortalRB id (its number on the worksheet), from the
+    per-process cache of the template's soal (a shared instance: never change it)."""
+    soal = template_soal(penilaian.template_id).get(soal_id)
     if soal is None:
         raise Http404
     return soal
@@ -147,31 +150,71 @@ def unit_edit_refusal(
 
 @dataclass
 class UnitState:
-    """What the unit has saved, and what the TPI returned: four queries."""
+    """What the unit has saved, and what the TPI returned: four queries. ``answers`` holds every
+    answer (the scores and progress need them all); ``rows`` the whole rows of the soal asked for."""
 
     rows: dict[int, Jawaban]
     evidence: dict[int, list[BuktiDukung]]
     returns: dict[int, ItemReturn]
     assignments: list[AreaAssignment]
-
-    @property
-    def answers(self) -> dict[int, str | None]:
-        return {soal_id: row.answer for soal_id, row in self.rows.items()}
+    answers: dict[int, str | None] = field(default_factory=dict)
 
     def assignees(self, area: int) -> set[int]:
         return {a.assignee_id for a in self.assignments if a.area == area}
 
     def answered(self, soal_ids: Iterable[int]) -> int:
-        return sum(1 for soal_id in soal_ids if (row := self.rows.get(soal_id)) is not None and row.answer is not None)
+        return sum(1 for soal_id in soal_ids if self.answers.get(soal_id) is not None)
 
 
 def unit_rows(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, Jawaban]:
+    """The unit's rows by soal number. Who saved each comes along as ``updater_name`` and
+    ``updater_email`` (no user object per row), and each row's soal is the template's cached one."""
     rows = Jawaban.objects.filter(
         instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0
-    ).select_related("soal", "updated_by")
+    ).annotate(
+        soal_number=F("soal__portalrb_soal_id"),
+        updater_name=F("updated_by__name"),
+        updater_email=F("updated_by__email"),
+    )
     if soal_ids is not None:
         rows = rows.filter(soal__portalrb_soal_id__in=list(soal_ids))
-    return {row.soal.portalrb_soal_id: row for row in rows}
+    soal = template_soal(penilaian.template_id)
+    result: dict[int, Jawaban] = {}
+    for row in rows:
+        Jawaban.soal.field.set_cached_value(row, soal[row.soal_number])
+        result[row.soal_number] = row
+    return result
+
+
+def unit_answers_and_rows(
+    *, penilaian: Penilaian, soal_ids: Collection[int] | None = None
+) -> tuple[dict[int, str | None], dict[int, Jawaban]]:
+    """Every answer of the unit by soal number, and the whole rows of ``soal_ids`` (all when None),
+    in one query: the rows come as plain tuples and only those asked for become ``Jawaban`` objects
+    (a worksheet section shows a dozen of the LKE's 127), with ``updater_name``/``updater_email``
+    and the template's cached soal as ``unit_rows`` gives them."""
+    fields = [f.attname for f in Jawaban._meta.concrete_fields]
+    answer_at = fields.index("answer")
+    rows = (
+        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0)
+        .order_by()
+        .values_list(*fields, "soal__portalrb_soal_id", "updated_by__name", "updated_by__email")
+    )
+    wanted = set(soal_ids) if soal_ids is not None else None
+    soal = template_soal(penilaian.template_id)
+    answers: dict[int, str | None] = {}
+    whole: dict[int, Jawaban] = {}
+    count = len(fields)
+    for values in rows:
+        number = values[count]
+        answers[number] = values[answer_at]
+        if wanted is not None and number not in wanted:
+            continue
+        row = Jawaban.from_db(rows.db, fields, values[:count])
+        row.soal_number, row.updater_name, row.updater_email = values[count:]  # type: ignore[attr-defined]
+        Jawaban.soal.field.set_cached_value(row, soal[number])
+        whole[number] = row
+    return answers, whole
 
 
 def unit_evidence(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, list[BuktiDukung]]:
@@ -217,11 +260,13 @@ def area_assignments(*, penilaian: Penilaian) -> list[AreaAssignment]:
 
 def unit_state(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> UnitState:
     ids = list(soal_ids) if soal_ids is not None else None
+    answers, rows = unit_answers_and_rows(penilaian=penilaian, soal_ids=ids)
     return UnitState(
-        rows=unit_rows(penilaian=penilaian),
+        rows=rows,
         evidence=unit_evidence(penilaian=penilaian, soal_ids=ids),
         returns=unit_returns(penilaian=penilaian),
         assignments=area_assignments(penilaian=penilaian),
+        answers=answers,
     )
 
 
@@ -337,9 +382,8 @@ def derived_texts(*, penilaian: Penilaian, codes: Iterable[str]) -> dict[str, st
     codes = list(codes)
     if not codes:
         return {}
-    return dict(
-        DerivedItem.objects.filter(template_id=penilaian.template_id, code__in=codes).values_list("code", "text")
-    )
+    texts = template_derived_texts(penilaian.template_id)
+    return {code: texts[code] for code in codes if code in texts}
 
 
 def derived_preview(
@@ -382,6 +426,65 @@ class OptionView:
         return self.label.strip().casefold() != self.key.casefold()
 
 
+_SOAL_MARK = 987_654_321  # stands for the item's number in a URL reversed once per page
+_FILE_MARK = uuid.UUID(int=0)  # and for a file's id
+
+
+class ItemUrlMaker:
+    """The worksheet's per-item links: each URL pattern is reversed once per page with marker values
+    and the item's number (and a file's id) put in their place — a ``reverse`` per link and item was
+    a tenth of the page. The markers are whole path segments, so nothing else can match them."""
+
+    def __init__(self, penilaian: Penilaian) -> None:
+        kwargs = {"public_id": penilaian.public_id, "soal_id": _SOAL_MARK}
+        self._save = reverse("penilaian:jawaban-save", kwargs=kwargs)
+        self._upload = reverse("penilaian:evidence-upload", kwargs=kwargs)
+        self._attach = reverse("penilaian:evidence-attach", kwargs=kwargs)
+        self._detach = reverse("penilaian:evidence-detach", kwargs={**kwargs, "bukti_id": _FILE_MARK})
+        self._download = reverse("bukti_dukung:download", kwargs={"public_id": _FILE_MARK})
+
+    @staticmethod
+    def _put(url: str, number: int | None = None, file_id: uuid.UUID | None = None) -> str:
+        if number is not None:
+            url = url.replace(f"/{_SOAL_MARK}/", f"/{number}/", 1)
+        if file_id is not None:
+            url = url.replace(f"/{_FILE_MARK}/", f"/{file_id}/", 1)
+        return url
+
+    def item(self, number: int) -> ItemUrls:
+        return ItemUrls(
+            save=self._put(self._save, number),
+            upload=self._put(self._upload, number),
+            attach=self._put(self._attach, number),
+        )
+
+    def files(self, number: int, evidence: list[BuktiDukung]) -> list[EvidenceFile]:
+        return [
+            EvidenceFile(
+                bukti=bukti,
+                download=self._put(self._download, file_id=bukti.public_id),
+                detach=self._put(self._detach, number, bukti.public_id),
+            )
+            for bukti in evidence
+        ]
+
+
+@dataclass(frozen=True)
+class ItemUrls:
+    save: str
+    upload: str
+    attach: str
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file attached to an item, with its download and remove links."""
+
+    bukti: BuktiDukung
+    download: str
+    detach: str
+
+
 @dataclass
 class ItemView:
     """One soal on the worksheet: the question, what each option means, the unit's answer, its
@@ -397,6 +500,9 @@ class ItemView:
     upload_form: Any = None  # EvidenceUploadForm when editable
     pick_form: Any = None  # EvidenceAttachForm when the picker is open
     conflict: Jawaban | None = None  # the other person's saved answer after a conflict
+    suggestion: Suggestion | None = None  # what ZI's own records suggest (apps.pendampingan.suggestions)
+    urls: ItemUrls | None = None  # its save, upload and pick links
+    files: list[EvidenceFile] = field(default_factory=list)  # ``evidence`` with their links
     saved: bool = False
     error: str | None = None  # a refusal of the last attempt (window, status, area)
 
@@ -528,8 +634,12 @@ def item_view(
     state: UnitState,
     area: int,
     today: datetime.date | None = None,
+    suggestions: Mapping[int, Suggestion] | None = None,
+    urls: ItemUrlMaker | None = None,
 ) -> ItemView:
     number = soal.portalrb_soal_id
+    urls = urls or ItemUrlMaker(penilaian)
+    evidence = state.evidence.get(number, [])
     row = state.rows.get(number)
     item_return = state.returns.get(number)
     refusal = unit_edit_refusal(
@@ -544,9 +654,12 @@ def item_view(
         soal=soal,
         spec=spec.soal_by_id()[number],
         row=row,
-        evidence=state.evidence.get(number, []),
+        evidence=evidence,
         item_return=item_return,
         refusal=refusal,
+        suggestion=(suggestions or {}).get(number),
+        urls=urls.item(number),
+        files=urls.files(number, evidence),
     )
     if item.editable:
         item.form = JawabanForm(soal=soal, initial=JawabanForm.initial_for(row))
@@ -563,15 +676,14 @@ def worksheet_page(
     today: datetime.date | None = None,
 ) -> WorksheetPage:
     """Every soal of one section, in a constant number of queries: the unit's rows, their evidence,
-    the open returns, the area assignments, the section's soal texts and its derived-item texts."""
+    the open returns, the area assignments, and what ZI's records suggest for the section's soal (none,
+    or up to three queries for the sections holding mapped soal). The soal texts and derived-item
+    texts come from the per-process cache of the template."""
     spec = penilaian_spec(penilaian)
     state = unit_state(penilaian=penilaian, soal_ids=section.soal_ids)
-    soal_rows = {
-        s.portalrb_soal_id: s
-        for s in Soal.objects.filter(template_id=penilaian.template_id, portalrb_soal_id__in=section.soal_ids)
-        .select_related("node")
-        .order_by("order")
-    }
+    soal_rows = template_soal(penilaian.template_id)
+    suggestions = suggestions_for(penilaian=penilaian, soal_ids=section.soal_ids, today=today)
+    urls = ItemUrlMaker(penilaian)
     texts = derived_texts(penilaian=penilaian, codes=section.derived_codes)
     answers = state.answers
     result = score(spec, answers)
@@ -589,6 +701,8 @@ def worksheet_page(
                 state=state,
                 area=section.area,
                 today=today,
+                suggestions=suggestions,
+                urls=urls,
             )
             for s in node.soal
         ]
@@ -651,8 +765,16 @@ def item_response(
     spec = penilaian_spec(penilaian)
     section = section_of_soal(spec)[soal.portalrb_soal_id]
     state = unit_state(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id])
+    number = soal.portalrb_soal_id
     item = item_view(
-        actor=actor, penilaian=penilaian, soal=soal, spec=spec, state=state, area=section.area, today=today
+        actor=actor,
+        penilaian=penilaian,
+        soal=soal,
+        spec=spec,
+        state=state,
+        area=section.area,
+        today=today,
+        suggestions=suggestions_for(penilaian=penilaian, soal_ids=[number], today=today),
     )
     result = score(spec, state.answers)
     node = next(n for n in section.node.walk() if any(s.soal_id == soal.portalrb_soal_id for s in n.soal))

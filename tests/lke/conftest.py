@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from apps.lke.scoring import TemplateSpec
-from apps.lke.selectors import template_spec
+from apps.lke.selectors import template_caches_clear, template_spec
 from apps.lke.services import DEFAULT_MASTER, lke_import_file
 
 
@@ -14,5 +14,5 @@ def lke_template(db: None):
 
 @pytest.fixture
 def spec(lke_template) -> TemplateSpec:
-    template_spec.cache_clear()
+    template_caches_clear()
     return template_spec(lke_template.pk)

@@ -101,11 +101,11 @@ def test_the_sum_checks_catch_weights_that_do_not_add_up(spec) -> None:
 
 def test_detail_marks_a_weight_that_does_not_add_up(world: World, login: Login, lke_template) -> None:
     from apps.lke.models import LKENode
-    from apps.lke.selectors import template_spec
+    from apps.lke.selectors import template_caches_clear
 
     LKENode.objects.filter(template=lke_template, portalrb_node_id=4).update(weight="0.75")  # MP i: 0.5 → 0.75
-    template_spec.cache_clear()
+    template_caches_clear()
     page = login(world.ani).get(_detail(lke_template)).content.decode()
-    template_spec.cache_clear()
+    template_caches_clear()
     assert 'class="zi-check zi-check-problem" id="sums-verdict"' in page
     assert "0,75 + 1 + 1 + 1,5 = 4,25" in page  # area MP: should be 4

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from apps.lke.models import LKETemplate, Soal
-from apps.lke.selectors import template_spec
+from apps.lke.selectors import template_caches_clear
 from apps.lke.services import DEFAULT_MASTER, lke_import_file
 from apps.penilaian.models import Penilaian, TPIAssignment
 from apps.tenancy.models import Membership
@@ -53,7 +53,7 @@ class LKEWorld:
 @pytest.fixture
 def lke(world: World) -> LKEWorld:
     template = lke_import_file(DEFAULT_MASTER).template
-    template_spec.cache_clear()
+    template_caches_clear()
     cycle = open_cycle_now(world.instansi_a)
     Penetapan.unscoped.create(
         instansi=world.instansi_a,

@@ -20,7 +20,7 @@ from tests.penilaian.test_review_support import best, fill, three_tiers, worst
 
 FEW = {1, 2, 30, 125}
 # A budget well above today's count: a page that starts querying per soal blows through it at once.
-BUDGET = 25
+BUDGET = 20
 
 
 def at_tier_3(lke: LKEWorld) -> None:

@@ -145,3 +145,20 @@ def test_the_grown_rows_are_on_the_pages(tpn: TPNWorld, login, rows: int) -> Non
     listing = Client().get(reverse("api_v1:pengusulan-list") + "?limit=200", **bearer(tpn.token_tpn)).json()
     grown = [row for row in listing["results"] if "Unit Tumbuh" in str(row)]
     assert len(grown) == rows
+
+
+def test_the_worksheet_of_an_editable_lke_stays_within_twelve_queries(lke, login) -> None:  # noqa: F811
+    """Issue 22: the LKE worksheet section in self-assessment — the items with their forms, the
+    suggestions from ZI's records (Manajemen Perubahan holds six of them), evidence and returns —
+    reads in at most 12 queries, the session and the membership included."""
+    from tests.penilaian.test_worksheet_queries import fill
+
+    with scope(lke.world.instansi_a.pk):
+        fill(lke, 127)
+    client = login(lke.world.ani)
+    path = reverse("penilaian:worksheet", args=[lke.penilaian.public_id, "pemenuhan-1"])
+    count = queries(lambda: client.get(path))
+    body = client.get(path).content.decode()
+    assert 'data-testid="pd-suggest-1"' in body  # the suggestions are on the page, not deferred
+    assert 'name="s1-note"' in body  # the items are editable
+    assert count <= 12, count
