@@ -9,10 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from apps.pengusulan.models import Pengusulan
-from apps.tenancy.models import Membership
+from apps.tenancy.models import Instansi, Membership
 from apps.tpn.models import ApiToken
 from apps.tpn.permissions import can_record
-from apps.tpn.selectors import api_tokens_for, proposal_get_national
+from apps.tpn.selectors import api_tokens_for, proposal_get_national, unit_get_national
+from apps.unit_kerja.models import UnitKerja
 
 
 def access_national_proposal(public_id: Any) -> Pengusulan:
@@ -22,6 +23,22 @@ def access_national_proposal(public_id: Any) -> Pengusulan:
     if pengusulan is None:
         raise Http404
     return pengusulan
+
+
+def access_national_unit(public_id: Any) -> UnitKerja:
+    """A unit kerja of any instansi that has been proposed at least once; any other is a 404."""
+    unit = unit_get_national(public_id=public_id)
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def access_national_instansi(code: str) -> Instansi:
+    """An active instansi by its code, for KemenPANRB's settings (quota); any other is a 404."""
+    instansi = Instansi.objects.filter(code=code, is_active=True).first()
+    if instansi is None:
+        raise Http404
+    return instansi
 
 
 def access_api_token(user: Any, public_id: Any) -> ApiToken:
