@@ -4,7 +4,7 @@ scope, one error body.
 The token, the "active national account with MFA" check and the rate limit belong to tpn (its
 ``ApiToken``); tpn registers them here from its ``AppConfig.ready`` (``register_national_api``), as
 the apps register their menus with ``apps.core.navigation``, so this layer never imports tpn. Until
-they are registered every call is refused (fail closed).
+they are registered every call fails (``ImproperlyConfigured``: closed, never open).
 """
 
 from __future__ import annotations
