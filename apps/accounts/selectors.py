@@ -68,3 +68,12 @@ def membership_list_of_user(*, user: User) -> QuerySet[Membership]:
 
 def user_mfa_enrolled(*, user: User) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
+
+
+def membership_awaiting_consent_for_user(*, user: User) -> QuerySet[Membership]:
+    """The roles instansi offered this person that they have not accepted or declined yet."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, awaiting_consent=True)
+        .select_related("instansi", "unit")
+        .order_by("created_at", "id")
+    )

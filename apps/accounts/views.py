@@ -26,18 +26,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.i18n import set_language as django_set_language
 
 from apps.accounts import selectors
+from apps.accounts import services as people_services
 from apps.accounts.access import access_membership
 from apps.accounts.forms import InvitationAcceptForm, MembershipInviteForm, MembershipUpdateForm, ProfileForm
+from apps.accounts.selectors import membership_awaiting_consent_for_user
 from apps.accounts.services import invitation_accept as invitation_accept_service
 from apps.accounts.services import user_language_set, user_profile_update
 from apps.accounts.tokens import TokenStatus, invitation_user_and_status
 from apps.core.concurrency import VersionConflict, form_after_conflict
 from apps.core.errors import DomainError
-from apps.tenancy import services as tenancy_services
 from apps.tenancy.decorators import capability_required, instansi_member_required
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
-from apps.tenancy.selectors import membership_awaiting_consent_for_user
 
 INVITATION_SENT = _("The invitation was sent to %(email)s.")
 INVITATION_RESENT = _("A new invitation link was sent to %(email)s.")
@@ -83,7 +83,7 @@ def membership_invite(request: HttpRequest) -> HttpResponse:
     form = MembershipInviteForm(request.POST or None, instansi=actor.instansi)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = tenancy_services.membership_invite(actor=actor, **form.cleaned_data)
+            membership = people_services.membership_invite(actor=actor, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         except DomainError as exc:
@@ -107,7 +107,7 @@ def membership_update(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         before = (membership.role, membership.unit_id)
         try:
-            updated = tenancy_services.membership_change_role(actor=actor, membership=membership, **form.cleaned_data)
+            updated = people_services.membership_change_role(actor=actor, membership=membership, **form.cleaned_data)
         except VersionConflict:
             current = Membership.objects.get(pk=membership.pk).version
             form = form_after_conflict(
@@ -139,7 +139,7 @@ def membership_deactivate(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     actor = request.membership  # type: ignore[attr-defined]
     membership = access_membership(actor, public_id, for_write=True)
     try:
-        tenancy_services.membership_deactivate(actor=actor, membership=membership)
+        people_services.membership_deactivate(actor=actor, membership=membership)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:membership-update", public_id=membership.public_id)
@@ -155,7 +155,7 @@ def invitation_resend(request: HttpRequest, public_id: uuid.UUID) -> HttpRespons
     actor = request.membership  # type: ignore[attr-defined]
     membership = access_membership(actor, public_id, for_write=True)
     try:
-        sent = tenancy_services.invitation_resend(actor=actor, membership=membership)
+        sent = people_services.invitation_resend(actor=actor, membership=membership)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("accounts:membership-update", public_id=membership.public_id)
@@ -282,8 +282,8 @@ def consent_answer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         raise Http404
     decision = request.POST.get("decision")
     service = {
-        "accept": tenancy_services.membership_consent_accept,
-        "decline": tenancy_services.membership_consent_decline,
+        "accept": people_services.membership_consent_accept,
+        "decline": people_services.membership_consent_decline,
     }.get(decision or "")
     if service is None:
         return redirect("accounts:consent-list")

@@ -6,3 +6,10 @@ class ApiConfig(AppConfig):
 
     name = "apps.api"
     verbose_name = "API"
+
+    def ready(self) -> None:
+        # Django's own 400/404/500/503 under /api/ answer with the API's error body (apps.core.hooks).
+        from apps.api.errors import api_error_response
+        from apps.core.hooks import register_api_error_page
+
+        register_api_error_page(api_error_response)

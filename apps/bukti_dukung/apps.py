@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class BuktiDukungConfig(AppConfig):
     name = "apps.bukti_dukung"
     verbose_name = _("Bukti dukung")
+
+    def ready(self) -> None:
+        # The upload scanner's banner notice and /health/ line (apps.core.hooks).
+        from apps.bukti_dukung.scanning import scanner_health, unscanned_notice
+        from apps.core.hooks import register_health, register_notice
+
+        register_notice(unscanned_notice)
+        register_health("scanner", scanner_health)

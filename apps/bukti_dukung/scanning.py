@@ -191,3 +191,17 @@ def _who(actor: Any) -> str:
         return f"instansi={actor.instansi_id} user={getattr(actor.user, 'public_id', actor.user_id)}"
     current = current_scope()
     return f"instansi={current.instansi_id if current else '-'} user=-"
+
+
+UNSCANNED_NOTICE = _("Demo mode: uploaded files are not scanned for viruses.")
+
+
+def unscanned_notice() -> str | None:
+    """For the banner of every page (apps.core.hooks): the demo accepts files without a scan."""
+    return str(UNSCANNED_NOTICE) if settings.DEBUG and unscanned_allowed() else None
+
+
+def scanner_health() -> tuple[str, bool]:
+    """For ``/health/`` (apps.core.hooks): the scanner's status; refusing uploads is degraded."""
+    status = scanner_status()
+    return status, status.startswith("refusing")

@@ -1,4 +1,5 @@
-"""Context shared by every page: the active membership, the switcher, the unread count."""
+"""Context shared by every page: the active membership, the switcher, the notices, and what the apps
+register with ``apps.core.hooks`` (the unread count)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import hooks
 from apps.core.cache import cache_unavailable
 
 REDIS_DOWN_NOTICE = _(
@@ -16,21 +18,13 @@ REDIS_DOWN_NOTICE = _(
 )
 
 
-UNSCANNED_NOTICE = _("Demo mode: uploaded files are not scanned for viruses.")
-
-
 def degraded_notices() -> list[str]:
     """What is unavailable right now, in words for the page (docs/operations.md "Redis down")."""
-    from django.conf import settings
     from django.core.cache import cache
-
-    from apps.bukti_dukung.scanning import unscanned_allowed
 
     cache.get("zi:probe")  # one round trip; an outage is then known (and not tried again for seconds)
     notices = [str(REDIS_DOWN_NOTICE)] if cache_unavailable() else []
-    if settings.DEBUG and unscanned_allowed():
-        notices.append(str(UNSCANNED_NOTICE))
-    return notices
+    return notices + hooks.notices()  # the apps' own (apps.core.hooks)
 
 
 def zi(request: HttpRequest) -> dict[str, Any]:
@@ -44,8 +38,6 @@ def zi(request: HttpRequest) -> dict[str, Any]:
         context["nav_groups"] = SimpleLazyObject(lambda: nav_for(membership))
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from apps.notifications.selectors import notification_unread_count
-
         context["memberships"] = getattr(request, "memberships", [])
-        context["unread_count"] = SimpleLazyObject(lambda: notification_unread_count(user=user, membership=membership))
+        context.update(hooks.page_context(request, membership))  # e.g. the unread count (notifications, lazy)
     return context

@@ -13,8 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from apps.api.errors import api_error_response
-from apps.core import dashboards
+from apps.core import dashboards, hooks
 from apps.core.cache import cache_unavailable
 from apps.tenancy.middleware import SESSION_KEY
 from apps.tenancy.selectors import membership_list_for_user
@@ -71,8 +70,6 @@ def health(request: HttpRequest) -> JsonResponse:
     down or uploads are refused, with the reason), 503 when its database cannot be reached."""
     from django.core.cache import cache
 
-    from apps.bukti_dukung.scanning import scanner_status
-
     body: dict[str, Any] = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -82,28 +79,32 @@ def health(request: HttpRequest) -> JsonResponse:
         body.update(status="unavailable", database="unavailable")
     cache.get("zi:health")  # a call notices (and records) a Redis outage
     body["cache"] = "unavailable: rate limits count per process" if cache_unavailable() else "ok"
-    body["scanner"] = scanner_status()
-    if body["status"] == "ok" and (body["cache"] != "ok" or body["scanner"].startswith("refusing")):
+    degraded = body["cache"] != "ok"
+    for name, (text, part_degraded) in hooks.health_parts().items():  # e.g. the scanner (bukti_dukung)
+        body[name] = text
+        degraded = degraded or part_degraded
+    if body["status"] == "ok" and degraded:
         body["status"] = "degraded"
     return JsonResponse(body, status=503 if body["status"] == "unavailable" else 200)
 
 
-def _is_api(request: HttpRequest) -> bool:
-    return request.path_info.startswith("/api/")
+def _api_page(request: HttpRequest) -> hooks.ApiErrorPage | None:
+    """Under /api/, the API's own error body (registered by ``apps.api``) instead of a page."""
+    return hooks.api_error_page() if request.path_info.startswith("/api/") else None
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 400 (a suspicious request, a body over the limit): the API's JSON under /api/."""
-    if _is_api(request):
-        return api_error_response(request, 400)
+    if (api_page := _api_page(request)) is not None:
+        return api_page(request, 400)
     from django.views.defaults import bad_request as django_bad_request
 
     return django_bad_request(request, exception)  # type: ignore[arg-type]
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    if _is_api(request):
-        return api_error_response(request, 404)
+    if (api_page := _api_page(request)) is not None:
+        return api_page(request, 404)
     return render(request, "404.html", status=404)
 
 
@@ -114,8 +115,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         return service_unavailable(request)
-    if _is_api(request):
-        return api_error_response(request, 500)
+    if (api_page := _api_page(request)) is not None:
+        return api_page(request, 500)
     return render(request, "500.html", status=500)
 
 
@@ -127,8 +128,8 @@ RETRY_AFTER_SECONDS = 30
 def service_unavailable(request: HttpRequest) -> HttpResponse:
     """The answer while the database is gone: the contract's JSON under /api/, else a static HTML page
     (rendered without the request: every context processor would need the database)."""
-    if _is_api(request):
-        response: HttpResponse = api_error_response(request, 503)
+    if (api_page := _api_page(request)) is not None:
+        response: HttpResponse = api_page(request, 503)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "apps.notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        # The unread count of every signed-in page (core's context processor, apps.core.hooks).
+        from apps.core.hooks import register_page_context
+        from apps.notifications.context import unread_count_context
+
+        register_page_context(unread_count_context)

@@ -12,10 +12,10 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.api.national import ID_PARAM, E, NationalView
 from apps.pemantauan import selectors
 from apps.pemantauan.models import StatusUsulan, UsulanPencabutan
 from apps.pemantauan.services import usulan_pencabutan_decide
-from apps.tpn.api_views import ID_PARAM, E, NationalView
 
 LIST_LIMIT = 200
 

@@ -18,6 +18,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.api.national import E, NationalView
 from apps.pendampingan import selectors
 from apps.pendampingan.konsultasi import konsultasi_reply
 from apps.pendampingan.models import Konsultasi
@@ -35,7 +36,6 @@ from apps.pendampingan.serializers import (
 )
 from apps.tenancy.roles import Cap
 from apps.tenancy.scope import scope
-from apps.tpn.api_views import E, NationalView
 
 ID_PARAM = OpenApiParameter("public_id", str, OpenApiParameter.PATH, description="The thread's public id (UUID).")
 

@@ -1,14 +1,14 @@
 """Shapes of the TPI's questions to TPN on ``/api/v1/pertanyaan-tpn/``: input validation and the
-OpenAPI documentation of every payload (the error body is ``apps.tpn.serializers.NationalErrorSerializer``)."""
+OpenAPI documentation of every payload (the error body is ``apps.api.serializers.NationalErrorSerializer``)."""
 
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
+from apps.api.serializers import InstansiRefSerializer, UnitRefSerializer, error_example
 from apps.pendampingan.konsultasi import BODY_REQUIRED
 from apps.pendampingan.models import KonsultasiStatus, Pihak
-from apps.tpn.serializers import InstansiRefSerializer, UnitRefSerializer, error_example
 
 MAX_BODY = 10_000
 

@@ -10,9 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -20,24 +19,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.services import audit_download
-from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.views import safe_download_name
 from apps.core.errors import DomainError
 from apps.core.files import file_response
-from apps.pengusulan.models import PengusulanSnapshot
+from apps.portalrb.access import access_evidence_link, access_frozen_evidence, access_unit_snapshot
 from apps.portalrb.selectors import (
     portalrb_answers,
     portalrb_fetch_list,
     portalrb_preview,
-    portalrb_snapshot_for_unit,
     portalrb_token_active,
 )
 from apps.portalrb.services import portalrb_token_issue, portalrb_token_revoke
-from apps.portalrb.signing import EvidenceRef, evidence_ref
 from apps.portalrb.views import _remote_addr
-from apps.tenancy.access import require_capability
 from apps.tenancy.decorators import capability_required, instansi_member_required
-from apps.tenancy.models import Instansi
 from apps.tenancy.roles import Cap
 from apps.tenancy.scope import scope
 
@@ -109,12 +103,7 @@ def token_revoke(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 @require_GET
 def unit_preview(request: HttpRequest, unit_public_id: uuid.UUID) -> HttpResponse:
-    # The lookup first: another instansi's unit is 404 for everyone; a visible one without the capability is 403.
-    snapshot = portalrb_snapshot_for_unit(
-        instansi=request.membership.instansi,  # type: ignore[attr-defined]
-        unit_id=unit_public_id,
-    )
-    require_capability(request.membership, Cap.PORTALRB_MANAGE)  # type: ignore[attr-defined]
+    snapshot = access_unit_snapshot(request.membership, unit_public_id)  # type: ignore[attr-defined]
     payload = portalrb_answers(snapshot=snapshot)
     return render(
         request,
@@ -136,30 +125,13 @@ def fetch_list(request: HttpRequest) -> HttpResponse:
 # -----------------------------------------------------------------------------
 
 
-def _evidence(token: str) -> tuple[EvidenceRef, PengusulanSnapshot, dict[str, Any]] | None:
-    try:
-        ref = evidence_ref(token)
-    except signing.BadSignature:
-        return None
-    instansi = Instansi.objects.filter(public_id=ref.instansi_public_id).first()
-    if instansi is None:
-        return None
-    with scope(instansi.pk):
-        snapshot = PengusulanSnapshot.objects.filter(public_id=ref.snapshot_public_id).first()
-    if snapshot is None:
-        return None
-    entry = next((a for a in snapshot.data.get("answers", []) if int(a["soal_id"]) == ref.soal_id), None)
-    unit = (entry or {}).get("unit") or {}
-    return ref, snapshot, unit
-
-
 def _invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "portalrb/bukti_invalid.html", {"message": LINK_INVALID}, status=404)
 
 
 @require_GET
 def bukti(request: HttpRequest, token: str) -> HttpResponse:
-    found = _evidence(token)
+    found = access_evidence_link(token)
     if found is None:
         return _invalid(request)
     ref, snapshot, unit = found
@@ -181,33 +153,14 @@ def bukti(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _sha256(bukti_row: BuktiDukung) -> str:
-    digest = hashlib.sha256()
-    with bukti_row.file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 @require_GET
 def bukti_file(request: HttpRequest, token: str, bukti_id: uuid.UUID) -> HttpResponse:
-    found = _evidence(token)
+    found = access_evidence_link(token)
     if found is None:
         return _invalid(request)
-    ref, snapshot, unit = found
+    ref, snapshot, _unit = found
     # Only a file frozen in this snapshot for this soal, and only while its content is unchanged.
-    frozen = next((item for item in unit.get("evidence", []) if item.get("id") == str(bukti_id)), None)
-    if frozen is None:
-        raise Http404
-    with scope(snapshot.instansi_id):
-        row = BuktiDukung.objects.filter(public_id=bukti_id).first()
-    if row is None:
-        raise Http404
-    try:
-        if _sha256(row) != frozen.get("sha256") or row.sha256 != frozen.get("sha256"):
-            raise Http404
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    row = access_frozen_evidence(found, bukti_id)
     response = file_response(row.file, filename=safe_download_name(row), content_type=row.content_type)
     response["Referrer-Policy"] = "no-referrer"
     # Personal data left ZI (issue 18): a row in the instansi's chain, naming the link (by its hash:

@@ -7,6 +7,7 @@ import io
 from django.utils.translation import gettext as _
 
 from apps.core.xlsx import safe_cell_value
+from apps.rencana_aksi.imports import IMPORT_COLUMNS_OPTIONAL, IMPORT_COLUMNS_REQUIRED
 from apps.rencana_aksi.models import Area
 from apps.rencana_aksi.selectors import HeatmapRow
 from apps.unit_kerja.models import Cycle
@@ -40,8 +41,6 @@ def heatmap_xlsx(*, rows: list[HeatmapRow], cycle: Cycle) -> bytes:
 
 def import_template_xlsx() -> bytes:
     from openpyxl import Workbook
-
-    from apps.rencana_aksi.services import IMPORT_COLUMNS_OPTIONAL, IMPORT_COLUMNS_REQUIRED
 
     workbook = Workbook()
     sheet = workbook.active

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 
 from apps.tenancy.models import Instansi, Membership
 
-if TYPE_CHECKING:
-    from apps.accounts.models import User
+User = AbstractBaseUser  # the accounts app's user (accounts sits above tenancy)
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The user's active memberships, for the switcher and the MFA rule. A role the person has not
     accepted yet (``awaiting_consent``) is not one of them: it changes nothing until accepted."""
     return (
-        Membership.objects.filter(user=user, is_active=True, awaiting_consent=False)
+        Membership.objects.filter(user_id=user.pk, is_active=True, awaiting_consent=False)
         .select_related("instansi", "unit")
         .order_by("instansi__name", "role", "id")
     )
@@ -43,13 +41,4 @@ def membership_list_for_instansi(*, instansi: Instansi) -> QuerySet[Membership]:
         Membership.objects.filter(instansi=instansi)
         .select_related("user", "unit")
         .order_by("user__name", "user__email", "role")
-    )
-
-
-def membership_awaiting_consent_for_user(*, user: User) -> QuerySet[Membership]:
-    """The roles instansi offered this person that they have not accepted or declined yet."""
-    return (
-        Membership.objects.filter(user=user, is_active=True, awaiting_consent=True)
-        .select_related("instansi", "unit")
-        .order_by("created_at", "id")
     )

@@ -10,24 +10,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from apps.pengusulan.models import Pengusulan
+from apps.api.national import ID_PARAM, E, NationalView
 from apps.pengusulan.services import proposal_deadline_set
-from apps.tenancy.models import Instansi, Membership
-from apps.tenancy.scope import Scope, current_scope, reset_scope, set_scope
 from apps.tpn import schema as _schema  # noqa: F401  (registers the bearer security scheme)
-from apps.tpn.auth import IsNationalMember, NationalRateThrottle, NationalTokenAuthentication
+from apps.tpn.access import access_national_instansi, access_national_proposal, access_national_unit
 from apps.tpn.documents import proposal_answers, proposal_detail, proposal_summary, result_document, unit_document
-from apps.tpn.selectors import proposal_get_national, proposal_list_national, unit_get_national
+from apps.tpn.selectors import proposal_list_national
 from apps.tpn.serializers import (
     ANSWERS_EXAMPLE,
     DETAIL_EXAMPLE,
@@ -40,7 +35,6 @@ from apps.tpn.serializers import (
     UNIT_EXAMPLE,
     WRITE_ERRORS,
     AnswersDocumentSerializer,
-    NationalErrorSerializer,
     ProposalDetailSerializer,
     ProposalFilterSerializer,
     ProposalSummarySerializer,
@@ -51,49 +45,6 @@ from apps.tpn.serializers import (
     UnitDocumentSerializer,
 )
 from apps.tpn.services import proposal_quota_set, tpn_answers_save, tpn_result_record
-
-E = {
-    401: OpenApiResponse(NationalErrorSerializer, description="Missing, wrong or revoked token."),
-    403: OpenApiResponse(
-        NationalErrorSerializer, description="Not an active national account with MFA, or role refused."
-    ),
-    404: OpenApiResponse(
-        NationalErrorSerializer, description="No such proposed pengusulan / unit (or an invalid cursor)."
-    ),
-    422: OpenApiResponse(
-        NationalErrorSerializer, description="Invalid input (``fields`` names each field) or a refused stage order."
-    ),
-    429: OpenApiResponse(NationalErrorSerializer, description="Rate limit of the token exceeded; see Retry-After."),
-}
-ID_PARAM = OpenApiParameter("public_id", str, OpenApiParameter.PATH, description="The public id (UUID).")
-
-
-class NationalView(APIView):
-    authentication_classes = [NationalTokenAuthentication]
-    permission_classes = [IsNationalMember]
-    throttle_classes = [NationalRateThrottle]  # issue 18: no unlimited bulk pulls
-    renderer_classes = [JSONRenderer]
-    metadata_class = None  # OPTIONS answers 405
-    membership: Membership
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        # Whatever scope ``initial`` opens is undone here, even when the view raises.
-        token = set_scope(current_scope())
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        finally:
-            reset_scope(token)
-
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        set_scope(Scope(instansi_id=None, national=True))
-
-    def proposal(self, public_id: Any) -> Pengusulan:
-        pengusulan = proposal_get_national(public_id=public_id)
-        if pengusulan is None:
-            raise Http404
-        return pengusulan
-
 
 LIMIT_NOT_A_NUMBER = _("Give limit as a whole number of rows per page.")
 
@@ -152,7 +103,7 @@ class ProposalDetailView(NationalView):
         examples=[DETAIL_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request, public_id: Any) -> Response:
-        return Response(proposal_detail(self.proposal(public_id)))
+        return Response(proposal_detail(access_national_proposal(public_id)))
 
 
 class ProposalAnswersView(NationalView):
@@ -165,7 +116,7 @@ class ProposalAnswersView(NationalView):
         examples=[ANSWERS_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request, public_id: Any) -> Response:
-        return Response(proposal_answers(self.proposal(public_id)))
+        return Response(proposal_answers(access_national_proposal(public_id)))
 
 
 class ProposalResultView(NationalView):
@@ -182,7 +133,7 @@ class ProposalResultView(NationalView):
         examples=[*RESULT_REQUEST_EXAMPLES, RESULT_EXAMPLE, *WRITE_ERRORS],
     )
     def post(self, request: Request, public_id: Any) -> Response:
-        pengusulan = self.proposal(public_id)
+        pengusulan = access_national_proposal(public_id)
         data = ResultInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = tpn_result_record(actor=self.membership, pengusulan=pengusulan, **data.validated_data)
@@ -200,7 +151,7 @@ class ProposalTPNAnswersView(NationalView):
         examples=[TPN_ANSWERS_REQUEST_EXAMPLE, TPN_SCORES_EXAMPLE, *WRITE_ERRORS],
     )
     def put(self, request: Request, public_id: Any) -> Response:
-        pengusulan = self.proposal(public_id)
+        pengusulan = access_national_proposal(public_id)
         data = TPNAnswersInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         payload = tpn_answers_save(actor=self.membership, pengusulan=pengusulan, answers=data.validated_data["answers"])
@@ -217,10 +168,7 @@ class UnitDetailView(NationalView):
         examples=[UNIT_EXAMPLE, *READ_ERRORS],
     )
     def get(self, request: Request, public_id: Any) -> Response:
-        unit = unit_get_national(public_id=public_id)
-        if unit is None:
-            raise Http404
-        return Response(unit_document(unit))
+        return Response(unit_document(access_national_unit(public_id)))
 
 
 class QuotaInputSerializer(serializers.Serializer):
@@ -250,9 +198,7 @@ class InstansiQuotaView(NationalView):
         ],
     )
     def put(self, request: Request, code: str) -> Response:
-        instansi = Instansi.objects.filter(code=code, is_active=True).first()
-        if instansi is None:
-            raise Http404
+        instansi = access_national_instansi(code)
         data = QuotaInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         quota = proposal_quota_set(actor=self.membership, instansi=instansi, **data.validated_data)

@@ -7,3 +7,15 @@ class TPNConfig(AppConfig):
     name = "apps.tpn"
     label = "tpn"
     verbose_name = "TPN"
+
+    def ready(self) -> None:
+        # The national token (tpn's ApiToken), its MFA check and rate limit guard every /api/v1/ view
+        # (apps.api.national.NationalView, also used by pendampingan and pemantauan).
+        from apps.api.national import register_national_api
+        from apps.tpn.auth import IsNationalMember, NationalRateThrottle, NationalTokenAuthentication
+
+        register_national_api(
+            authentication=[NationalTokenAuthentication],
+            permission=[IsNationalMember],
+            throttle=[NationalRateThrottle],
+        )

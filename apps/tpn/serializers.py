@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
+from apps.api.serializers import InstansiRefSerializer, UnitRefSerializer, error_example
 from apps.pengusulan.models import PengusulanStatus, Predikat
 from apps.tenancy.models import InstansiKind
 from apps.tenancy.provinces import PROVINCES
@@ -57,20 +58,6 @@ class TPNAnswersInputSerializer(serializers.Serializer):
 
 
 # ----------------------------------------------------------------------------- output
-
-
-class InstansiRefSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    code = serializers.CharField()
-    nama = serializers.CharField()
-    kind = serializers.ChoiceField(choices=InstansiKind.choices)
-    province = serializers.CharField(allow_blank=True, help_text="Two-digit BPS code; empty for central government.")
-
-
-class UnitRefSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    code = serializers.CharField()
-    nama = serializers.CharField()
 
 
 class ProposalSummarySerializer(serializers.Serializer):
@@ -188,13 +175,6 @@ class UnitDocumentSerializer(serializers.Serializer):
     instansi = InstansiRefSerializer()
     proposals = ProposalSummarySerializer(many=True)
     predikat = PredikatSerializer(many=True)
-
-
-class NationalErrorSerializer(serializers.Serializer):
-    error = serializers.BooleanField()
-    code = serializers.CharField()
-    message = serializers.CharField()
-    fields = serializers.JSONField(required=False, help_text="Validation errors only: field → messages.")
 
 
 # ----------------------------------------------------------------------------- examples
@@ -344,13 +324,6 @@ UNIT_EXAMPLE = OpenApiExample(
     },
     response_only=True,
 )
-
-
-def error_example(status_code: int, code: str, message: str, fields: dict | None = None) -> OpenApiExample:
-    value: dict = {"error": True, "code": code, "message": message}
-    if fields:
-        value["fields"] = fields
-    return OpenApiExample(f"{status_code} {code}", value=value, response_only=True, status_codes=[str(status_code)])
 
 
 E401 = error_example(401, "UNAUTHORIZED", "The API token is missing, wrong or revoked.")

@@ -4,7 +4,7 @@ for national roles by the middleware before any page is reached."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import DomainError
 from apps.tenancy.decorators import national_required
+from apps.tpn.access import access_api_token
 from apps.tpn.forms import ApiTokenForm
 from apps.tpn.selectors import api_tokens_for
 from apps.tpn.services import api_token_issue, api_token_revoke
@@ -38,9 +39,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @national_required
 @require_POST
 def token_revoke(request: HttpRequest, public_id: object) -> HttpResponse:
-    token = api_tokens_for(user=request.user).filter(public_id=public_id).first()
-    if token is None:
-        raise Http404
+    token = access_api_token(request.user, public_id)
     try:
         api_token_revoke(user=request.user, token=token)  # type: ignore[arg-type]
     except DomainError as exc:

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,19 +20,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.tenancy.decorators import national_required
 from apps.tpn import selectors
+from apps.tpn.access import access_national_proposal, require_record
 from apps.tpn.forms import TPNResultForm
 from apps.tpn.services import tpn_answers_save, tpn_result_record
 
 RESULT_RECORDED = _("The TPN result is recorded.")
 ANSWERS_SAVED = _("The TPN answers are saved. TPN total: %(total)s.")
 NOTHING_ANSWERED = _("Enter at least one TPN answer.")
-
-
-def _proposal(public_id: Any) -> Any:
-    pengusulan = selectors.proposal_get_national(public_id=public_id)
-    if pengusulan is None:
-        raise Http404
-    return pengusulan
 
 
 def _errors(request: HttpRequest, exc: ValidationError | DomainError) -> None:
@@ -49,7 +43,7 @@ def _errors(request: HttpRequest, exc: ValidationError | DomainError) -> None:
 @require_POST
 def result_record(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Record one result (the browser twin of ``POST /api/v1/pengusulan/<id>/hasil/``)."""
-    pengusulan = _proposal(public_id)
+    pengusulan = access_national_proposal(public_id)
     form = TPNResultForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -57,6 +51,7 @@ def result_record(request: HttpRequest, public_id: Any) -> HttpResponse:
                 messages.error(request, f"{field}: {error}")
         return redirect("nasional:pengusulan-detail", public_id=pengusulan.public_id)
     data = form.cleaned_data
+    require_record(request.membership, data["stage"])  # type: ignore[attr-defined]
     try:
         tpn_result_record(
             actor=request.membership,  # type: ignore[attr-defined]
@@ -83,7 +78,7 @@ def result_record(request: HttpRequest, public_id: Any) -> HttpResponse:
 def desk_answers(request: HttpRequest, public_id: Any) -> HttpResponse:
     """The TPN tier's answers, one row per soal beside the final TPI answer (the browser twin of
     ``PUT /api/v1/pengusulan/<id>/jawaban-tpn/``: all or nothing)."""
-    pengusulan = _proposal(public_id)
+    pengusulan = access_national_proposal(public_id)
     rows = selectors.tpn_desk_rows(pengusulan=pengusulan)
     status = 200
     if request.method == "POST":

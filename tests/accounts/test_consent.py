@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from apps.accounts import services
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.notifications.models import Notification
-from apps.tenancy import services
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.selectors import membership_list_for_user

@@ -1,4 +1,4 @@
-"""apps.tenancy.services: invitations, role changes, deactivation and the last-admin rule."""
+"""apps.accounts.services: invitations, role changes, deactivation and the last-admin rule."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from apps.accounts import services
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.core.errors import PermissionDeniedError
 from apps.notifications.models import Channel, Notification
 from apps.outbox.services import outbox_relay_one
-from apps.tenancy import services
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Role
 from tests.conftest import World

@@ -7,11 +7,10 @@ from collections.abc import Callable
 import pytest
 from django.urls import reverse
 
-from apps.accounts import views
+from apps.accounts import services, views
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.notifications.models import Notification
-from apps.tenancy import services
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, Role
 from tests.conftest import World, enrol_totp

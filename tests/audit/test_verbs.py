@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from apps.accounts.services import membership_invite
 from apps.audit.verbs import VERB_LABELS, verb_label
-from apps.tenancy.services import membership_invite
 from tests.conftest import World
 
 APPS = Path(__file__).resolve().parents[2] / "apps"

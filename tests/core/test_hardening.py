@@ -276,8 +276,8 @@ def test_reset_links_come_from_site_url(world: World, settings) -> None:
 
 
 def test_invitation_links_come_from_site_url(world: World, settings, in_scope) -> None:
+    from apps.accounts import services
     from apps.notifications.models import Notification
-    from apps.tenancy import services
 
     settings.SITE_URL = "https://zi.example.go.id"
     services.membership_invite(

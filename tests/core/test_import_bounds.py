@@ -19,8 +19,8 @@ from django.utils import translation
 
 from apps.core.imports import duplicates
 from apps.rencana_aksi import services as rencana_services
+from apps.rencana_aksi.imports import IMPORT_COLUMNS_REQUIRED
 from apps.rencana_aksi.models import Kegiatan
-from apps.rencana_aksi.services import IMPORT_COLUMNS_REQUIRED
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from apps.unit_kerja import services as unit_services

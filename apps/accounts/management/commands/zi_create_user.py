@@ -16,10 +16,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.accounts.services import membership_bootstrap
 from apps.accounts.tokens import invitation_url
 from apps.tenancy.models import Instansi
 from apps.tenancy.roles import NATIONAL_ROLES, Role
-from apps.tenancy.services import membership_bootstrap
 
 ALLOWED_ROLES = sorted([*NATIONAL_ROLES, Role.ADMIN_ZI])
 

@@ -114,7 +114,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _seed_instansi(self, spec: dict[str, Any]) -> None:
-        from apps.tenancy.services import membership_bootstrap
+        from apps.accounts.services import membership_bootstrap
 
         tahun = timezone.localdate().year
         instansi = Instansi.objects.create(
