@@ -29,7 +29,13 @@ from apps.tenancy.decorators import capability_required, instansi_member_require
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja import selectors, services
-from apps.unit_kerja.access import access_cycle, access_pegawai, access_penetapan, access_unit_kerja
+from apps.unit_kerja.access import (
+    access_cycle,
+    access_import_job,
+    access_pegawai,
+    access_penetapan,
+    access_unit_kerja,
+)
 from apps.unit_kerja.forms import (
     CycleForm,
     ImportForm,
@@ -42,7 +48,16 @@ from apps.unit_kerja.forms import (
     UnitHeadForm,
     UnitKerjaForm,
 )
-from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, PenetapanStatus, UnitKerja, UnitKind
+from apps.unit_kerja.models import (
+    Cycle,
+    ImportJobStatus,
+    ImportKind,
+    Pegawai,
+    Penetapan,
+    PenetapanStatus,
+    UnitKerja,
+    UnitKind,
+)
 
 PAGE_SIZE = 50
 
@@ -411,13 +426,41 @@ def pegawai_account_unlink(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
 @capability_required(Cap.PEGAWAI_MANAGE)
 @require_http_methods(["GET", "POST"])
 def pegawai_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
-        request,
-        service=services.pegawai_import,
-        template="unit_kerja/pegawai_import.html",
-        columns=PEGAWAI_IMPORT_COLUMNS,
-        done_url="unit_kerja:pegawai-list",
-    )
+    """The roster upload: the file's own checks (size, virus scan) here, the import in the background
+    (``run_import_job``); the upload lands on the job's page, which follows it."""
+    actor = request_actor(request)
+    form = ImportForm(_posted(request), request.FILES or None)
+    if form.is_valid():
+        job = run_service(
+            form,
+            lambda: services.import_job_create(actor=actor, kind=ImportKind.PEGAWAI, file=form.cleaned_data["file"]),
+        )
+        if job is not None:
+            return redirect("unit_kerja:import-job", public_id=job.public_id)
+    context = {"form": form, "result": None, "columns": PEGAWAI_IMPORT_COLUMNS, "kinds": UnitKind.choices}
+    return render(request, "unit_kerja/pegawai_import.html", context)
+
+
+def _import_job_context(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    job = access_import_job(request_actor(request), public_id)
+    return {
+        "job": job,
+        "pending": job.status in {ImportJobStatus.PENDING, ImportJobStatus.RUNNING},
+        "result": {"errors": job.errors},
+    }
+
+
+@instansi_member_required
+@require_GET
+def import_job_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return render(request, "unit_kerja/import_job.html", _import_job_context(request, public_id))
+
+
+@instansi_member_required
+@require_GET
+def import_job_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The status fragment the job page polls (HTMX) while the import is waiting or running."""
+    return render(request, "unit_kerja/import_job.html#status", _import_job_context(request, public_id))
 
 
 # -----------------------------------------------------------------------------
