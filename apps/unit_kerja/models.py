@@ -314,7 +314,7 @@ class ImportJob(TenantModel):
     )
     unit = models.ForeignKey(
         UnitKerja,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

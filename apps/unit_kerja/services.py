@@ -1221,7 +1221,9 @@ def penetapan_designate(
 # -----------------------------------------------------------------------------
 
 IMPORT_JOB_NOT_ALLOWED = _("Your role no longer allows this import.")
-IMPORT_JOB_BROKEN = _("The import stopped because of an error. Upload the file again; if it fails again, tell your ZI administrator.")
+IMPORT_JOB_BROKEN = _(
+    "The import stopped because of an error. Upload the file again; if it fails again, tell your ZI administrator."
+)
 
 # A job "running" longer than the task's hard time limit died with its worker: the redelivered task
 # (acks_late) or the reconciler may claim it again. The import is all-or-nothing, so a second run is safe.

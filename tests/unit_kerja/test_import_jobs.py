@@ -57,7 +57,12 @@ def test_upload_lands_on_a_polling_job_page_and_the_task_imports(world: World, l
     assert response.url == job_url(job)
     # Nothing is imported in the request: the job waits for the worker, with the file kept.
     assert job.status == ImportJobStatus.PENDING
-    assert (job.kind, job.file_name, job.unit_id, job.requested_by) == ("pegawai", "roster.csv", world.unit_a1.pk, world.ani)
+    assert (job.kind, job.file_name, job.unit_id, job.requested_by) == (
+        "pegawai",
+        "roster.csv",
+        world.unit_a1.pk,
+        world.ani,
+    )
     assert job.membership.user == world.ani
     with job.file.open("rb") as stored:
         assert stored.read().startswith(b"nip,nama,kode_unit")
@@ -72,7 +77,8 @@ def test_upload_lands_on_a_polling_job_page_and_the_task_imports(world: World, l
     job.refresh_from_db()
     assert job.status == ImportJobStatus.DONE
     assert (job.total, job.created, job.updated, job.unchanged, job.errors) == (2, 2, 0, 0, [])
-    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at is not None
+    assert job.finished_at is not None
     assert Pegawai.unscoped.filter(unit=world.unit_a1).count() == 2
     assert AuditEvent.unscoped.filter(verb="pegawai.import", actor=world.ani).count() == 1
     # The fragment the page polls now carries the result and no trigger (the polling stops).
@@ -96,7 +102,8 @@ def test_row_errors_are_listed_on_the_job_page_and_nothing_is_saved(world: World
     assert job.status == ImportJobStatus.FAILED
     assert [(e["row"], e["column"]) for e in job.errors] == [(3, "nip"), (4, "kode_unit")]
     page = client.get(job_url(job)).content.decode()
-    assert "<td>3</td>" in page and "<td>4</td>" in page
+    assert "<td>3</td>" in page
+    assert "<td>4</td>" in page
     assert indonesian(validators.NIP_INVALID_LENGTH) in page
     assert indonesian(services.IMPORT_UNIT_OUTSIDE) % {"code": "A2"} in page
     assert "Ditemukan 2 masalah" in page
@@ -133,9 +140,7 @@ def test_a_file_that_is_not_a_roster_fails_with_an_indonesian_message(
     assert not Pegawai.unscoped.exists()
 
 
-def test_an_empty_or_oversize_upload_is_refused_on_the_form_without_a_job(
-    world: World, login: Login, settings
-) -> None:
+def test_an_empty_or_oversize_upload_is_refused_on_the_form_without_a_job(world: World, login: Login, settings) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = login(world.ani)
@@ -149,9 +154,7 @@ def test_an_empty_or_oversize_upload_is_refused_on_the_form_without_a_job(
     assert not ImportJob.unscoped.exists()
 
 
-def test_the_import_runs_in_the_importers_scope_checked_again_at_run_time(
-    world: World, login: Login, in_scope
-) -> None:
+def test_the_import_runs_in_the_importers_scope_checked_again_at_run_time(world: World, login: Login, in_scope) -> None:
     """The job carries the importer's role: a unit-narrowed operator's rows outside the unit are
     refused as in the synchronous import, and a role revoked before the worker runs imports nothing."""
     client = login(world.ani)
@@ -194,8 +197,8 @@ def test_a_task_for_another_instansi_finds_no_job(world: World, login: Login, in
 
 
 def test_job_page_access_both_sides(world: World, login: Login, in_scope) -> None:
-    from tests.factories import MembershipFactory, UserFactory
     from apps.tenancy.roles import Role
+    from tests.factories import MembershipFactory, UserFactory
 
     rina = UserFactory(email="rina@alfa.go.id", name="Rina Operator A2")
     MembershipFactory(user=rina, instansi=world.instansi_a, unit=world.unit_a2, role=Role.TIM_KERJA)
@@ -225,4 +228,3 @@ def test_upload_permissions_and_method(world: World, login: Login) -> None:
     assert login(world.ani).delete(UPLOAD).status_code == 405
     assert login(world.ani).get(UPLOAD).status_code == 200
     assert not ImportJob.unscoped.exists()
-

@@ -12,7 +12,7 @@ from apps.unit_kerja import services, validators
 from apps.unit_kerja.models import Pegawai
 from tests.conftest import World
 from tests.factories import PegawaiFactory, UnitKerjaFactory
-from tests.unit_kerja.conftest import NIP_1, NIP_2, csv_file
+from tests.unit_kerja.conftest import NIP_1
 
 Login = Callable[[User], Client]
 
