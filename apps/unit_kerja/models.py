@@ -286,6 +286,7 @@ def import_job_upload_path(instance: ImportJob, filename: str) -> str:
 
 class ImportKind(models.TextChoices):
     PEGAWAI = "pegawai", _("Pegawai roster")
+    UNIT = "unit", _("Unit kerja register")
 
 
 class ImportJobStatus(models.TextChoices):
@@ -296,7 +297,7 @@ class ImportJobStatus(models.TextChoices):
 
 
 class ImportJob(TenantModel):
-    """Impor — one uploaded roster file and what importing it did (issue 21).
+    """Impor — one uploaded roster or unit register file and what importing it did (issue 21).
 
     Created ``pending`` by ``import_job_create`` once the upload passed its own checks (size, virus
     scan), with the file kept in the instansi's storage; the ``run_import_job`` task imports it with

@@ -1230,7 +1230,10 @@ IMPORT_JOB_BROKEN = _(
 _IMPORT_STALE_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 # kind → (capability, import service); the services keep every rule of their import.
-_IMPORTS: dict[str, tuple[str, Any]] = {ImportKind.PEGAWAI: (Cap.PEGAWAI_MANAGE, pegawai_import)}
+_IMPORTS: dict[str, tuple[str, Any]] = {
+    ImportKind.PEGAWAI: (Cap.PEGAWAI_MANAGE, pegawai_import),
+    ImportKind.UNIT: (Cap.UNIT_MANAGE, unit_kerja_import),
+}
 
 
 @transaction.atomic
