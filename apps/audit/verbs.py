@@ -75,6 +75,8 @@ VERB_LABELS: dict[str, Promise] = {
     "pegawai.update": _("Changed a pegawai"),
     "pegawai.deactivate": _("Deactivated a pegawai"),
     "pegawai.import": _("Imported pegawai"),
+    "import_job.request": _("Uploaded a file to import"),
+    "import_job.fail": _("An import stopped with an error"),
     "pegawai.transfer": _("Moved a pegawai to another unit"),
     "pencanangan.declare": _("Declared the pencanangan"),
     "pencanangan.komitmen_sign": _("Signed the commitment statement"),

@@ -186,6 +186,12 @@ def scan_upload(file: UploadedFile, *, sha256: str | None = None, actor: Any = N
     file._zi_scanned_clean = sha256  # type: ignore[union-attr]
 
 
+def mark_scanned_clean(file: Any, sha256: str) -> None:
+    """Say that ``file`` (a copy of an upload that already passed ``scan_upload`` with this SHA-256,
+    e.g. read back from storage by a background import) need not be scanned again."""
+    file._zi_scanned_clean = sha256
+
+
 def _who(actor: Any) -> str:
     if actor is not None and getattr(actor, "user", None) is not None:
         return f"instansi={actor.instansi_id} user={getattr(actor.user, 'public_id', actor.user_id)}"

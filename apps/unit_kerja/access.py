@@ -14,7 +14,7 @@ from django.http import Http404
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
-from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, UnitKerja
+from apps.unit_kerja.models import Cycle, ImportJob, ImportKind, Pegawai, Penetapan, UnitKerja
 from apps.unit_kerja.selectors import subtree_path
 
 
@@ -71,3 +71,24 @@ def access_penetapan(actor: Membership | None, public_id: object, *, for_write: 
     if for_write and not actor.can(Cap.PENETAPAN_MANAGE):
         raise PermissionDenied
     return penetapan
+
+
+# The capability of each import's page (the services' _IMPORTS holds the same pairs with the service).
+_IMPORT_CAPABILITY: dict[str, str] = {ImportKind.PEGAWAI: Cap.PEGAWAI_MANAGE, ImportKind.UNIT: Cap.UNIT_MANAGE}
+
+
+def access_import_job(actor: Membership | None, public_id: object, *, for_write: bool = False) -> ImportJob:
+    """An import job is seen by those who may run that import now (Cap.PEGAWAI_MANAGE or
+    Cap.UNIT_MANAGE, as its import page) and reach the importer's scope: a job of a unit-narrowed
+    importer reaches that unit's subtree and the instansi roles; a job of an instansi-wide importer,
+    the instansi roles only.
+    ``for_write`` is accepted for the common signature; a job has no write views."""
+    if actor is None:
+        raise Http404
+    job = get_in_scope_or_404(ImportJob, actor, public_id)
+    prefix = subtree_path(actor)
+    if prefix is not None and (job.unit is None or not job.unit.path.startswith(prefix)):
+        raise Http404
+    if not actor.can(_IMPORT_CAPABILITY.get(job.kind, Cap.PEGAWAI_MANAGE)):
+        raise PermissionDenied
+    return job

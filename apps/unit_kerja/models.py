@@ -273,3 +273,79 @@ class Penetapan(TenantModel, TimeStampedModel):
     @property
     def is_afirmasi(self) -> bool:
         return bool(self.afirmasi_type)
+
+
+# -----------------------------------------------------------------------------
+# Import jobs (the roster import runs in the background)
+# -----------------------------------------------------------------------------
+
+
+def import_job_upload_path(instance: ImportJob, filename: str) -> str:
+    return f"instansi/{instance.instansi_id}/imports/{instance.public_id.hex}"
+
+
+class ImportKind(models.TextChoices):
+    PEGAWAI = "pegawai", _("Pegawai roster")
+    UNIT = "unit", _("Unit kerja register")
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Being processed")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(TenantModel):
+    """Impor — one uploaded roster or unit register file and what importing it did (issue 21).
+
+    Created ``pending`` by ``import_job_create`` once the upload passed its own checks (size, virus
+    scan), with the file kept in the instansi's storage; the ``run_import_job`` task imports it with
+    the importer's membership (their instansi and unit scope) through the same import service the
+    synchronous page used. The job page polls the row.
+
+    Workflow: pending → running (claimed by one worker with a conditional update; a claim older than
+    the task's time limit may be taken again) → done (counts set) or failed (row ``errors`` or a
+    file-level ``message``; nothing imported).
+    """
+
+    kind = models.CharField(_("import"), max_length=20, choices=ImportKind.choices)
+    membership = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.CASCADE, related_name="+", verbose_name=_("importer's role")
+    )
+    unit = models.ForeignKey(
+        UnitKerja,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit kerja"),
+        help_text=_("The importer's unit when their role is narrowed to one; empty: the whole instansi."),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("imported by")
+    )
+    file = models.FileField(_("file"), upload_to=import_job_upload_path, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("added"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    message = models.TextField(_("problem with the file"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta(TenantModel.Meta):
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["instansi", "status"], name="unit_kerja_importjob_status")]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -9,6 +9,7 @@ problems with single rows are the import service's business.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -72,12 +73,12 @@ def _is_blank(values: Iterable[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
-def read_table(file: UploadedFile, *, required: tuple[str, ...], optional: tuple[str, ...]) -> list[Row]:
-    """Read the first sheet (XLSX) or the whole text (CSV) into rows keyed by normalised header.
+def check_import_upload(file: UploadedFile) -> tuple[bytes, str]:
+    """The upload's own checks, before anything parses it: not empty, not over the size limit, and
+    clean (ClamAV; a no-op when scanning is off). Returns the content and its SHA-256.
 
-    Raises ``ValidationError({"file": ...})`` for a wrong type, an oversize or empty file, a
-    missing column or an unreadable file. Columns outside ``required + optional`` are ignored
-    (people keep a "No." column). Blank rows are skipped but keep their numbering.
+    A file that passed once is not scanned again (``scan_upload`` remembers it on the file object),
+    so the background import checks the stored copy without a second scan.
     """
     limit = _limit_bytes()
     if file.size is not None and file.size > limit:
@@ -88,10 +89,22 @@ def read_table(file: UploadedFile, *, required: tuple[str, ...], optional: tuple
         raise _file_error(IMPORT_FILE_TOO_LARGE, "file_too_large", limit=limit // (1024 * 1024))
     if not content:
         raise _file_error(IMPORT_FILE_EMPTY, "file_empty")
+    sha256 = hashlib.sha256(content).hexdigest()
     try:
-        scan_upload(file)  # ClamAV, before anything parses it (a no-op when scanning is off)
+        scan_upload(file, sha256=sha256)
     except ValidationError as exc:
         raise ValidationError({"file": exc}) from exc
+    return content, sha256
+
+
+def read_table(file: UploadedFile, *, required: tuple[str, ...], optional: tuple[str, ...]) -> list[Row]:
+    """Read the first sheet (XLSX) or the whole text (CSV) into rows keyed by normalised header.
+
+    Raises ``ValidationError({"file": ...})`` for a wrong type, an oversize or empty file, a
+    missing column or an unreadable file. Columns outside ``required + optional`` are ignored
+    (people keep a "No." column). Blank rows are skipped but keep their numbering.
+    """
+    content, _sha256 = check_import_upload(file)
     kind = sniff_kind(content[:16], io.BytesIO(content))
     try:
         if kind == FileKind.XLSX:

@@ -29,7 +29,13 @@ from apps.tenancy.decorators import capability_required, instansi_member_require
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja import selectors, services
-from apps.unit_kerja.access import access_cycle, access_pegawai, access_penetapan, access_unit_kerja
+from apps.unit_kerja.access import (
+    access_cycle,
+    access_import_job,
+    access_pegawai,
+    access_penetapan,
+    access_unit_kerja,
+)
 from apps.unit_kerja.forms import (
     CycleForm,
     ImportForm,
@@ -42,7 +48,16 @@ from apps.unit_kerja.forms import (
     UnitHeadForm,
     UnitKerjaForm,
 )
-from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, PenetapanStatus, UnitKerja, UnitKind
+from apps.unit_kerja.models import (
+    Cycle,
+    ImportJobStatus,
+    ImportKind,
+    Pegawai,
+    Penetapan,
+    PenetapanStatus,
+    UnitKerja,
+    UnitKind,
+)
 
 PAGE_SIZE = 50
 
@@ -214,39 +229,11 @@ PEGAWAI_IMPORT_COLUMNS = [
 ]
 
 
-def _import_page(
-    request: HttpRequest,
-    *,
-    service: Callable[..., services.ImportResult],
-    template: str,
-    columns: list[tuple[str, bool, Any]],
-    done_url: str,
-) -> HttpResponse:
-    actor = request_actor(request)
-    form = ImportForm(_posted(request), request.FILES or None)
-    result = None
-    if form.is_valid():
-        result = run_service(form, lambda: service(actor=actor, file=form.cleaned_data["file"]))
-        if result is not None and result.ok:
-            messages.success(
-                request,
-                _("Import finished: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.")
-                % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
-            )
-            return redirect(done_url)
-    context = {"form": form, "result": result, "columns": columns, "kinds": UnitKind.choices}
-    return render(request, template, context)
-
-
 @capability_required(Cap.UNIT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def unit_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
-        request,
-        service=services.unit_kerja_import,
-        template="unit_kerja/unit_import.html",
-        columns=UNIT_IMPORT_COLUMNS,
-        done_url="unit_kerja:unit-list",
+    return _queue_import(
+        request, kind=ImportKind.UNIT, template="unit_kerja/unit_import.html", columns=UNIT_IMPORT_COLUMNS
     )
 
 
@@ -408,16 +395,73 @@ def pegawai_account_unlink(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     return redirect("unit_kerja:pegawai-account", public_id=pegawai.public_id)
 
 
+def _queue_import(
+    request: HttpRequest, *, kind: str, template: str, columns: list[tuple[str, bool, Any]]
+) -> HttpResponse:
+    """An import upload: the file's own checks (size, virus scan) here, the import in the background
+    (``run_import_job``); the upload lands on the job's page, which follows it."""
+    actor = request_actor(request)
+    form = ImportForm(_posted(request), request.FILES or None)
+    if form.is_valid():
+        job = run_service(
+            form, lambda: services.import_job_create(actor=actor, kind=kind, file=form.cleaned_data["file"])
+        )
+        if job is not None:
+            return redirect("unit_kerja:import-job", public_id=job.public_id)
+    context = {"form": form, "result": None, "columns": columns, "kinds": UnitKind.choices}
+    return render(request, template, context)
+
+
 @capability_required(Cap.PEGAWAI_MANAGE)
 @require_http_methods(["GET", "POST"])
 def pegawai_import(request: HttpRequest) -> HttpResponse:
-    return _import_page(
-        request,
-        service=services.pegawai_import,
-        template="unit_kerja/pegawai_import.html",
-        columns=PEGAWAI_IMPORT_COLUMNS,
-        done_url="unit_kerja:pegawai-list",
+    return _queue_import(
+        request, kind=ImportKind.PEGAWAI, template="unit_kerja/pegawai_import.html", columns=PEGAWAI_IMPORT_COLUMNS
     )
+
+
+# kind → (page title, list label, list page, upload page) for the job page.
+_IMPORT_JOB_PAGES = {
+    ImportKind.PEGAWAI: (
+        gettext_lazy("Import pegawai"),
+        gettext_lazy("Pegawai"),
+        "unit_kerja:pegawai-list",
+        "unit_kerja:pegawai-import",
+    ),
+    ImportKind.UNIT: (
+        gettext_lazy("Import units"),
+        gettext_lazy("Unit kerja"),
+        "unit_kerja:unit-list",
+        "unit_kerja:unit-import",
+    ),
+}
+
+
+def _import_job_context(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    job = access_import_job(request_actor(request), public_id)
+    title, list_label, list_url, upload_url = _IMPORT_JOB_PAGES[ImportKind(job.kind)]
+    return {
+        "job": job,
+        "pending": job.status in {ImportJobStatus.PENDING, ImportJobStatus.RUNNING},
+        "result": {"errors": job.errors},
+        "title": title,
+        "list_label": list_label,
+        "list_url": list_url,
+        "upload_url": upload_url,
+    }
+
+
+@instansi_member_required
+@require_GET
+def import_job_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return render(request, "unit_kerja/import_job.html", _import_job_context(request, public_id))
+
+
+@instansi_member_required
+@require_GET
+def import_job_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The status fragment the job page polls (HTMX) while the import is waiting or running."""
+    return render(request, "unit_kerja/import_job.html#status", _import_job_context(request, public_id))
 
 
 # -----------------------------------------------------------------------------

@@ -79,11 +79,29 @@ def test_every_periodic_sweep_runs_in_process(demo: None, task: str) -> None:
     assert result.successful(), result.traceback
 
 
-def test_a_unit_import_finishes_in_the_request(demo: None) -> None:
+def test_a_unit_import_is_finished_when_its_job_page_comes_back(demo: None) -> None:
     client = Client()
     client.force_login(User.objects.get(email="admin@kemen-contoh.go.id"))
     parent = UnitKerja.unscoped.get(instansi__code="kemen-contoh", code="DIT-IZIN")
     upload = SimpleUploadedFile("unit.csv", f"kode,nama,kode_induk\nSEKSI-9,Seksi Sembilan,{parent.code}\n".encode())
-    response = client.post(reverse("unit_kerja:unit-import"), {"file": upload})
-    assert response.status_code == 302
+    response = client.post(reverse("unit_kerja:unit-import"), {"file": upload}, follow=True)
+    assert response.status_code == 200
     assert UnitKerja.unscoped.filter(code="SEKSI-9", parent=parent).exists()
+    assert 'data-status="done"' in response.content.decode()
+
+
+def test_a_roster_import_is_finished_when_its_job_page_comes_back(demo: None) -> None:
+    from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
+
+    client = Client()
+    client.force_login(User.objects.get(email="admin@kemen-contoh.go.id"))
+    upload = SimpleUploadedFile("pegawai.csv", b"nip,nama,kode_unit\n198501012010011099,Pegawai Impor,DIT-IZIN\n")
+    response = client.post(reverse("unit_kerja:pegawai-import"), {"file": upload}, follow=True)
+    assert response.status_code == 200
+    [job] = ImportJob.unscoped.all()
+    assert response.redirect_chain == [(reverse("unit_kerja:import-job", kwargs={"public_id": job.public_id}), 302)]
+    assert job.status == ImportJobStatus.DONE, (job.message, job.errors)
+    assert Pegawai.unscoped.filter(nip="198501012010011099", unit__code="DIT-IZIN").exists()
+    page = response.content.decode()
+    assert 'data-status="done"' in page
+    assert "hx-trigger" not in page

@@ -12,7 +12,7 @@ from apps.unit_kerja import services, validators
 from apps.unit_kerja.models import Pegawai
 from tests.conftest import World
 from tests.factories import PegawaiFactory, UnitKerjaFactory
-from tests.unit_kerja.conftest import NIP_1, NIP_2, csv_file
+from tests.unit_kerja.conftest import NIP_1
 
 Login = Callable[[User], Client]
 
@@ -216,26 +216,7 @@ def test_transfer_access_and_method(world: World, login: Login) -> None:
 # -- import ----------------------------------------------------------------------------------------
 
 
-def test_operator_imports_roster(world: World, login: Login) -> None:
-    upload = csv_file([["nip", "nama", "kode_unit"], [NIP_1, "Satu", "A1"], [NIP_2, "Dua", "A1"]])
-    response = login(world.ani).post(reverse("unit_kerja:pegawai-import"), {"file": upload})
-    assert response.status_code == 302
-    assert Pegawai.unscoped.filter(unit=world.unit_a1).count() == 2
-
-
-def test_import_row_errors_are_listed_and_nothing_saved(world: World, login: Login) -> None:
-    upload = csv_file([["nip", "nama", "kode_unit"], [NIP_1, "Satu", "A1"], ["123", "Dua", "A1"]])
-    response = login(world.ani).post(reverse("unit_kerja:pegawai-import"), {"file": upload})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "<td>3</td>" in page
-    assert str(validators.NIP_INVALID_LENGTH) in page
-    assert not Pegawai.unscoped.exists()
-
-
-def test_import_permissions_and_method(world: World, login: Login) -> None:
-    assert login(world.evi).get(reverse("unit_kerja:pegawai-import")).status_code == 403
-    assert login(world.ani).delete(reverse("unit_kerja:pegawai-import")).status_code == 405
+# The import itself (upload → job page → task): tests/unit_kerja/test_import_jobs.py.
 
 
 def test_a_stale_pegawai_form_keeps_the_input_and_saves_nothing(world: World, login: Login) -> None:

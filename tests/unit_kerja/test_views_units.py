@@ -231,21 +231,41 @@ def test_set_head_permissions_and_methods(world: World, login: Login) -> None:
 # -- import ----------------------------------------------------------------------------------------
 
 
+def _run_last_import(world: World):
+    """What the worker does with the upload's message (the task opens the job's instansi scope)."""
+    from apps.unit_kerja.models import ImportJob
+    from apps.unit_kerja.tasks import run_import_job
+
+    job = ImportJob.unscoped.filter(instansi=world.instansi_a).latest("created_at")
+    run_import_job(instansi_id=job.instansi_id, job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def test_import_units_success(world: World, login: Login) -> None:
     upload = csv_file([["kode", "nama", "kode_induk"], ["A1-7", "Seksi Tujuh", "A1"]])
     client = login(world.citra)
     response = client.post(reverse("unit_kerja:unit-import"), {"file": upload})
     assert response.status_code == 302
-    assert response["Location"] == reverse("unit_kerja:unit-list")
+    assert not UnitKerja.unscoped.filter(code="A1-7").exists()  # the worker imports it
+    job = _run_last_import(world)
+    assert response["Location"] == reverse("unit_kerja:import-job", kwargs={"public_id": job.public_id})
+    assert (job.kind, job.status, job.created) == ("unit", "done", 1)
     assert UnitKerja.unscoped.filter(code="A1-7", parent=world.unit_a1).exists()
-    assert "Seksi Tujuh" in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-status="done"' in page
+    assert reverse("unit_kerja:unit-list") in page
+    assert "Seksi Tujuh" in client.get(reverse("unit_kerja:unit-list")).content.decode()
+    assert AuditEvent.unscoped.filter(verb="unit_kerja.import").count() == 1
 
 
 def test_import_units_lists_row_errors_and_saves_nothing(world: World, login: Login) -> None:
     upload = csv_file([["kode", "nama", "kode_induk"], ["OK", "Baik", "A1"], ["BAD", "Buruk", "NOPE"]])
-    response = login(world.citra).post(reverse("unit_kerja:unit-import"), {"file": upload})
-    page = response.content.decode()
-    assert response.status_code == 200
+    client = login(world.citra)
+    response = client.post(reverse("unit_kerja:unit-import"), {"file": upload})
+    job = _run_last_import(world)
+    assert job.status == "failed"
+    page = client.get(response["Location"]).content.decode()
     assert "<td>3</td>" in page
     assert str(services.IMPORT_UNKNOWN_PARENT) % {"code": "NOPE"} in page.replace("&ldquo;", "“").replace(
         "&rdquo;", "”"
@@ -254,14 +274,26 @@ def test_import_units_lists_row_errors_and_saves_nothing(world: World, login: Lo
     assert not AuditEvent.unscoped.filter(verb="unit_kerja.import").exists()
 
 
-def test_import_wrong_file_type_error_beside_the_field(world: World, login: Login) -> None:
+def test_import_wrong_file_type_fails_on_the_job_page(world: World, login: Login) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = login(world.citra).post(reverse("unit_kerja:unit-import"), {"file": SimpleUploadedFile("u.csv", PDF)})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert 'id="id_file_error"' in page
-    assert str(tabular.IMPORT_FILE_TYPE) in page
+    client = login(world.citra)
+    response = client.post(reverse("unit_kerja:unit-import"), {"file": SimpleUploadedFile("u.csv", PDF)})
+    job = _run_last_import(world)
+    assert job.status == "failed"
+    assert job.message == str(tabular.IMPORT_FILE_TYPE)
+    assert str(tabular.IMPORT_FILE_TYPE) in client.get(response["Location"]).content.decode()
+    assert UnitKerja.unscoped.filter(instansi=world.instansi_a).count() == 2
+
+
+def test_a_unit_import_job_is_seen_by_who_may_import_units(world: World, login: Login) -> None:
+    client = login(world.citra)
+    response = client.post(reverse("unit_kerja:unit-import"), {"file": csv_file([["kode", "nama"], ["X", "X"]])})
+    url = response["Location"]
+    assert client.get(url).status_code == 200
+    assert login(world.ani).get(url).status_code == 404  # a unit operator: an instansi-wide job
+    assert login(world.evi).get(url).status_code == 403
+    assert login(world.dodi).get(url).status_code == 404
 
 
 def test_import_without_file_is_a_form_error(world: World, login: Login) -> None:

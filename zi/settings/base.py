@@ -223,6 +223,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Emails a dead worker left "sending" are sent again (same Message-ID) or marked failed.
     "notification-reconcile": {"task": "apps.notifications.tasks.notification_reconcile_beat", "schedule": 300.0},
     "report-reconcile": {"task": "apps.reports.tasks.report_reconcile_beat", "schedule": 300.0},
+    "import-job-reconcile": {"task": "apps.unit_kerja.tasks.import_job_reconcile_beat", "schedule": 300.0},
     # The audit chains' heads, sealed, to a file in the backup set and to the admins (apps/audit/digest.py).
     "audit-head-digest": {"task": "apps.audit.tasks.audit_head_digest", "schedule": 24 * 3600},
     # Monitoring after the predikat: early warnings from the year's LKE and survey indices (idempotent).

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, UnitKerja
+from django.core.files.base import ContentFile
+
+from apps.tenancy.models import Membership
+from apps.unit_kerja.models import Cycle, ImportJob, ImportKind, Pegawai, Penetapan, UnitKerja
 from tests.factories import CycleFactory, PegawaiFactory, PenetapanFactory, UnitKerjaFactory, _cycle_for
 from tests.isolation.registry import ListRoute, ObjectRoute
 
@@ -29,6 +32,24 @@ def _cycle(world):
 
 def _penetapan(world):
     return PenetapanFactory(unit=_unit(world), cycle=_cycle_for(world.instansi_a))
+
+
+def _import_job(world):
+    """A roster import by ani (tim kerja of A1): its row errors name A1's people."""
+    job = ImportJob(
+        instansi=world.instansi_a,
+        kind=ImportKind.PEGAWAI,
+        membership=Membership.objects.get(user=world.ani),
+        unit=world.unit_a1,
+        requested_by=world.ani,
+        file_name="roster-rahasia.csv",
+        sha256="0" * 64,
+        status="failed",
+        errors=[{"row": 2, "column": "nip", "message": SECRET_PEGAWAI}],
+    )
+    job.file.save("roster.csv", ContentFile(b"nip,nama,kode_unit\n"), save=False)
+    job.save()
+    return job
 
 
 def _id(make):
@@ -69,6 +90,8 @@ OBJECT_ROUTES = [
     ObjectRoute("unit_kerja:pegawai-deactivate", _id(_pegawai), methods=("POST",)),
     ObjectRoute("unit_kerja:pegawai-account", _id(_pegawai), methods=("GET", "POST"), data={"user": "ani@alfa.go.id"}),
     ObjectRoute("unit_kerja:pegawai-account-unlink", _id(_linked_pegawai), methods=("POST",)),
+    ObjectRoute("unit_kerja:import-job", _id(_import_job)),
+    ObjectRoute("unit_kerja:import-job-status", _id(_import_job)),
     ObjectRoute("unit_kerja:cycle-update", _id(_cycle), methods=("GET", "POST"), data=_CYCLE_POST),
     ObjectRoute("unit_kerja:penetapan-detail", _id(_penetapan)),
     ObjectRoute("unit_kerja:penetapan-update", _id(_penetapan), methods=("GET", "POST"), data=_PENETAPAN_POST),
@@ -90,7 +113,13 @@ LIST_ROUTES = [
     ListRoute("unit_kerja:penetapan-create", _secret_penetapan_page),
 ]
 
-TENANT_MODELS = {UnitKerja: _unit, Pegawai: _pegawai, Cycle: _cycle, Penetapan: _penetapan}
+TENANT_MODELS = {
+    UnitKerja: _unit,
+    Pegawai: _pegawai,
+    Cycle: _cycle,
+    Penetapan: _penetapan,
+    ImportJob: _import_job,
+}
 
 # Form pages that show no row of the instansi: an outsider "not seeing" a marker there proved
 # nothing (the owner does not see it either — issue 18). Their posts are covered by the import and
