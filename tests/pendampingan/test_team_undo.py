@@ -130,7 +130,8 @@ def test_agents_and_their_changes_leave_and_return_with_the_lke_suggestion(
 
     def counted() -> tuple[int, int, int]:
         with scope(pd.world.instansi_a.pk):
-            return suggestions._agents(unit, cycle)
+            facts = suggestions.unit_facts(unit=unit, cycle=cycle, needs={suggestions.AGENTS})
+        return facts.agents, facts.changes, facts.integrated
 
     assert counted() == (1, 2, 0)
     ani = login(pd.world.ani)
