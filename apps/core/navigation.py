@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -81,12 +82,35 @@ def register_nav(
     "any of", e.g. the monitoring after the predikat); ``national=True`` only to KemenPANRB and TPN
     accounts. Re-registering a URL replaces its entry."""
     _ITEMS[url_name] = NavItem(group, url_name, label, capability, order, national, tuple(any_of))
+    _MENUS.clear()
+
+
+# The menus already built, per everything a menu depends on (issue 22: every page built its menu
+# anew, a reverse() per entry). The entries are registered at start-up; a registration empties it.
+_MENUS: dict[tuple[object, ...], list[NavGroup]] = {}
 
 
 def nav_for(membership: Membership | None) -> list[NavGroup]:
-    """The groups and entries this member may open, in cycle order; empty groups are left out."""
+    """The groups and entries this member may open, in cycle order; empty groups are left out.
+    What decides them: the role (its capabilities), whether the membership is active and consented,
+    whether it has an instansi, the language of the labels and the URL prefix."""
     if membership is None:
         return []
+    key = (
+        membership.role,
+        membership.is_active,
+        membership.awaiting_consent,
+        membership.instansi_id is None,
+        get_language(),
+        get_script_prefix(),
+    )
+    menu = _MENUS.get(key)
+    if menu is None:
+        menu = _MENUS[key] = _build(membership)
+    return menu
+
+
+def _build(membership: Membership) -> list[NavGroup]:
     groups: list[NavGroup] = []
     for group in Group:
         items = sorted(

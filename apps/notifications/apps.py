@@ -12,3 +12,12 @@ class NotificationsConfig(AppConfig):
         from apps.notifications.context import unread_count_context
 
         register_page_context(unread_count_context)
+
+        # The cached unread count is deleted whenever a notification changes (apps.notifications.unread).
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.notifications.models import Notification
+        from apps.notifications.unread import notification_changed
+
+        post_save.connect(notification_changed, sender=Notification, dispatch_uid="zi-unread-save")
+        post_delete.connect(notification_changed, sender=Notification, dispatch_uid="zi-unread-delete")

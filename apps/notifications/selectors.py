@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from apps.notifications.models import Channel, Notification
+from apps.notifications.unread import unread_cached
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -23,9 +24,14 @@ def notification_list(*, user: User, membership: Membership) -> QuerySet[Notific
 
 
 def notification_unread_count(*, user: User, membership: Membership | None) -> int:
+    """The top bar's count, from the cache (``apps.notifications.unread``: deleted on every change)."""
     if membership is None or membership.instansi_id is None:
         return 0
-    return notification_list(user=user, membership=membership).filter(read_at__isnull=True).count()
+    return unread_cached(
+        instansi_id=membership.instansi_id,
+        user_id=user.pk,
+        count=lambda: notification_list(user=user, membership=membership).filter(read_at__isnull=True).count(),
+    )
 
 
 def notification_failures(*, membership: Membership) -> QuerySet[Notification]:

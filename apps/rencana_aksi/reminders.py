@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from apps.notifications.models import Channel, Notification, NotificationStatus
 from apps.notifications.services import channels_chosen, preferences_for, render_for, status_for
+from apps.notifications.unread import unread_forget
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import (
     Frekuensi,
@@ -537,7 +538,12 @@ def rencana_aksi_deliver_claims(
             message = _summary_message(instansi, summary)
             if message is not None:
                 messages.append(message)
-        Notification.objects.bulk_create(_notification_rows(instansi, messages), ignore_conflicts=True, batch_size=1000)
+        rows = _notification_rows(instansi, messages)
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        # bulk_create sends no signals: the recipients' cached unread counts go by hand.
+        unread_forget(
+            instansi_id=instansi_id, user_ids=[row.recipient_id for row in rows if row.channel == Channel.IN_APP]
+        )
         for message in messages:
             message.claim.recipients = len({u.pk for u in message.users})
         PengingatKlaim.objects.bulk_update([m.claim for m in messages], ["recipients"])

@@ -86,3 +86,33 @@ def test_the_tpi_sees_the_monitoring_after_the_predikat_and_an_operator_does_not
         assert client.get(overview).status_code == 403
     admin_page = login(world.citra).get(reverse("core:dashboard")).content.decode()
     assert overview in _groups(admin_page)[Group.PENGUSULAN]
+
+
+def test_a_built_menu_is_reused_only_for_what_decides_it(world: World) -> None:
+    """The menus are kept per role, state, language and URL prefix (issue 22): the same role gets the
+    same menu again, while another role, another language or a deactivated membership gets its own."""
+    from django.urls import set_script_prefix
+    from django.utils import translation
+
+    from apps.core import navigation
+
+    navigation._MENUS.clear()
+    admin = Membership.objects.get(user=world.citra, instansi=world.instansi_a)
+    reader = Membership.objects.get(user=world.evi)
+    with translation.override("id"):
+        first = nav_for(admin)
+        assert nav_for(admin) is first  # kept
+        assert nav_for(reader) != first  # the read-only role: fewer entries
+        assert "Persiapan" in [g.label for g in first]
+    with translation.override("en"):
+        assert "Preparation" in [g.label for g in nav_for(admin)]
+    admin.is_active = False
+    with translation.override("id"):
+        assert nav_for(admin) != first  # only the entries every member has
+    admin.is_active = True
+    set_script_prefix("/zi/")
+    try:
+        with translation.override("id"):
+            assert all(url.startswith("/zi/") for g in nav_for(admin) for _label, url in g.items)
+    finally:
+        set_script_prefix("/")
