@@ -62,9 +62,7 @@ def coverage_chart(*, unit: UnitKerja, cycle: Cycle) -> Any:
     from apps.pencanangan.selectors import coverage_of_units
 
     units = list(
-        UnitKerja.objects.filter(instansi_id=unit.instansi_id, path__startswith=unit.path, is_active=True).order_by(
-            "path"
-        )
+        UnitKerja.objects.filter(instansi_id=unit.instansi_id, path__under=unit.path, is_active=True).order_by("path")
     )
     rows = [row for row in coverage_of_units(cycle=cycle, units=units) if row.coverage.total][:CHART_UNITS]
     if not rows:

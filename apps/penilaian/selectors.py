@@ -48,7 +48,7 @@ def penilaian_list(*, actor: Membership, cycle: Cycle | None = None) -> QuerySet
     if cycle is not None:
         rows = rows.filter(cycle=cycle)
     if actor.is_unit_narrowed and actor.unit is not None:
-        rows = rows.filter(unit__path__startswith=actor.unit.path)
+        rows = rows.filter(unit__instansi_id=actor.instansi_id, unit__path__under=actor.unit.path)  # type: ignore[misc]  # no instansi: no row
     return rows.order_by("-cycle__tahun", "unit__path")
 
 

@@ -101,7 +101,7 @@ def rencana_for(*, unit: UnitKerja, tahun: int) -> RencanaAksi | None:
 def rencana_list(*, actor: Membership, cycle: Cycle) -> QuerySet[RencanaAksi]:
     plans = RencanaAksi.objects.filter(instansi_id=actor.instansi_id, cycle=cycle).select_related("unit", "cycle")  # type: ignore[misc]  # no instansi: no row
     if actor.is_unit_narrowed and actor.unit is not None:
-        plans = plans.filter(unit__path__startswith=actor.unit.path)
+        plans = plans.filter(unit__instansi_id=actor.instansi_id, unit__path__under=actor.unit.path)  # type: ignore[misc]  # no instansi: no row
     return plans.order_by("unit__path")
 
 

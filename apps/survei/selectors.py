@@ -74,7 +74,7 @@ def survei_list(*, actor: Membership, tahun: int | None = None) -> QuerySet[Surv
     rows = Survei.objects.filter(instansi_id=actor.instansi_id).select_related("unit")  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
-        rows = rows.filter(unit__path__startswith=prefix)
+        rows = rows.filter(unit__instansi_id=actor.instansi_id, unit__path__under=prefix)  # type: ignore[misc]  # no instansi: no row
     if tahun:
         rows = rows.filter(tahun=tahun)
     return rows.annotate(respondents=Count("responses")).order_by("-tahun", "unit__path", "-opens_on")

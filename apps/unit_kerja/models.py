@@ -73,8 +73,8 @@ class UnitKerja(TenantModel, TimeStampedModel):
             ),
         ]
         indexes = [
-            # Subtree reads are ``path LIKE '/1/7/%'``; on PostgreSQL only a pattern-ops index serves a
-            # prefix LIKE under a non-C collation (other databases ignore opclasses).
+            # Subtree reads are ``path__under`` (apps.core.lookups): a byte-wise range on PostgreSQL,
+            # which only a pattern-ops index serves (other databases ignore opclasses).
             models.Index(
                 fields=["instansi", "path"],
                 name="unit_kerja_inst_path_like",

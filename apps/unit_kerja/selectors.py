@@ -2,7 +2,8 @@
 instansi or actor.
 
 A unit-narrowed member (``membership.is_unit_narrowed``: pimpinan unit, tim kerja, pegawai with a
-unit) sees only their unit's subtree, found by one indexed ``path LIKE '/1/7/%'``. Other apps use
+unit) sees only their unit's subtree, found by index with ``path__under`` (``apps.core.lookups``: the
+(instansi, path) range that row-level security lets PostgreSQL use). Other apps use
 :func:`unit_kerja_visible`, :func:`penetapan_designated_list` and :func:`cycle_current`.
 """
 
@@ -37,7 +38,7 @@ def unit_kerja_visible(*, actor: Membership) -> QuerySet[UnitKerja]:
     units = UnitKerja.objects.filter(instansi_id=actor.instansi_id)  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
-        units = units.filter(path__startswith=prefix)
+        units = units.filter(path__under=prefix)
     return units
 
 
@@ -130,7 +131,7 @@ def pegawai_list(
     pegawai = Pegawai.objects.filter(instansi_id=actor.instansi_id).select_related("unit")  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
-        pegawai = pegawai.filter(unit__path__startswith=prefix)
+        pegawai = pegawai.filter(unit__instansi_id=actor.instansi_id, unit__path__under=prefix)  # type: ignore[misc]  # no instansi: no row
     if unit is not None:
         pegawai = pegawai.filter(unit=unit)
     if not include_inactive:
@@ -146,7 +147,7 @@ def pegawai_counts(*, actor: Membership) -> dict[str, int]:
     pegawai = Pegawai.objects.filter(instansi_id=actor.instansi_id)  # type: ignore[misc]  # no instansi: no row
     prefix = subtree_path(actor)
     if prefix is not None:
-        pegawai = pegawai.filter(unit__path__startswith=prefix)
+        pegawai = pegawai.filter(unit__instansi_id=actor.instansi_id, unit__path__under=prefix)  # type: ignore[misc]  # no instansi: no row
     return pegawai.aggregate(
         active=Count("pk", filter=Q(is_active=True)), inactive=Count("pk", filter=Q(is_active=False))
     )
@@ -253,7 +254,7 @@ def penetapan_list(*, actor: Membership, cycle: Cycle, designated_only: bool = F
     )
     prefix = subtree_path(actor)
     if prefix is not None:
-        rows = rows.filter(unit__path__startswith=prefix)
+        rows = rows.filter(unit__instansi_id=actor.instansi_id, unit__path__under=prefix)  # type: ignore[misc]  # no instansi: no row
     if designated_only:
         rows = rows.filter(status=PenetapanStatus.DESIGNATED)
     return rows.order_by("unit__code")

@@ -268,7 +268,7 @@ def _move_unit(unit: UnitKerja, new_parent: UnitKerja | None) -> None:
             raise _field_error("parent", UNIT_PARENT_CYCLE, "unit_parent_cycle")
     new_path = f"{new_parent.path if new_parent is not None else '/'}{unit.pk}/"
     new_depth = new_parent.depth + 1 if new_parent is not None else 0
-    subtree = UnitKerja.objects.filter(instansi_id=unit.instansi_id, path__startswith=old_path)
+    subtree = UnitKerja.objects.filter(instansi_id=unit.instansi_id, path__under=old_path)
     deepest = subtree.aggregate(depth=Max("depth"), length=Max(Length("path")))
     if (deepest["depth"] or old_depth) - old_depth + new_depth > MAX_UNIT_DEPTH or (
         (deepest["length"] or len(old_path)) - len(old_path) + len(new_path) > PATH_MAX_LENGTH

@@ -166,7 +166,7 @@ def unit_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = UnitKerjaForm(
         _posted(request),
         # A unit cannot move under itself or its own sub-units: those are not offered.
-        parent_choices=selectors.unit_kerja_choices(actor=actor).exclude(path__startswith=unit.path),
+        parent_choices=selectors.unit_kerja_choices(actor=actor).exclude(path__under=unit.path),
         editing=True,
         initial={
             "code": unit.code,
