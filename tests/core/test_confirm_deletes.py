@@ -7,8 +7,8 @@ from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Detaching a file from an LKE answer destroys nothing (the file stays in the evidence store and can
-# be picked again at once), so it does not ask.
-NOT_DESTRUCTIVE = {Path("penilaian/partials/ws_evidence.html")}
+# be picked again at once), so it does not ask; that button is built in apps/penilaian/item_html.py.
+NOT_DESTRUCTIVE: set[Path] = set()
 BUTTON = re.compile(r"<button[^>]*>\s*\{% translate \"(?:Delete|Remove)\" %\}\s*</button>")
 
 
