@@ -9,7 +9,7 @@ One cache entry per user, written on a miss and deleted whenever anything it hol
   there (a unit's ``path`` is the unit narrowing of access checks; units are connected from
   ``apps.unit_kerja``, the layer above);
 * bulk writes that bypass signals call :func:`principal_forget` themselves (a subtree move in
-  ``apps/unit_kerja/services.py``).
+  ``apps/unit_kerja/services/units.py``).
 
 Deletion happens at once and again after the transaction commits, so a request that re-read the
 old rows between the write and the commit cannot leave them cached. While Redis is unreachable

@@ -28,7 +28,7 @@ from apps.core.forms import run_service
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
-from apps.unit_kerja import selectors, services
+from apps.unit_kerja import selectors
 from apps.unit_kerja.access import (
     access_cycle,
     access_import_job,
@@ -58,6 +58,7 @@ from apps.unit_kerja.models import (
     UnitKerja,
     UnitKind,
 )
+from apps.unit_kerja.services import cycles, import_jobs, roster, units
 
 PAGE_SIZE = 50
 
@@ -119,7 +120,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         initial={"parent": parent.public_id if parent else None},
     )
     if form.is_valid():
-        unit = run_service(form, lambda: services.unit_kerja_create(actor=actor, **form.cleaned_data))
+        unit = run_service(form, lambda: units.unit_kerja_create(actor=actor, **form.cleaned_data))
         if unit is not None:
             messages.success(request, _("Unit %(name)s was added.") % {"name": unit.name})
             return redirect("unit_kerja:unit-detail", public_id=unit.public_id)
@@ -182,7 +183,7 @@ def unit_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         done, form = _run_versioned(
             request,
             form,
-            lambda: services.unit_kerja_update(actor=actor, unit=unit, data=form.cleaned_data),
+            lambda: units.unit_kerja_update(actor=actor, unit=unit, data=form.cleaned_data),
             lambda data: UnitKerjaForm(data, parent_choices=form.fields["parent"].queryset, editing=True),
             lambda: UnitKerja.objects.get(pk=unit.pk).version,
         )
@@ -200,7 +201,7 @@ def unit_set_head(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = UnitHeadForm(request.POST, candidates=selectors.pegawai_choices_for_unit(unit=unit))
     if form.is_valid():
         done = run_service(
-            form, lambda: services.unit_kerja_set_head(actor=actor, unit=unit, pegawai=form.cleaned_data["head"])
+            form, lambda: units.unit_kerja_set_head(actor=actor, unit=unit, pegawai=form.cleaned_data["head"])
         )
         if done is not None:
             messages.success(request, _("The head of unit was saved."))
@@ -276,7 +277,7 @@ def pegawai_create(request: HttpRequest) -> HttpResponse:
         initial={"unit": unit.public_id if unit else None},
     )
     if form.is_valid():
-        pegawai = run_service(form, lambda: services.pegawai_create(actor=actor, **form.cleaned_data))
+        pegawai = run_service(form, lambda: roster.pegawai_create(actor=actor, **form.cleaned_data))
         if pegawai is not None:
             messages.success(request, _("%(name)s was added to the roster.") % {"name": pegawai.name})
             return redirect("unit_kerja:unit-detail", public_id=pegawai.unit.public_id)
@@ -303,7 +304,7 @@ def pegawai_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         done, form = _run_versioned(
             request,
             form,
-            lambda: services.pegawai_update(actor=actor, pegawai=pegawai, data=form.cleaned_data),
+            lambda: roster.pegawai_update(actor=actor, pegawai=pegawai, data=form.cleaned_data),
             lambda data: PegawaiForm(data),
             lambda: Pegawai.objects.get(pk=pegawai.pk).version,
         )
@@ -319,7 +320,7 @@ def pegawai_deactivate(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
     actor = request_actor(request)
     pegawai = access_pegawai(actor, public_id, for_write=True)
     try:
-        services.pegawai_deactivate(actor=actor, pegawai=pegawai)
+        roster.pegawai_deactivate(actor=actor, pegawai=pegawai)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except DomainError as exc:
@@ -339,7 +340,7 @@ def pegawai_transfer(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     )
     if form.is_valid():
         done = run_service(
-            form, lambda: services.pegawai_transfer(actor=actor, pegawai=pegawai, unit=form.cleaned_data["unit"])
+            form, lambda: roster.pegawai_transfer(actor=actor, pegawai=pegawai, unit=form.cleaned_data["unit"])
         )
         if done is not None:
             messages.success(
@@ -362,7 +363,7 @@ def pegawai_account(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         from apps.accounts.models import User
 
         user = User.objects.filter(email__iexact=form.cleaned_data["user"]).first()
-        done = run_service(form, lambda: services.pegawai_account_link(actor=actor, pegawai=pegawai, user=user))
+        done = run_service(form, lambda: roster.pegawai_account_link(actor=actor, pegawai=pegawai, user=user))
         if done is not None:
             messages.success(
                 request,
@@ -385,7 +386,7 @@ def pegawai_account_unlink(request: HttpRequest, public_id: uuid.UUID) -> HttpRe
     actor = request_actor(request)
     pegawai = access_pegawai(actor, public_id, for_write=True)
     try:
-        services.pegawai_account_unlink(actor=actor, pegawai=pegawai)
+        roster.pegawai_account_unlink(actor=actor, pegawai=pegawai)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except DomainError as exc:
@@ -404,7 +405,7 @@ def _queue_import(
     form = ImportForm(_posted(request), request.FILES or None)
     if form.is_valid():
         job = run_service(
-            form, lambda: services.import_job_create(actor=actor, kind=kind, file=form.cleaned_data["file"])
+            form, lambda: import_jobs.import_job_create(actor=actor, kind=kind, file=form.cleaned_data["file"])
         )
         if job is not None:
             return redirect("unit_kerja:import-job", public_id=job.public_id)
@@ -485,11 +486,11 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_create(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
     tahun = selectors.cycle_next_tahun(instansi=actor.instansi)
-    form = CycleForm(_posted(request), initial={"tahun": tahun, **services.cycle_defaults(tahun)})
+    form = CycleForm(_posted(request), initial={"tahun": tahun, **cycles.cycle_defaults(tahun)})
     if form.is_valid():
         data = form.cleaned_data
-        windows = {name: data[name] for name in services.CYCLE_DATE_FIELDS if data.get(name)}
-        cycle = run_service(form, lambda: services.cycle_open(actor=actor, tahun=data["tahun"], **windows))
+        windows = {name: data[name] for name in cycles.CYCLE_DATE_FIELDS if data.get(name)}
+        cycle = run_service(form, lambda: cycles.cycle_open(actor=actor, tahun=data["tahun"], **windows))
         if cycle is not None:
             messages.success(request, _("The year %(tahun)s is open.") % {"tahun": cycle.tahun})
             return redirect("unit_kerja:cycle-list")
@@ -501,13 +502,13 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 def cycle_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     cycle = access_cycle(actor, public_id, for_write=True)
-    initial = {name: getattr(cycle, name) for name in (*services.CYCLE_DATE_FIELDS, "is_open", "version")}
+    initial = {name: getattr(cycle, name) for name in (*cycles.CYCLE_DATE_FIELDS, "is_open", "version")}
     form = CycleForm(_posted(request), editing=True, initial=initial)
     if form.is_valid():
         done, form = _run_versioned(
             request,
             form,
-            lambda: services.cycle_update(actor=actor, cycle=cycle, data=form.cleaned_data),
+            lambda: cycles.cycle_update(actor=actor, cycle=cycle, data=form.cleaned_data),
             lambda data: CycleForm(data, editing=True),
             lambda: Cycle.objects.get(pk=cycle.pk).version,
         )
@@ -536,12 +537,12 @@ def _chosen_cycle(request: HttpRequest, cycles: list[Cycle]) -> Cycle | None:
 @require_GET
 def penetapan_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    cycles = list(selectors.cycle_list(instansi=actor.instansi))
-    cycle = _chosen_cycle(request, cycles)
+    years = list(selectors.cycle_list(instansi=actor.instansi))
+    cycle = _chosen_cycle(request, years)
     designated_only = request.GET.get("status") == PenetapanStatus.DESIGNATED
     rows = selectors.penetapan_list(actor=actor, cycle=cycle, designated_only=designated_only) if cycle else None
     context = {
-        "cycles": cycles,
+        "cycles": years,
         "cycle": cycle,
         "rows": rows,
         "designated_only": designated_only,
@@ -571,7 +572,7 @@ def penetapan_create(request: HttpRequest) -> HttpResponse:
         },
     )
     if form.is_valid():
-        penetapan = run_service(form, lambda: services.penetapan_create(actor=actor, **form.cleaned_data))
+        penetapan = run_service(form, lambda: cycles.penetapan_create(actor=actor, **form.cleaned_data))
         if penetapan is not None:
             messages.success(request, _("The penetapan of %(unit)s was proposed.") % {"unit": penetapan.unit.name})
             return redirect("unit_kerja:penetapan-detail", public_id=penetapan.public_id)
@@ -597,7 +598,7 @@ def _keep_input_after_conflict(form_class: type[Any], request: HttpRequest, curr
     data["version"] = str(current.version)
     form = form_class(data, request.FILES or None, **kwargs)
     form.is_valid()
-    form.add_error(None, services.PENETAPAN_CONFLICT)
+    form.add_error(None, cycles.PENETAPAN_CONFLICT)
     return form
 
 
@@ -606,14 +607,14 @@ def _keep_input_after_conflict(form_class: type[Any], request: HttpRequest, curr
 def penetapan_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     actor = request_actor(request)
     penetapan = access_penetapan(actor, public_id, for_write=True)
-    initial = {name: getattr(penetapan, name) for name in services.PENETAPAN_EDIT_FIELDS}
+    initial = {name: getattr(penetapan, name) for name in cycles.PENETAPAN_EDIT_FIELDS}
     form = PenetapanForm(_posted(request), initial={**initial, "version": penetapan.version})
     if form.is_valid():
         data = form.cleaned_data
         try:
             done = run_service(
                 form,
-                lambda: services.penetapan_update(actor=actor, penetapan=penetapan, version=data["version"], data=data),
+                lambda: cycles.penetapan_update(actor=actor, penetapan=penetapan, version=data["version"], data=data),
                 reraise=(ConflictError,),
             )
         except ConflictError:
@@ -643,7 +644,7 @@ def penetapan_designate(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         try:
             done = run_service(
                 form,
-                lambda: services.penetapan_designate(
+                lambda: cycles.penetapan_designate(
                     actor=actor,
                     penetapan=penetapan,
                     version=data["version"],
