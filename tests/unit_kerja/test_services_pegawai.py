@@ -10,7 +10,7 @@ from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.tenancy.models import Membership
 from apps.unit_kerja import validators
 from apps.unit_kerja.models import Pegawai
-from apps.unit_kerja.services.common import UNIT_INACTIVE, _insert_unique
+from apps.unit_kerja.services.common import UNIT_INACTIVE, insert_unique
 from apps.unit_kerja.services.roster import (
     PEGAWAI_ALREADY_LEFT,
     PEGAWAI_NIP_TAKEN,
@@ -173,6 +173,6 @@ def test_concurrent_twin_becomes_a_field_error(world: World, in_scope) -> None:
     PegawaiFactory(unit=world.unit_a1, nip=NIP_1)
     twin = Pegawai(instansi=world.instansi_a, unit=world.unit_a1, nip=NIP_1, name="Kembar")
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        _insert_unique(twin, field_name="nip", message=PEGAWAI_NIP_TAKEN, code="nip_taken")
+        insert_unique(twin, field_name="nip", message=PEGAWAI_NIP_TAKEN, code="nip_taken")
     assert excinfo.value.message_dict["nip"] == [str(PEGAWAI_NIP_TAKEN)]
     assert Pegawai.unscoped.filter(nip=NIP_1).count() == 1

@@ -21,9 +21,23 @@ UNIT_PARENT_NOT_FOUND = _("The parent unit was not found.")
 UNIT_INACTIVE = _("This unit is no longer active.")
 
 
-def _require(actor: Membership, capability: str) -> None:
+def require_capability(actor: Membership, capability: str) -> None:
     if not actor.can(capability):
         raise PermissionDeniedError(NOT_PERMITTED)
+
+
+def actor_instansi_id(actor: Membership) -> int:
+    """The instansi the actor writes in. A national membership has none: nothing here is theirs to change."""
+    if actor.instansi_id is None:
+        raise PermissionDeniedError(NOT_PERMITTED)
+    return actor.instansi_id
+
+
+def actor_instansi(actor: Membership) -> Instansi:
+    """The actor's instansi (for an audit row on the instansi, or its kind); see :func:`actor_instansi_id`."""
+    if actor.instansi is None:
+        raise PermissionDeniedError(NOT_PERMITTED)
+    return actor.instansi
 
 
 def actor_reaches_unit(actor: Membership, unit: UnitKerja) -> bool:
@@ -36,7 +50,7 @@ def actor_reaches_unit(actor: Membership, unit: UnitKerja) -> bool:
     return root is not None and unit.is_in_subtree_of(root)
 
 
-def _require_reach(actor: Membership, unit: UnitKerja, *, field_name: str | None = None) -> None:
+def require_reach(actor: Membership, unit: UnitKerja, *, field_name: str | None = None) -> None:
     if actor_reaches_unit(actor, unit):
         return
     if unit.instansi_id != actor.instansi_id:
@@ -46,20 +60,20 @@ def _require_reach(actor: Membership, unit: UnitKerja, *, field_name: str | None
     raise PermissionDeniedError(UNIT_OUTSIDE_SUBTREE)
 
 
-def _field_error(field_name: str, message: Any, code: str, **params: Any) -> ValidationError:
+def field_error(field_name: str, message: Any, code: str, **params: Any) -> ValidationError:
     return ValidationError({field_name: ValidationError(message, code=code, params=params or None)})
 
 
-def _insert_unique(obj: Any, *, field_name: str, message: Any, code: str) -> None:
+def insert_unique(obj: Any, *, field_name: str, message: Any, code: str) -> None:
     """Insert a row whose uniqueness was checked just before: a concurrent twin that slipped in
     between becomes the same field error instead of an IntegrityError (a 500)."""
     try:
         with transaction.atomic():
             obj.save()
     except IntegrityError as exc:
-        raise _field_error(field_name, message, code) from exc
+        raise field_error(field_name, message, code) from exc
 
 
-def _lock_instansi(instansi_id: int) -> None:
+def lock_instansi(instansi_id: int) -> None:
     """Serialise tree moves and imports of one instansi (two concurrent moves could build a loop)."""
     list(Instansi.objects.select_for_update().filter(pk=instansi_id).values_list("pk", flat=True))

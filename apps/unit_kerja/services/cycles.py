@@ -30,11 +30,14 @@ from apps.unit_kerja.models import (
 from apps.unit_kerja.services.common import (
     UNIT_INACTIVE,
     UNIT_PARENT_NOT_FOUND,
-    _field_error,
-    _insert_unique,
-    _require,
-    _require_reach,
+    actor_instansi,
+    actor_instansi_id,
+    field_error,
+    insert_unique,
+    require_capability,
+    require_reach,
 )
+from apps.unit_kerja.workflows import PENETAPAN
 
 CYCLE_TAHUN_RANGE = _("Enter a year between %(low)s and %(high)s.")
 CYCLE_TAHUN_TAKEN = _("This year has already been opened.")
@@ -146,19 +149,20 @@ def cycle_open(*, actor: Membership, tahun: int, **windows: datetime.date | None
 
     Every window lies inside the year; the proposal deadline comes after the self-assessment closes.
     """
-    _require(actor, Cap.CYCLE_MANAGE)
+    require_capability(actor, Cap.CYCLE_MANAGE)
+    instansi_id = actor_instansi_id(actor)
     unknown = set(windows) - set(CYCLE_DATE_FIELDS)
     if unknown:
         raise TypeError(f"cycle_open() got unexpected windows {sorted(unknown)}")
     if not TAHUN_LOW <= tahun <= TAHUN_HIGH:
-        raise _field_error("tahun", CYCLE_TAHUN_RANGE, "tahun_range", low=TAHUN_LOW, high=TAHUN_HIGH)
-    if Cycle.objects.filter(instansi_id=actor.instansi_id, tahun=tahun).exists():
-        raise _field_error("tahun", CYCLE_TAHUN_TAKEN, "tahun_taken")
+        raise field_error("tahun", CYCLE_TAHUN_RANGE, "tahun_range", low=TAHUN_LOW, high=TAHUN_HIGH)
+    if Cycle.objects.filter(instansi_id=instansi_id, tahun=tahun).exists():
+        raise field_error("tahun", CYCLE_TAHUN_TAKEN, "tahun_taken")
     dates = {**cycle_defaults(tahun), **{k: v for k, v in windows.items() if v is not None}}
     cycle_validate_windows(tahun=tahun, dates=dates)
-    cycle = Cycle(instansi_id=actor.instansi_id, tahun=tahun, **dates)
+    cycle = Cycle(instansi_id=instansi_id, tahun=tahun, **dates)
     cycle.full_clean()
-    _insert_unique(cycle, field_name="tahun", message=CYCLE_TAHUN_TAKEN, code="tahun_taken")
+    insert_unique(cycle, field_name="tahun", message=CYCLE_TAHUN_TAKEN, code="tahun_taken")
     audit_record(actor=actor.user, verb="cycle.open", obj=cycle, after=snapshot(cycle, CYCLE_AUDIT_FIELDS))
     return cycle
 
@@ -166,8 +170,9 @@ def cycle_open(*, actor: Membership, tahun: int, **windows: datetime.date | None
 @transaction.atomic
 def cycle_update(*, actor: Membership, cycle: Cycle, data: Mapping[str, Any]) -> Cycle:
     """Change a year's windows or close/reopen it (``is_open``). The year itself never changes."""
-    _require(actor, Cap.CYCLE_MANAGE)
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk, instansi_id=actor.instansi_id)
+    require_capability(actor, Cap.CYCLE_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk, instansi_id=instansi_id)
     version_check(cycle, data.get("version"))
     dates = {name: data.get(name, getattr(cycle, name)) for name in CYCLE_DATE_FIELDS}
     cycle_validate_windows(tahun=cycle.tahun, dates=dates)
@@ -234,15 +239,16 @@ def penetapan_create(
 ) -> Penetapan:
     """Propose a unit for a year: at least one criterion, each ticked one justified. One per unit
     per year; the year must be open. Audited."""
-    _require(actor, Cap.PENETAPAN_MANAGE)
-    _require_reach(actor, unit, field_name="unit")
-    if cycle.instansi_id != actor.instansi_id:
-        raise _field_error("cycle", UNIT_PARENT_NOT_FOUND, "not_found")
+    require_capability(actor, Cap.PENETAPAN_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, unit, field_name="unit")
+    if cycle.instansi_id != instansi_id:
+        raise field_error("cycle", UNIT_PARENT_NOT_FOUND, "not_found")
     _require_cycle_open(cycle)
     if not unit.is_active:
-        raise _field_error("unit", UNIT_INACTIVE, "unit_inactive")
+        raise field_error("unit", UNIT_INACTIVE, "unit_inactive")
     criteria = _clean_criteria(
-        instansi=actor.instansi,
+        instansi=actor_instansi(actor),
         values={
             "is_core_service": is_core_service,
             "core_service_reason": core_service_reason,
@@ -253,11 +259,11 @@ def penetapan_create(
             "afirmasi_type": afirmasi_type,
         },
     )
-    if Penetapan.objects.filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit).exists():
-        raise _field_error("unit", PENETAPAN_DUPLICATE, "penetapan_duplicate")
-    penetapan = Penetapan(instansi_id=actor.instansi_id, unit=unit, cycle=cycle, **criteria)
+    if Penetapan.objects.filter(instansi_id=instansi_id, cycle=cycle, unit=unit).exists():
+        raise field_error("unit", PENETAPAN_DUPLICATE, "penetapan_duplicate")
+    penetapan = Penetapan(instansi_id=instansi_id, unit=unit, cycle=cycle, **criteria)
     penetapan.full_clean()
-    _insert_unique(penetapan, field_name="unit", message=PENETAPAN_DUPLICATE, code="penetapan_duplicate")
+    insert_unique(penetapan, field_name="unit", message=PENETAPAN_DUPLICATE, code="penetapan_duplicate")
     audit_record(
         actor=actor.user, verb="penetapan.create", obj=penetapan, after=snapshot(penetapan, PENETAPAN_AUDIT_FIELDS)
     )
@@ -266,10 +272,11 @@ def penetapan_create(
 
 def _lock_penetapan(actor: Membership, penetapan: Penetapan, version: int) -> Penetapan:
     """Re-read under a row lock and compare the version the form was built from (optimistic lock)."""
+    instansi_id = actor_instansi_id(actor)
     locked = (
         Penetapan.objects.select_for_update(of=("self",))
         .select_related("cycle", "unit", "sk_file")
-        .get(pk=penetapan.pk, instansi_id=actor.instansi_id)
+        .get(pk=penetapan.pk, instansi_id=instansi_id)
     )
     if locked.version != version:
         raise ConflictError(PENETAPAN_CONFLICT, code="conflict")
@@ -283,14 +290,14 @@ def penetapan_update(*, actor: Membership, penetapan: Penetapan, version: int, d
     ``version`` is the one the form showed; if the row changed since, ``ConflictError`` and
     nothing is saved. A designated penetapan (SK issued) keeps its criteria.
     """
-    _require(actor, Cap.PENETAPAN_MANAGE)
-    _require_reach(actor, penetapan.unit)
+    require_capability(actor, Cap.PENETAPAN_MANAGE)
+    require_reach(actor, penetapan.unit)
     penetapan = _lock_penetapan(actor, penetapan, version)
     _require_cycle_open(penetapan.cycle)
     if penetapan.status == PenetapanStatus.DESIGNATED:
         raise TransitionNotAllowed(PENETAPAN_DESIGNATED_LOCKED)
     merged = {name: data.get(name, getattr(penetapan, name)) for name in PENETAPAN_EDIT_FIELDS}
-    criteria = _clean_criteria(instansi=actor.instansi, values=merged)
+    criteria = _clean_criteria(instansi=actor_instansi(actor), values=merged)
     before = snapshot(penetapan, PENETAPAN_EDIT_FIELDS)
     for name, value in criteria.items():
         setattr(penetapan, name, value)
@@ -339,7 +346,7 @@ def penetapan_designate(
     version: int,
     sk_number: str,
     sk_date: datetime.date | None,
-    sk_file: UploadedFile | None,
+    sk_file: UploadedFile[Any] | None,
 ) -> Penetapan:
     """Designate the unit for the year by SK: number, date and the signed file (PDF or scan).
 
@@ -347,23 +354,21 @@ def penetapan_designate(
     is stored through ``bukti_dukung_upload``; re-designating (a corrected SK) keeps the old file
     unless a new one is given, which then *replaces* it. Optimistic lock on ``version``. Audited.
     """
-    from apps.unit_kerja.workflows import PENETAPAN
-
-    _require(actor, Cap.PENETAPAN_MANAGE)
-    _require_reach(actor, penetapan.unit)
+    require_capability(actor, Cap.PENETAPAN_MANAGE)
+    require_reach(actor, penetapan.unit)
     penetapan = _lock_penetapan(actor, penetapan, version)
     _require_cycle_open(penetapan.cycle)
     sk_number = sk_number.strip()
     _validate_sk(cycle=penetapan.cycle, sk_number=sk_number, sk_date=sk_date)
     if sk_file is None and penetapan.sk_file is None:
-        raise _field_error("sk_file", PENETAPAN_SK_FILE_REQUIRED, "required")
+        raise field_error("sk_file", PENETAPAN_SK_FILE_REQUIRED, "required")
     if sk_file is not None:
         try:
             kind, _sha, _size = validate_upload(sk_file, actor=actor)
         except ValidationError as exc:
             raise ValidationError({"sk_file": exc.error_list}) from exc
         if kind not in SK_FILE_KINDS:
-            raise _field_error("sk_file", PENETAPAN_SK_FILE_KIND, "sk_file_kind")
+            raise field_error("sk_file", PENETAPAN_SK_FILE_KIND, "sk_file_kind")
     before = snapshot(penetapan, PENETAPAN_AUDIT_FIELDS)
     if sk_file is not None:
         # Stored last, after every check: a refusal leaves no orphan file behind.

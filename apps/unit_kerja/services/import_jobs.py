@@ -19,6 +19,7 @@ from apps.audit.services import audit_record
 from apps.bukti_dukung.scanning import mark_scanned_clean
 from apps.core.errors import PermissionDeniedError
 from apps.tenancy.models import Membership
+from apps.tenancy.rls import all_tenants
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import (
     ImportJob,
@@ -27,10 +28,11 @@ from apps.unit_kerja.models import (
 )
 from apps.unit_kerja.services.common import (
     NOT_PERMITTED,
-    _require,
+    require_capability,
 )
 from apps.unit_kerja.services.imports import ImportResult, pegawai_import, unit_kerja_import
 from apps.unit_kerja.tabular import check_import_upload
+from apps.unit_kerja.tasks import run_import_job
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ _IMPORTS: dict[str, tuple[str, Any]] = {
 
 
 @transaction.atomic
-def import_job_create(*, actor: Membership, kind: str, file: UploadedFile) -> ImportJob:
+def import_job_create(*, actor: Membership, kind: str, file: UploadedFile[Any]) -> ImportJob:
     """Keep an uploaded import file and queue its import for the actor's scope.
 
     The upload's own checks run here, before anything is stored: the actor's capability
@@ -59,10 +61,8 @@ def import_job_create(*, actor: Membership, kind: str, file: UploadedFile) -> Im
     the file reads as a table and its rows are right is the import's business (the job page shows
     it). Writes the audit event ``import_job.request`` and enqueues ``run_import_job`` on commit.
     """
-    from apps.unit_kerja.tasks import run_import_job
-
     capability, _service = _IMPORTS[kind]
-    _require(actor, capability)
+    require_capability(actor, capability)
     if actor.instansi_id is None:
         raise PermissionDeniedError(NOT_PERMITTED)
     _content, sha256 = check_import_upload(file)
@@ -174,9 +174,6 @@ def _import_job_finish(job: ImportJob, started_at: datetime.datetime, **values: 
 def import_jobs_reconcile() -> int:
     """Beat: re-enqueue import jobs whose message was lost (``pending`` longer than two visibility
     timeouts) or whose worker died (``running`` past the stale bound). Returns how many."""
-    from apps.tenancy.rls import all_tenants
-    from apps.unit_kerja.tasks import run_import_job
-
     now = timezone.now()
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     lost = Q(status=ImportJobStatus.PENDING, created_at__lt=now - datetime.timedelta(seconds=2 * visibility))

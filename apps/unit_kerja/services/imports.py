@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,11 +25,13 @@ from apps.unit_kerja.models import (
 )
 from apps.unit_kerja.services.common import (
     NOT_PERMITTED,
-    _lock_instansi,
-    _require,
+    actor_instansi,
+    actor_instansi_id,
     actor_reaches_unit,
+    lock_instansi,
+    require_capability,
 )
-from apps.unit_kerja.services.units import _insert_unit, _move_unit
+from apps.unit_kerja.services.units import insert_unit, move_unit
 from apps.unit_kerja.tabular import Row, cell_text, read_table
 from apps.unit_kerja.validators import normalize_nip, validate_nip
 
@@ -82,6 +85,11 @@ def _kind_lookup() -> dict[str, str]:
     return lookup
 
 
+def _max_length(model: type[Model], name: str, default: int) -> int:
+    field = model._meta.get_field(name)
+    return (field.max_length or default) if isinstance(field, CharField) else default
+
+
 def _text_cell(result: ImportResult, row: Row, column: str, *, limit: int, required: bool = False) -> str:
     text = cell_text(row.values.get(column))
     if required and not text:
@@ -102,7 +110,7 @@ class _UnitRow:
 
 
 @transaction.atomic
-def unit_kerja_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
+def unit_kerja_import(*, actor: Membership, file: UploadedFile[Any]) -> ImportResult:
     """Import units from CSV/XLSX (columns kode, nama, kode_induk, jenis, alamat).
 
     Upserts by ``kode``. ``kode_induk`` may name another row of the file or a registered unit; a
@@ -111,15 +119,16 @@ def unit_kerja_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
     written. One audit event summarises the counts. Raises ``ValidationError({"file": ...})``
     for a file that cannot be read at all.
     """
-    _require(actor, Cap.UNIT_MANAGE)
+    require_capability(actor, Cap.UNIT_MANAGE)
+    instansi_id = actor_instansi_id(actor)
     if actor.is_unit_narrowed:
         raise PermissionDeniedError(NOT_PERMITTED)
     rows = read_table(file, required=("kode", "nama"), optional=("kode_induk", "jenis", "alamat"))
-    _lock_instansi(actor.instansi_id)
+    lock_instansi(instansi_id)
     result = ImportResult(total=len(rows))
     kinds = _kind_lookup()
-    max_code = UnitKerja._meta.get_field("code").max_length or 40
-    max_name = UnitKerja._meta.get_field("name").max_length or 200
+    max_code = _max_length(UnitKerja, "code", 40)
+    max_name = _max_length(UnitKerja, "name", 200)
 
     parsed: list[_UnitRow] = []
     first_row: dict[str, int] = {}
@@ -150,7 +159,7 @@ def unit_kerja_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
 
     # The whole register as (code → parent code), with the file's rows laid over it, to find
     # unknown parents and loops before anything is written.
-    registered = {u.code: u for u in UnitKerja.objects.filter(instansi_id=actor.instansi_id).select_related("parent")}
+    registered = {u.code: u for u in UnitKerja.objects.filter(instansi_id=instansi_id).select_related("parent")}
     parent_of: dict[str, str] = {code: (u.parent.code if u.parent else "") for code, u in registered.items()}
     for item in parsed:
         if item.code and item.parent_code is not None:
@@ -195,7 +204,7 @@ def unit_kerja_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
     audit_record(
         actor=actor.user,
         verb="unit_kerja.import",
-        obj=actor.instansi,
+        obj=actor_instansi(actor),
         after={
             "file": file.name,
             "rows": result.total,
@@ -210,24 +219,25 @@ def unit_kerja_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
 def _import_unit_row(
     item: _UnitRow, *, registered: dict[str, UnitKerja], actor: Membership, result: ImportResult
 ) -> None:
+    instansi_id = actor_instansi_id(actor)
     parent = registered.get(item.parent_code) if item.parent_code else None
     existing = registered.get(item.code)
     if existing is None:
         unit = UnitKerja(
-            instansi_id=actor.instansi_id,
+            instansi_id=instansi_id,
             parent=parent,
             code=item.code,
             name=item.name,
             kind=item.kind or UnitKind.LAINNYA,
             address=item.address or "",
         )
-        _insert_unit(unit)
+        insert_unit(unit)
         registered[item.code] = unit
         result.created += 1
         return
     moved = False
     if item.parent_code is not None and existing.parent_id != (parent.pk if parent else None):
-        _move_unit(existing, parent)
+        move_unit(existing, parent)
         moved = True
     data: dict[str, Any] = {"name": item.name}
     if item.kind is not None:
@@ -253,7 +263,7 @@ class _PegawaiRow:
 
 
 @transaction.atomic
-def pegawai_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
+def pegawai_import(*, actor: Membership, file: UploadedFile[Any]) -> ImportResult:
     """Import the roster from CSV/XLSX (columns nip, nama, jabatan, pangkat, email, kode_unit).
 
     Upserts by NIP; an imported pegawai is active (someone who left and is listed again returns).
@@ -261,17 +271,18 @@ def pegawai_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
     Every row is checked first; with any error nothing is written. One audit event summarises the
     counts. Raises ``ValidationError({"file": ...})`` for a file that cannot be read at all.
     """
-    _require(actor, Cap.PEGAWAI_MANAGE)
+    require_capability(actor, Cap.PEGAWAI_MANAGE)
+    instansi_id = actor_instansi_id(actor)
     rows = read_table(file, required=("nip", "nama", "kode_unit"), optional=("jabatan", "pangkat", "email"))
-    _lock_instansi(actor.instansi_id)
+    lock_instansi(instansi_id)
     result = ImportResult(total=len(rows))
-    limits = {name: Pegawai._meta.get_field(name).max_length or 200 for name in ("name", "position", "rank", "email")}
+    limits = {name: _max_length(Pegawai, name, 200) for name in ("name", "position", "rank", "email")}
     unit_codes = {cell_text(r.values.get("kode_unit")) for r in rows} - {""}
-    units = {u.code: u for u in UnitKerja.objects.filter(instansi_id=actor.instansi_id, code__in=unit_codes)}
+    units = {u.code: u for u in UnitKerja.objects.filter(instansi_id=instansi_id, code__in=unit_codes)}
     nips_raw = {normalize_nip(cell_text(r.values.get("nip"))) for r in rows}
     existing = {
         p.nip: p
-        for p in Pegawai.objects.filter(instansi_id=actor.instansi_id, nip__in=nips_raw - {""}).select_related("unit")
+        for p in Pegawai.objects.filter(instansi_id=instansi_id, nip__in=nips_raw - {""}).select_related("unit")
     }
 
     parsed: list[_PegawaiRow] = []
@@ -337,7 +348,7 @@ def pegawai_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
                 values[key] = getattr(item, key)
         current = existing.get(item.nip)
         if current is None:
-            to_create.append(Pegawai(instansi_id=actor.instansi_id, nip=item.nip, **values))
+            to_create.append(Pegawai(instansi_id=instansi_id, nip=item.nip, **values))
             continue
         changed = {key for key, value in values.items() if getattr(current, key) != value}
         if not changed:
@@ -359,7 +370,7 @@ def pegawai_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
             )
             if moved_ids:
                 # A head who moved away no longer heads the old unit.
-                UnitKerja.objects.filter(instansi_id=actor.instansi_id, head_id__in=moved_ids).update(
+                UnitKerja.objects.filter(instansi_id=instansi_id, head_id__in=moved_ids).update(
                     head=None, updated_at=now
                 )
     except IntegrityError:
@@ -369,7 +380,7 @@ def pegawai_import(*, actor: Membership, file: UploadedFile) -> ImportResult:
     audit_record(
         actor=actor.user,
         verb="pegawai.import",
-        obj=actor.instansi,
+        obj=actor_instansi(actor),
         after={
             "file": file.name,
             "rows": result.total,

@@ -21,12 +21,13 @@ from apps.unit_kerja.models import (
 )
 from apps.unit_kerja.services.common import (
     UNIT_INACTIVE,
-    _field_error,
-    _insert_unique,
-    _require,
-    _require_reach,
+    actor_instansi_id,
+    field_error,
+    insert_unique,
+    require_capability,
+    require_reach,
 )
-from apps.unit_kerja.validators import normalize_nip, validate_nip
+from apps.unit_kerja.validators import normalize_nip, same_person_name, validate_nip
 
 PEGAWAI_NIP_TAKEN = _("A pegawai with this NIP is already on the roster.")
 PEGAWAI_ALREADY_LEFT = _("This pegawai has already left.")
@@ -57,7 +58,7 @@ def _check_nip(nip: str, *, instansi_id: int, exclude_pk: int | None = None) -> 
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise _field_error("nip", PEGAWAI_NIP_TAKEN, "nip_taken")
+        raise field_error("nip", PEGAWAI_NIP_TAKEN, "nip_taken")
     return nip
 
 
@@ -87,13 +88,14 @@ def pegawai_create(
     email: str = "",
 ) -> Pegawai:
     """Add a pegawai to a unit's roster. The NIP is validated and unique in the instansi. Audited."""
-    _require(actor, Cap.PEGAWAI_MANAGE)
-    _require_reach(actor, unit, field_name="unit")
+    require_capability(actor, Cap.PEGAWAI_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, unit, field_name="unit")
     if not unit.is_active:
-        raise _field_error("unit", UNIT_INACTIVE, "unit_inactive")
-    nip = _check_nip(nip, instansi_id=actor.instansi_id)
+        raise field_error("unit", UNIT_INACTIVE, "unit_inactive")
+    nip = _check_nip(nip, instansi_id=instansi_id)
     pegawai = Pegawai(
-        instansi_id=actor.instansi_id,
+        instansi_id=instansi_id,
         unit=unit,
         nip=nip,
         name=name.strip(),
@@ -102,7 +104,7 @@ def pegawai_create(
         email=email.strip(),
     )
     pegawai.full_clean()
-    _insert_unique(pegawai, field_name="nip", message=PEGAWAI_NIP_TAKEN, code="nip_taken")
+    insert_unique(pegawai, field_name="nip", message=PEGAWAI_NIP_TAKEN, code="nip_taken")
     audit_record(actor=actor.user, verb="pegawai.create", obj=pegawai, after=snapshot(pegawai, PEGAWAI_AUDIT_FIELDS))
     return pegawai
 
@@ -113,15 +115,16 @@ PEGAWAI_UPDATE_FIELDS = ("nip", "name", "position", "rank", "email")
 @transaction.atomic
 def pegawai_update(*, actor: Membership, pegawai: Pegawai, data: Mapping[str, Any]) -> Pegawai:
     """Correct a pegawai's NIP, name, position, rank or email. Audited when something changed."""
-    _require(actor, Cap.PEGAWAI_MANAGE)
-    _require_reach(actor, pegawai.unit)
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=actor.instansi_id)
+    require_capability(actor, Cap.PEGAWAI_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, pegawai.unit)
+    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
     version_check(pegawai, data.get("version"))
     clean = {key: str(data[key]).strip() for key in PEGAWAI_UPDATE_FIELDS if key in data}
     if "nip" in clean:
         clean["nip"] = normalize_nip(clean["nip"])
         if clean["nip"] != pegawai.nip:
-            clean["nip"] = _check_nip(clean["nip"], instansi_id=actor.instansi_id, exclude_pk=pegawai.pk)
+            clean["nip"] = _check_nip(clean["nip"], instansi_id=instansi_id, exclude_pk=pegawai.pk)
     pegawai, changes = model_update(instance=pegawai, fields=PEGAWAI_UPDATE_FIELDS, data=clean)
     if changes:
         before, after = changes_to_before_after(changes)
@@ -137,19 +140,18 @@ def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> P
     already linked to another account (unlink first), when the account is already linked to another
     pegawai there, or when the account's name is not the pegawai's name (titles aside): the pact a
     pegawai signs with that account carries the linked entry's name and NIP. Audited."""
-    from apps.unit_kerja.validators import same_person_name
-
-    _require(actor, Cap.PEGAWAI_MANAGE)
-    _require_reach(actor, pegawai.unit)
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=actor.instansi_id)
-    if user is None or not Membership.objects.filter(user=user, instansi_id=actor.instansi_id, is_active=True).exists():
-        raise _field_error("user", PEGAWAI_ACCOUNT_NOT_MEMBER, "not_member")
+    require_capability(actor, Cap.PEGAWAI_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, pegawai.unit)
+    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
+    if user is None or not Membership.objects.filter(user=user, instansi_id=instansi_id, is_active=True).exists():
+        raise field_error("user", PEGAWAI_ACCOUNT_NOT_MEMBER, "not_member")
     if pegawai.user_id == user.pk:
         return pegawai
     if not pegawai.is_active:
-        raise _field_error("user", PEGAWAI_ACCOUNT_LEFT, "left")
-    if pegawai.user_id is not None:
-        raise _field_error("user", PEGAWAI_ACCOUNT_LINKED_ELSEWHERE, "linked", account=pegawai.user.email)
+        raise field_error("user", PEGAWAI_ACCOUNT_LEFT, "left")
+    if pegawai.user is not None:
+        raise field_error("user", PEGAWAI_ACCOUNT_LINKED_ELSEWHERE, "linked", account=pegawai.user.email)
     if not same_person_name(user.name, pegawai.name):
         raise ValidationError(
             {
@@ -160,7 +162,7 @@ def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> P
                 )
             }
         )
-    other = Pegawai.objects.filter(instansi_id=actor.instansi_id, user=user).exclude(pk=pegawai.pk).first()
+    other = Pegawai.objects.filter(instansi_id=instansi_id, user=user).exclude(pk=pegawai.pk).first()
     if other is not None:
         raise ValidationError(
             {"user": ValidationError(PEGAWAI_ACCOUNT_TAKEN, code="taken", params={"other": str(other)})}
@@ -176,14 +178,15 @@ def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> P
 def pegawai_account_unlink(*, actor: Membership, pegawai: Pegawai) -> Pegawai:
     """Undo a link (a wrong login, or the person's account replaced). What was signed stays signed:
     a pact records its pegawai, not the login. Audited with the account before."""
-    _require(actor, Cap.PEGAWAI_MANAGE)
-    _require_reach(actor, pegawai.unit)
+    require_capability(actor, Cap.PEGAWAI_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, pegawai.unit)
     pegawai = (
         Pegawai.objects.select_for_update(of=("self",))
         .select_related("user")
-        .get(pk=pegawai.pk, instansi_id=actor.instansi_id)
+        .get(pk=pegawai.pk, instansi_id=instansi_id)
     )
-    if pegawai.user_id is None:
+    if pegawai.user is None:
         raise TransitionNotAllowed(PEGAWAI_ACCOUNT_NONE)
     before = {"user": pegawai.user.email}
     pegawai.user = None
@@ -196,9 +199,10 @@ def pegawai_account_unlink(*, actor: Membership, pegawai: Pegawai) -> Pegawai:
 def pegawai_deactivate(*, actor: Membership, pegawai: Pegawai) -> Pegawai:
     """Mark a pegawai as having left. The row stays (signatures and assignments keep their history);
     a unit they headed loses its head."""
-    _require(actor, Cap.PEGAWAI_MANAGE)
-    _require_reach(actor, pegawai.unit)
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=actor.instansi_id)
+    require_capability(actor, Cap.PEGAWAI_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, pegawai.unit)
+    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
     if not pegawai.is_active:
         raise TransitionNotAllowed(PEGAWAI_ALREADY_LEFT)
     pegawai.is_active = False
@@ -217,16 +221,17 @@ def pegawai_transfer(*, actor: Membership, pegawai: Pegawai, unit: UnitKerja) ->
     A unit-narrowed member (tim kerja) can move people only between units of their own subtree.
     The old unit loses its head if the pegawai headed it.
     """
-    _require(actor, Cap.PEGAWAI_MANAGE)
-    _require_reach(actor, pegawai.unit)
-    _require_reach(actor, unit, field_name="unit")
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=actor.instansi_id)
+    require_capability(actor, Cap.PEGAWAI_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, pegawai.unit)
+    require_reach(actor, unit, field_name="unit")
+    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
     if not pegawai.is_active:
         raise TransitionNotAllowed(PEGAWAI_HAS_LEFT)
     if unit.pk == pegawai.unit_id:
-        raise _field_error("unit", PEGAWAI_SAME_UNIT, "same_unit")
+        raise field_error("unit", PEGAWAI_SAME_UNIT, "same_unit")
     if not unit.is_active:
-        raise _field_error("unit", UNIT_INACTIVE, "unit_inactive")
+        raise field_error("unit", UNIT_INACTIVE, "unit_inactive")
     old_unit = pegawai.unit
     pegawai.unit = unit
     pegawai.save(update_fields=["unit", "updated_at"])

@@ -25,11 +25,12 @@ from apps.unit_kerja.models import (
 from apps.unit_kerja.services.common import (
     UNIT_INACTIVE,
     UNIT_OUTSIDE_SUBTREE,
-    _field_error,
-    _insert_unique,
-    _lock_instansi,
-    _require,
-    _require_reach,
+    actor_instansi_id,
+    field_error,
+    insert_unique,
+    lock_instansi,
+    require_capability,
+    require_reach,
 )
 
 UNIT_CODE_REQUIRED = _("Enter the unit code.")
@@ -47,12 +48,12 @@ UNIT_AUDIT_FIELDS = ["code", "name", "kind", "address", "parent", "is_active", "
 
 def _check_code_free(*, instansi_id: int, code: str, exclude_pk: int | None = None) -> None:
     if not code:
-        raise _field_error("code", UNIT_CODE_REQUIRED, "required")
+        raise field_error("code", UNIT_CODE_REQUIRED, "required")
     taken = UnitKerja.objects.filter(instansi_id=instansi_id, code=code)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
-        raise _field_error("code", UNIT_CODE_TAKEN, "unit_code_taken")
+        raise field_error("code", UNIT_CODE_TAKEN, "unit_code_taken")
 
 
 def _check_parent(actor: Membership, parent: UnitKerja | None) -> None:
@@ -60,12 +61,12 @@ def _check_parent(actor: Membership, parent: UnitKerja | None) -> None:
         if actor.is_unit_narrowed:
             raise PermissionDeniedError(UNIT_OUTSIDE_SUBTREE)
         return
-    _require_reach(actor, parent, field_name="parent")
+    require_reach(actor, parent, field_name="parent")
     if not parent.is_active:
-        raise _field_error("parent", UNIT_INACTIVE, "unit_inactive")
+        raise field_error("parent", UNIT_INACTIVE, "unit_inactive")
 
 
-def _insert_unit(unit: UnitKerja) -> UnitKerja:
+def insert_unit(unit: UnitKerja) -> UnitKerja:
     """Save a new unit and derive its path from the parent (the id is known only after the insert)."""
     parent = unit.parent
     if parent is not None:
@@ -73,17 +74,17 @@ def _insert_unit(unit: UnitKerja) -> UnitKerja:
         parent.refresh_from_db(fields=["path", "depth"])
     depth = parent.depth + 1 if parent is not None else 0
     if depth > MAX_UNIT_DEPTH:
-        raise _field_error("parent", UNIT_TOO_DEEP, "unit_too_deep")
+        raise field_error("parent", UNIT_TOO_DEEP, "unit_too_deep")
     unit.depth = depth
-    _insert_unique(unit, field_name="code", message=UNIT_CODE_TAKEN, code="unit_code_taken")
+    insert_unique(unit, field_name="code", message=UNIT_CODE_TAKEN, code="unit_code_taken")
     unit.path = f"{parent.path if parent is not None else '/'}{unit.pk}/"
     if len(unit.path) > PATH_MAX_LENGTH:
-        raise _field_error("parent", UNIT_TOO_DEEP, "unit_too_deep")
+        raise field_error("parent", UNIT_TOO_DEEP, "unit_too_deep")
     unit.save(update_fields=["path"])
     return unit
 
 
-def _move_unit(unit: UnitKerja, new_parent: UnitKerja | None) -> None:
+def move_unit(unit: UnitKerja, new_parent: UnitKerja | None) -> None:
     """Re-hang ``unit`` under ``new_parent`` and rewrite the path and depth of its whole subtree.
 
     Caller holds the instansi lock; both paths are re-read under it so a concurrent move cannot
@@ -94,7 +95,7 @@ def _move_unit(unit: UnitKerja, new_parent: UnitKerja | None) -> None:
     if new_parent is not None:
         new_parent.refresh_from_db(fields=["path", "depth"])
         if new_parent.pk == unit.pk or new_parent.path.startswith(old_path):
-            raise _field_error("parent", UNIT_PARENT_CYCLE, "unit_parent_cycle")
+            raise field_error("parent", UNIT_PARENT_CYCLE, "unit_parent_cycle")
     new_path = f"{new_parent.path if new_parent is not None else '/'}{unit.pk}/"
     new_depth = new_parent.depth + 1 if new_parent is not None else 0
     subtree = UnitKerja.objects.filter(instansi_id=unit.instansi_id, path__startswith=old_path)
@@ -102,7 +103,7 @@ def _move_unit(unit: UnitKerja, new_parent: UnitKerja | None) -> None:
     if (deepest["depth"] or old_depth) - old_depth + new_depth > MAX_UNIT_DEPTH or (
         (deepest["length"] or len(old_path)) - len(old_path) + len(new_path) > PATH_MAX_LENGTH
     ):
-        raise _field_error("parent", UNIT_TOO_DEEP, "unit_too_deep")
+        raise field_error("parent", UNIT_TOO_DEEP, "unit_too_deep")
     # The members of the subtree carry its old paths in their cached principal (unit narrowing).
     principal_forget_units(subtree.values_list("pk", flat=True))
     # One UPDATE for the subtree: '/1/7/' + the tail of each descendant's old path.
@@ -127,13 +128,14 @@ def unit_kerja_create(
     address: str = "",
 ) -> UnitKerja:
     """Register a unit under ``parent`` (or at the top). Code unique per instansi. Audited."""
-    _require(actor, Cap.UNIT_MANAGE)
+    require_capability(actor, Cap.UNIT_MANAGE)
+    instansi_id = actor_instansi_id(actor)
     _check_parent(actor, parent)
     code = code.strip()
-    _check_code_free(instansi_id=actor.instansi_id, code=code)
-    _lock_instansi(actor.instansi_id)  # the parent's path must not change under us
+    _check_code_free(instansi_id=instansi_id, code=code)
+    lock_instansi(instansi_id)  # the parent's path must not change under us
     unit = UnitKerja(
-        instansi_id=actor.instansi_id,
+        instansi_id=instansi_id,
         parent=parent,
         code=code,
         name=name.strip(),
@@ -141,7 +143,7 @@ def unit_kerja_create(
         address=address.strip(),
     )
     unit.full_clean(exclude=["path"])
-    _insert_unit(unit)
+    insert_unit(unit)
     audit_record(actor=actor.user, verb="unit_kerja.create", obj=unit, after=snapshot(unit, UNIT_AUDIT_FIELDS))
     return unit
 
@@ -155,12 +157,13 @@ def unit_kerja_update(*, actor: Membership, unit: UnitKerja, data: Mapping[str, 
 
     Holds the instansi lock while moving. Refuses a parent inside the unit's own subtree.
     """
-    _require(actor, Cap.UNIT_MANAGE)
-    _require_reach(actor, unit)
+    require_capability(actor, Cap.UNIT_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, unit)
     if "parent" in data and data["parent"] != unit.parent:
         # Instansi first, then unit rows: the same order as imports, so the two never deadlock.
-        _lock_instansi(actor.instansi_id)
-    unit = UnitKerja.objects.select_for_update().get(pk=unit.pk, instansi_id=actor.instansi_id)
+        lock_instansi(instansi_id)
+    unit = UnitKerja.objects.select_for_update().get(pk=unit.pk, instansi_id=instansi_id)
     version_check(unit, data.get("version"))
     before = snapshot(unit, UNIT_AUDIT_FIELDS)
     clean = {key: data[key] for key in UNIT_UPDATE_FIELDS if key in data}
@@ -168,13 +171,13 @@ def unit_kerja_update(*, actor: Membership, unit: UnitKerja, data: Mapping[str, 
         if key in clean:
             clean[key] = str(clean[key]).strip()
     if "code" in clean and clean["code"] != unit.code:
-        _check_code_free(instansi_id=actor.instansi_id, code=clean["code"], exclude_pk=unit.pk)
+        _check_code_free(instansi_id=instansi_id, code=clean["code"], exclude_pk=unit.pk)
     moved = False
     if "parent" in data and data["parent"] != unit.parent:
         new_parent = data["parent"]
         _check_parent(actor, new_parent)
-        _lock_instansi(actor.instansi_id)  # already held unless the parent changed meanwhile
-        _move_unit(unit, new_parent)
+        lock_instansi(instansi_id)  # already held unless the parent changed meanwhile
+        move_unit(unit, new_parent)
         moved = True
     _, changes = model_update(instance=unit, fields=UNIT_UPDATE_FIELDS, data=clean)
     if changes or moved:
@@ -192,11 +195,12 @@ def unit_kerja_update(*, actor: Membership, unit: UnitKerja, data: Mapping[str, 
 @transaction.atomic
 def unit_kerja_set_head(*, actor: Membership, unit: UnitKerja, pegawai: Pegawai | None) -> UnitKerja:
     """Name the head of unit (an active pegawai of that very unit), or clear it with ``None``."""
-    _require(actor, Cap.UNIT_MANAGE)
-    _require_reach(actor, unit)
-    unit = UnitKerja.objects.select_for_update().get(pk=unit.pk, instansi_id=actor.instansi_id)
+    require_capability(actor, Cap.UNIT_MANAGE)
+    instansi_id = actor_instansi_id(actor)
+    require_reach(actor, unit)
+    unit = UnitKerja.objects.select_for_update().get(pk=unit.pk, instansi_id=instansi_id)
     if pegawai is not None and (pegawai.unit_id != unit.pk or not pegawai.is_active):
-        raise _field_error("head", UNIT_HEAD_NOT_MEMBER, "head_not_member")
+        raise field_error("head", UNIT_HEAD_NOT_MEMBER, "head_not_member")
     unit, changes = model_update(instance=unit, fields=["head"], data={"head": pegawai})
     if changes:
         before, after = changes_to_before_after(changes)
