@@ -490,7 +490,7 @@ def time_roster_import(context: dict[str, Any], rows: int = 10_000) -> tuple[flo
 
     from apps.tenancy.scope import scope
     from apps.unit_kerja.models import UnitKerja
-    from apps.unit_kerja.services import pegawai_import
+    from apps.unit_kerja.services.imports import pegawai_import
 
     admin = context["admin_largest"]
     with scope(admin.instansi_id):

@@ -8,11 +8,10 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.selectors import unit_choices
+from apps.accounts.units import unit_choices
 from apps.core.concurrency import version_field
 from apps.tenancy.models import Instansi
 from apps.tenancy.roles import NATIONAL_ROLES, Role
-from apps.unit_kerja.models import UnitKerja
 
 PASSWORDS_DIFFER = _("The two passwords differ. Type the same password twice.")
 
@@ -23,12 +22,13 @@ def instansi_role_choices() -> list[tuple[str, Any]]:
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    """Units are chosen by public_id: integer keys never leave the server."""
+    """Units are chosen by public_id: integer keys never leave the server. The queryset is the
+    instansi's (``unit_choices``), set when the form is built."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(to_field_name="public_id", **kwargs)
 
-    def label_from_instance(self, obj: UnitKerja) -> str:
+    def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} — {obj.name}"
 
 
@@ -36,7 +36,7 @@ class _RoleUnitFields(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=instansi_role_choices)
     unit = UnitChoiceField(
         label=_("Unit kerja"),
-        queryset=UnitKerja.objects.none(),
+        queryset=None,
         required=False,
         empty_label=_("— whole instansi —"),
         help_text=_("Required for head of unit, tim kerja and pegawai; leave empty for the other roles."),

@@ -9,7 +9,7 @@ One cache entry per user, written on a miss and deleted whenever anything it hol
   there (a unit's ``path`` is the unit narrowing of access checks; units are connected from
   ``apps.unit_kerja``, the layer above);
 * bulk writes that bypass signals call :func:`principal_forget` themselves (a subtree move in
-  ``apps/unit_kerja/services.py``).
+  ``apps/unit_kerja/services/units.py``).
 
 Deletion happens at once and again after the transaction commits, so a request that re-read the
 old rows between the write and the commit cannot leave them cached. While Redis is unreachable
@@ -29,11 +29,16 @@ from collections.abc import Iterable
 from functools import cache as memoize
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
 
+from apps.accounts.models import User
 from apps.core.cache import cache_unavailable
+from apps.tenancy.models import Instansi, Membership
+from apps.tenancy.selectors import membership_list_for_user
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +49,6 @@ MFA_ATTR = "zi_mfa_totp"
 
 @memoize
 def _key_prefix() -> str:
-    from allauth.mfa.models import Authenticator
-
-    from apps.accounts.models import User
-    from apps.tenancy.models import Instansi, Membership
-
     unit_model = Membership._meta.get_field("unit").related_model  # unit_kerja is a layer above: no import
     shape = "|".join(
         f"{model._meta.label}:{','.join(f.attname for f in model._meta.concrete_fields)}"
@@ -63,10 +63,6 @@ def _key(user_id: Any) -> str:
 
 
 def _load(user_id: Any) -> tuple[Any, list[Any], bool] | None:
-    from allauth.mfa.models import Authenticator
-
-    from apps.accounts.models import User
-    from apps.tenancy.selectors import membership_list_for_user
 
     user = User._default_manager.filter(pk=user_id).first()
     if user is None:
@@ -111,7 +107,6 @@ def principal_forget(user_ids: Iterable[Any]) -> None:
 
 def principal_forget_units(unit_ids: Iterable[int]) -> None:
     """Drop the principals of everyone whose membership is on one of these units."""
-    from apps.tenancy.models import Membership
 
     ids = list(unit_ids)
     if ids:
@@ -119,18 +114,12 @@ def principal_forget_units(unit_ids: Iterable[int]) -> None:
 
 
 def principal_forget_instansi(instansi_id: int) -> None:
-    from apps.tenancy.models import Membership
 
     principal_forget(Membership.objects.filter(instansi_id=instansi_id).values_list("user_id", flat=True))
 
 
 def connect_signals() -> None:
     """Connected in ``AccountsConfig.ready``."""
-    from allauth.mfa.models import Authenticator
-    from django.db.models.signals import post_delete, post_save, pre_delete
-
-    from apps.accounts.models import User
-    from apps.tenancy.models import Instansi, Membership
 
     def user_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         principal_forget([instance.pk])
@@ -154,7 +143,6 @@ def connect_signals() -> None:
 
 def connect_unit_signals(unit_model: Any) -> None:
     """Called by ``UnitKerjaConfig.ready``: a unit saved or about to be deleted forgets its members."""
-    from django.db.models.signals import post_save, pre_delete
 
     def unit_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         principal_forget_units([instance.pk])

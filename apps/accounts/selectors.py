@@ -12,7 +12,6 @@ from apps.tenancy.models import Instansi, Membership
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.unit_kerja.models import UnitKerja
 
 
 def people_list(*, instansi: Instansi, query: str = "") -> QuerySet[Membership]:
@@ -52,13 +51,6 @@ def account_shared(*, membership: Membership) -> bool:
     if membership.awaiting_consent or membership.user.is_staff:
         return True
     return _memberships_elsewhere(membership.instansi, membership.user).exists()
-
-
-def unit_choices(*, instansi: Instansi) -> QuerySet[UnitKerja]:
-    """Units a membership may be narrowed to: the instansi's own active units, in tree order."""
-    from apps.unit_kerja.models import UnitKerja
-
-    return UnitKerja.objects.filter(instansi=instansi, is_active=True).order_by("path")
 
 
 def membership_list_of_user(*, user: User) -> QuerySet[Membership]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import enum
 import uuid
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
@@ -21,8 +20,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.http import base36_to_int
 
-if TYPE_CHECKING:
-    from apps.accounts.models import User
+from apps.accounts.models import User
 
 
 class TokenStatus(enum.Enum):
@@ -72,8 +70,6 @@ def invitation_url(user: User) -> str:
 
 def invitation_user_and_status(public_id: uuid.UUID, token: str) -> tuple[User | None, TokenStatus]:
     """Resolve a link. An unknown user is just an invalid link (no hint whether the account exists)."""
-    from apps.accounts.models import User
-
     user = User.objects.filter(public_id=public_id, is_active=True).first()
     status = invitation_token_generator.status(user, token)
     return (user if status is TokenStatus.VALID else None), status

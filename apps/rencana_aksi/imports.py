@@ -18,7 +18,7 @@ from apps.lke.models import Soal
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import Area, RencanaAksi
 from apps.unit_kerja.models import Pegawai
-from apps.unit_kerja.services import IMPORT_REQUIRED, ImportResult
+from apps.unit_kerja.services.imports import IMPORT_REQUIRED, ImportResult
 from apps.unit_kerja.tabular import cell_text, read_table
 
 IMPORT_AREA = _("Unknown area “%(value)s”: use 1–6 or the area's name.")

@@ -53,7 +53,7 @@ from apps.rencana_aksi.workflows import REALISASI, RENCANA_AKSI
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
-from apps.unit_kerja.services import IMPORT_REQUIRED, IMPORT_TOO_LONG, ImportResult
+from apps.unit_kerja.services.imports import IMPORT_REQUIRED, IMPORT_TOO_LONG, ImportResult
 
 if TYPE_CHECKING:
     from apps.accounts.models import User

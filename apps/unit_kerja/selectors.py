@@ -18,8 +18,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.tenancy.models import Instansi, Membership
 from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, PenetapanStatus, UnitKerja
+from apps.unit_kerja.validators import person_name_key, same_person_name
 
 # -----------------------------------------------------------------------------
 # Units
@@ -82,6 +84,12 @@ def unit_kerja_tree(*, actor: Membership, include_inactive: bool = True) -> list
 def unit_kerja_choices(*, actor: Membership) -> QuerySet[UnitKerja]:
     """Active visible units for a form's choice field (labelled by code and name)."""
     return unit_kerja_visible(actor=actor).filter(is_active=True).order_by("code")
+
+
+def unit_kerja_membership_choices(*, instansi: Instansi) -> QuerySet[UnitKerja]:
+    """Units a membership may be narrowed to (the people page of accounts, through
+    ``apps.accounts.units``): the instansi's own active units, in tree order."""
+    return UnitKerja.objects.filter(instansi=instansi, is_active=True).order_by("path")
 
 
 @dataclass(frozen=True)
@@ -157,9 +165,6 @@ def pegawai_account_candidates(*, pegawai: Pegawai, limit: int = 10) -> list[Any
     """Logins that could be this pegawai's: active members of the instansi, linked to no roster
     entry there, whose name is the pegawai's (titles aside) — the only ones the link accepts. A
     hint for the link page; it shows nobody whose name differs."""
-    from apps.accounts.models import User
-    from apps.unit_kerja.validators import person_name_key, same_person_name
-
     key = person_name_key(pegawai.name)
     if not key:
         return []

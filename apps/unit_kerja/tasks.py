@@ -10,7 +10,7 @@ from apps.tenancy.tasks import TenantTask
 # acks_late: the claim in import_job_run makes a redelivered message a no-op (DESIGN §8).
 @shared_task(base=TenantTask, acks_late=True)
 def run_import_job(*, instansi_id: int, job_id: int) -> bool:
-    from apps.unit_kerja.services import import_job_run
+    from apps.unit_kerja.services.import_jobs import import_job_run
 
     return import_job_run(job_id=job_id)
 
@@ -18,6 +18,6 @@ def run_import_job(*, instansi_id: int, job_id: int) -> bool:
 @shared_task(acks_late=True)
 def import_job_reconcile_beat() -> int:
     """Beat, every 5 minutes: imports whose message was lost or whose worker died run after all."""
-    from apps.unit_kerja.services import import_jobs_reconcile
+    from apps.unit_kerja.services.import_jobs import import_jobs_reconcile
 
     return import_jobs_reconcile()

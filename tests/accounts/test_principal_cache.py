@@ -24,7 +24,7 @@ from apps.accounts.principal import principal_user
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
-from apps.unit_kerja import services as unit_services
+from apps.unit_kerja.services.units import unit_kerja_update
 from tests.conftest import World
 
 HEALTH = "/sehat/"
@@ -99,7 +99,7 @@ def test_a_unit_moved_with_its_subtree_narrows_by_its_new_path(world: World, log
     assert seen(client).membership.unit.path == world.unit_a1.path
     citra = Membership.objects.get(user=world.citra)
     with scope(world.instansi_a.pk):
-        unit_services.unit_kerja_update(
+        unit_kerja_update(
             actor=citra, unit=world.unit_a1, data={"parent": world.unit_a2, "version": world.unit_a1.version}
         )
     world.unit_a1.refresh_from_db()

@@ -23,8 +23,8 @@ from apps.rencana_aksi.imports import IMPORT_COLUMNS_REQUIRED
 from apps.rencana_aksi.models import Kegiatan
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
-from apps.unit_kerja import services as unit_services
 from apps.unit_kerja.models import Pegawai, UnitKerja
+from apps.unit_kerja.services.imports import pegawai_import, unit_kerja_import
 from tests.conftest import World
 from tests.core.spreadsheet_bombs import dimension_lie_xlsx, empty_rows_xlsx, gap_row_xlsx, wide_csv
 from tests.isolation.routes.rencana_aksi import make_rencana
@@ -80,7 +80,7 @@ def test_roster_import_refuses_before_parsing(bomb: str, world: World, no_xml_pa
     actor = Membership.objects.get(user=world.ani)
     data = BOMBS[bomb](PEGAWAI_COLUMNS)
     with scope(world.instansi_a.pk):
-        _refused_quickly(lambda: unit_services.pegawai_import(actor=actor, file=SimpleUploadedFile("r.xlsx", data)))
+        _refused_quickly(lambda: pegawai_import(actor=actor, file=SimpleUploadedFile("r.xlsx", data)))
         assert not Pegawai.objects.exists()
     assert no_xml_parsing == []
 
@@ -91,7 +91,7 @@ def test_unit_import_refuses_before_parsing(bomb: str, world: World, no_xml_pars
     data = BOMBS[bomb](UNIT_COLUMNS)
     with scope(world.instansi_a.pk):
         before = UnitKerja.objects.count()
-        _refused_quickly(lambda: unit_services.unit_kerja_import(actor=actor, file=SimpleUploadedFile("u", data)))
+        _refused_quickly(lambda: unit_kerja_import(actor=actor, file=SimpleUploadedFile("u", data)))
         assert UnitKerja.objects.count() == before
     assert no_xml_parsing == []
 
@@ -134,6 +134,6 @@ def test_a_sheet_within_the_caps_still_imports(world: World) -> None:
     actor = Membership.objects.get(user=world.ani)
     data = b"nip,nama,kode_unit\n198501012010011001,Sari Wulandari,A1\n"
     with scope(world.instansi_a.pk):
-        result = unit_services.pegawai_import(actor=actor, file=SimpleUploadedFile("r.csv", data))
+        result = pegawai_import(actor=actor, file=SimpleUploadedFile("r.csv", data))
         assert result.total == 1
         assert Pegawai.objects.filter(nip="198501012010011001").exists()

@@ -38,8 +38,10 @@ from apps.penilaian import services as penilaian_services
 from apps.penilaian.models import Jawaban, Tier
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
-from apps.unit_kerja import services as unit_kerja_services
 from apps.unit_kerja.models import Pegawai, Penetapan, UnitKerja
+from apps.unit_kerja.services.cycles import penetapan_update
+from apps.unit_kerja.services.roster import pegawai_update
+from apps.unit_kerja.services.units import unit_kerja_update
 from tests.factories import PegawaiFactory
 from tests.penilaian.conftest import LKEWorld, lke  # noqa: F401  (fixture)
 
@@ -189,7 +191,7 @@ def targets(lke: LKEWorld) -> list[Target]:  # noqa: F811
         return row.version, row.core_service_reason
 
     def penetapan_write(version: int, value: str) -> int:
-        return unit_kerja_services.penetapan_update(
+        return penetapan_update(
             actor=citra, penetapan=penetapan, version=version, data={"core_service_reason": f"Alasan {value}"}
         ).version
 
@@ -201,7 +203,7 @@ def targets(lke: LKEWorld) -> list[Target]:  # noqa: F811
 
     def pegawai_write(version: int, value: str) -> int:
         data = {"name": f"Pegawai {value}", "version": version}
-        return unit_kerja_services.pegawai_update(actor=ani, pegawai=pegawai, data=data).version
+        return pegawai_update(actor=ani, pegawai=pegawai, data=data).version
 
     def unit_read() -> tuple[int, str]:
         row = UnitKerja.objects.get(pk=world.unit_a2.pk)
@@ -209,7 +211,7 @@ def targets(lke: LKEWorld) -> list[Target]:  # noqa: F811
 
     def unit_write(version: int, value: str) -> int:
         data = {"name": f"Biro {value}", "version": version}
-        return unit_kerja_services.unit_kerja_update(actor=citra, unit=world.unit_a2, data=data).version
+        return unit_kerja_update(actor=citra, unit=world.unit_a2, data=data).version
 
     def jawaban_read() -> tuple[int, str]:
         row = Jawaban.objects.filter(penilaian=lke.penilaian, soal=soal, tier=Tier.UNIT, level=0).first()

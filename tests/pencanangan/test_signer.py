@@ -16,9 +16,13 @@ from apps.pencanangan.models import PaktaIntegritas, SignMethod
 from apps.pencanangan.services import NOT_YOUR_ROSTER_ENTRY
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
-from apps.unit_kerja import services as uk
 from apps.unit_kerja.models import Pegawai
-from apps.unit_kerja.services import PEGAWAI_ACCOUNT_NAME_MISMATCH, PEGAWAI_ACCOUNT_TAKEN
+from apps.unit_kerja.services.roster import (
+    PEGAWAI_ACCOUNT_NAME_MISMATCH,
+    PEGAWAI_ACCOUNT_TAKEN,
+    pegawai_account_link,
+    pegawai_create,
+)
 from apps.unit_kerja.validators import same_person_name
 from tests.conftest import PASSWORD
 from tests.factories import MembershipFactory, UserFactory
@@ -101,19 +105,17 @@ def test_linking_an_account_needs_the_same_person_and_one_entry(pakta: PaktaWorl
     other = pakta.pegawai[6]
     with in_scope(pakta.world.instansi_a):
         with pytest.raises(ValidationError) as refused:
-            uk.pegawai_account_link(actor=admin, pegawai=other, user=dewi)
+            pegawai_account_link(actor=admin, pegawai=other, user=dewi)
         assert refused.value.message_dict["user"] == [
             str(PEGAWAI_ACCOUNT_NAME_MISMATCH) % {"account": "Dewi Anggraini, S.H.", "pegawai": other.name}
         ]
-        own = uk.pegawai_create(
-            actor=admin, unit=pakta.world.unit_a1, nip="199203052018012001", name="Dr. Dewi Anggraini"
-        )
-        uk.pegawai_account_link(actor=admin, pegawai=own, user=dewi)
+        own = pegawai_create(actor=admin, unit=pakta.world.unit_a1, nip="199203052018012001", name="Dr. Dewi Anggraini")
+        pegawai_account_link(actor=admin, pegawai=own, user=dewi)
         audit = AuditEvent.objects.get(verb="pegawai.account_link", object_id=str(own.public_id))
         assert (audit.before, audit.after) == ({"user": None}, {"user": "dewi@alfa.go.id"})
-        twin = uk.pegawai_create(actor=admin, unit=pakta.world.unit_a1, nip="199203052018012002", name="Dewi Anggraini")
+        twin = pegawai_create(actor=admin, unit=pakta.world.unit_a1, nip="199203052018012002", name="Dewi Anggraini")
         with pytest.raises(ValidationError) as taken:
-            uk.pegawai_account_link(actor=admin, pegawai=twin, user=dewi)
+            pegawai_account_link(actor=admin, pegawai=twin, user=dewi)
         assert taken.value.message_dict["user"] == [str(PEGAWAI_ACCOUNT_TAKEN) % {"other": str(own)}]
     assert Pegawai.unscoped.get(pk=own.pk).user == dewi
     assert Pegawai.unscoped.get(pk=twin.pk).user is None

@@ -12,8 +12,25 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.audit.models import AuditEvent
 from apps.core.errors import PermissionDeniedError
 from apps.tenancy.models import Membership
-from apps.unit_kerja import services, tabular, validators
+from apps.unit_kerja import tabular, validators
 from apps.unit_kerja.models import Pegawai, UnitKerja, UnitKind
+from apps.unit_kerja.services.imports import (
+    IMPORT_DUPLICATE_IN_FILE,
+    IMPORT_EMAIL_INVALID,
+    IMPORT_NIP_AS_NUMBER,
+    IMPORT_NIP_OUTSIDE,
+    IMPORT_PARENT_CYCLE,
+    IMPORT_PARENT_SELF,
+    IMPORT_REQUIRED,
+    IMPORT_UNIT_INACTIVE,
+    IMPORT_UNIT_OUTSIDE,
+    IMPORT_UNKNOWN_PARENT,
+    IMPORT_UNKNOWN_UNIT,
+    ImportResult,
+    pegawai_import,
+    unit_kerja_import,
+)
+from apps.unit_kerja.services.units import unit_kerja_set_head
 from tests.conftest import World
 from tests.factories import PegawaiFactory, UnitKerjaFactory
 from tests.unit_kerja.conftest import NIP_1, NIP_2, NIP_3, PDF, csv_file, xlsx_file
@@ -22,7 +39,7 @@ UNIT_HEADER = ["kode", "nama", "kode_induk", "jenis", "alamat"]
 PEGAWAI_HEADER = ["nip", "nama", "jabatan", "pangkat", "email", "kode_unit"]
 
 
-def _errors(result: services.ImportResult) -> list[tuple[int, str, str]]:
+def _errors(result: ImportResult) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.message) for e in result.errors]
 
 
@@ -43,7 +60,7 @@ def test_unit_import_creates_tree_with_parents_from_file_and_register(
         ["Z", "Inspektorat", "", "", ""],
     ]
     with in_scope(world.instansi_a):
-        result = services.unit_kerja_import(actor=citra_m, file=make(rows))
+        result = unit_kerja_import(actor=citra_m, file=make(rows))
         units = {u.code: u for u in UnitKerja.objects.all()}
         events = list(AuditEvent.objects.filter(verb="unit_kerja.import"))
     assert result.ok, result.errors
@@ -64,7 +81,7 @@ def test_unit_import_upserts_by_code_and_moves(world: World, in_scope, citra_m: 
     grandchild = UnitKerjaFactory(parent=child, code="G", name="Cucu")
     rows = [["kode", "nama", "kode_induk"], ["C", "Baru", "A2"], ["G", "Cucu", "C"]]
     with in_scope(world.instansi_a):
-        result = services.unit_kerja_import(actor=citra_m, file=csv_file(rows))
+        result = unit_kerja_import(actor=citra_m, file=csv_file(rows))
     assert result.ok
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     child.refresh_from_db()
@@ -77,7 +94,7 @@ def test_unit_import_absent_column_keeps_registered_value(world: World, in_scope
     world.unit_a1.address = "Jl. Tetap"
     world.unit_a1.save()
     with in_scope(world.instansi_a):
-        result = services.unit_kerja_import(actor=citra_m, file=csv_file([["kode", "nama"], ["A1", "Nama Baru"]]))
+        result = unit_kerja_import(actor=citra_m, file=csv_file([["kode", "nama"], ["A1", "Nama Baru"]]))
     assert result.ok
     world.unit_a1.refresh_from_db()
     assert world.unit_a1.address == "Jl. Tetap"
@@ -98,18 +115,18 @@ def test_unit_import_with_any_bad_row_writes_nothing(world: World, in_scope, cit
         ["L2", "Lingkar 2", "L1", "", ""],  # row 8
     ]
     with in_scope(world.instansi_a):
-        result = services.unit_kerja_import(actor=citra_m, file=make(rows))
+        result = unit_kerja_import(actor=citra_m, file=make(rows))
         assert UnitKerja.objects.count() == 2  # only A1 and A2
         assert not AuditEvent.objects.filter(verb="unit_kerja.import").exists()
     errors = _errors(result)
     assert not result.ok
-    assert (3, "kode", str(services.IMPORT_DUPLICATE_IN_FILE) % {"row": 2}) in errors
-    assert (4, "nama", str(services.IMPORT_REQUIRED)) in errors
+    assert (3, "kode", str(IMPORT_DUPLICATE_IN_FILE) % {"row": 2}) in errors
+    assert (4, "nama", str(IMPORT_REQUIRED)) in errors
     assert any(row == 4 and column == "jenis" for row, column, _m in errors)
-    assert (5, "kode_induk", str(services.IMPORT_UNKNOWN_PARENT) % {"code": "NOPE"}) in errors
-    assert (6, "kode_induk", str(services.IMPORT_PARENT_SELF)) in errors
-    assert (7, "kode_induk", str(services.IMPORT_PARENT_CYCLE)) in errors
-    assert (8, "kode_induk", str(services.IMPORT_PARENT_CYCLE)) in errors
+    assert (5, "kode_induk", str(IMPORT_UNKNOWN_PARENT) % {"code": "NOPE"}) in errors
+    assert (6, "kode_induk", str(IMPORT_PARENT_SELF)) in errors
+    assert (7, "kode_induk", str(IMPORT_PARENT_CYCLE)) in errors
+    assert (8, "kode_induk", str(IMPORT_PARENT_CYCLE)) in errors
     assert [e.row for e in result.errors] == sorted(e.row for e in result.errors)
 
 
@@ -117,10 +134,8 @@ def test_unit_import_loop_through_the_register_is_found(world: World, in_scope, 
     child = UnitKerjaFactory(parent=world.unit_a1, code="C")
     # A1 would move under C, which sits under A1.
     with in_scope(world.instansi_a):
-        result = services.unit_kerja_import(
-            actor=citra_m, file=csv_file([["kode", "nama", "kode_induk"], ["A1", "A1", "C"]])
-        )
-    assert _errors(result) == [(2, "kode_induk", str(services.IMPORT_PARENT_CYCLE))]
+        result = unit_kerja_import(actor=citra_m, file=csv_file([["kode", "nama", "kode_induk"], ["A1", "A1", "C"]]))
+    assert _errors(result) == [(2, "kode_induk", str(IMPORT_PARENT_CYCLE))]
     world.unit_a1.refresh_from_db()
     assert world.unit_a1.parent_id is None
     assert child.parent_id == world.unit_a1.pk
@@ -129,7 +144,7 @@ def test_unit_import_loop_through_the_register_is_found(world: World, in_scope, 
 def test_semicolon_csv_with_bom_and_spaced_headers(world: World, in_scope, citra_m: Membership) -> None:
     content = "\ufeffKode; Nama ;Kode Induk\nA1-9;Biro Sembilan;A1\n\n".encode()
     with in_scope(world.instansi_a):
-        result = services.unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("u.csv", content))
+        result = unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("u.csv", content))
         unit = UnitKerja.objects.get(code="A1-9")
     assert result.ok
     assert unit.parent_id == world.unit_a1.pk
@@ -138,13 +153,13 @@ def test_semicolon_csv_with_bom_and_spaced_headers(world: World, in_scope, citra
 def test_row_numbers_count_blank_lines(world: World, in_scope, citra_m: Membership) -> None:
     content = b"kode,nama\nOK,Baik\n\n,Tanpa kode\n"
     with in_scope(world.instansi_a):
-        result = services.unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("u.csv", content))
-    assert _errors(result) == [(4, "kode", str(services.IMPORT_REQUIRED))]
+        result = unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("u.csv", content))
+    assert _errors(result) == [(4, "kode", str(IMPORT_REQUIRED))]
 
 
 def test_unit_import_needs_unit_manage(world: World, in_scope, ani_m: Membership) -> None:
     with in_scope(world.instansi_a), pytest.raises(PermissionDeniedError):
-        services.unit_kerja_import(actor=ani_m, file=csv_file([["kode", "nama"], ["Q", "Q"]]))
+        unit_kerja_import(actor=ani_m, file=csv_file([["kode", "nama"], ["Q", "Q"]]))
 
 
 # -----------------------------------------------------------------------------
@@ -177,7 +192,7 @@ def test_unreadable_files_are_refused_on_the_file_field(
     world: World, in_scope, citra_m: Membership, content: bytes, message
 ) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("units.csv", content))
+        unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("units.csv", content))
     assert list(excinfo.value.message_dict) == ["file"]
     assert excinfo.value.error_dict["file"][0].message == message
     assert UnitKerja.unscoped.filter(instansi=world.instansi_a).count() == 2
@@ -185,13 +200,13 @@ def test_unreadable_files_are_refused_on_the_file_field(
 
 def test_broken_xlsx_is_refused_without_500(world: World, in_scope, citra_m: Membership) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("u.xlsx", _broken_xlsx()))
+        unit_kerja_import(actor=citra_m, file=SimpleUploadedFile("u.xlsx", _broken_xlsx()))
     assert excinfo.value.error_dict["file"][0].code == "file_malformed"
 
 
 def test_missing_columns_are_named(world: World, in_scope, citra_m: Membership) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.pegawai_import(actor=citra_m, file=csv_file([["nip", "nama"], [NIP_1, "Ani"]]))
+        pegawai_import(actor=citra_m, file=csv_file([["nip", "nama"], [NIP_1, "Ani"]]))
     assert excinfo.value.message_dict["file"] == [str(tabular.IMPORT_MISSING_COLUMNS) % {"columns": "kode_unit"}]
 
 
@@ -199,7 +214,7 @@ def test_oversize_file_is_refused(world: World, in_scope, citra_m: Membership, s
     settings.ZI_IMPORT_MAX_BYTES = 64
     rows = [["kode", "nama"]] + [[f"K{i}", "Unit dengan nama panjang"] for i in range(10)]
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.unit_kerja_import(actor=citra_m, file=csv_file(rows))
+        unit_kerja_import(actor=citra_m, file=csv_file(rows))
     assert excinfo.value.error_dict["file"][0].code == "file_too_large"
     assert not UnitKerja.unscoped.filter(code="K0").exists()
 
@@ -208,7 +223,7 @@ def test_too_many_rows_is_refused(world: World, in_scope, citra_m: Membership, s
     settings.ZI_IMPORT_MAX_ROWS = 2
     rows = [["kode", "nama"], ["K1", "a"], ["K2", "b"], ["K3", "c"]]
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.unit_kerja_import(actor=citra_m, file=csv_file(rows))
+        unit_kerja_import(actor=citra_m, file=csv_file(rows))
     assert excinfo.value.error_dict["file"][0].code == "too_many_rows"
 
 
@@ -228,7 +243,7 @@ def test_pegawai_import_creates_updates_and_reactivates(world: World, in_scope, 
         [NIP_3, "Tetap", "Analis", "III/c", "", "A1"],
     ]
     with in_scope(world.instansi_a):
-        result = services.pegawai_import(actor=citra_m, file=make(rows))
+        result = pegawai_import(actor=citra_m, file=make(rows))
         created = Pegawai.objects.get(nip=NIP_1)
         events = list(AuditEvent.objects.filter(verb="pegawai.import"))
     assert result.ok, result.errors
@@ -261,16 +276,16 @@ def test_pegawai_import_with_any_bad_row_writes_nothing(world: World, in_scope, 
         ["123", "Pendek", "", "", "", "A1"],  # row 7: too short
     ]
     with in_scope(world.instansi_a):
-        result = services.pegawai_import(actor=citra_m, file=make(rows))
+        result = pegawai_import(actor=citra_m, file=make(rows))
         assert Pegawai.objects.count() == 1
     existing.refresh_from_db()
     assert existing.name == "Sudah Ada"
     errors = _errors(result)
     assert (3, "nip", str(validators.NIP_INVALID_BIRTH_DATE)) in errors
-    assert (4, "nip", str(services.IMPORT_DUPLICATE_IN_FILE) % {"row": 2}) in errors
-    assert (5, "kode_unit", str(services.IMPORT_UNKNOWN_UNIT) % {"code": "NOPE"}) in errors
-    assert (6, "nama", str(services.IMPORT_REQUIRED)) in errors
-    assert (6, "email", str(services.IMPORT_EMAIL_INVALID)) in errors
+    assert (4, "nip", str(IMPORT_DUPLICATE_IN_FILE) % {"row": 2}) in errors
+    assert (5, "kode_unit", str(IMPORT_UNKNOWN_UNIT) % {"code": "NOPE"}) in errors
+    assert (6, "nama", str(IMPORT_REQUIRED)) in errors
+    assert (6, "email", str(IMPORT_EMAIL_INVALID)) in errors
     assert (7, "nip", str(validators.NIP_INVALID_LENGTH)) in errors
     assert not any(row == 2 for row, _c, _m in errors)
 
@@ -278,8 +293,8 @@ def test_pegawai_import_with_any_bad_row_writes_nothing(world: World, in_scope, 
 def test_nip_stored_as_number_in_xlsx_is_refused(world: World, in_scope, citra_m: Membership) -> None:
     rows = [PEGAWAI_HEADER, [198501012010011001, "Angka", "", "", "", "A1"]]
     with in_scope(world.instansi_a):
-        result = services.pegawai_import(actor=citra_m, file=xlsx_file(rows))
-    assert _errors(result) == [(2, "nip", str(services.IMPORT_NIP_AS_NUMBER))]
+        result = pegawai_import(actor=citra_m, file=xlsx_file(rows))
+    assert _errors(result) == [(2, "nip", str(IMPORT_NIP_AS_NUMBER))]
     assert not Pegawai.unscoped.exists()
 
 
@@ -293,11 +308,11 @@ def test_tim_kerja_imports_only_into_their_subtree(world: World, in_scope, ani_m
         [NIP_3, "Bukan Milik", "", "", "", "A1"],
     ]
     with in_scope(world.instansi_a):
-        result = services.pegawai_import(actor=ani_m, file=csv_file(rows))
-        ok = services.pegawai_import(actor=ani_m, file=csv_file(rows[:2]))
+        result = pegawai_import(actor=ani_m, file=csv_file(rows))
+        ok = pegawai_import(actor=ani_m, file=csv_file(rows[:2]))
     assert _errors(result) == [
-        (3, "kode_unit", str(services.IMPORT_UNIT_OUTSIDE) % {"code": "A2"}),
-        (4, "nip", str(services.IMPORT_NIP_OUTSIDE)),
+        (3, "kode_unit", str(IMPORT_UNIT_OUTSIDE) % {"code": "A2"}),
+        (4, "nip", str(IMPORT_NIP_OUTSIDE)),
     ]
     assert ok.ok
     assert Pegawai.unscoped.get(nip=NIP_1).unit_id == sub.pk
@@ -308,10 +323,8 @@ def test_tim_kerja_imports_only_into_their_subtree(world: World, in_scope, ani_m
 def test_pegawai_import_clears_head_who_moved(world: World, in_scope, citra_m: Membership) -> None:
     head = PegawaiFactory(unit=world.unit_a1, nip=NIP_1, name="Kepala")
     with in_scope(world.instansi_a):
-        services.unit_kerja_set_head(actor=citra_m, unit=world.unit_a1, pegawai=head)
-        result = services.pegawai_import(
-            actor=citra_m, file=csv_file([["nip", "nama", "kode_unit"], [NIP_1, "Kepala", "A2"]])
-        )
+        unit_kerja_set_head(actor=citra_m, unit=world.unit_a1, pegawai=head)
+        result = pegawai_import(actor=citra_m, file=csv_file([["nip", "nama", "kode_unit"], [NIP_1, "Kepala", "A2"]]))
     assert result.ok
     world.unit_a1.refresh_from_db()
     assert world.unit_a1.head_id is None
@@ -320,7 +333,5 @@ def test_pegawai_import_clears_head_who_moved(world: World, in_scope, citra_m: M
 def test_pegawai_import_into_inactive_unit_is_refused(world: World, in_scope, citra_m: Membership) -> None:
     UnitKerjaFactory(instansi=world.instansi_a, code="TUTUP", is_active=False)
     with in_scope(world.instansi_a):
-        result = services.pegawai_import(
-            actor=citra_m, file=csv_file([["nip", "nama", "kode_unit"], [NIP_1, "Siapa", "TUTUP"]])
-        )
-    assert _errors(result) == [(2, "kode_unit", str(services.IMPORT_UNIT_INACTIVE) % {"code": "TUTUP"})]
+        result = pegawai_import(actor=citra_m, file=csv_file([["nip", "nama", "kode_unit"], [NIP_1, "Siapa", "TUTUP"]]))
+    assert _errors(result) == [(2, "kode_unit", str(IMPORT_UNIT_INACTIVE) % {"code": "TUTUP"})]

@@ -18,8 +18,10 @@ from django.utils import timezone, translation
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.tenancy.models import Membership
-from apps.unit_kerja import services, tabular, validators
+from apps.unit_kerja import tabular, validators
 from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
+from apps.unit_kerja.services.import_jobs import IMPORT_JOB_NOT_ALLOWED
+from apps.unit_kerja.services.imports import IMPORT_UNIT_OUTSIDE
 from apps.unit_kerja.tasks import run_import_job
 from tests.conftest import World
 from tests.factories import PegawaiFactory
@@ -105,7 +107,7 @@ def test_row_errors_are_listed_on_the_job_page_and_nothing_is_saved(world: World
     assert "<td>3</td>" in page
     assert "<td>4</td>" in page
     assert indonesian(validators.NIP_INVALID_LENGTH) in page
-    assert indonesian(services.IMPORT_UNIT_OUTSIDE) % {"code": "A2"} in page
+    assert indonesian(IMPORT_UNIT_OUTSIDE) % {"code": "A2"} in page
     assert "Ditemukan 2 masalah" in page
     assert "hx-trigger" not in page
     # All or nothing: the good row changed nothing either.
@@ -164,7 +166,7 @@ def test_the_import_runs_in_the_importers_scope_checked_again_at_run_time(world:
     assert run(job) is True
     job.refresh_from_db()
     assert job.status == ImportJobStatus.FAILED
-    assert job.message == indonesian(services.IMPORT_JOB_NOT_ALLOWED)
+    assert job.message == indonesian(IMPORT_JOB_NOT_ALLOWED)
     assert not Pegawai.unscoped.exists()
 
 

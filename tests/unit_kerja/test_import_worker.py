@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
-from apps.unit_kerja.services import import_jobs_reconcile
+from apps.unit_kerja.services.import_jobs import import_jobs_reconcile
 from tests.conftest import World
 from tests.notifications.worker import TaskLog, running_worker, wait_until
 from tests.unit_kerja.conftest import NIP_1, NIP_2, csv_file

@@ -11,8 +11,8 @@ from apps.audit.models import AuditEvent
 from apps.core import workflow as wf
 from apps.tenancy.roles import NATIONAL_ROLES, UNIT_ROLES, Role, capabilities_for
 from apps.tenancy.scope import scope
-from apps.unit_kerja import services
 from apps.unit_kerja.models import Penetapan
+from apps.unit_kerja.services.cycles import penetapan_designate
 from apps.unit_kerja.workflows import PENETAPAN
 from tests.conftest import World
 from tests.core.test_workflows import _outcome
@@ -41,7 +41,7 @@ def test_penetapan_every_state_action_and_role_gives_the_tables_answer(world: Wo
             for role, member in members.items():
                 fresh = Penetapan.objects.get(pk=penetapan.pk)
                 tried[(state, "designate", role)] = _outcome(
-                    lambda m=member, p=fresh: services.penetapan_designate(
+                    lambda m=member, p=fresh: penetapan_designate(
                         actor=m,
                         penetapan=p,
                         version=p.version,
@@ -60,7 +60,7 @@ def test_penetapan_every_state_action_and_role_gives_the_tables_answer(world: Wo
     assert {wf.ALLOWED, wf.FORBIDDEN} <= set(expected.values())
     with scope(world.instansi_a.pk):
         Penetapan.objects.filter(pk=penetapan.pk).update(status="proposed")
-        services.penetapan_designate(
+        penetapan_designate(
             actor=members[Role.ADMIN_ZI],
             penetapan=Penetapan.objects.get(pk=penetapan.pk),
             version=Penetapan.objects.get(pk=penetapan.pk).version,

@@ -14,8 +14,28 @@ from apps.bukti_dukung.models import BuktiDukung
 from apps.core.errors import ConflictError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
-from apps.unit_kerja import services
 from apps.unit_kerja.models import AfirmasiType, Cycle, Penetapan, PenetapanStatus
+from apps.unit_kerja.services.cycles import (
+    CYCLE_AFTER_PROPOSAL,
+    CYCLE_DATE_OUTSIDE_YEAR,
+    CYCLE_PROPOSAL_NOT_AFTER_FILL,
+    CYCLE_REVIEW_BEFORE_FILL,
+    CYCLE_REVISION_BEFORE_REVIEW,
+    CYCLE_TAHUN_TAKEN,
+    CYCLE_WINDOW_REVERSED,
+    PENETAPAN_AFIRMASI_PEMDA_ONLY,
+    PENETAPAN_CONFLICT,
+    PENETAPAN_DUPLICATE,
+    PENETAPAN_NO_CRITERION,
+    PENETAPAN_REASON_REQUIRED,
+    PENETAPAN_SK_DATE_FUTURE,
+    PENETAPAN_SK_FILE_KIND,
+    cycle_open,
+    cycle_update,
+    penetapan_create,
+    penetapan_designate,
+    penetapan_update,
+)
 from tests.conftest import World
 from tests.factories import CycleFactory, PenetapanFactory
 from tests.unit_kerja.conftest import csv_file, pdf_file
@@ -30,7 +50,7 @@ D = datetime.date
 
 def test_open_with_default_windows(world: World, in_scope, citra_m: Membership) -> None:
     with in_scope(world.instansi_a):
-        cycle = services.cycle_open(actor=citra_m, tahun=2027)
+        cycle = cycle_open(actor=citra_m, tahun=2027)
         event = AuditEvent.objects.get(verb="cycle.open")
     assert (cycle.fill_start, cycle.fill_end) == (D(2027, 1, 1), D(2027, 3, 31))
     assert (cycle.review_start, cycle.review_end) == (D(2027, 4, 1), D(2027, 4, 30))
@@ -42,59 +62,59 @@ def test_open_with_default_windows(world: World, in_scope, citra_m: Membership) 
 
 def test_open_with_own_windows_and_later_tpn_deadline(world: World, in_scope, citra_m: Membership) -> None:
     with in_scope(world.instansi_a):
-        cycle = services.cycle_open(actor=citra_m, tahun=2027, fill_end=D(2027, 2, 28), proposal_end=D(2027, 6, 30))
+        cycle = cycle_open(actor=citra_m, tahun=2027, fill_end=D(2027, 2, 28), proposal_end=D(2027, 6, 30))
     assert cycle.fill_end == D(2027, 2, 28)
     assert cycle.proposal_end == D(2027, 6, 30)
 
 
 def test_year_opened_twice_is_refused(world: World, in_scope, citra_m: Membership) -> None:
     with in_scope(world.instansi_a):
-        services.cycle_open(actor=citra_m, tahun=2027)
+        cycle_open(actor=citra_m, tahun=2027)
         with pytest.raises(ValidationError) as excinfo:
-            services.cycle_open(actor=citra_m, tahun=2027)
-    assert excinfo.value.message_dict["tahun"] == [str(services.CYCLE_TAHUN_TAKEN)]
+            cycle_open(actor=citra_m, tahun=2027)
+    assert excinfo.value.message_dict["tahun"] == [str(CYCLE_TAHUN_TAKEN)]
 
 
 @pytest.mark.parametrize(
     ("windows", "field", "message"),
     [
-        ({"fill_start": D(2026, 12, 1)}, "fill_start", services.CYCLE_DATE_OUTSIDE_YEAR % {"tahun": 2027}),
-        ({"proposal_end": D(2028, 1, 5)}, "proposal_end", services.CYCLE_DATE_OUTSIDE_YEAR % {"tahun": 2027}),
-        ({"fill_end": D(2027, 6, 30)}, "proposal_end", services.CYCLE_PROPOSAL_NOT_AFTER_FILL),
-        ({"review_end": D(2027, 3, 1)}, "review_end", services.CYCLE_WINDOW_REVERSED),
-        ({"review_start": D(2026, 12, 31)}, "review_start", services.CYCLE_DATE_OUTSIDE_YEAR % {"tahun": 2027}),
-        ({"fill_start": D(2027, 4, 2), "fill_end": D(2027, 4, 20)}, "review_start", services.CYCLE_REVIEW_BEFORE_FILL),
-        ({"revision_start": D(2027, 3, 1)}, "revision_start", services.CYCLE_REVISION_BEFORE_REVIEW),
-        ({"revision_end": D(2027, 6, 15)}, "revision_end", services.CYCLE_AFTER_PROPOSAL),
+        ({"fill_start": D(2026, 12, 1)}, "fill_start", CYCLE_DATE_OUTSIDE_YEAR % {"tahun": 2027}),
+        ({"proposal_end": D(2028, 1, 5)}, "proposal_end", CYCLE_DATE_OUTSIDE_YEAR % {"tahun": 2027}),
+        ({"fill_end": D(2027, 6, 30)}, "proposal_end", CYCLE_PROPOSAL_NOT_AFTER_FILL),
+        ({"review_end": D(2027, 3, 1)}, "review_end", CYCLE_WINDOW_REVERSED),
+        ({"review_start": D(2026, 12, 31)}, "review_start", CYCLE_DATE_OUTSIDE_YEAR % {"tahun": 2027}),
+        ({"fill_start": D(2027, 4, 2), "fill_end": D(2027, 4, 20)}, "review_start", CYCLE_REVIEW_BEFORE_FILL),
+        ({"revision_start": D(2027, 3, 1)}, "revision_start", CYCLE_REVISION_BEFORE_REVIEW),
+        ({"revision_end": D(2027, 6, 15)}, "revision_end", CYCLE_AFTER_PROPOSAL),
     ],
 )
 def test_windows_out_of_place_are_refused_beside_the_field(
     world: World, in_scope, citra_m: Membership, windows, field: str, message
 ) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.cycle_open(actor=citra_m, tahun=2027, **windows)
+        cycle_open(actor=citra_m, tahun=2027, **windows)
     assert str(message) in excinfo.value.message_dict[field]
     assert not Cycle.unscoped.filter(tahun=2027).exists()
 
 
 def test_year_out_of_range_is_refused(world: World, in_scope, citra_m: Membership) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.cycle_open(actor=citra_m, tahun=1999)
+        cycle_open(actor=citra_m, tahun=1999)
     assert "tahun" in excinfo.value.message_dict
 
 
 def test_cycle_needs_cycle_manage(world: World, in_scope, ani_m: Membership, evi_m: Membership) -> None:
     for actor in (ani_m, evi_m):
         with in_scope(world.instansi_a), pytest.raises(PermissionDeniedError):
-            services.cycle_open(actor=actor, tahun=2027)
+            cycle_open(actor=actor, tahun=2027)
 
 
 def test_update_windows_and_close(world: World, in_scope, citra_m: Membership) -> None:
     cycle = CycleFactory(instansi=world.instansi_a)
     with in_scope(world.instansi_a):
-        services.cycle_update(actor=citra_m, cycle=cycle, data={"proposal_end": D(2026, 6, 30), "is_open": False})
+        cycle_update(actor=citra_m, cycle=cycle, data={"proposal_end": D(2026, 6, 30), "is_open": False})
         with pytest.raises(ValidationError):
-            services.cycle_update(actor=citra_m, cycle=cycle, data={"proposal_end": D(2027, 1, 1)})
+            cycle_update(actor=citra_m, cycle=cycle, data={"proposal_end": D(2027, 1, 1)})
         event = AuditEvent.objects.get(verb="cycle.update")
     cycle.refresh_from_db()
     assert cycle.proposal_end == D(2026, 6, 30)
@@ -114,7 +134,7 @@ def cycle(world: World) -> Cycle:
 
 def test_create_with_justified_criteria(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
     with in_scope(world.instansi_a):
-        penetapan = services.penetapan_create(
+        penetapan = penetapan_create(
             actor=citra_m,
             unit=world.unit_a1,
             cycle=cycle,
@@ -132,14 +152,14 @@ def test_create_with_justified_criteria(world: World, in_scope, citra_m: Members
 
 def test_at_least_one_criterion(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.penetapan_create(actor=citra_m, unit=world.unit_a1, cycle=cycle)
-    assert excinfo.value.message_dict["__all__"] == [str(services.PENETAPAN_NO_CRITERION)]
+        penetapan_create(actor=citra_m, unit=world.unit_a1, cycle=cycle)
+    assert excinfo.value.message_dict["__all__"] == [str(PENETAPAN_NO_CRITERION)]
     assert not Penetapan.unscoped.exists()
 
 
 def test_each_ticked_criterion_needs_its_justification(world: World, in_scope, citra_m: Membership, cycle) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.penetapan_create(
+        penetapan_create(
             actor=citra_m,
             unit=world.unit_a1,
             cycle=cycle,
@@ -150,23 +170,21 @@ def test_each_ticked_criterion_needs_its_justification(world: World, in_scope, c
             broad_impact_reason="   ",
         )
     errors = excinfo.value.message_dict
-    assert errors["high_risk_reason"] == [str(services.PENETAPAN_REASON_REQUIRED)]
-    assert errors["broad_impact_reason"] == [str(services.PENETAPAN_REASON_REQUIRED)]
+    assert errors["high_risk_reason"] == [str(PENETAPAN_REASON_REQUIRED)]
+    assert errors["broad_impact_reason"] == [str(PENETAPAN_REASON_REQUIRED)]
     assert "core_service_reason" not in errors
 
 
 def test_one_penetapan_per_unit_per_year(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
     PenetapanFactory(unit=world.unit_a1, cycle=cycle)
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.penetapan_create(
-            actor=citra_m, unit=world.unit_a1, cycle=cycle, is_high_risk=True, high_risk_reason="x"
-        )
-    assert excinfo.value.message_dict["unit"] == [str(services.PENETAPAN_DUPLICATE)]
+        penetapan_create(actor=citra_m, unit=world.unit_a1, cycle=cycle, is_high_risk=True, high_risk_reason="x")
+    assert excinfo.value.message_dict["unit"] == [str(PENETAPAN_DUPLICATE)]
 
 
 def test_afirmasi_only_for_regional_government(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
-        services.penetapan_create(
+        penetapan_create(
             actor=citra_m,
             unit=world.unit_a1,
             cycle=cycle,
@@ -174,7 +192,7 @@ def test_afirmasi_only_for_regional_government(world: World, in_scope, citra_m: 
             core_service_reason="x",
             afirmasi_type=AfirmasiType.RSUD,
         )
-    assert excinfo.value.message_dict["afirmasi_type"] == [str(services.PENETAPAN_AFIRMASI_PEMDA_ONLY)]
+    assert excinfo.value.message_dict["afirmasi_type"] == [str(PENETAPAN_AFIRMASI_PEMDA_ONLY)]
 
 
 def test_afirmasi_for_a_kota(world: World, in_scope) -> None:
@@ -182,7 +200,7 @@ def test_afirmasi_for_a_kota(world: World, in_scope) -> None:
     admin_b = Membership.objects.create(user=world.dodi, instansi=world.instansi_b, role=Role.ADMIN_ZI)
     cycle_b = CycleFactory(instansi=world.instansi_b)
     with in_scope(world.instansi_b):
-        penetapan = services.penetapan_create(
+        penetapan = penetapan_create(
             actor=admin_b,
             unit=world.unit_b1,
             cycle=cycle_b,
@@ -196,22 +214,18 @@ def test_afirmasi_for_a_kota(world: World, in_scope) -> None:
 def test_closed_year_refuses_changes(world: World, in_scope, citra_m: Membership) -> None:
     closed = CycleFactory(instansi=world.instansi_a, is_open=False)
     with in_scope(world.instansi_a), pytest.raises(WindowClosed):
-        services.penetapan_create(
-            actor=citra_m, unit=world.unit_a1, cycle=closed, is_core_service=True, core_service_reason="x"
-        )
+        penetapan_create(actor=citra_m, unit=world.unit_a1, cycle=closed, is_core_service=True, core_service_reason="x")
 
 
 def test_penetapan_needs_penetapan_manage(world: World, in_scope, ani_m: Membership, cycle: Cycle) -> None:
     with in_scope(world.instansi_a), pytest.raises(PermissionDeniedError):
-        services.penetapan_create(
-            actor=ani_m, unit=world.unit_a1, cycle=cycle, is_core_service=True, core_service_reason="x"
-        )
+        penetapan_create(actor=ani_m, unit=world.unit_a1, cycle=cycle, is_core_service=True, core_service_reason="x")
 
 
 def test_update_bumps_version_and_audits(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
     penetapan = PenetapanFactory(unit=world.unit_a1, cycle=cycle)
     with in_scope(world.instansi_a):
-        services.penetapan_update(
+        penetapan_update(
             actor=citra_m,
             penetapan=penetapan,
             version=1,
@@ -229,17 +243,13 @@ def test_update_bumps_version_and_audits(world: World, in_scope, citra_m: Member
 def test_stale_version_is_a_conflict_and_saves_nothing(world: World, in_scope, citra_m: Membership, cycle) -> None:
     penetapan = PenetapanFactory(unit=world.unit_a1, cycle=cycle)
     with in_scope(world.instansi_a):
-        services.penetapan_update(
-            actor=citra_m, penetapan=penetapan, version=1, data={"core_service_reason": "Versi pertama"}
-        )
+        penetapan_update(actor=citra_m, penetapan=penetapan, version=1, data={"core_service_reason": "Versi pertama"})
         with pytest.raises(ConflictError) as excinfo:
-            services.penetapan_update(
-                actor=citra_m, penetapan=penetapan, version=1, data={"core_service_reason": "Versi basi"}
-            )
+            penetapan_update(actor=citra_m, penetapan=penetapan, version=1, data={"core_service_reason": "Versi basi"})
     penetapan.refresh_from_db()
     assert penetapan.core_service_reason == "Versi pertama"
     assert penetapan.version == 2
-    assert str(excinfo.value) == str(services.PENETAPAN_CONFLICT)
+    assert str(excinfo.value) == str(PENETAPAN_CONFLICT)
 
 
 def _designate(actor, penetapan, **overrides):
@@ -250,7 +260,7 @@ def _designate(actor, penetapan, **overrides):
         "sk_file": pdf_file(),
     }
     values.update(overrides)
-    return services.penetapan_designate(actor=actor, penetapan=penetapan, **values)
+    return penetapan_designate(actor=actor, penetapan=penetapan, **values)
 
 
 def test_designate_with_sk(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
@@ -294,7 +304,7 @@ def test_sk_date_in_the_future_is_refused(world: World, in_scope, citra_m: Membe
     penetapan = PenetapanFactory(unit=world.unit_a1, cycle=cycle)
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
         _designate(citra_m, penetapan, sk_date=today + datetime.timedelta(days=1))
-    assert excinfo.value.message_dict["sk_date"] == [str(services.PENETAPAN_SK_DATE_FUTURE)]
+    assert excinfo.value.message_dict["sk_date"] == [str(PENETAPAN_SK_DATE_FUTURE)]
 
 
 def test_sk_must_be_pdf_or_image(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
@@ -303,7 +313,7 @@ def test_sk_must_be_pdf_or_image(world: World, in_scope, citra_m: Membership, cy
     penetapan = PenetapanFactory(unit=world.unit_a1, cycle=cycle)
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
         _designate(citra_m, penetapan, sk_file=xlsx_file([["x"]]))
-    assert excinfo.value.message_dict["sk_file"] == [str(services.PENETAPAN_SK_FILE_KIND)]
+    assert excinfo.value.message_dict["sk_file"] == [str(PENETAPAN_SK_FILE_KIND)]
     assert not BuktiDukung.unscoped.exists()
 
 
@@ -329,7 +339,7 @@ def test_redesignation_keeps_or_replaces_the_file(world: World, in_scope, citra_
 def test_designate_with_stale_version_is_a_conflict(world: World, in_scope, citra_m: Membership, cycle) -> None:
     penetapan = PenetapanFactory(unit=world.unit_a1, cycle=cycle)
     with in_scope(world.instansi_a):
-        services.penetapan_update(actor=citra_m, penetapan=penetapan, version=1, data={"core_service_reason": "baru"})
+        penetapan_update(actor=citra_m, penetapan=penetapan, version=1, data={"core_service_reason": "baru"})
         with pytest.raises(ConflictError):
             _designate(citra_m, penetapan, version=1)
     penetapan.refresh_from_db()
@@ -342,4 +352,4 @@ def test_designated_criteria_are_locked(world: World, in_scope, citra_m: Members
     with in_scope(world.instansi_a):
         done = _designate(citra_m, penetapan)
         with pytest.raises(TransitionNotAllowed):
-            services.penetapan_update(actor=citra_m, penetapan=done, version=done.version, data={"is_high_risk": True})
+            penetapan_update(actor=citra_m, penetapan=done, version=done.version, data={"is_high_risk": True})

@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.unit_kerja import services, validators
+from apps.unit_kerja import validators
 from apps.unit_kerja.models import Pegawai
+from apps.unit_kerja.services.roster import PEGAWAI_ALREADY_LEFT, PEGAWAI_NIP_TAKEN
 from tests.conftest import World
 from tests.factories import PegawaiFactory, UnitKerjaFactory
 from tests.unit_kerja.conftest import NIP_1
@@ -99,7 +100,7 @@ def test_duplicate_nip_shows_error_beside_field(world: World, login: Login) -> N
     response = login(world.ani).post(
         reverse("unit_kerja:pegawai-create"), {"unit": str(world.unit_a1.public_id), "nip": NIP_1, "name": "Dua"}
     )
-    assert str(services.PEGAWAI_NIP_TAKEN) in response.content.decode()
+    assert str(PEGAWAI_NIP_TAKEN) in response.content.decode()
     assert Pegawai.unscoped.count() == 1
 
 
@@ -166,7 +167,7 @@ def test_deactivate_twice_shows_message(world: World, login: Login) -> None:
     pegawai = PegawaiFactory(unit=world.unit_a1, is_active=False)
     client = login(world.ani)
     response = client.post(_url("pegawai-deactivate", pegawai), follow=True)
-    assert str(services.PEGAWAI_ALREADY_LEFT) in response.content.decode()
+    assert str(PEGAWAI_ALREADY_LEFT) in response.content.decode()
 
 
 def test_deactivate_access_and_method(world: World, login: Login) -> None:

@@ -12,8 +12,16 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.bukti_dukung.models import BuktiDukung
-from apps.unit_kerja import services
 from apps.unit_kerja.models import Cycle, Penetapan, PenetapanStatus
+from apps.unit_kerja.services.cycles import (
+    CYCLE_DATE_FIELDS,
+    CYCLE_DATE_OUTSIDE_YEAR,
+    CYCLE_PROPOSAL_NOT_AFTER_FILL,
+    PENETAPAN_CONFLICT,
+    PENETAPAN_DESIGNATED_LOCKED,
+    PENETAPAN_NO_CRITERION,
+    PENETAPAN_SK_DATE_YEAR,
+)
 from tests.conftest import World
 from tests.factories import CycleFactory, PenetapanFactory
 from tests.unit_kerja.conftest import PDF, pdf_file
@@ -57,7 +65,7 @@ def test_open_year_with_date_outside_the_year(world: World, login: Login) -> Non
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_fill_start_error"' in page
-    assert str(services.CYCLE_DATE_OUTSIDE_YEAR) % {"tahun": 2027} in page
+    assert str(CYCLE_DATE_OUTSIDE_YEAR) % {"tahun": 2027} in page
     assert not Cycle.unscoped.filter(tahun=2027).exists()
 
 
@@ -77,7 +85,7 @@ def test_cycle_create_permissions_and_method(world: World, login: Login) -> None
 
 
 def test_cycle_update(world: World, login: Login, cycle: Cycle) -> None:
-    data = {name: getattr(cycle, name).isoformat() for name in services.CYCLE_DATE_FIELDS}
+    data = {name: getattr(cycle, name).isoformat() for name in CYCLE_DATE_FIELDS}
     data["version"] = str(cycle.version)
     data["proposal_end"] = "2026-06-30"
     response = login(world.citra).post(_url("cycle-update", cycle), data)
@@ -88,11 +96,11 @@ def test_cycle_update(world: World, login: Login, cycle: Cycle) -> None:
 
 
 def test_cycle_update_bad_window_and_access(world: World, login: Login, cycle: Cycle) -> None:
-    data = {name: getattr(cycle, name).isoformat() for name in services.CYCLE_DATE_FIELDS}
+    data = {name: getattr(cycle, name).isoformat() for name in CYCLE_DATE_FIELDS}
     data["version"] = str(cycle.version)
     data.update(proposal_end="2026-02-01", is_open="on")
     response = login(world.citra).post(_url("cycle-update", cycle), data)
-    assert str(services.CYCLE_PROPOSAL_NOT_AFTER_FILL) in response.content.decode()
+    assert str(CYCLE_PROPOSAL_NOT_AFTER_FILL) in response.content.decode()
     cycle.refresh_from_db()
     assert cycle.proposal_end == datetime.date(2026, 5, 31)
     assert login(world.dodi).post(_url("cycle-update", cycle), data).status_code == 404
@@ -162,7 +170,7 @@ def test_propose_without_criterion_or_reason(world: World, login: Login, cycle: 
     client = login(world.citra)
     base = {"unit": str(world.unit_a1.public_id), "cycle": str(cycle.public_id)}
     none = client.post(reverse("unit_kerja:penetapan-create"), base).content.decode()
-    assert str(services.PENETAPAN_NO_CRITERION) in none
+    assert str(PENETAPAN_NO_CRITERION) in none
     no_reason = client.post(reverse("unit_kerja:penetapan-create"), {**base, "is_high_risk": "on"}).content.decode()
     assert 'id="id_high_risk_reason_error"' in no_reason
     assert not Penetapan.unscoped.exists()
@@ -219,7 +227,7 @@ def test_stale_form_gets_conflict_and_keeps_input(world: World, login: Login, cy
     response = client.post(_url("penetapan-update", penetapan), stale)
     page = response.content.decode()
     assert response.status_code == 200
-    assert str(services.PENETAPAN_CONFLICT) in page
+    assert str(PENETAPAN_CONFLICT) in page
     assert "Teks saya yang panjang" in page  # the user's input is kept
     assert 'name="version" value="2"' in page  # resubmitting now overwrites deliberately
     penetapan.refresh_from_db()
@@ -241,7 +249,7 @@ def test_update_of_designated_penetapan_is_refused(world: World, login: Login, c
     response = login(world.citra).post(
         _url("penetapan-update", penetapan), _edit_data(penetapan, core_service_reason="Ubah")
     )
-    assert str(services.PENETAPAN_DESIGNATED_LOCKED) in response.content.decode()
+    assert str(PENETAPAN_DESIGNATED_LOCKED) in response.content.decode()
     penetapan.refresh_from_db()
     assert penetapan.core_service_reason != "Ubah"
 
@@ -275,7 +283,7 @@ def test_designate_bad_input_saves_nothing(world: World, login: Login, cycle: Cy
         {"sk_number": "800/1", "sk_date": "2020-01-01", "sk_file": pdf_file(), "version": "1"},
     ).content.decode()
     assert 'id="id_sk_date_error"' in wrong_year
-    assert str(services.PENETAPAN_SK_DATE_YEAR) % {"tahun": 2026, "previous": 2025} in wrong_year
+    assert str(PENETAPAN_SK_DATE_YEAR) % {"tahun": 2026, "previous": 2025} in wrong_year
     wrong_type = client.post(
         _url("penetapan-designate", penetapan),
         {
@@ -325,7 +333,7 @@ def test_designate_with_stale_version(world: World, login: Login, cycle: Cycle) 
         )
         .content.decode()
     )
-    assert str(services.PENETAPAN_CONFLICT) in page
+    assert str(PENETAPAN_CONFLICT) in page
     assert 'value="800/77"' in page
     assert not BuktiDukung.unscoped.exists()
 
@@ -342,7 +350,7 @@ def test_designate_permissions_and_method(world: World, login: Login, cycle: Cyc
 
 
 def test_a_stale_year_form_is_a_conflict_and_saves_nothing(world: World, login: Login, cycle: Cycle) -> None:
-    data = {name: getattr(cycle, name).isoformat() for name in services.CYCLE_DATE_FIELDS}
+    data = {name: getattr(cycle, name).isoformat() for name in CYCLE_DATE_FIELDS}
     data["version"] = str(cycle.version)
     client = login(world.citra)
     assert client.post(_url("cycle-update", cycle), {**data, "proposal_end": "2026-06-30"}).status_code == 302

@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
-from apps.unit_kerja import services, tabular
+from apps.unit_kerja import tabular
 from apps.unit_kerja.models import UnitKerja
+from apps.unit_kerja.services.imports import IMPORT_UNKNOWN_PARENT
+from apps.unit_kerja.services.units import UNIT_CODE_TAKEN
 from tests.conftest import World
 from tests.factories import PegawaiFactory, UnitKerjaFactory
 from tests.unit_kerja.conftest import PDF, csv_file
@@ -86,7 +88,7 @@ def test_create_duplicate_code_shows_error_beside_field(world: World, login: Log
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_code_error"' in page
-    assert str(services.UNIT_CODE_TAKEN) in page
+    assert str(UNIT_CODE_TAKEN) in page
     assert 'aria-invalid="true"' in page
     assert not UnitKerja.unscoped.filter(name="Kembar").exists()
 
@@ -267,9 +269,7 @@ def test_import_units_lists_row_errors_and_saves_nothing(world: World, login: Lo
     assert job.status == "failed"
     page = client.get(response["Location"]).content.decode()
     assert "<td>3</td>" in page
-    assert str(services.IMPORT_UNKNOWN_PARENT) % {"code": "NOPE"} in page.replace("&ldquo;", "“").replace(
-        "&rdquo;", "”"
-    )
+    assert str(IMPORT_UNKNOWN_PARENT) % {"code": "NOPE"} in page.replace("&ldquo;", "“").replace("&rdquo;", "”")
     assert not UnitKerja.unscoped.filter(code="OK").exists()
     assert not AuditEvent.unscoped.filter(verb="unit_kerja.import").exists()
 

@@ -27,8 +27,10 @@ from apps.survei.demo import seed_survei
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import MFA_REQUIRED_ROLES
 from apps.tenancy.scope import scope
-from apps.unit_kerja import services as uk
 from apps.unit_kerja.models import UnitKerja
+from apps.unit_kerja.services.cycles import cycle_open, penetapan_create, penetapan_designate
+from apps.unit_kerja.services.roster import pegawai_account_link, pegawai_create
+from apps.unit_kerja.services.units import unit_kerja_create, unit_kerja_set_head
 
 # PortalRB soal "disciplinary violations this year" (the current side of derived item R.3.iii.a).
 DISCIPLINE_THIS_YEAR = 103
@@ -126,7 +128,7 @@ class Command(BaseCommand):
         with scope(instansi.pk):
             units = self._seed_units(admin, spec["units"])
             self._seed_pegawai(admin, instansi, units)
-            cycle = uk.cycle_open(actor=admin, tahun=tahun, **demo_windows(tahun))
+            cycle = cycle_open(actor=admin, tahun=tahun, **demo_windows(tahun))
             self._seed_penetapan(admin, instansi, cycle, units)
             for email, name, code, role, unit_code in data.LOGINS:
                 if code != spec["code"] or role == "admin_zi":
@@ -138,7 +140,7 @@ class Command(BaseCommand):
                     # The login's own roster entry (its own name and NIP), linked through the service
                     # that checks it is the same person: a pact signed with this login names them.
                     serial = 900 + sum(1 for login in data.LOGINS if login[3] == "pegawai" and login[0] < email)
-                    pegawai = uk.pegawai_create(
+                    pegawai = pegawai_create(
                         actor=admin,
                         unit=units[unit_code],
                         nip=demo_nip(serial),
@@ -147,7 +149,7 @@ class Command(BaseCommand):
                         rank="Penata (III/c)",
                         email=email,
                     )
-                    uk.pegawai_account_link(actor=admin, pegawai=pegawai, user=user)
+                    pegawai_account_link(actor=admin, pegawai=pegawai, user=user)
             self._seed_penilaian(admin, instansi, cycle)
             self._seed_pengusulan(admin, instansi, cycle, units)
             self._seed_review_work(instansi, cycle, units)
@@ -160,7 +162,7 @@ class Command(BaseCommand):
     def _seed_units(self, admin: Membership, rows: list[tuple[Any, ...]]) -> dict[str, UnitKerja]:
         units: dict[str, UnitKerja] = {}
         for code, name, kind, parent_code, address in rows:
-            units[code] = uk.unit_kerja_create(
+            units[code] = unit_kerja_create(
                 actor=admin, code=code, name=name, kind=kind, parent=units.get(parent_code), address=address
             )
         return units
@@ -174,7 +176,7 @@ class Command(BaseCommand):
             last = data.LAST_NAMES[(index * 3 + offset) % len(data.LAST_NAMES)]
             position, rank = data.POSITIONS[index % len(data.POSITIONS)]
             unit = unit_list[index % len(unit_list)]
-            pegawai = uk.pegawai_create(
+            pegawai = pegawai_create(
                 actor=admin,
                 unit=unit,
                 nip=demo_nip(index + offset),
@@ -183,7 +185,7 @@ class Command(BaseCommand):
                 rank=rank,
             )
             if position == "Kepala Bagian" and unit.head_id is None:
-                uk.unit_kerja_set_head(actor=admin, unit=unit, pegawai=pegawai)
+                unit_kerja_set_head(actor=admin, unit=unit, pegawai=pegawai)
                 unit.refresh_from_db()
 
     def _seed_penilaian(self, admin: Membership, instansi: Instansi, cycle: Any) -> None:
@@ -354,7 +356,7 @@ class Command(BaseCommand):
         for code, unit_code, designated, afirmasi in data.PENETAPAN:
             if code != instansi.code:
                 continue
-            penetapan = uk.penetapan_create(
+            penetapan = penetapan_create(
                 actor=admin,
                 unit=units[unit_code],
                 cycle=cycle,
@@ -366,7 +368,7 @@ class Command(BaseCommand):
             )
             if designated:
                 sk_number = f"SK/{unit_code}/ZI/{cycle.tahun - 1}"
-                uk.penetapan_designate(
+                penetapan_designate(
                     actor=admin,
                     penetapan=penetapan,
                     version=penetapan.version,
