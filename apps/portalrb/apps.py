@@ -9,6 +9,10 @@ class PortalRBConfig(AppConfig):
     verbose_name = "PortalRB"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and services are importable only once apps are ready.
+        from apps.core.hooks import register_serve_check
         from apps.portalrb.fastpath import connect_signals
+        from apps.portalrb.serve_check import portalrb_serve_check
 
         connect_signals()
+        register_serve_check("portalrb", portalrb_serve_check)
