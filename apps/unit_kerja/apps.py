@@ -8,7 +8,7 @@ class UnitKerjaConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.accounts.principal import connect_unit_signals
-        from apps.unit_kerja import dashboards  # noqa: F401  (registers the dashboard panels)
+        from apps.unit_kerja import dashboards, evidence  # noqa: F401  (dashboard panels, holders of evidence)
         from apps.unit_kerja.models import UnitKerja
 
         connect_unit_signals(UnitKerja)  # a unit's members' cached principal (apps/accounts/principal.py)
