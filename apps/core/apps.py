@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+
+import zi.checks  # noqa: F401  (importing registers the production system checks)
 
 
 class CoreConfig(AppConfig):
@@ -6,9 +9,5 @@ class CoreConfig(AppConfig):
     verbose_name = "ZI core"
 
     def ready(self) -> None:
-        from django.utils.module_loading import autodiscover_modules
-
-        import zi.checks  # noqa: F401  (registers the production system checks)
-
         # Each app declares its menu entries in <app>/navigation.py (see apps.core.navigation).
         autodiscover_modules("navigation")
