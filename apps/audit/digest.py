@@ -27,7 +27,9 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from apps.audit.key import audit_key, key_fingerprint
+from apps.audit.models import AuditEvent
 from apps.audit.verify import ChainBreak, verify_all
+from apps.tenancy.models import Instansi
 
 
 def digest_dir() -> Path:
@@ -42,8 +44,6 @@ def _mac(document: dict[str, Any], key: bytes) -> str:
 
 def digest_build(*, day: datetime.date | None = None) -> dict[str, Any]:
     """Walk every chain (verifying it) and seal the heads. A broken chain is recorded as broken."""
-    from apps.tenancy.models import Instansi
-
     key = audit_key()
     codes = dict(Instansi.objects.values_list("pk", "code"))
     chains = []
@@ -94,9 +94,6 @@ def digest_export(*, day: datetime.date | None = None) -> Path:
 
 def digest_check(document: dict[str, Any]) -> list[str]:
     """Problems of the current database against a recorded digest (empty: it still holds)."""
-    from apps.audit.models import AuditEvent
-    from apps.tenancy.models import Instansi
-
     if not digest_is_authentic(document):
         return ["the digest's seal does not verify (forged, or another audit key)"]
     problems = []

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit import verbs
 from apps.tenancy.models import TenantModel
 
 
@@ -60,9 +61,7 @@ class AuditEvent(TenantModel):
     @property
     def verb_label(self) -> str:
         """The action in the reader's language ("Mengundang pengguna", not ``membership.invite``)."""
-        from apps.audit.verbs import verb_label
-
-        return verb_label(self.verb)
+        return verbs.verb_label(self.verb)
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_repr}"

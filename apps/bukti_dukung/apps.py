@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from apps.bukti_dukung.scanning import scanner_health, unscanned_notice
+from apps.core.hooks import register_health, register_notice
+
 
 class BuktiDukungConfig(AppConfig):
     name = "apps.bukti_dukung"
@@ -8,8 +11,5 @@ class BuktiDukungConfig(AppConfig):
 
     def ready(self) -> None:
         # The upload scanner's banner notice and /health/ line (apps.core.hooks).
-        from apps.bukti_dukung.scanning import scanner_health, unscanned_notice
-        from apps.core.hooks import register_health, register_notice
-
         register_notice(unscanned_notice)
         register_health("scanner", scanner_health)

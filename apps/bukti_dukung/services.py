@@ -54,7 +54,7 @@ def sniff_kind(head: bytes, stream: IO[bytes]) -> str | None:
     return None
 
 
-def validate_upload(file: UploadedFile, *, actor: Membership | None = None) -> tuple[str, str, int]:
+def validate_upload(file: UploadedFile[bytes], *, actor: Membership | None = None) -> tuple[str, str, int]:
     """Check size, viruses (ClamAV) and content type; returns ``(kind, sha256, size)`` or raises
     ValidationError. The scan comes before the type check, so an infected file is logged as such
     whatever it pretends to be; ``actor`` names the uploader in that log line."""
@@ -74,7 +74,8 @@ def validate_upload(file: UploadedFile, *, actor: Membership | None = None) -> t
     scan_upload(file, sha256=digest.hexdigest(), actor=actor)
     file.seek(0)
     head = file.read(16)
-    stream = file.file if hasattr(file, "file") else io.BytesIO(file.read())
+    raw = getattr(file, "file", None)
+    stream = raw if raw is not None else io.BytesIO(file.read())
     kind = sniff_kind(head, stream)
     file.seek(0)
     if kind is None:
@@ -86,7 +87,7 @@ def validate_upload(file: UploadedFile, *, actor: Membership | None = None) -> t
 def bukti_dukung_upload(
     *,
     actor: Membership,
-    file: UploadedFile,
+    file: UploadedFile[bytes],
     description: str = "",
     replaces: BuktiDukung | None = None,
 ) -> BuktiDukung:
@@ -99,7 +100,7 @@ def bukti_dukung_upload(
         raise ValidationError(REPLACES_OTHER_INSTANSI, code="replaces_foreign")
     kind, sha256, size = validate_upload(file, actor=actor)
     bukti = BuktiDukung(
-        instansi_id=actor.instansi_id,
+        instansi_id=actor.instansi_id,  # type: ignore[misc]  # no instansi: the row is refused (NOT NULL)
         original_name=(file.name or "berkas")[-255:],
         kind=kind,
         size=size,

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import hooks
 from apps.core.cache import cache_unavailable
+from apps.core.navigation import nav_for
 
 REDIS_DOWN_NOTICE = _(
     "The queue and cache server (Redis) cannot be reached. You can keep working: sign-in attempt "
@@ -20,8 +22,6 @@ REDIS_DOWN_NOTICE = _(
 
 def degraded_notices() -> list[str]:
     """What is unavailable right now, in words for the page (docs/operations.md "Redis down")."""
-    from django.core.cache import cache
-
     cache.get("zi:probe")  # one round trip; an outage is then known (and not tried again for seconds)
     notices = [str(REDIS_DOWN_NOTICE)] if cache_unavailable() else []
     return notices + hooks.notices()  # the apps' own (apps.core.hooks)
@@ -33,8 +33,6 @@ def zi(request: HttpRequest) -> dict[str, Any]:
     membership = getattr(request, "membership", None)
     context: dict[str, Any] = {"membership": membership, "degraded": SimpleLazyObject(degraded_notices)}
     if membership is not None:
-        from apps.core.navigation import nav_for
-
         context["nav_groups"] = SimpleLazyObject(lambda: nav_for(membership))
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

@@ -5,16 +5,23 @@
   (``bukti_dukung``: uploads are not scanned in the demo);
 * **health parts** — one line each of ``/health/`` (``bukti_dukung``: the virus scanner);
 * **page context** — extra context for a signed-in user's pages (``notifications``: the unread count);
-* **API error page** — Django's own 400/404/500/503 answers under ``/api/`` (``api``: the JSON body).
+* **API error page** — Django's own 400/404/500/503 answers under ``/api/`` (``api``: the JSON body);
+* **audit** — the recorder of the workflow engine's transitions (``audit``: ``audit_record``), so
+  ``apps.core.workflow`` writes its before/after row without importing the audit app. Required:
+  with none registered a transition fails rather than go unaudited;
+* **serve checks** — the requests ``zi_serve_check`` makes as ``zi_app`` after a restore besides the
+  dashboard (``portalrb``: a PortalRB call with a token issued for the check).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from django.db import models
     from django.http import HttpRequest, HttpResponse
+    from django.test import Client
 
     from apps.tenancy.models import Membership
 
@@ -23,11 +30,29 @@ Notice = Callable[[], str | None]
 HealthPart = Callable[[], tuple[str, bool]]
 PageContext = Callable[["HttpRequest", "Membership | None"], dict[str, Any]]
 ApiErrorPage = Callable[["HttpRequest", int], "HttpResponse"]
+# A serve check gets the command's client (signed out) and the member whose page was loaded; it
+# raises on a failure and returns what it served, e.g. "PortalRB unit-wbk for kemen-a (200)".
+ServeCheck = Callable[["Client", "Membership"], str]
+
+
+class AuditRecorder(Protocol):
+    def __call__(
+        self,
+        *,
+        actor: Any,  # the acting user, or None for the system
+        verb: str,
+        obj: models.Model,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> object: ...
+
 
 _notices: list[Notice] = []
 _health: dict[str, HealthPart] = {}
 _page_context: list[PageContext] = []
 _api_error_page: list[ApiErrorPage] = []
+_audit: list[AuditRecorder] = []
+_serve_checks: dict[str, ServeCheck] = {}
 
 
 def register_notice(notice: Notice) -> Notice:
@@ -50,6 +75,14 @@ def register_api_error_page(page: ApiErrorPage) -> None:
     _api_error_page[:] = [page]
 
 
+def register_audit(recorder: AuditRecorder) -> None:
+    _audit[:] = [recorder]
+
+
+def register_serve_check(name: str, check: ServeCheck) -> None:
+    _serve_checks[name] = check
+
+
 def notices() -> list[str]:
     return [text for notice in _notices if (text := notice())]
 
@@ -67,3 +100,20 @@ def page_context(request: HttpRequest, membership: Membership | None) -> dict[st
 
 def api_error_page() -> ApiErrorPage | None:
     return _api_error_page[0] if _api_error_page else None
+
+
+def record_audit(
+    *,
+    actor: Any,  # the acting user, or None for the system
+    verb: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    if not _audit:
+        raise RuntimeError("No audit recorder is registered (apps.audit registers audit_record).")
+    _audit[0](actor=actor, verb=verb, obj=obj, before=before, after=after)
+
+
+def serve_checks() -> dict[str, ServeCheck]:
+    return dict(_serve_checks)

@@ -6,12 +6,14 @@ import sys
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django.views.defaults import bad_request as django_bad_request
 
 from apps.core import dashboards, hooks
 from apps.core.cache import cache_unavailable
@@ -68,8 +70,6 @@ def text_size(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> JsonResponse:
     """The liveness probe, and what is unavailable: 200 while ZI serves (``degraded`` when Redis is
     down or uploads are refused, with the reason), 503 when its database cannot be reached."""
-    from django.core.cache import cache
-
     body: dict[str, Any] = {"status": "ok"}
     try:
         with connection.cursor() as cursor:
@@ -97,8 +97,6 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     """Django's 400 (a suspicious request, a body over the limit): the API's JSON under /api/."""
     if (api_page := _api_page(request)) is not None:
         return api_page(request, 400)
-    from django.views.defaults import bad_request as django_bad_request
-
     return django_bad_request(request, exception)  # type: ignore[arg-type]
 
 

@@ -10,4 +10,5 @@ class NasionalConfig(AppConfig):
     verbose_name = "Nasional"
 
     def ready(self) -> None:
-        from apps.nasional import dashboards  # noqa: F401  (registers the national dashboard panel)
+        # Registers the national dashboard panel; imported here, as it imports the models.
+        from apps.nasional import dashboards  # noqa: F401

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from apps.core.charts import BarChart, Series
 from apps.core.dashboards import Panel, register
+from apps.nasional import selectors
 from apps.tenancy.models import Membership
+from apps.tenancy.roles import Cap
 
 
 @register
 def national_panel(membership: Membership) -> Panel | None:
     """For KemenPANRB and TPN members (Cap.NATIONAL_VIEW): the latest year's proposal counts."""
-    from apps.nasional import selectors
-    from apps.tenancy.roles import Cap
-
     if not membership.is_national or not membership.can(Cap.NATIONAL_VIEW):
         return None
-    from django.utils.translation import gettext as _
-
-    from apps.core.charts import BarChart, Series
-
     tahun = selectors.latest_tahun()
     counts = selectors.national_counts(tahun=tahun)
     charts = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from apps.notifications.models import Notification
+from apps.notifications.models import Channel, Notification
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.models import Membership
 
@@ -19,8 +19,6 @@ def access_notification(actor: Membership | None, public_id: object) -> Notifica
 
 def access_email_notification(actor: Membership | None, public_id: object) -> Notification:
     """An email of the actor's instansi, for the admin's failures page (404 for another instansi's)."""
-    from apps.notifications.models import Channel
-
     notification = get_in_scope_or_404(Notification, actor, public_id)
     if notification.channel != Channel.EMAIL:
         raise Http404

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from apps.notifications.models import Channel, Notification
+from apps.notifications.models import Channel, Notification, NotificationStatus
 from apps.notifications.unread import unread_cached
 
 if TYPE_CHECKING:
@@ -37,8 +37,6 @@ def notification_unread_count(*, user: User, membership: Membership | None) -> i
 def notification_failures(*, membership: Membership) -> QuerySet[Notification]:
     """The instansi's emails that did not reach their reader (the admin's failures page): failed, or
     still "sending" (a crash the reconciler has not resolved yet), newest first."""
-    from apps.notifications.models import NotificationStatus
-
     return (
         Notification.objects.filter(  # type: ignore[misc]  # no instansi: no row
             instansi_id=membership.instansi_id,

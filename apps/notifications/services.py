@@ -23,9 +23,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.services import audit_record
 from apps.core.errors import PermissionDeniedError
 from apps.notifications.models import Channel, Notification, NotificationPreference, NotificationStatus
+from apps.notifications.tasks import notification_send_email as notification_send_email_task
 from apps.tenancy.models import Instansi
+from apps.tenancy.rls import all_tenants
 from apps.tenancy.roles import Cap
 
 if TYPE_CHECKING:
@@ -93,8 +96,6 @@ def notify(
     Renders in the recipient's language. Call inside the caller's transaction: the email task is
     enqueued on commit.
     """
-    from apps.notifications.tasks import notification_send_email as notification_send_email_task
-
     context = {**context, "recipient": recipient, "link": link, "site_url": settings.SITE_URL}
     subject, body_text, body_html = render_for(recipient, template, context)
     preference = preference_for(recipient)
@@ -198,9 +199,6 @@ def notifications_reconcile() -> dict[str, int]:
     * ``pending`` for longer than two visibility timeouts (its message was lost, e.g. Redis restarted
       without its append-only file): the send task is enqueued again; the claim makes a repeat a no-op.
     """
-    from apps.notifications.tasks import notification_send_email as notification_send_email_task
-    from apps.tenancy.rls import all_tenants
-
     now = timezone.now()
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     lost = Q(status=NotificationStatus.PENDING, created_at__lt=now - datetime.timedelta(seconds=2 * visibility))
@@ -222,9 +220,6 @@ def notifications_reconcile() -> dict[str, int]:
 def notification_retry(*, actor: Membership, notification: Notification) -> Notification:
     """The admin sends a failed email again (the failures page): back to ``pending`` with fresh
     attempts, enqueued on commit; audited. Only a failed email can be retried."""
-    from apps.audit.services import audit_record
-    from apps.notifications.tasks import notification_send_email as notification_send_email_task
-
     if not actor.can(Cap.PEOPLE_MANAGE):
         raise PermissionDeniedError
     retried = Notification.objects.filter(

@@ -1,10 +1,15 @@
-"""Thin Celery tasks for notifications: ids in, scope opened, one service call."""
+"""Thin Celery tasks for notifications: ids in, scope opened, one service call.
+
+The services are imported inside the tasks (STYLE §4.7): ``apps.notifications.services`` imports
+this module to enqueue the email task."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from apps.tenancy.tasks import TenantTask
+from apps.notifications.models import Notification, NotificationStatus
+from apps.outbox.tasks import TenantTask
+from apps.tenancy.rls import all_tenants
 
 
 @shared_task(base=TenantTask, acks_late=True)
@@ -24,9 +29,6 @@ def notification_digest_send(*, instansi_id: int) -> int:
 @shared_task(acks_late=True)
 def notification_digest_beat() -> int:
     """Beat, daily: one digest task per instansi with notices waiting (catches up on any backlog)."""
-    from apps.notifications.models import Notification, NotificationStatus
-    from apps.tenancy.rls import all_tenants
-
     with all_tenants("the digest fan-out lists which instansi have notices waiting"):
         ids = list(
             Notification.unscoped.filter(status=NotificationStatus.DIGEST)

@@ -8,4 +8,5 @@ class PencananganConfig(AppConfig):
     verbose_name = _("Pencanangan and Pakta Integritas")
 
     def ready(self) -> None:
-        from apps.pencanangan import dashboards  # noqa: F401  (registers the pegawai's own pakta panel)
+        # The pegawai's own pakta panel; the pakta and pencanangan as holders of evidence.
+        from apps.pencanangan import dashboards, evidence  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.tenancy.tasks import TenantTask
+from apps.outbox.tasks import TenantTask
 
 
 @shared_task(base=TenantTask, acks_late=True)

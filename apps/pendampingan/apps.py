@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PendampinganConfig(AppConfig):
     name = "apps.pendampingan"
     verbose_name = _("Diagnosis, tim kerja and TPI pendampingan")
+
+    def ready(self) -> None:
+        # Registers its holders of evidence with apps.bukti_dukung.holders (imported once apps are ready).
+        from apps.pendampingan import evidence  # noqa: F401

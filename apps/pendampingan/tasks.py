@@ -12,7 +12,7 @@ import datetime
 from celery import shared_task
 from django.db import OperationalError
 
-from apps.tenancy.tasks import TenantTask
+from apps.outbox.tasks import TenantTask
 
 
 @shared_task(acks_late=True)

@@ -119,7 +119,7 @@ def _audit(actor: Membership | None, verb: str, obj: Any, **after: Any) -> None:
     audit_record(actor=actor.user if actor else None, verb=verb, obj=obj, after=after or None)
 
 
-def _upload_all(actor: Membership, files: Iterable[UploadedFile], description: str) -> list[Any]:
+def _upload_all(actor: Membership, files: Iterable[UploadedFile[bytes]], description: str) -> list[Any]:
     return [bukti_dukung_upload(actor=actor, file=f, description=description) for f in files]
 
 
@@ -145,18 +145,18 @@ def instansi_eligibility_set(
     predikat_sakip: str,
     indeks_rb: str,
     maturitas_spip: int,
-    evidence_files: Sequence[UploadedFile] = (),
+    evidence_files: Sequence[UploadedFile[bytes]] = (),
     version: int | None = None,
 ) -> InstansiEligibility:
     """Record (or update) the instansi-level facts of Tabel 5 for the year, adding evidence files.
     ``version``: the one the form was built from (0: none recorded); stale → ``VersionConflict``."""
     _require(actor, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
-    row = InstansiEligibility.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()
+    row = InstansiEligibility.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()  # type: ignore[misc]  # _require: an instansi role
     version_check(row, version)
     before = None
     if row is None:
-        row = InstansiEligibility(instansi_id=actor.instansi_id, cycle=cycle)
+        row = InstansiEligibility(instansi_id=actor.instansi_id, cycle=cycle)  # type: ignore[misc]  # _require: an instansi role
     else:
         before = {f: str(getattr(row, f)) for f in ("opini_bpk", "predikat_sakip", "indeks_rb", "maturitas_spip")}
     row.opini_bpk, row.predikat_sakip, row.indeks_rb = opini_bpk, predikat_sakip, indeks_rb
@@ -195,7 +195,7 @@ def unit_eligibility_set(
     lhkasn_pct: Decimal,
     zi_started_on: datetime.date,
     sakip_internal: str,
-    evidence_files: Sequence[UploadedFile] = (),
+    evidence_files: Sequence[UploadedFile[bytes]] = (),
     version: int | None = None,
 ) -> UnitEligibility:
     """Record (or update) the unit-level facts of Tabel 5 for the year, adding evidence files.
@@ -305,15 +305,15 @@ def pengusulan_create(*, actor: Membership, penilaian: Penilaian, predikat: str)
         raise ValidationError({"predikat": ValidationError(PREDIKAT_NOT_RECOMMENDED, code="not_recommended")})
     _require_window(penilaian.cycle)
     if (
-        Pengusulan.objects.filter(instansi_id=actor.instansi_id, cycle=penilaian.cycle, unit=penilaian.unit)
+        Pengusulan.objects.filter(instansi_id=actor.instansi_id, cycle=penilaian.cycle, unit=penilaian.unit)  # type: ignore[misc]  # _require: an instansi role
         .exclude(status=S.WITHDRAWN)
         .exists()
     ):
         raise TransitionNotAllowed(ALREADY_PROPOSED)
-    penetapan = Penetapan.objects.filter(
+    penetapan = Penetapan.objects.filter(  # type: ignore[misc]  # _require: an instansi role
         instansi_id=actor.instansi_id, cycle=penilaian.cycle, unit=penilaian.unit
     ).first()
-    pengusulan = Pengusulan(
+    pengusulan = Pengusulan(  # type: ignore[misc]  # _require: an instansi role
         instansi_id=actor.instansi_id,
         cycle=penilaian.cycle,
         unit=penilaian.unit,
@@ -532,7 +532,7 @@ def surat_pengusulan_save(
     cycle: Cycle,
     number: str,
     date: datetime.date,
-    sptjm_file: UploadedFile | None = None,
+    sptjm_file: UploadedFile[bytes] | None = None,
     version: int | None = None,
 ) -> SuratPengusulan:
     """Prepare (or update) the year's letter: number, date and, optionally, the signed SPTJM scan.
@@ -540,10 +540,10 @@ def surat_pengusulan_save(
     _require(actor, Cap.PENGUSULAN_SUBMIT, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
     _require_window(cycle)
-    surat = SuratPengusulan.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()
+    surat = SuratPengusulan.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()  # type: ignore[misc]  # _require: an instansi role
     version_check(surat, version)
     if surat is None:
-        surat = SuratPengusulan(instansi_id=actor.instansi_id, cycle=cycle, created_by=actor.user)
+        surat = SuratPengusulan(instansi_id=actor.instansi_id, cycle=cycle, created_by=actor.user)  # type: ignore[misc]  # _require: an instansi role
     elif surat.pk and surat.items.exists() and (surat.number != number.strip() or surat.date != date):
         raise ValidationError({"number": ValidationError(SUBMITTED_LETTER_LOCKED, code="locked")})
     surat.number = number.strip()
@@ -558,7 +558,7 @@ def surat_pengusulan_save(
         surat,
         number=surat.number,
         date=str(date),
-        sptjm_file=surat.sptjm_file.original_name if surat.sptjm_file_id else "",
+        sptjm_file=surat.sptjm_file.original_name if surat.sptjm_file_id else "",  # type: ignore[union-attr]  # the id is set
     )
     return surat
 

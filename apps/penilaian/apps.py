@@ -7,5 +7,6 @@ class PenilaianConfig(AppConfig):
     verbose_name = _("Penilaian (LKE assessment)")
 
     def ready(self) -> None:
-        # Dashboard panels of the unit (worksheet) and of the TPI (review).
-        from apps.penilaian import dashboards  # noqa: F401
+        # Dashboard panels of the unit (worksheet) and of the TPI (review); the answers as holders of
+        # evidence (apps.bukti_dukung.holders).
+        from apps.penilaian import dashboards, evidence  # noqa: F401

@@ -24,8 +24,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 from apps.core.cache import cache_unavailable
+from apps.pengusulan.models import Pengusulan, PengusulanSnapshot
+from apps.portalrb.models import PortalRBToken
+from apps.tenancy.models import Instansi
+from apps.unit_kerja.models import Cycle, UnitKerja
 
 TOKEN_SECONDS = 300
 SNAPSHOT_SECONDS = 3600
@@ -103,12 +108,6 @@ def snapshots_forget(instansi_id: int | None) -> None:
 
 def connect_signals() -> None:
     """Connected in ``PortalRBConfig.ready``."""
-    from django.db.models.signals import post_delete, post_save
-
-    from apps.pengusulan.models import Pengusulan, PengusulanSnapshot
-    from apps.portalrb.models import PortalRBToken
-    from apps.tenancy.models import Instansi
-    from apps.unit_kerja.models import Cycle, UnitKerja
 
     def token_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
         _token_forget([instance.key_hash])

@@ -14,7 +14,7 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from apps.tenancy.tasks import TenantTask
+from apps.outbox.tasks import TenantTask
 
 logger = logging.getLogger(__name__)
 

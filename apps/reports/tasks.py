@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from apps.tenancy.tasks import TenantTask
+from apps.outbox.tasks import TenantTask
 
 
 # acks_late: the claim in report_render makes a redelivered message a no-op (DESIGN §8).

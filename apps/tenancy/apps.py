@@ -1,3 +1,4 @@
+from celery.signals import task_postrun, task_prerun
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -8,9 +9,8 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Tenancy")
 
     def ready(self) -> None:
-        from celery.signals import task_postrun, task_prerun
-
-        from apps.tenancy import checks, rls  # noqa: F401  (checks registers tenancy.E001, tenancy.E002)
+        # Here, not at the top: checks imports the models (importing it registers tenancy.E001, E002).
+        from apps.tenancy import checks, rls  # noqa: F401
 
         # After every migrate (and test flush): row privileges and the RLS policy on every tenant table.
         post_migrate.connect(rls.post_migrate, sender=self, dispatch_uid="zi_tenancy_rls")

@@ -11,13 +11,15 @@ from typing import Any
 
 from django.apps import apps
 from django.core.checks import Error, Tags, register
-from django.db import models
+from django.db import connections, models
+from django.db.migrations.executor import MigrationExecutor
+
+from apps.tenancy import rls
+from apps.tenancy.models import TenantManager, TenantModel
 
 
 @register()
 def check_tenant_models(app_configs: Any = None, **kwargs: Any) -> list[Error]:
-    from apps.tenancy.models import TenantManager, TenantModel
-
     errors: list[Error] = []
     for model in apps.get_models():
         if not issubclass(model, TenantModel):
@@ -49,10 +51,6 @@ def check_tenant_rls(app_configs: Any = None, databases: Any = None, **kwargs: A
     A database check: it runs with ``manage.py check --database default`` (and in the test suite).
     ``migrate`` installs missing policies itself (``post_migrate``); this finds a table that escaped.
     """
-    from django.db import connections
-
-    from apps.tenancy import rls
-
     errors: list[Error] = []
     for alias in databases or []:
         connection = connections[alias]
@@ -77,7 +75,5 @@ def check_tenant_rls(app_configs: Any = None, databases: Any = None, **kwargs: A
 
 
 def _migrations_pending(connection: Any) -> bool:
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connection)
     return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))

@@ -48,7 +48,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from typing import Any, NamedTuple
 
+from django.apps import apps
 from django.conf import settings
+from django.db import connections
 
 from apps.tenancy.scope import current_scope
 
@@ -176,8 +178,7 @@ def task_postrun(task_id: str | None = None, **_: Any) -> None:
 
 def tenant_tables() -> list[str]:
     """The table of every concrete TenantModel (proxies and unmanaged models excluded)."""
-    from django.apps import apps
-
+    # Not at the top: the database backend (zi/db/postgresql) imports this module before the models.
     from apps.tenancy.models import TenantModel
 
     tables = {
@@ -259,6 +260,4 @@ def tables_without_policy(connection: Any) -> list[str]:
 
 
 def post_migrate(using: str = "default", **_: Any) -> None:
-    from django.db import connections
-
     ensure_rls(connections[using])

@@ -10,7 +10,8 @@ class TPNConfig(AppConfig):
 
     def ready(self) -> None:
         # The national token (tpn's ApiToken), its MFA check and rate limit guard every /api/v1/ view
-        # (apps.api.national.NationalView, also used by pendampingan and pemantauan).
+        # (apps.api.national.NationalView, also used by pendampingan and pemantauan). Imported here:
+        # both import the models.
         from apps.api.national import register_national_api
         from apps.tpn.auth import IsNationalMember, NationalRateThrottle, NationalTokenAuthentication
 

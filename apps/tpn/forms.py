@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.tpn.models import Outcome, Stage
 from apps.unit_kerja.forms import DateInput
 
 
@@ -27,8 +28,6 @@ class TPNResultForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        from apps.tpn.models import Outcome, Stage
-
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = Stage.choices
         self.fields["outcome"].choices = [("", "—"), *Outcome.choices]

@@ -12,7 +12,11 @@ from typing import Any
 from django.db.models import Case, CharField, Count, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
+from apps.lke.models import Soal
 from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PredikatUnit
+from apps.penilaian.models import Tier
+from apps.penilaian.selectors import jawaban_by_tier
+from apps.tenancy.scope import scope
 from apps.tpn.models import ApiToken, Outcome, Stage, TPNResult
 from apps.unit_kerja.models import UnitKerja
 
@@ -231,11 +235,6 @@ class DeskRow:
 def tpn_desk_rows(*, pengusulan: Pengusulan) -> list[DeskRow]:
     """Every soal of the proposal's LKE in order, with the last TPI tier's answer and TPN's answer
     and note. National read: the proposal's instansi scope is opened for it (DESIGN §4)."""
-    from apps.lke.models import Soal
-    from apps.penilaian.models import Tier
-    from apps.penilaian.selectors import jawaban_by_tier
-    from apps.tenancy.scope import scope
-
     with scope(pengusulan.instansi_id):
         by_tier = jawaban_by_tier(penilaian=pengusulan.penilaian)
         soal = list(Soal.objects.filter(template_id=pengusulan.penilaian.template_id).order_by("order"))

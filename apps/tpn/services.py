@@ -35,10 +35,11 @@ from apps.pengusulan.models import Pengusulan, PengusulanStatus, Predikat, Predi
 from apps.pengusulan.services import predikat_unit_record
 from apps.pengusulan.snapshot import scores_dict
 from apps.penilaian.models import Tier
-from apps.penilaian.selectors import penilaian_scores
+from apps.penilaian.selectors import jawaban_by_tier, penilaian_scores, soal_get
+from apps.penilaian.services import jawaban_tpn_save
 from apps.penilaian.thresholds import tpn_report
 from apps.tenancy.models import Instansi, Membership
-from apps.tenancy.roles import ROLE_CAPABILITIES, Cap
+from apps.tenancy.roles import NATIONAL_ROLES, ROLE_CAPABILITIES, Cap
 from apps.tenancy.scope import scope
 from apps.tenancy.selectors import membership_list_for_instansi
 from apps.tpn.models import STAGE_OUTCOMES, ApiToken, Outcome, Stage, TPNResult
@@ -157,8 +158,6 @@ def _check_shape(
 
 def _tpn_scores(pengusulan: Pengusulan) -> dict[str, Any] | None:
     scores = penilaian_scores(penilaian=pengusulan.penilaian)
-    from apps.penilaian.selectors import jawaban_by_tier
-
     if not jawaban_by_tier(penilaian=pengusulan.penilaian).get((Tier.TPN, 0)):
         return None
     return scores_dict(scores[(Tier.TPN, 0)].result)
@@ -353,8 +352,6 @@ class IssuedApiToken:
 
 
 def _national_membership(user: User) -> Membership | None:
-    from apps.tenancy.roles import NATIONAL_ROLES
-
     return Membership.objects.filter(user=user, is_active=True, role__in=sorted(NATIONAL_ROLES)).first()
 
 
@@ -410,9 +407,6 @@ def tpn_answers_save(*, actor: Membership, pengusulan: Pengusulan, answers: list
     A field problem names the item: ``answers.<index>.soal_id`` or ``answers.<index>.answer``.
     Allowed from the administrative pass up to (and including) the desk stage.
     """
-    from apps.penilaian.selectors import soal_get
-    from apps.penilaian.services import jawaban_tpn_save
-
     if not can_record(actor, Stage.DESK):
         raise PermissionDeniedError
     with scope(pengusulan.instansi_id), transaction.atomic():

@@ -9,7 +9,7 @@ class UnitKerjaConfig(AppConfig):
     def ready(self) -> None:
         from apps.accounts.principal import connect_unit_signals
         from apps.accounts.units import register_unit_choices
-        from apps.unit_kerja import dashboards  # noqa: F401  (registers the dashboard panels)
+        from apps.unit_kerja import dashboards, evidence  # noqa: F401  (dashboard panels, holders of evidence)
         from apps.unit_kerja.models import UnitKerja
         from apps.unit_kerja.selectors import unit_kerja_membership_choices
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.audit.digest import digest_check
 from apps.audit.key import AuditKeyMissing
 from apps.audit.verify import ChainBreak, verify_all
 from apps.tenancy.models import Instansi
@@ -54,8 +55,6 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"ok instansi={code} rows={result.length} head={result.head_hash}")
         if options["digest"]:
-            from apps.audit.digest import digest_check
-
             try:
                 document = json.loads(Path(options["digest"]).read_text(encoding="utf-8"))
             except (OSError, ValueError) as exc:

@@ -1,7 +1,8 @@
 """``manage.py zi_serve_check``: prove that this database serves the application as ``zi_app``.
 
-Loads a real page as a member of an instansi and makes a PortalRB call with a token issued for the
-check, through the whole middleware stack (so under row-level security, as the application runs),
+Loads a real page as a member of an instansi and runs the checks the apps above register
+(``apps.core.hooks.register_serve_check``; portalrb: a PortalRB call with a token issued for the
+check), through the whole middleware stack (so under row-level security, as the application runs),
 inside one transaction that is rolled back: the database is left exactly as it was. ``make restore``
 runs it on the restored database (docs/operations.md "Restore"); a restore whose grants are missing
 fails here with PostgreSQL's "permission denied".
@@ -17,14 +18,14 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
+from apps.core.hooks import serve_checks
 from apps.tenancy import rls
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import MFA_REQUIRED_ROLES
-from apps.tenancy.scope import scope
 
 
 class Command(BaseCommand):
-    help = "Load a page and make a PortalRB call as zi_app against this database (rolled back)."
+    help = "Load a page and make the registered calls (PortalRB) as zi_app against this database (rolled back)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not rls.enabled():
@@ -50,19 +51,11 @@ class Command(BaseCommand):
             raise CommandError(f"serving as {rls.APP_ROLE} failed: {type(exc).__name__}: {exc}") from exc
 
     def _check(self, client: Client, member: Membership) -> None:
-        from apps.portalrb.services import portalrb_token_issue
-
         client.force_login(member.user)
         page = client.get(reverse("core:dashboard"))
         if page.status_code != 200:
             raise CommandError(f"the dashboard of {member.user.email} answered {page.status_code}, not 200.")
-        with scope(member.instansi_id):
-            issued = portalrb_token_issue(instansi=member.instansi, actor=None)
         client.logout()
-        api = client.get(reverse("portalrb_api:unit-wbk"), HTTP_AUTHORIZATION=f"Bearer {issued.raw}")
-        if api.status_code != 200 or "tahun" not in api.json():
-            raise CommandError(f"PortalRB unit-wbk answered {api.status_code}: {api.content[:200]!r}")
-        self.stdout.write(
-            f"As {rls.APP_ROLE}: the dashboard of {member.user.email} (200) and PortalRB unit-wbk for "
-            f"{member.instansi.code} (200) served; nothing was kept."
-        )
+        served = [f"the dashboard of {member.user.email} (200)"]
+        served += [check(client, member) for check in serve_checks().values()]
+        self.stdout.write(f"As {rls.APP_ROLE}: {' and '.join(served)} served; nothing was kept.")
