@@ -91,6 +91,9 @@ def principal_user(user_id: Any) -> Any | None:
         if usable and not cache_unavailable():
             cache.set(_key(user_id), entry, timeout=settings.ZI_PRINCIPAL_CACHE_SECONDS)
     user, memberships, mfa = entry
+    for membership in memberships:
+        # ``actor.user`` in every service (audit rows, updated_by) is this very user: no query for it.
+        Membership.user.field.set_cached_value(membership, user)
     setattr(user, MEMBERSHIPS_ATTR, memberships)
     setattr(user, MFA_ATTR, mfa)
     return user

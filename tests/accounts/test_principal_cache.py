@@ -161,3 +161,12 @@ def test_logout_ends_the_cached_session(world: World, login: Callable) -> None:
     replay = Client()
     replay.cookies[settings.SESSION_COOKIE_NAME] = cookie
     assert not seen(replay).user.is_authenticated
+
+
+def test_the_actors_user_is_the_signed_in_user_without_a_query(world: World, login: Callable) -> None:
+    client = login(world.ani)
+    seen(client)
+    request = seen(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert request.membership.user is request.user._wrapped  # services' actor.user: audit rows, updated_by
+    assert queries.captured_queries == []
