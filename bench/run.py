@@ -49,7 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from seed_national import BENCH_DATABASE, national_url, nip_for  # noqa: E402
+from seed.config import BENCH_DATABASE, national_url  # noqa: E402
+from seed.shape import nip_for  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
