@@ -106,6 +106,7 @@ def main() -> None:
         country = tenants.seed_tenants(cursor, rng, password_hash)
         tenants.seed_cycles(cursor, country)
         pakta.seed_pakta(cursor, country)
+        pakta.seed_pencanangan(cursor, country)
         evidence.seed_evidence(cursor, country, media_root)
         lke.seed_penilaian(cursor, country, master)
         plans.seed_rencana_aksi(cursor, country, master)

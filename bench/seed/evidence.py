@@ -13,8 +13,14 @@ from seed.country import Country
 from seed.pg import copy_rows
 from seed.shape import minimal_pdf
 
+BUKTI_COLUMNS = [
+    "id", "public_id", "file", "original_name", "kind", "size", "sha256", "description", "created_at",
+    "instansi_id", "replaces_id", "uploaded_by_id",
+]  # fmt: skip
+
 
 def seed_evidence(cursor: Any, country: Country, media_root: Path) -> None:
+    """``N_EVIDENCE`` small PDFs spread over the units, each written under the media root."""
     units, tim_kerja_of = country.units, country.tim_kerja_of
     t0 = time.perf_counter()
     evidence_by_unit: dict[int, list[tuple[int, str, str, str]]] = {}
@@ -52,44 +58,8 @@ def seed_evidence(cursor: Any, country: Country, media_root: Path) -> None:
             )
             evidence_by_unit.setdefault(uid, []).append((bukti_id, str(public_id), name, digest))
         if len(bukti_rows) >= 50_000:
-            copy_rows(
-                cursor,
-                "bukti_dukung_buktidukung",
-                [
-                    "id",
-                    "public_id",
-                    "file",
-                    "original_name",
-                    "kind",
-                    "size",
-                    "sha256",
-                    "description",
-                    "created_at",
-                    "instansi_id",
-                    "replaces_id",
-                    "uploaded_by_id",
-                ],
-                bukti_rows,
-            )
+            copy_rows(cursor, "bukti_dukung_buktidukung", BUKTI_COLUMNS, bukti_rows)
             bukti_rows = []
-    copy_rows(
-        cursor,
-        "bukti_dukung_buktidukung",
-        [
-            "id",
-            "public_id",
-            "file",
-            "original_name",
-            "kind",
-            "size",
-            "sha256",
-            "description",
-            "created_at",
-            "instansi_id",
-            "replaces_id",
-            "uploaded_by_id",
-        ],
-        bukti_rows,
-    )
+    copy_rows(cursor, "bukti_dukung_buktidukung", BUKTI_COLUMNS, bukti_rows)
     log(f"{bukti_id} evidence records and files ({time.perf_counter() - t0:.0f} s)")
     country.evidence_by_unit = evidence_by_unit

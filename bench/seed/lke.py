@@ -27,6 +27,7 @@ class Master:
 
 
 def load_master() -> Master:
+    """The imported LKE of ``TAHUN`` and eight answer profiles, scored by the real engine."""
     template = LKETemplate.objects.get(tahun=TAHUN)
     soal_rows = list(
         Soal.objects.filter(template=template)
@@ -54,6 +55,7 @@ def load_master() -> Master:
 
 
 def seed_penilaian(cursor: Any, country: Country, master: Master) -> None:
+    """A penilaian per unit (one in 20 proposed and recommended), its jawaban per tier."""
     units, tim_kerja_of, tpi_of, cycle_of = country.units, country.tim_kerja_of, country.tpi_of, country.cycle_of
     evidence_by_unit = country.evidence_by_unit
     template, soal_rows, profiles = master.template, master.soal_rows, master.profiles

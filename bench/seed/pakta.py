@@ -16,7 +16,8 @@ from seed.shape import FIRST, LAST, nip_for
 
 
 def seed_pakta(cursor: Any, country: Country) -> None:
-    """The roster of every unit (one pegawai in 21 unsigned), the signatures and the pencanangan."""
+    """The text per instansi, the roster of every unit (one pegawai in 21 unsigned) and the
+    signatures."""
     instansi, units, cycle_of = country.instansi, country.units, country.cycle_of
     t0 = time.perf_counter()
     per_unit = max(1, N_SIGNATURES // len(units))
@@ -136,6 +137,12 @@ def seed_pakta(cursor: Any, country: Country) -> None:
     flush_people(force=True)
     used_codes.clear()
     log(f"{total_pegawai} pegawai, {total_pakta} Pakta Integritas signatures ({time.perf_counter() - t0:.0f} s)")
+    country.pic_of = pic_of
+
+
+def seed_pencanangan(cursor: Any, country: Country) -> None:
+    """Every unit's pencanangan, declared."""
+    units, cycle_of = country.units, country.cycle_of
     copy_rows(
         cursor,
         "pencanangan_pencanangan",
@@ -173,5 +180,3 @@ def seed_pakta(cursor: Any, country: Country) -> None:
             for uid, inst, _n in units
         ),
     )
-
-    country.pic_of = pic_of

@@ -24,6 +24,7 @@ REALISASI_COLUMNS = [
 
 
 def seed_rencana_aksi(cursor: Any, country: Country, master: Master) -> None:
+    """An approved rencana aksi per unit, a kegiatan per area, realisasi for its months so far."""
     units, admin_of, cycle_of, tim_kerja_of = country.units, country.admin_of, country.cycle_of, country.tim_kerja_of
     pic_of, evidence_budget, soal_rows = country.pic_of, country.evidence_budget, master.soal_rows
     t0 = time.perf_counter()

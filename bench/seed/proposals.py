@@ -16,6 +16,7 @@ from seed.pg import copy_rows
 
 
 def seed_proposals(cursor: Any, country: Country, master: Master) -> None:
+    """The proposed units' pengusulan with recommendation, frozen snapshot and TPN result."""
     template, soal_rows, profiles, profile_scores = (
         master.template,
         master.soal_rows,

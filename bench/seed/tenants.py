@@ -15,12 +15,31 @@ from seed.shape import KINDS, SUBJECTS, UNIT_WORDS, units_per_instansi
 
 
 def seed_tenants(cursor: Any, rng: random.Random, password_hash: str) -> Country:
-    """Instansi, their unit kerja (a root per instansi, groups of 50 under it, units under the
-    groups), users (admin ZI and TPI per instansi, a tim kerja per unit, one national user) and
-    their memberships."""
-    # ---- instansi ------------------------------------------------------------------------------
+    """Instansi, their unit kerja, users and their memberships."""
     t0 = time.perf_counter()
-    unit_counts = units_per_instansi(rng)
+    instansi = _instansi(cursor)
+    unit_rows, units, unit_public = _unit_tree(cursor, instansi, units_per_instansi(rng))
+    admin_of, tpi_of, tim_kerja_of, national_user, user_count = _users_and_memberships(
+        cursor, instansi, units, password_hash
+    )
+    log(
+        f"{N_INSTANSI} instansi, {len(units)} units, {user_count} users and their memberships ({time.perf_counter() - t0:.0f} s)"  # noqa: E501
+    )
+    return Country(
+        instansi=instansi,
+        units=units,
+        unit_rows=unit_rows,
+        unit_public=unit_public,
+        unit_instansi={u[0]: u[1] for u in units},
+        admin_of=admin_of,
+        tpi_of=tpi_of,
+        tim_kerja_of=tim_kerja_of,
+        national_user=national_user,
+    )
+
+
+def _instansi(cursor: Any) -> list[tuple[int, str, str, str]]:
+    """The instansi, kinds in the national proportions; the first is the largest ministry."""
     province_codes = ["11", "12", "13", "14", "15", "16", "31", "32", "33", "34", "35", "51", "52", "61", "73"]
     instansi: list[tuple[int, str, str, str]] = []  # (id, code, name, kind)
     kind_cut = []
@@ -52,24 +71,13 @@ def seed_tenants(cursor: Any, rng: random.Random, password_hash: str) -> Country
             for i, code, name, kind in instansi
         ),
     )
+    return instansi
 
-    # ---- users: admin ZI and TPI per instansi, a tim kerja per unit, one national user --------
-    user_id = 0
-    users: list[tuple[int, str, str]] = []
-    admin_of: dict[int, int] = {}
-    tpi_of: dict[int, int] = {}
-    for inst_id, code, _name, _kind in instansi:
-        user_id += 1
-        admin_of[inst_id] = user_id
-        users.append((user_id, f"admin@{code}.bench.go.id", f"Admin ZI {code}"))
-        user_id += 1
-        tpi_of[inst_id] = user_id
-        users.append((user_id, f"tpi@{code}.bench.go.id", f"TPI {code}"))
-    user_id += 1
-    national_user = user_id
-    users.append((user_id, "tpn@kemenpanrb.bench.go.id", "Evaluator TPN"))
 
-    # ---- unit kerja: a root per instansi, groups of 50 under it, units under the groups --------
+def _unit_tree(
+    cursor: Any, instansi: list[tuple[int, str, str, str]], unit_counts: list[int]
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, str]], dict[int, uuid.UUID]]:
+    """A root per instansi, groups of 50 under it, units under the groups."""
     unit_rows: list[tuple[Any, ...]] = []
     units: list[tuple[int, int, str]] = []  # (unit id, instansi id, name) — leaf and group units alike
     unit_id = 0
@@ -120,7 +128,28 @@ def seed_tenants(cursor: Any, rng: random.Random, password_hash: str) -> Country
             for uid, inst, parent, code, name, kind, path, depth in unit_rows
         ),
     )
-    unit_instansi = {u[0]: u[1] for u in units}
+    return unit_rows, units, unit_public
+
+
+def _users_and_memberships(
+    cursor: Any, instansi: list[tuple[int, str, str, str]], units: list[tuple[int, int, str]], password_hash: str
+) -> tuple[dict[int, int], dict[int, int], dict[int, int], int, int]:
+    """Admin ZI and TPI per instansi, one national user, a tim kerja per unit, and their
+    memberships; returns who is who and how many users there are."""
+    user_id = 0
+    users: list[tuple[int, str, str]] = []
+    admin_of: dict[int, int] = {}
+    tpi_of: dict[int, int] = {}
+    for inst_id, code, _name, _kind in instansi:
+        user_id += 1
+        admin_of[inst_id] = user_id
+        users.append((user_id, f"admin@{code}.bench.go.id", f"Admin ZI {code}"))
+        user_id += 1
+        tpi_of[inst_id] = user_id
+        users.append((user_id, f"tpi@{code}.bench.go.id", f"TPI {code}"))
+    user_id += 1
+    national_user = user_id
+    users.append((user_id, "tpn@kemenpanrb.bench.go.id", "Evaluator TPN"))
     tim_kerja_of: dict[int, int] = {}
     for uid, inst_id, _name in units:
         user_id += 1
@@ -174,20 +203,7 @@ def seed_tenants(cursor: Any, rng: random.Random, password_hash: str) -> Country
             for n, (inst, unit, user, role) in enumerate(membership_rows)
         ),
     )
-    log(
-        f"{N_INSTANSI} instansi, {len(units)} units, {len(users)} users and their memberships ({time.perf_counter() - t0:.0f} s)"  # noqa: E501
-    )
-    return Country(
-        instansi=instansi,
-        units=units,
-        unit_rows=unit_rows,
-        unit_public=unit_public,
-        unit_instansi=unit_instansi,
-        admin_of=admin_of,
-        tpi_of=tpi_of,
-        tim_kerja_of=tim_kerja_of,
-        national_user=national_user,
-    )
+    return admin_of, tpi_of, tim_kerja_of, national_user, len(users)
 
 
 def seed_cycles(cursor: Any, country: Country) -> None:
