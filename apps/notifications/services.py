@@ -57,9 +57,9 @@ def preference_for(user: User) -> NotificationPreference:
 
 def preferences_for(users: Iterable[User]) -> dict[int, NotificationPreference]:
     """``preference_for`` of many people in one query (user id → choice or the defaults)."""
-    users = {user.pk: user for user in users}
-    found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(users))}
-    return {pk: found.get(pk) or NotificationPreference(user=user) for pk, user in users.items()}
+    by_pk = {user.pk: user for user in users}
+    found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(by_pk))}
+    return {pk: found.get(pk) or NotificationPreference(user=user) for pk, user in by_pk.items()}
 
 
 def status_for(channel: str, preference: NotificationPreference) -> str:
@@ -74,7 +74,7 @@ def channels_chosen(channels: tuple[str, ...], preference: NotificationPreferenc
     """The requested channels the person keeps. A message is never dropped by a preference: when
     the person turned off every channel the caller asked for (e.g. an email-only notice for a
     national account), it goes out as asked."""
-    allowed = {Channel.EMAIL: preference.email, Channel.IN_APP: preference.in_app}
+    allowed: dict[str, bool] = {Channel.EMAIL: preference.email, Channel.IN_APP: preference.in_app}
     kept = tuple(channel for channel in channels if allowed.get(channel, True))
     return kept or channels
 

@@ -278,12 +278,13 @@ def pemantauan_evaluate(*, instansi_id: int, tahun: int, actor_user: Any = None)
 
 @transaction.atomic
 def usulan_pencabutan_create(
-    *, actor: Membership, unit: Any, alasan: str, bukti_files: Sequence[UploadedFile]
+    *, actor: Membership, unit: Any, alasan: str, bukti_files: Sequence[UploadedFile[bytes]]
 ) -> UsulanPencabutan:
     """The instansi (admin ZI, pimpinan instansi or TPI) proposes to KemenPANRB to revoke the unit's
     predikat, with the reason and at least one piece of evidence."""
     _require_monitor(actor)
-    if unit.instansi_id != actor.instansi_id:
+    instansi_id = actor.instansi_id
+    if instansi_id is None or unit.instansi_id != instansi_id:
         raise PermissionDeniedError
     alasan = (alasan or "").strip()
     if not alasan:
@@ -296,7 +297,7 @@ def usulan_pencabutan_create(
     if UsulanPencabutan.objects.filter(predikat=predikat, status=StatusUsulan.DIUSULKAN).exists():
         raise TransitionNotAllowed(ALREADY_PROPOSED, code="already_proposed")
     usulan = UsulanPencabutan.objects.create(
-        instansi_id=actor.instansi_id, predikat=predikat, unit=unit, alasan=alasan, diusulkan_oleh=actor.user
+        instansi_id=instansi_id, predikat=predikat, unit=unit, alasan=alasan, diusulkan_oleh=actor.user
     )
     files = [
         bukti_dukung_upload(actor=actor, file=f, description=f"Usulan pencabutan {unit.code}") for f in bukti_files

@@ -100,9 +100,13 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _require(actor: Membership, capability: str) -> None:
-    if actor.instansi_id is None or not actor.can(capability):
+def _require(actor: Membership, capability: str) -> int:
+    """Refuse unless the actor holds ``capability`` in an instansi; returns its id (typed: a
+    national membership has none and is refused here)."""
+    instansi_id = actor.instansi_id
+    if instansi_id is None or not actor.can(capability):
         raise PermissionDeniedError
+    return instansi_id
 
 
 def _require_reach(actor: Membership, unit: UnitKerja) -> None:
@@ -155,17 +159,20 @@ def pakta_text_update(*, actor: Membership, body: str, based_on: int | None = No
     """Save the text as a new version; signatures keep pointing at the version they signed.
     ``based_on``: the version the form showed; a newer one saved meanwhile is a ``VersionConflict``."""
     _require(actor, Cap.PAKTA_TEXT_MANAGE)
+    instansi = actor.instansi
+    if instansi is None:  # refused by _require already; this narrows the type
+        raise PermissionDeniedError
     body = body.replace("\r\n", "\n").strip()
     validate_pakta_body(body)
     # Lock the version we started from: a second admin saving at the same time waits, then reads
     # the version the first one made (a fresh statement under READ COMMITTED) and numbers after it.
-    PaktaText.objects.select_for_update().get(pk=pakta_text_current(instansi=actor.instansi).pk)
-    latest = PaktaText.objects.filter(instansi=actor.instansi).order_by("-version").first() or PaktaText(version=0)
+    PaktaText.objects.select_for_update().get(pk=pakta_text_current(instansi=instansi).pk)
+    latest = PaktaText.objects.filter(instansi=instansi).order_by("-version").first() or PaktaText(version=0)
     version_check(latest, based_on)
     if latest.body == body:
         raise ValidationError({"body": ValidationError(TEXT_UNCHANGED, code="unchanged")})
     text = PaktaText.objects.create(
-        instansi=actor.instansi, version=latest.version + 1, body=body, sha256=sha256_text(body), created_by=actor.user
+        instansi=instansi, version=latest.version + 1, body=body, sha256=sha256_text(body), created_by=actor.user
     )
     audit_record(
         actor=actor.user,
@@ -284,6 +291,8 @@ def _record_signature(
 
 def pegawai_of(*, actor: Membership) -> Pegawai | None:
     """The roster entry linked to the actor's account in their instansi, if any."""
+    if actor.instansi_id is None:  # a national membership has no roster
+        return None
     return (
         Pegawai.objects.filter(instansi_id=actor.instansi_id, user=actor.user, is_active=True)
         .select_related("unit", "instansi")
@@ -414,7 +423,7 @@ SCAN_KINDS = frozenset({FileKind.PDF, FileKind.PNG, FileKind.JPEG})
 
 
 @transaction.atomic
-def pakta_scan_upload(*, actor: Membership, cycle: Cycle, nip: str, file: UploadedFile) -> PaktaIntegritas:
+def pakta_scan_upload(*, actor: Membership, cycle: Cycle, nip: str, file: UploadedFile[bytes]) -> PaktaIntegritas:
     """The paper fallback: the operator uploads a pegawai's scanned, signed pact (marked as scanned)."""
     _require(actor, Cap.PENCANANGAN_MANAGE)
     if cycle.instansi_id != actor.instansi_id:
@@ -484,7 +493,7 @@ def pencanangan_save(
     unit: UnitKerja,
     cycle: Cycle,
     data: dict[str, Any],
-    documents: list[UploadedFile] | None = None,
+    documents: list[UploadedFile[bytes]] | None = None,
     version: int | None = None,
 ) -> Pencanangan:
     """Create or update the unit's pencanangan for the year (draft only). New documents are added
@@ -545,7 +554,7 @@ def komitmen_text(*, pencanangan: Pencanangan, signer: User) -> str:
 @transaction.atomic
 def komitmen_sign(*, actor: Membership, pencanangan: Pencanangan, password: str, confirm: bool) -> PernyataanKomitmen:
     """The head of the unit signs the statement of commitment with their password."""
-    _require(actor, Cap.PENCANANGAN_DECLARE)
+    instansi_id = _require(actor, Cap.PENCANANGAN_DECLARE)
     _require_reach(actor, pencanangan.unit)
     head = pencanangan.unit.head
     if actor.unit_id != pencanangan.unit_id and (head is None or head.user_id != actor.user_id):
@@ -557,11 +566,11 @@ def komitmen_sign(*, actor: Membership, pencanangan: Pencanangan, password: str,
     pencanangan = (
         Pencanangan.objects.select_for_update().select_related("unit", "cycle", "instansi").get(pk=pencanangan.pk)
     )
-    if PernyataanKomitmen.objects.filter(instansi_id=actor.instansi_id, pencanangan=pencanangan).exists():
+    if PernyataanKomitmen.objects.filter(instansi_id=instansi_id, pencanangan=pencanangan).exists():
         raise TransitionNotAllowed(KOMITMEN_ALREADY)
     text = komitmen_text(pencanangan=pencanangan, signer=actor.user)
     komitmen = PernyataanKomitmen.objects.create(
-        instansi_id=actor.instansi_id,
+        instansi_id=instansi_id,
         pencanangan=pencanangan,
         text=text,
         sha256=sha256_text(text),
@@ -575,13 +584,13 @@ def komitmen_sign(*, actor: Membership, pencanangan: Pencanangan, password: str,
 @transaction.atomic
 def pencanangan_declare(*, actor: Membership, pencanangan: Pencanangan) -> Pencanangan:
     """Draft → declared, once the head's commitment is signed."""
-    _require(actor, Cap.PENCANANGAN_DECLARE)
+    instansi_id = _require(actor, Cap.PENCANANGAN_DECLARE)
     _require_reach(actor, pencanangan.unit)
     pencanangan = Pencanangan.objects.select_for_update().get(pk=pencanangan.pk)
     if pencanangan.status == PencananganStatus.DECLARED:
         raise TransitionNotAllowed(ALREADY_DECLARED)
     before = {"status": pencanangan.status}
-    if not PernyataanKomitmen.objects.filter(instansi_id=actor.instansi_id, pencanangan=pencanangan).exists():
+    if not PernyataanKomitmen.objects.filter(instansi_id=instansi_id, pencanangan=pencanangan).exists():
         raise TransitionNotAllowed(KOMITMEN_REQUIRED)
     pencanangan.status = PencananganStatus.DECLARED
     pencanangan.declared_at = timezone.now()

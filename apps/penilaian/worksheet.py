@@ -1077,7 +1077,7 @@ class ImportPreview:
     be changed (``problems``: left out of the import, never a reason to refuse the rest)."""
 
     rows: list[ImportRowView]
-    problems: list[Any]  # apps.lke.excel.parse.Problem
+    problems: list[Any]  # apps.lke.excel.parsed.Problem
     warnings: list[tuple[int | None, str]]
     exported_at: datetime.datetime | None
     sheet: str = ""
@@ -1108,7 +1108,7 @@ def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) ->
     not change now, and numbers that would contradict each other once merged with what ZI holds —
     are listed and left out; everything else can still be imported (issue 16)."""
     from apps.lke.excel import workbook_changes
-    from apps.lke.excel.parse import Problem
+    from apps.lke.excel.parsed import Problem
 
     spec = penilaian_spec(penilaian)
     rows = unit_rows(penilaian=penilaian)
@@ -1186,7 +1186,7 @@ def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) ->
 
 def _row_problem(parsed: Any, soal_id: int, excel_row: int | None, message: str) -> Any:
     """A soal the import leaves out, as a problem of its workbook row (the unit's answer column)."""
-    from apps.lke.excel.parse import Problem
+    from apps.lke.excel.parsed import Problem
 
     read = parsed.rows.get(soal_id)
     found = (read.answer_unit if read is not None else None) or "—"

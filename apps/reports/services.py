@@ -47,13 +47,17 @@ UNKNOWN_KIND_ERROR = "unknown report kind"
 _STALE_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
-def _check_can_request(actor: Membership, definition: ReportKind) -> None:
-    if actor.instansi_id is None:
+def _check_can_request(actor: Membership, definition: ReportKind) -> int:
+    """Refuse unless the actor may request this kind; returns their instansi id (typed: a national
+    membership has none and is refused here)."""
+    instansi_id = actor.instansi_id
+    if instansi_id is None:
         raise PermissionDeniedError(NOT_ALLOWED)
     if not actor.can(Cap.REPORT_CREATE):
         raise PermissionDeniedError(NOT_ALLOWED)
     if not actor.can(definition.capability):
         raise PermissionDeniedError(NOT_ALLOWED)
+    return instansi_id
 
 
 @transaction.atomic
@@ -73,12 +77,12 @@ def report_request(*, actor: Membership, kind: str, params: Mapping[str, Any]) -
     definition = report_kind_get(kind)
     if definition is None:
         raise ValidationError({"kind": UNKNOWN_KIND}, code="unknown_kind")
-    _check_can_request(actor, definition)
+    instansi_id = _check_can_request(actor, definition)
     cleaned = definition.clean_params(actor, params)
 
     pending = (
         Report.objects.filter(
-            instansi_id=actor.instansi_id,
+            instansi_id=instansi_id,
             kind=kind,
             params=cleaned.params,
             requested_by=actor.user,
@@ -94,7 +98,7 @@ def report_request(*, actor: Membership, kind: str, params: Mapping[str, Any]) -
     if cleaned.subject:
         title = f"{title} — {cleaned.subject}"
     report = Report(
-        instansi_id=actor.instansi_id,
+        instansi_id=instansi_id,
         kind=kind,
         params=cleaned.params,
         title=title[:255],
@@ -103,7 +107,7 @@ def report_request(*, actor: Membership, kind: str, params: Mapping[str, Any]) -
     report.full_clean()
     report.save()
     audit_record(actor=actor.user, verb="report.request", obj=report, after={"kind": kind, "params": cleaned.params})
-    render_report_task.delay_on_commit(instansi_id=actor.instansi_id, report_id=report.pk)
+    render_report_task.delay_on_commit(instansi_id=instansi_id, report_id=report.pk)
     return report
 
 
@@ -186,7 +190,9 @@ def _finish_done(*, report: Report, started_at: datetime.datetime, pdf: bytes) -
             status=ReportStatus.DONE, file=report.file.name, sha256=sha256, error="", finished_at=timezone.now()
         )
         if not updated:
-            transaction.on_commit(lambda: report.file.storage.delete(report.file.name))
+            stored = report.file.name  # set by the save above
+            if stored:
+                transaction.on_commit(lambda: report.file.storage.delete(stored))
             return False
         audit_record(actor=None, verb="report.render", obj=report, after={"sha256": sha256, "size": len(pdf)})
         if report.requested_by is not None:

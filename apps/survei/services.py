@@ -59,14 +59,18 @@ class SurveiNotOpen(DomainError):
     default_message = NOT_OPEN
 
 
-def _require_manage(actor: Membership, unit: UnitKerja) -> None:
-    if actor.instansi_id is None or not actor.can(Cap.SURVEI_MANAGE):
+def _require_manage(actor: Membership, unit: UnitKerja) -> int:
+    """Refuse unless the actor manages the unit's surveys; returns their instansi id (typed: a
+    national membership has none and is refused here)."""
+    instansi_id = actor.instansi_id
+    if instansi_id is None or not actor.can(Cap.SURVEI_MANAGE):
         raise PermissionDeniedError
-    if unit.instansi_id != actor.instansi_id:
+    if unit.instansi_id != instansi_id:
         raise PermissionDeniedError
     prefix = subtree_path(actor)
     if prefix is not None and not unit.path.startswith(prefix):
         raise PermissionDeniedError(UNIT_OUTSIDE)
+    return instansi_id
 
 
 # -----------------------------------------------------------------------------
@@ -76,13 +80,13 @@ def _require_manage(actor: Membership, unit: UnitKerja) -> None:
 
 @transaction.atomic
 def layanan_create(*, actor: Membership, unit: UnitKerja, name: str) -> Layanan:
-    _require_manage(actor, unit)
+    instansi_id = _require_manage(actor, unit)
     name = " ".join((name or "").split())
     if not name:
         raise ValidationError({"name": ValidationError(NAME_REQUIRED, code="required")})
-    if Layanan.objects.filter(instansi_id=actor.instansi_id, unit=unit, name__iexact=name).exists():
+    if Layanan.objects.filter(instansi_id=instansi_id, unit=unit, name__iexact=name).exists():
         raise ValidationError({"name": ValidationError(LAYANAN_EXISTS, code="unique")})
-    layanan = Layanan(instansi_id=actor.instansi_id, unit=unit, name=name[:150])
+    layanan = Layanan(instansi_id=instansi_id, unit=unit, name=name[:150])
     layanan.full_clean(exclude=["instansi", "unit"])
     layanan.save()
     audit_record(actor=actor.user, verb="survei.layanan_create", obj=layanan, after={"unit": unit, "name": name})
@@ -126,7 +130,7 @@ def survei_create(
 ) -> Survei:
     """Open a survey period for a unit. The period may start in the year before the LKE year (a
     survey of the second semester feeds next year's LKE) and must end by the end of the LKE year."""
-    _require_manage(actor, unit)
+    instansi_id = _require_manage(actor, unit)
     label = " ".join((label or "").split())
     errors: dict[str, Any] = {}
     if not label:
@@ -138,15 +142,12 @@ def survei_create(
     konversi = konversi or Konversi.LINEAR
     if konversi not in Konversi.values:
         errors["konversi"] = ValidationError(BAD_KONVERSI, code="invalid")
-    if (
-        label
-        and Survei.objects.filter(instansi_id=actor.instansi_id, unit=unit, tahun=tahun, label__iexact=label).exists()
-    ):
+    if label and Survei.objects.filter(instansi_id=instansi_id, unit=unit, tahun=tahun, label__iexact=label).exists():
         errors["label"] = ValidationError(PERIOD_EXISTS, code="unique")
     if errors:
         raise ValidationError(errors)
     survei = Survei(
-        instansi_id=actor.instansi_id,
+        instansi_id=instansi_id,
         unit=unit,
         tahun=tahun,
         label=label,

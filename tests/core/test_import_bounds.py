@@ -50,7 +50,7 @@ def no_xml_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records every openpyxl ``load_workbook`` call: a refusal must come before any."""
     import openpyxl
 
-    import apps.lke.excel.parse as lke_parse
+    import apps.lke.excel.xlsx as lke_xlsx
 
     calls: list[str] = []
     original = openpyxl.load_workbook
@@ -60,7 +60,7 @@ def no_xml_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return original(*args, **kwargs)
 
     monkeypatch.setattr(openpyxl, "load_workbook", spy)
-    monkeypatch.setattr(lke_parse, "load_workbook", spy)
+    monkeypatch.setattr(lke_xlsx, "load_workbook", spy)
     return calls
 
 

@@ -12,9 +12,9 @@ from openpyxl import load_workbook
 
 from apps.lke.excel import WorkbookError, build_workbook, parse_workbook, score_summary, workbook_changes
 from apps.lke.excel import messages as m
-from apps.lke.excel import parse as parse_module
+from apps.lke.excel import xlsx as xlsx_module
 from apps.lke.excel.layout import WorkbookLayout, workbook_layout
-from apps.lke.excel.parse import shorten as short
+from apps.lke.excel.text import shorten as short
 from apps.lke.scoring import TemplateSpec, score
 from tests.lke.workbooks import (
     NOT_XLSX,
@@ -241,7 +241,7 @@ def test_a_file_that_is_no_lke_workbook_is_refused_as_a_whole(spec, layout, data
 
 
 def test_a_file_that_is_too_large_is_refused(spec, layout, monkeypatch) -> None:
-    monkeypatch.setattr(parse_module, "MAX_BYTES", 1024)
+    monkeypatch.setattr(xlsx_module, "MAX_BYTES", 1024)
     with pytest.raises(WorkbookError) as excinfo:
         parse_workbook(lke_zi_workbook(spec, layout, {}), spec, layout)
     assert excinfo.value.code == "too_large"

@@ -203,8 +203,8 @@ def test_public_answer_changes_the_results(sv: SurveiWorld, login) -> None:
 
 
 def test_demo_data_gives_every_assessed_unit_a_survey_with_answers(lke: LKEWorld) -> None:
+    from apps.demo.seed.survei import seed_survei
     from apps.penilaian.models import Penilaian
-    from apps.survei.demo import seed_survei
     from apps.survei.selectors import lke_suggestion
     from apps.tenancy.models import Membership
 

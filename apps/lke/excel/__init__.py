@@ -4,7 +4,8 @@
 from apps.lke.excel.changes import Change, workbook_changes
 from apps.lke.excel.export import build_workbook
 from apps.lke.excel.layout import TreeRow, WorkbookLayout, layout_for_spec, tree_rows, workbook_layout
-from apps.lke.excel.parse import FIELDS, ParsedRow, ParsedWorkbook, WorkbookError, parse_workbook
+from apps.lke.excel.parse import parse_workbook
+from apps.lke.excel.parsed import FIELDS, ParsedRow, ParsedWorkbook, WorkbookError
 from apps.lke.excel.summary import score_summary
 
 __all__ = [

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from apps.lke.excel.parse import FIELDS, ParsedWorkbook
+from apps.lke.excel.parsed import FIELDS, ParsedWorkbook
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from apps.lke.excel.parse import Message, ParsedWorkbook, Problem, Tier
+from apps.lke.excel.parsed import Message, ParsedWorkbook, Problem, Tier
 from apps.lke.scoring import (
     NodeScore,
     ScoreResult,

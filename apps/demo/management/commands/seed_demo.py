@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.demo import data
-from apps.pencanangan.demo import seed_pencanangan
-from apps.pendampingan.demo import seed_pendampingan
-from apps.rencana_aksi.demo import seed_rencana_aksi
-from apps.survei.demo import seed_survei
+from apps.demo.seed.pencanangan import seed_pencanangan
+from apps.demo.seed.pendampingan import seed_pendampingan
+from apps.demo.seed.rencana_aksi import seed_rencana_aksi
+from apps.demo.seed.survei import seed_survei
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import MFA_REQUIRED_ROLES
 from apps.tenancy.scope import scope

@@ -1,0 +1,1 @@
+"""Demo data per topic, written through each app's services (``seed_demo`` runs them)."""
