@@ -52,8 +52,8 @@ from apps.rencana_aksi.periods import periods_for
 from apps.rencana_aksi.workflows import REALISASI, RENCANA_AKSI
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
-from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
-from apps.unit_kerja.services import IMPORT_REQUIRED, IMPORT_TOO_LONG, ImportResult
+from apps.unit_kerja.models import Cycle, ImportJob, ImportKind, Pegawai, UnitKerja
+from apps.unit_kerja.services import IMPORT_REQUIRED, IMPORT_TOO_LONG, ImportResult, import_job_create
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -209,16 +209,23 @@ def rencana_aksi_revise(*, actor: Membership, rencana: RencanaAksi, reason: str)
     return _prepare_change(actor, rencana, reason)
 
 
+def _check_editable(rencana: RencanaAksi, reason: str) -> str:
+    """The plan may take a kegiatan change: not while submitted; when approved, only with a reason
+    (returned stripped)."""
+    if rencana.status == S.SUBMITTED:
+        raise TransitionNotAllowed(WAITING_APPROVAL)
+    reason = (reason or "").strip()
+    if rencana.status == S.APPROVED and not reason:
+        raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
+    return reason
+
+
 def _prepare_change(actor: Membership, rencana: RencanaAksi, reason: str) -> RencanaAksi:
     """Lock the plan and make it editable: a draft is; a submitted plan is not; an approved plan
     opens revision n+1 when a reason is given. Call first in every kegiatan write."""
     rencana = _lock(rencana)
-    if rencana.status == S.SUBMITTED:
-        raise TransitionNotAllowed(WAITING_APPROVAL)
+    reason = _check_editable(rencana, reason)
     if rencana.status == S.APPROVED:
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="reason_required")})
         RENCANA_AKSI.apply(
             obj=rencana,
             action="revise",
@@ -679,6 +686,36 @@ def kegiatan_import(*, actor: Membership, rencana: RencanaAksi, file: UploadedFi
         result.created += 1
     _audit(actor, "kegiatan.import", rencana, created=result.created, revision=rencana.revision)
     return result
+
+
+def kegiatan_import_queue(
+    *, actor: Membership, rencana: RencanaAksi, file: UploadedFile, reason: str = ""
+) -> ImportJob:
+    """Keep the sheet and import it in the background: an import job of unit_kerja's machinery
+    (``run_import_job``; its page follows the import). What is known before reading the sheet is
+    refused here, beside the form: the capability and the unit, the upload's size and virus scan, a
+    plan waiting for approval, an approved plan without a reason. The job runs ``kegiatan_import``,
+    which checks everything again."""
+    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    _require_unit(actor, rencana.unit)
+    reason = _check_editable(rencana, reason)
+    params = {"rencana": str(rencana.public_id), "reason": reason}
+    return import_job_create(actor=actor, kind=ImportKind.KEGIATAN, file=file, params=params)
+
+
+def kegiatan_import_run(*, actor: Membership, file: UploadedFile, rencana: str, reason: str = "") -> ImportResult:
+    """The kegiatan import of a job (registered in ``apps.py``): the plan named by the job's
+    ``params``, with the importer's role. A plan that can no longer take the change is a message
+    on the job page, as on the form."""
+    plan = RencanaAksi.objects.filter(instansi_id=actor.instansi_id, public_id=rencana).first()
+    if plan is None:
+        raise PermissionDeniedError
+    try:
+        return kegiatan_import(actor=actor, rencana=plan, file=file, reason=reason)
+    except PermissionDeniedError:
+        raise
+    except DomainError as exc:
+        raise ValidationError(str(exc), code=exc.code) from exc
 
 
 # -----------------------------------------------------------------------------

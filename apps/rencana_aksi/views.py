@@ -29,6 +29,7 @@ from apps.rencana_aksi import exports, selectors, services
 from apps.rencana_aksi.access import (
     access_deleted_kegiatan,
     access_kegiatan,
+    access_kegiatan_import_job,
     access_realisasi,
     access_rencana_aksi,
 )
@@ -52,6 +53,7 @@ from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import unit_kerja_visible
+from apps.unit_kerja.views import import_job_context
 from zi.db.replica import replica_reads
 
 SAVED = _("Saved.")
@@ -472,22 +474,48 @@ def kegiatan_import(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     rencana = access_rencana_aksi(actor, public_id, for_write=True)
     form = KegiatanImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        result = run_service(
+        # The upload's own checks here; the import in the background, followed on the job's page.
+        job = run_service(
             form,
-            lambda: services.kegiatan_import(
+            lambda: services.kegiatan_import_queue(
                 actor=actor, rencana=rencana, file=form.cleaned_data["file"], reason=form.cleaned_data["reason"]
             ),
         )
-        if result is not None and result.ok:
-            messages.success(request, IMPORTED % {"created": result.created})
-            return _detail(rencana)
+        if job is not None:
+            return redirect("rencana_aksi:kegiatan-import-job", public_id=job.public_id)
     return render(
         request,
         "rencana_aksi/kegiatan_import.html",
-        {"form": form, "rencana": rencana, "result": result, "columns": IMPORT_COLUMNS},
+        {"form": form, "rencana": rencana, "result": None, "columns": IMPORT_COLUMNS},
     )
+
+
+def _import_job_context(request: HttpRequest, public_id: Any) -> dict[str, Any]:
+    job, rencana = access_kegiatan_import_job(request_actor(request), public_id)
+    return import_job_context(
+        job,
+        title=_("Import kegiatan"),
+        list_label=f"{rencana.unit.name} {rencana.cycle.tahun}",
+        list_url=reverse("rencana_aksi:rencana-detail", kwargs={"public_id": rencana.public_id}),
+        upload_url=reverse("rencana_aksi:kegiatan-import", kwargs={"public_id": rencana.public_id}),
+        page_url=reverse("rencana_aksi:kegiatan-import-job", kwargs={"public_id": job.public_id}),
+        status_url=reverse("rencana_aksi:kegiatan-import-job-status", kwargs={"public_id": job.public_id}),
+        done_message=IMPORTED % {"created": job.created},
+    )
+
+
+@require_GET
+@instansi_member_required
+def kegiatan_import_job(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """The page of one kegiatan import: it polls its status fragment until the import is done."""
+    return render(request, "unit_kerja/import_job.html", _import_job_context(request, public_id))
+
+
+@require_GET
+@instansi_member_required
+def kegiatan_import_job_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return render(request, "unit_kerja/import_job.html#status", _import_job_context(request, public_id))
 
 
 # -----------------------------------------------------------------------------
