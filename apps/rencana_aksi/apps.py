@@ -7,7 +7,7 @@ class RencanaAksiConfig(AppConfig):
     verbose_name = _("Rencana aksi and monitoring")
 
     def ready(self) -> None:
-        from apps.rencana_aksi.services import kegiatan_import_run
+        from apps.rencana_aksi.services.imports import kegiatan_import_run
         from apps.tenancy.roles import Cap
         from apps.unit_kerja.models import ImportKind
         from apps.unit_kerja.services import import_kind_register

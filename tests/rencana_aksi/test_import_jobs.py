@@ -18,9 +18,10 @@ from django.utils import translation
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
-from apps.rencana_aksi import services
 from apps.rencana_aksi.imports import IMPORT_PIC_UNKNOWN
 from apps.rencana_aksi.models import Kegiatan, PlanStatus, RencanaAksi
+from apps.rencana_aksi.services.base import REASON_REQUIRED, WAITING_APPROVAL
+from apps.rencana_aksi.services.plans import rencana_aksi_submit
 from apps.tenancy.roles import Role
 from apps.unit_kerja import tabular
 from apps.unit_kerja.models import ImportJob, ImportJobStatus
@@ -151,7 +152,7 @@ def test_what_is_known_before_reading_the_sheet_is_refused_on_the_form(ra: RAWor
     ra.approve()
     response = client.post(upload_url(ra), {"file": workbook(*good_rows(ra))})
     assert response.status_code == 200
-    assert indonesian(services.REASON_REQUIRED) in response.content.decode()
+    assert indonesian(REASON_REQUIRED) in response.content.decode()
     assert not ImportJob.unscoped.exists()
 
 
@@ -171,19 +172,17 @@ def test_an_approved_plan_with_a_reason_opens_a_revision_in_the_job(ra: RAWorld,
     assert (plan.status, plan.revision) == (PlanStatus.DRAFT, 2)
 
 
-def test_a_plan_submitted_before_the_job_runs_is_a_message_on_the_job_page(
-    ra: RAWorld, login: Login, in_scope
-) -> None:
+def test_a_plan_submitted_before_the_job_runs_is_a_message_on_the_job_page(ra: RAWorld, login: Login, in_scope) -> None:
     ra.add_kegiatan()
     client = login(ra.world.ani)
     client.post(upload_url(ra), {"file": workbook(*good_rows(ra))})
     job = the_job(ra, in_scope)
     with in_scope(ra.world.instansi_a):
-        services.rencana_aksi_submit(actor=ra.actor(ra.world.ani), rencana=RencanaAksi.objects.get())
+        rencana_aksi_submit(actor=ra.actor(ra.world.ani), rencana=RencanaAksi.objects.get())
     assert run(job) is True
     job.refresh_from_db()
     assert job.status == ImportJobStatus.FAILED
-    assert job.message == indonesian(services.WAITING_APPROVAL)
+    assert job.message == indonesian(WAITING_APPROVAL)
     assert Kegiatan.unscoped.count() == 1
 
 
