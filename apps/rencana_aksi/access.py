@@ -1,4 +1,5 @@
-"""The only way from a public_id in a request to a rencana aksi, kegiatan or realisasi.
+"""The only way from a public_id in a request to a rencana aksi, kegiatan, realisasi or kegiatan
+import job.
 
 * another instansi's object, a missing one, or one outside a unit-narrowed member's subtree: 404;
 * visible, but the actor lacks ``rencana_aksi.view``, or asks to write without
@@ -15,7 +16,7 @@ from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi
 from apps.tenancy.access import get_in_scope_or_404, parse_public_id
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
-from apps.unit_kerja.models import Cycle, UnitKerja
+from apps.unit_kerja.models import Cycle, ImportJob, ImportKind, UnitKerja
 from apps.unit_kerja.selectors import subtree_path
 
 
@@ -84,3 +85,23 @@ def access_realisasi(actor: Membership | None, public_id: object, *, for_write: 
     realisasi = get_in_scope_or_404(Realisasi, actor, public_id)
     _check(actor, realisasi.kegiatan.rencana.unit, for_write=for_write)  # type: ignore[arg-type]
     return realisasi
+
+
+def access_kegiatan_import_job(actor: Membership | None, public_id: object) -> tuple[ImportJob, RencanaAksi]:
+    """A kegiatan import job and its plan: seen by whoever sees the plan (the unit's people, the
+    instansi roles, its TPI, a pokja member), with the plan's answers (404, then 403). The job's
+    rows name the unit's people and kegiatan, so its page reaches no further than the plan."""
+    if actor is None:
+        raise Http404
+    job = get_in_scope_or_404(ImportJob, actor, public_id)
+    if job.kind != ImportKind.KEGIATAN:
+        raise Http404
+    rencana = (
+        RencanaAksi.objects.filter(instansi_id=job.instansi_id, public_id=parse_public_id(job.params.get("rencana")))
+        .select_related("unit", "cycle")
+        .first()
+    )
+    if rencana is None:
+        raise Http404
+    _check(actor, rencana.unit, for_write=False, cycle=rencana.cycle)
+    return job, rencana

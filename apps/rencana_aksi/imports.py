@@ -1,6 +1,6 @@
 """Reading a sheet of kegiatan (XLSX or CSV) for the rencana aksi import: the columns, the parsing of
 each cell (area, numbers, dates, months, the PIC's NIP, the PortalRB soal id) and the errors by row
-and column. No writes: ``apps.rencana_aksi.services.kegiatan_import`` checks each parsed row with the
+and column. No writes: ``apps.rencana_aksi.services.imports.kegiatan_import`` checks each parsed row with the
 form's rules and saves the plan. The file's bounds are checked by ``apps.unit_kerja.tabular``
 (``apps.core.imports``)."""
 

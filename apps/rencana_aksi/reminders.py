@@ -54,6 +54,7 @@ from django.utils import timezone
 from apps.notifications.models import Channel, Notification, NotificationStatus
 from apps.notifications.services import channels_chosen, preferences_for, render_for, status_for
 from apps.notifications.unread import unread_forget
+from apps.outbox.services import outbox_enqueue_many
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import (
     Frekuensi,
@@ -67,6 +68,9 @@ from apps.rencana_aksi.models import (
     RencanaAksiRevisi,
 )
 from apps.rencana_aksi.periods import periods_closed
+from apps.rencana_aksi.reports import MONITORING_REPORT, monitoring_reports_queue_many
+from apps.rencana_aksi.tasks import rencana_aksi_deliver
+from apps.reports.models import Report
 from apps.tenancy.models import Instansi
 from apps.tenancy.roles import Cap
 
@@ -224,9 +228,6 @@ def _claim_bulk(instansi_id: int, due: list[_Due]) -> dict[tuple[str, str, str],
 def _claim_and_enqueue(instansi_id: int, due: list[_Due], today: datetime.date, counts: Counter[str]) -> None:
     """Claim ``due`` in one statement and enqueue one delivery task per unit for the claims won,
     in one transaction (the task is published on commit, through the outbox)."""
-    from apps.outbox.services import outbox_enqueue_many
-    from apps.rencana_aksi.tasks import rencana_aksi_deliver
-
     with transaction.atomic():
         won = _claim_bulk(instansi_id, due)
         if not won:
@@ -491,9 +492,6 @@ def _notification_rows(instansi: Instansi, messages: list[_Message]) -> list[Not
 def _queue_reports(instansi_id: int, plans: list[RencanaAksi], claims: list[PengingatKlaim]) -> list[int]:
     """The period reports of the claims, queued once: a redelivered task finds its reports (system
     requests of the same plan and period) and queues none again. Returns every report's id."""
-    from apps.rencana_aksi.reports import MONITORING_REPORT, monitoring_reports_queue_many
-    from apps.reports.models import Report
-
     by_item = {_plan_item(p): p for p in plans}
     wanted = [(by_item[c.item], c.period) for c in claims if c.kind == K.PERIOD_REPORT and c.item in by_item]
     if not wanted:

@@ -20,6 +20,7 @@ from apps.rencana_aksi.models import Realisasi, RencanaAksi
 from apps.rencana_aksi.periods import period_parse
 from apps.reports.models import Report
 from apps.reports.registry import ReportParams, register_report
+from apps.reports.tasks import render_report as render_report_task
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Cap
 
@@ -85,8 +86,6 @@ register_report(
 def monitoring_report_queue(*, rencana: RencanaAksi, periode: str) -> int:
     """Queue the report of a closed period (no requester; the unit finds it in the reports list)
     and return its id; the render is enqueued on commit. The sweep uses the bulk form below."""
-    from apps.reports.tasks import render_report as render_report_task
-
     report = Report(
         instansi_id=rencana.instansi_id,
         kind=MONITORING_REPORT,

@@ -12,11 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from apps.bukti_dukung.models import BuktiDukung
+from apps.core.charts import BarChart, Series
 from apps.lke.models import LKETemplate
 from apps.lke.selectors import lke_template_latest
+from apps.penilaian.models import Penilaian
 from apps.rencana_aksi.models import (
     Area,
     Frekuensi,
@@ -32,11 +36,10 @@ from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import ROLE_CAPABILITIES
 from apps.tenancy.selectors import membership_list_for_instansi
 from apps.unit_kerja.models import Cycle, Penetapan, UnitKerja
+from apps.unit_kerja.selectors import cycle_current
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
-    from apps.penilaian.models import Penilaian
-
 UPCOMING_DAYS = 30
 
 
@@ -106,8 +109,6 @@ def rencana_list(*, actor: Membership, cycle: Cycle) -> QuerySet[RencanaAksi]:
 
 
 def penilaian_for(*, unit: UnitKerja, cycle: Cycle) -> Penilaian | None:
-    from apps.penilaian.models import Penilaian
-
     return Penilaian.objects.filter(instansi_id=unit.instansi_id, unit=unit, cycle=cycle).first()
 
 
@@ -158,8 +159,6 @@ def realisasi_for(*, kegiatan: Kegiatan) -> QuerySet[Realisasi]:
 
 
 def kegiatan_evidence(*, kegiatan: Kegiatan) -> list[Any]:
-    from apps.bukti_dukung.models import BuktiDukung
-
     return list(
         BuktiDukung.objects.filter(
             instansi_id=kegiatan.instansi_id,
@@ -338,16 +337,12 @@ def cycle_pick(*, instansi_id: int, tahun: object = None) -> Cycle | None:
             return cycles.filter(tahun=int(str(tahun))).first()
         except ValueError:
             return None
-    from apps.unit_kerja.selectors import cycle_current
-
     return cycle_current(instansi=instansi_id) or cycles.order_by("-tahun").first()
 
 
 def progress_per_period(*, rencana: RencanaAksi) -> list[tuple[str, Decimal, Decimal]]:
     """``(periode, average reported progress, average verified progress)`` of the plan's kegiatan,
     period by period (one grouped query): the rencana aksi chart over time (issue 21)."""
-    from django.db.models import Avg, Q
-
     rows = (
         Realisasi.objects.filter(instansi_id=rencana.instansi_id, kegiatan__rencana=rencana)
         .values("periode")
@@ -371,10 +366,6 @@ def progress_chart(*, rencana: RencanaAksi, until: str | None = None) -> Any:
     """The plan's progress period by period, reported and verified, as a chart (None before any
     realisasi); ``until`` (a period code) stops it at a report's period. The plan page and the
     monitoring PDF draw the same picture."""
-    from django.utils.translation import gettext
-
-    from apps.core.charts import BarChart, Series
-
     rows = [row for row in progress_per_period(rencana=rencana) if until is None or row[0] <= until]
     if not rows:
         return None

@@ -86,9 +86,11 @@ def access_import_job(actor: Membership | None, public_id: object, *, for_write:
     if actor is None:
         raise Http404
     job = get_in_scope_or_404(ImportJob, actor, public_id)
+    if job.kind not in _IMPORT_CAPABILITY:  # another app's import has its own page (rencana aksi)
+        raise Http404
     prefix = subtree_path(actor)
     if prefix is not None and (job.unit is None or not job.unit.path.startswith(prefix)):
         raise Http404
-    if not actor.can(_IMPORT_CAPABILITY.get(job.kind, Cap.PEGAWAI_MANAGE)):
+    if not actor.can(_IMPORT_CAPABILITY[job.kind]):
         raise PermissionDenied
     return job

@@ -287,6 +287,7 @@ def import_job_upload_path(instance: ImportJob, filename: str) -> str:
 class ImportKind(models.TextChoices):
     PEGAWAI = "pegawai", _("Pegawai roster")
     UNIT = "unit", _("Unit kerja register")
+    KEGIATAN = "kegiatan", _("Kegiatan of a rencana aksi")
 
 
 class ImportJobStatus(models.TextChoices):
@@ -297,12 +298,14 @@ class ImportJobStatus(models.TextChoices):
 
 
 class ImportJob(TenantModel):
-    """Impor — one uploaded roster or unit register file and what importing it did (issue 21).
+    """Impor — one uploaded roster, unit register or kegiatan file and what importing it did (issue 21).
 
     Created ``pending`` by ``import_job_create`` once the upload passed its own checks (size, virus
     scan), with the file kept in the instansi's storage; the ``run_import_job`` task imports it with
     the importer's membership (their instansi and unit scope) through the same import service the
-    synchronous page used. The job page polls the row.
+    synchronous page used (a kind of an app above registers its service with
+    ``apps.unit_kerja.services.import_kind_register``, with what it imports into in ``params``).
+    The job page polls the row.
 
     Workflow: pending → running (claimed by one worker with a conditional update; a claim older than
     the task's time limit may be taken again) → done (counts set) or failed (row ``errors`` or a
@@ -336,6 +339,12 @@ class ImportJob(TenantModel):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("row errors"), default=list, blank=True)
+    params = models.JSONField(
+        _("import parameters"),
+        default=dict,
+        blank=True,
+        help_text=_("What the import applies to, for a kind that imports into one object (kegiatan: the plan)."),
+    )
     message = models.TextField(_("problem with the file"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

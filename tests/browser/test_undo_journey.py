@@ -70,12 +70,12 @@ def test_delete_and_undo_on_a_phone(phone_page: Page, live_server, pd: PDWorld) 
 def test_a_kegiatan_deleted_and_brought_back(page: Page, live_server, pd: PDWorld) -> None:
     """The same on the rencana aksi: the kegiatan page asks, the plan page says it was deleted and
     offers "Urungkan", which lands back on the kegiatan."""
-    from apps.rencana_aksi import services as ra_services
     from apps.rencana_aksi.models import Kegiatan
+    from apps.rencana_aksi.services.kegiatan import kegiatan_save
     from apps.tenancy.scope import scope
 
     with scope(pd.world.instansi_a.pk):
-        kegiatan = ra_services.kegiatan_save(
+        kegiatan = kegiatan_save(
             actor=pd.actor(pd.world.ani), rencana=pd.rencana, data=pd.kegiatan_data(description="Reviu SAKIP unit")
         )
     base = live_server.url

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from apps.core.imports import duplicates
-from apps.rencana_aksi import services as rencana_services
 from apps.rencana_aksi.imports import IMPORT_COLUMNS_REQUIRED
 from apps.rencana_aksi.models import Kegiatan
+from apps.rencana_aksi.services.imports import kegiatan_import
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Pegawai, UnitKerja
@@ -103,9 +103,7 @@ def test_rencana_aksi_import_refuses_before_parsing(bomb: str, world: World, no_
     data = BOMBS[bomb](tuple(IMPORT_COLUMNS_REQUIRED[:3]))
     with scope(world.instansi_a.pk):
         _refused_quickly(
-            lambda: rencana_services.kegiatan_import(
-                actor=actor, rencana=rencana, file=SimpleUploadedFile("k.xlsx", data), reason="uji"
-            )
+            lambda: kegiatan_import(actor=actor, rencana=rencana, file=SimpleUploadedFile("k.xlsx", data), reason="uji")
         )
         assert not Kegiatan.objects.exists()
     assert no_xml_parsing == []

@@ -105,3 +105,32 @@ def test_a_roster_import_is_finished_when_its_job_page_comes_back(demo: None) ->
     page = response.content.decode()
     assert 'data-status="done"' in page
     assert "hx-trigger" not in page
+
+
+def test_a_kegiatan_import_is_finished_when_its_job_page_comes_back(demo: None) -> None:
+    from apps.rencana_aksi.models import Kegiatan, RencanaAksi
+    from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
+
+    client = Client()
+    client.force_login(User.objects.get(email="operator.izin@kemen-contoh.go.id"))
+    rencana = RencanaAksi.unscoped.filter(unit__code="DIT-IZIN").order_by("-cycle__tahun").first()
+    assert rencana is not None
+    pic = Pegawai.unscoped.filter(unit=rencana.unit, is_active=True).order_by("nip").first()
+    assert pic is not None
+    before = Kegiatan.unscoped.filter(rencana=rencana).count()
+    sheet = (
+        "area,kegiatan,output,indikator,target,satuan,nip_pic,bulan,tenggat\n"
+        f"1,Kegiatan hasil impor,Dokumen,Ada,1,dokumen,{pic.nip},12,{rencana.cycle.tahun}-12-31\n"
+    )
+    url = reverse("rencana_aksi:kegiatan-import", kwargs={"public_id": rencana.public_id})
+    upload = SimpleUploadedFile("kegiatan.csv", sheet.encode())
+    response = client.post(url, {"file": upload, "reason": "Tambahan dari rapat"}, follow=True)
+    assert response.status_code == 200
+    [job] = ImportJob.unscoped.filter(kind="kegiatan")
+    job_url = reverse("rencana_aksi:kegiatan-import-job", kwargs={"public_id": job.public_id})
+    assert response.redirect_chain == [(job_url, 302)]
+    assert job.status == ImportJobStatus.DONE, (job.message, job.errors)
+    assert Kegiatan.unscoped.filter(rencana=rencana).count() == before + 1
+    page = response.content.decode()
+    assert 'data-status="done"' in page
+    assert "hx-trigger" not in page

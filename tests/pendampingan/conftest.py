@@ -19,8 +19,9 @@ import pytest
 from apps.accounts.models import User
 from apps.pendampingan import services
 from apps.pendampingan.models import TimKerja
-from apps.rencana_aksi import services as ra_services
 from apps.rencana_aksi.models import RencanaAksi
+from apps.rencana_aksi.services.kegiatan import KegiatanData
+from apps.rencana_aksi.services.plans import rencana_aksi_create
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
@@ -59,7 +60,7 @@ class PDWorld:
     def actor(self, user: User) -> Membership:
         return Membership.objects.select_related("unit", "instansi", "user").get(user=user)
 
-    def kegiatan_data(self, **overrides: Any) -> ra_services.KegiatanData:
+    def kegiatan_data(self, **overrides: Any) -> KegiatanData:
         values: dict[str, Any] = {
             "area": 1,
             "description": "Sosialisasi pakta integritas kepada seluruh pegawai",
@@ -72,7 +73,7 @@ class PDWorld:
             "deadline": datetime.date(self.tahun, 4, 30),
         }
         values.update(overrides)
-        return ra_services.KegiatanData(**values)
+        return KegiatanData(**values)
 
 
 @pytest.fixture
@@ -90,5 +91,5 @@ def pd(lke: LKEWorld) -> PDWorld:
         ani = Membership.objects.select_related("unit", "instansi", "user").get(user=world.ani)
         tim = services.tim_kerja_get_or_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
         services.anggota_add(actor=ani, tim=tim, pegawai=sari, peran="anggota", area=1)
-        rencana = ra_services.rencana_aksi_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
+        rencana = rencana_aksi_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
     return PDWorld(lke, hadi, sari_user, sari, joko, rina, tim, rencana)

@@ -15,8 +15,8 @@ from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan import selectors, services
 from apps.pendampingan.models import AnggotaTim, Konsultasi, PesanKonsultasi, Risiko
 from apps.penilaian.services import jawaban_save
-from apps.rencana_aksi import services as ra_services
 from apps.rencana_aksi.access import access_kegiatan, access_rencana_aksi
+from apps.rencana_aksi.services.kegiatan import kegiatan_delete, kegiatan_save
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from tests.pendampingan.conftest import PDWorld
@@ -68,9 +68,7 @@ def test_a_risk_needs_an_owner_of_the_unit_and_priorities_sort_by_score(pd: PDWo
         assert low.level == "low"
         assert selectors.high_risks_unanswered(unit=pd.world.unit_a1, cycle=pd.cycle) == [high]
         # A kegiatan that answers it takes it off the plan page's list.
-        ra_services.kegiatan_save(
-            actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(area=5, risiko=high, pic=pd.joko)
-        )
+        kegiatan_save(actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(area=5, risiko=high, pic=pd.joko))
         assert selectors.high_risks_unanswered(unit=pd.world.unit_a1, cycle=pd.cycle) == []
 
 
@@ -83,7 +81,7 @@ def test_a_kegiatan_cannot_answer_another_units_risk(pd: PDWorld) -> None:
         other = services.diagnosis_get_or_create(actor=ani, unit=world.unit_a2, cycle=pd.cycle)
         risk = services.risiko_save(actor=ani, diagnosis=other, data=_risk(pd, owner=pd.rina))
         with pytest.raises(ValidationError) as excinfo:
-            ra_services.kegiatan_save(actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(risiko=risk))
+            kegiatan_save(actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(risiko=risk))
         assert "risiko" in excinfo.value.message_dict
 
 
@@ -120,19 +118,19 @@ def test_a_pokja_member_edits_only_their_own_area(pd: PDWorld) -> None:
     with scope(pd.world.instansi_a.pk):
         # Sari holds the pegawai role only: the plan is hers to see and area 1 hers to edit.
         assert access_rencana_aksi(sari, pd.rencana.public_id, for_write=True) == pd.rencana
-        mine = ra_services.kegiatan_save(actor=sari, rencana=pd.rencana, data=pd.kegiatan_data(area=1))
+        mine = kegiatan_save(actor=sari, rencana=pd.rencana, data=pd.kegiatan_data(area=1))
         with pytest.raises(ValidationError) as excinfo:
-            ra_services.kegiatan_save(actor=sari, rencana=pd.rencana, data=pd.kegiatan_data(area=2))
+            kegiatan_save(actor=sari, rencana=pd.rencana, data=pd.kegiatan_data(area=2))
         assert excinfo.value.message_dict["area"] == [
             "Sebagai anggota pokja, Anda hanya dapat mengubah kegiatan area perubahan Anda sendiri."
         ]
-        theirs = ra_services.kegiatan_save(actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(area=2))
+        theirs = kegiatan_save(actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(area=2))
         access_kegiatan(sari, theirs.public_id)  # reading is fine
         with pytest.raises(PermissionDenied):
             access_kegiatan(sari, theirs.public_id, for_write=True)
         with pytest.raises(PermissionDeniedError):
-            ra_services.kegiatan_delete(actor=sari, kegiatan=theirs)
-        ra_services.kegiatan_delete(actor=sari, kegiatan=mine)
+            kegiatan_delete(actor=sari, kegiatan=theirs)
+        kegiatan_delete(actor=sari, kegiatan=mine)
         # The LKE: an answer of area 1 is hers; one of area 2 is not.
         soal_1 = next(s for s in pd.lke.template.soal.select_related("node").order_by("order") if s.node.area == 1)
         soal_2 = next(s for s in pd.lke.template.soal.select_related("node").order_by("order") if s.node.area == 2)

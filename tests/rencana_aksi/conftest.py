@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from apps.accounts.models import User
-from apps.rencana_aksi import services
 from apps.rencana_aksi.models import Kegiatan, RencanaAksi
+from apps.rencana_aksi.services.kegiatan import KegiatanData, kegiatan_save
+from apps.rencana_aksi.services.plans import rencana_aksi_approve, rencana_aksi_create, rencana_aksi_submit
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
@@ -41,7 +42,7 @@ class RAWorld:
     def actor(self, user: User) -> Membership:
         return Membership.objects.select_related("unit", "instansi", "user").get(user=user)
 
-    def data(self, **overrides: Any) -> services.KegiatanData:
+    def data(self, **overrides: Any) -> KegiatanData:
         values: dict[str, Any] = {
             "area": 1,
             "description": "Sosialisasi pakta integritas kepada seluruh pegawai",
@@ -56,19 +57,17 @@ class RAWorld:
             "soal": None,
         }
         values.update(overrides)
-        return services.KegiatanData(**values)
+        return KegiatanData(**values)
 
     def add_kegiatan(self, **overrides: Any) -> Kegiatan:
         with scope(self.world.instansi_a.pk):
-            return services.kegiatan_save(
-                actor=self.actor(self.world.ani), rencana=self.rencana, data=self.data(**overrides)
-            )
+            return kegiatan_save(actor=self.actor(self.world.ani), rencana=self.rencana, data=self.data(**overrides))
 
     def approve(self) -> None:
         with scope(self.world.instansi_a.pk):
             rencana = RencanaAksi.objects.get(pk=self.rencana.pk)
-            services.rencana_aksi_submit(actor=self.actor(self.world.ani), rencana=rencana)
-            services.rencana_aksi_approve(actor=self.actor(self.hadi), rencana=rencana)
+            rencana_aksi_submit(actor=self.actor(self.world.ani), rencana=rencana)
+            rencana_aksi_approve(actor=self.actor(self.hadi), rencana=rencana)
             self.rencana.refresh_from_db()
 
 
@@ -85,5 +84,5 @@ def ra(world: World) -> RAWorld:
     secret = enrol_totp(hadi)
     with scope(world.instansi_a.pk):
         actor = Membership.objects.select_related("unit").get(user=world.ani)
-        rencana = services.rencana_aksi_create(actor=actor, unit=world.unit_a1, cycle=cycle)
+        rencana = rencana_aksi_create(actor=actor, unit=world.unit_a1, cycle=cycle)
     return RAWorld(world, cycle, rencana, sari, joko, outsider, hadi, sari_user, secret)

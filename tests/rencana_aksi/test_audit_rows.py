@@ -8,8 +8,15 @@ from typing import Any
 import pytest
 
 from apps.audit.models import AuditEvent
-from apps.rencana_aksi import services
 from apps.rencana_aksi.models import Frekuensi, RencanaAksi
+from apps.rencana_aksi.services.kegiatan import kegiatan_delete, kegiatan_save
+from apps.rencana_aksi.services.plans import (
+    pengaturan_monitoring_set,
+    rencana_aksi_return,
+    rencana_aksi_set_lead,
+    rencana_aksi_submit,
+)
+from apps.rencana_aksi.services.realisasi import realisasi_return, realisasi_save, realisasi_submit, realisasi_verify
 from apps.tenancy.scope import scope
 from tests.rencana_aksi.conftest import TAHUN, RAWorld
 
@@ -38,7 +45,7 @@ def test_plan_lifecycle_rows_keep_before_and_after(ra: RAWorld) -> None:
     kegiatan = ra.add_kegiatan()
     assert_row(last(ra, "kegiatan.create"), actor=ani, before=None, after={"area": 1, "bulan": [3, 4]})
     with scope(ra.world.instansi_a.pk):
-        services.kegiatan_save(
+        kegiatan_save(
             actor=ra.actor(ani),
             rencana=ra.rencana,
             kegiatan=kegiatan,
@@ -49,8 +56,8 @@ def test_plan_lifecycle_rows_keep_before_and_after(ra: RAWorld) -> None:
 
     with scope(ra.world.instansi_a.pk):
         rencana = RencanaAksi.objects.get(pk=ra.rencana.pk)
-        services.rencana_aksi_submit(actor=ra.actor(ani), rencana=rencana)
-        services.rencana_aksi_return(actor=ra.actor(hadi), rencana=rencana, note="Lengkapi anggaran")
+        rencana_aksi_submit(actor=ra.actor(ani), rencana=rencana)
+        rencana_aksi_return(actor=ra.actor(hadi), rencana=rencana, note="Lengkapi anggaran")
     assert_row(last(ra, "rencana_aksi.submit"), actor=ani, before={"status": "draft"}, after={"status": "submitted"})
     assert_row(
         last(ra, "rencana_aksi.return"),
@@ -66,7 +73,7 @@ def test_plan_lifecycle_rows_keep_before_and_after(ra: RAWorld) -> None:
     # A change after approval opens a revision: the revise row and the kegiatan row keep both sides.
     with scope(ra.world.instansi_a.pk):
         kegiatan.refresh_from_db()
-        services.kegiatan_save(
+        kegiatan_save(
             actor=ra.actor(ani),
             rencana=RencanaAksi.objects.get(pk=ra.rencana.pk),
             kegiatan=kegiatan,
@@ -84,7 +91,7 @@ def test_plan_lifecycle_rows_keep_before_and_after(ra: RAWorld) -> None:
 
     extra = ra.add_kegiatan(description="Kegiatan tambahan")
     with scope(ra.world.instansi_a.pk):
-        services.kegiatan_delete(actor=ra.actor(ani), kegiatan=extra)
+        kegiatan_delete(actor=ra.actor(ani), kegiatan=extra)
     row = last(ra, "kegiatan.delete")
     assert row.before["kegiatan"] == "Kegiatan tambahan"
     assert row.after is None
@@ -92,12 +99,12 @@ def test_plan_lifecycle_rows_keep_before_and_after(ra: RAWorld) -> None:
 
 def test_lead_and_frequency_rows_keep_before_and_after(ra: RAWorld) -> None:
     with scope(ra.world.instansi_a.pk):
-        services.rencana_aksi_set_lead(actor=ra.actor(ra.hadi), rencana=ra.rencana, lead=ra.world.ani)
+        rencana_aksi_set_lead(actor=ra.actor(ra.hadi), rencana=ra.rencana, lead=ra.world.ani)
     assert_row(
         last(ra, "rencana_aksi.set_lead"), actor=ra.hadi, before={"lead": None}, after={"lead": "ani@alfa.go.id"}
     )
     with scope(ra.world.instansi_a.pk):
-        services.rencana_aksi_set_lead(actor=ra.actor(ra.hadi), rencana=ra.rencana, lead=None)
+        rencana_aksi_set_lead(actor=ra.actor(ra.hadi), rencana=ra.rencana, lead=None)
     assert_row(
         last(ra, "rencana_aksi.set_lead"), actor=ra.hadi, before={"lead": "ani@alfa.go.id"}, after={"lead": None}
     )
@@ -109,7 +116,7 @@ def reported(ra: RAWorld):
     ra.approve()
     with scope(ra.world.instansi_a.pk):
         kegiatan.refresh_from_db()
-        realisasi = services.realisasi_save(
+        realisasi = realisasi_save(
             actor=ra.actor(ra.world.ani), kegiatan=kegiatan, periode=f"{TAHUN}-03", progress=40, narrative="Awal"
         )
     return kegiatan, realisasi
@@ -120,7 +127,7 @@ def test_realisasi_rows_keep_before_and_after(ra: RAWorld, reported) -> None:
     ani, hadi = ra.world.ani, ra.hadi
     assert_row(last(ra, "realisasi.create"), actor=ani, before=None, after={"progress": 40, "status": "draft"})
     with scope(ra.world.instansi_a.pk):
-        services.realisasi_save(
+        realisasi_save(
             actor=ra.actor(ani),
             kegiatan=kegiatan,
             periode=f"{TAHUN}-03",
@@ -136,8 +143,8 @@ def test_realisasi_rows_keep_before_and_after(ra: RAWorld, reported) -> None:
     )
     with scope(ra.world.instansi_a.pk):
         realisasi.refresh_from_db()
-        services.realisasi_submit(actor=ra.actor(ani), realisasi=realisasi)
-        services.realisasi_return(actor=ra.actor(hadi), realisasi=realisasi, note="Tambah foto")
+        realisasi_submit(actor=ra.actor(ani), realisasi=realisasi)
+        realisasi_return(actor=ra.actor(hadi), realisasi=realisasi, note="Tambah foto")
     assert_row(last(ra, "realisasi.submit"), actor=ani, before={"status": "draft"}, after={"status": "submitted"})
     assert_row(
         last(ra, "realisasi.return"),
@@ -147,8 +154,8 @@ def test_realisasi_rows_keep_before_and_after(ra: RAWorld, reported) -> None:
     )
     with scope(ra.world.instansi_a.pk):
         realisasi.refresh_from_db()
-        services.realisasi_submit(actor=ra.actor(ani), realisasi=realisasi)
-        services.realisasi_verify(actor=ra.actor(hadi), realisasi=realisasi)
+        realisasi_submit(actor=ra.actor(ani), realisasi=realisasi)
+        realisasi_verify(actor=ra.actor(hadi), realisasi=realisasi)
     assert_row(last(ra, "realisasi.submit"), actor=ani, before={"status": "returned"}, after={"status": "submitted"})
     assert_row(
         last(ra, "realisasi.verify"),
@@ -160,9 +167,7 @@ def test_realisasi_rows_keep_before_and_after(ra: RAWorld, reported) -> None:
 
 def test_frequency_row_keeps_before_and_after(ra: RAWorld) -> None:
     with scope(ra.world.instansi_a.pk):
-        services.pengaturan_monitoring_set(
-            actor=ra.actor(ra.world.citra), cycle=ra.cycle, frekuensi=Frekuensi.QUARTERLY
-        )
+        pengaturan_monitoring_set(actor=ra.actor(ra.world.citra), cycle=ra.cycle, frekuensi=Frekuensi.QUARTERLY)
     assert_row(
         last(ra, "rencana_aksi.frequency_set"),
         actor=ra.world.citra,

@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import DomainError
-from apps.rencana_aksi import services
 from apps.rencana_aksi.models import Kegiatan, PlanStatus, RencanaAksi, RencanaAksiRevisi
 from apps.rencana_aksi.reports import build_monitoring_context
+from apps.rencana_aksi.services.kegiatan import kegiatan_restore
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
 from tests.factories import MembershipFactory, UserFactory
@@ -126,6 +126,6 @@ def test_on_an_approved_plan_the_delete_and_a_later_restore_each_open_a_revision
 def test_a_service_restore_of_a_live_kegiatan_is_refused(ra: RAWorld) -> None:
     live = ra.add_kegiatan()
     with scope(ra.world.instansi_a.pk), pytest.raises(DomainError) as excinfo:
-        services.kegiatan_restore(actor=ra.actor(ra.world.ani), kegiatan=live)
+        kegiatan_restore(actor=ra.actor(ra.world.ani), kegiatan=live)
     assert str(excinfo.value) == "Kegiatan ini tidak dalam keadaan terhapus."
     assert _rows(ra, "kegiatan.restore") == []

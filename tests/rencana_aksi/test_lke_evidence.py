@@ -12,8 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from apps.bukti_dukung.models import BuktiDukung
 from apps.core.errors import DomainError
 from apps.penilaian.models import Jawaban, Tier
-from apps.rencana_aksi import services
 from apps.rencana_aksi.models import RencanaAksi
+from apps.rencana_aksi.services.kegiatan import KegiatanData, kegiatan_evidence_to_lke, kegiatan_save
+from apps.rencana_aksi.services.plans import rencana_aksi_approve, rencana_aksi_create, rencana_aksi_submit
+from apps.rencana_aksi.services.realisasi import realisasi_save
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
@@ -38,8 +40,8 @@ def test_realisasi_evidence_is_attached_to_the_lke_soal(lke: LKEWorld) -> None:
     tahun = lke.cycle.tahun
     ani = _actor(world.ani)
     with scope(world.instansi_a.pk):
-        rencana = services.rencana_aksi_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
-        data = services.KegiatanData(
+        rencana = rencana_aksi_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
+        data = KegiatanData(
             area=1,
             description="Penyusunan SK tim kerja ZI",
             output="SK",
@@ -52,13 +54,13 @@ def test_realisasi_evidence_is_attached_to_the_lke_soal(lke: LKEWorld) -> None:
             soal=other_area_soal,
         )
         with pytest.raises(ValidationError) as excinfo:
-            services.kegiatan_save(actor=ani, rencana=rencana, data=data)
+            kegiatan_save(actor=ani, rencana=rencana, data=data)
         assert "soal" in excinfo.value.error_dict
         data.soal = soal
-        kegiatan = services.kegiatan_save(actor=ani, rencana=rencana, data=data)
-        services.rencana_aksi_submit(actor=ani, rencana=rencana)
-        services.rencana_aksi_approve(actor=_actor(hadi), rencana=RencanaAksi.objects.get(pk=rencana.pk))
-        realisasi = services.realisasi_save(
+        kegiatan = kegiatan_save(actor=ani, rencana=rencana, data=data)
+        rencana_aksi_submit(actor=ani, rencana=rencana)
+        rencana_aksi_approve(actor=_actor(hadi), rencana=RencanaAksi.objects.get(pk=rencana.pk))
+        realisasi = realisasi_save(
             actor=ani,
             kegiatan=kegiatan,
             periode=f"{tahun}-01",
@@ -70,9 +72,9 @@ def test_realisasi_evidence_is_attached_to_the_lke_soal(lke: LKEWorld) -> None:
             instansi=world.instansi_a, original_name="lain.pdf", kind="pdf", size=1, sha256="0" * 64
         )
         with pytest.raises(ValidationError):  # only the kegiatan's own evidence
-            services.kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=stranger)
-        services.kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=bukti)
-        services.kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=bukti)  # idempotent
+            kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=stranger)
+        kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=bukti)
+        kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=bukti)  # idempotent
         jawaban = Jawaban.objects.get(penilaian=lke.penilaian, soal=soal, tier=Tier.UNIT, level=0)
         assert list(jawaban.evidence.all()) == [bukti]
         assert BuktiDukung.objects.count() == 2  # no second upload
@@ -85,11 +87,11 @@ def test_without_a_penilaian_the_message_says_so(lke: LKEWorld) -> None:
     soal = next(s for s in lke.template.soal.select_related("node") if s.node.area == 1)
     ani = _actor(world.ani)
     with scope(world.instansi_a.pk):
-        rencana = services.rencana_aksi_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
-        kegiatan = services.kegiatan_save(
+        rencana = rencana_aksi_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
+        kegiatan = kegiatan_save(
             actor=ani,
             rencana=rencana,
-            data=services.KegiatanData(
+            data=KegiatanData(
                 area=1,
                 description="K",
                 output="O",
@@ -103,7 +105,7 @@ def test_without_a_penilaian_the_message_says_so(lke: LKEWorld) -> None:
             ),
         )
         RencanaAksi.objects.filter(pk=rencana.pk).update(status="approved", approved_revision=1)
-        realisasi = services.realisasi_save(
+        realisasi = realisasi_save(
             actor=ani,
             kegiatan=kegiatan,
             periode=f"{lke.cycle.tahun}-01",
@@ -111,5 +113,5 @@ def test_without_a_penilaian_the_message_says_so(lke: LKEWorld) -> None:
             files=[SimpleUploadedFile("a.pdf", PDF)],
         )
         with pytest.raises(DomainError) as excinfo:
-            services.kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=realisasi.evidence.get())
+            kegiatan_evidence_to_lke(actor=ani, kegiatan=kegiatan, bukti=realisasi.evidence.get())
     assert world.unit_a1.name in str(excinfo.value)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from apps.rencana_aksi import services
 from apps.rencana_aksi.models import Kegiatan, Realisasi
+from apps.rencana_aksi.services.kegiatan import kegiatan_save
+from apps.rencana_aksi.services.realisasi import realisasi_save
 from apps.tenancy.scope import scope
 from tests.core.test_lost_updates import ROUNDS, Target, _assert_serialisable, _race
 from tests.rencana_aksi.conftest import TAHUN, RAWorld
@@ -25,7 +26,7 @@ def test_random_concurrent_edits_of_kegiatan_and_realisasi_never_overwrite_silen
         return row.version, row.description
 
     def kegiatan_write(version: int, value: str) -> int:
-        saved = services.kegiatan_save(
+        saved = kegiatan_save(
             actor=ani, rencana=ra.rencana, kegiatan=kegiatan, data=ra.data(description=value), version=version
         )
         return saved.version
@@ -35,7 +36,7 @@ def test_random_concurrent_edits_of_kegiatan_and_realisasi_never_overwrite_silen
         return (row.version, row.narrative) if row else (0, "")
 
     def realisasi_write(version: int, value: str) -> int:
-        saved = services.realisasi_save(
+        saved = realisasi_save(
             actor=ani, kegiatan=kegiatan, periode=f"{TAHUN}-03", progress=40, narrative=value, version=version
         )
         return saved.version
@@ -72,7 +73,7 @@ def test_a_stale_kegiatan_form_keeps_the_input_and_saves_nothing(ra: RAWorld, lo
     }
     # Someone else saves first (version 1 → 2).
     with scope(ra.world.instansi_a.pk):
-        services.kegiatan_save(
+        kegiatan_save(
             actor=ra.actor(ra.world.ani),
             rencana=ra.rencana,
             kegiatan=kegiatan,

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from apps.rencana_aksi import services
 from apps.rencana_aksi.reports import MONITORING_REPORT, monitoring_report_queue
+from apps.rencana_aksi.services.realisasi import realisasi_save, realisasi_verify
 from apps.reports.models import Report, ReportStatus
 from apps.reports.services import report_render
 from apps.tenancy.scope import scope
@@ -21,7 +21,7 @@ def _reported(ra: RAWorld) -> None:
     kegiatan = ra.add_kegiatan(months=[3], area=4, description="Reviu SAKIP unit")
     ra.approve()
     with scope(ra.world.instansi_a.pk):
-        realisasi = services.realisasi_save(
+        realisasi = realisasi_save(
             actor=ra.actor(ra.world.ani),
             kegiatan=kegiatan,
             periode=f"{TAHUN}-03",
@@ -31,7 +31,7 @@ def _reported(ra: RAWorld) -> None:
             files=[SimpleUploadedFile("notulen-reviu.pdf", PDF)],
             submit=True,
         )
-        services.realisasi_verify(actor=ra.actor(ra.hadi), realisasi=realisasi)
+        realisasi_verify(actor=ra.actor(ra.hadi), realisasi=realisasi)
 
 
 def test_requested_from_the_plan_page_and_read_back(ra: RAWorld, login) -> None:

@@ -6,8 +6,14 @@ from __future__ import annotations
 import pytest
 
 from apps.core import workflow as wf
-from apps.rencana_aksi import services
 from apps.rencana_aksi.models import Realisasi, RencanaAksi
+from apps.rencana_aksi.services.plans import (
+    rencana_aksi_approve,
+    rencana_aksi_return,
+    rencana_aksi_revise,
+    rencana_aksi_submit,
+)
+from apps.rencana_aksi.services.realisasi import realisasi_return, realisasi_submit, realisasi_verify
 from apps.rencana_aksi.workflows import REALISASI, RENCANA_AKSI
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, UNIT_ROLES, Role, capabilities_for
@@ -45,10 +51,10 @@ def test_rencana_aksi_every_state_action_and_role_gives_the_tables_answer(ra: RA
     ra.add_kegiatan()
     members = _members(ra)
     calls = {
-        "submit": lambda m, r: services.rencana_aksi_submit(actor=m, rencana=r),
-        "approve": lambda m, r: services.rencana_aksi_approve(actor=m, rencana=r),
-        "return": lambda m, r: services.rencana_aksi_return(actor=m, rencana=r, note="Lengkapi target."),
-        "revise": lambda m, r: services.rencana_aksi_revise(actor=m, rencana=r, reason="Target berubah."),
+        "submit": lambda m, r: rencana_aksi_submit(actor=m, rencana=r),
+        "approve": lambda m, r: rencana_aksi_approve(actor=m, rencana=r),
+        "return": lambda m, r: rencana_aksi_return(actor=m, rencana=r, note="Lengkapi target."),
+        "revise": lambda m, r: rencana_aksi_revise(actor=m, rencana=r, reason="Target berubah."),
     }
     tried = {}
     with scope(ra.world.instansi_a.pk):
@@ -79,9 +85,9 @@ def test_realisasi_every_state_action_and_role_gives_the_tables_answer(ra: RAWor
             reported_by=ra.sari_user,  # someone else's report: not one's own
         )
     calls = {
-        "submit": lambda m, r: services.realisasi_submit(actor=m, realisasi=r),
-        "verify": lambda m, r: services.realisasi_verify(actor=m, realisasi=r),
-        "return": lambda m, r: services.realisasi_return(actor=m, realisasi=r, note="Lampirkan bukti."),
+        "submit": lambda m, r: realisasi_submit(actor=m, realisasi=r),
+        "verify": lambda m, r: realisasi_verify(actor=m, realisasi=r),
+        "return": lambda m, r: realisasi_return(actor=m, realisasi=r, note="Lampirkan bukti."),
     }
     tried = {}
     with scope(ra.world.instansi_a.pk):

@@ -12,8 +12,11 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from apps.rencana_aksi import selectors, services
+from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import Area
+from apps.rencana_aksi.services.kegiatan import KegiatanData, kegiatan_save
+from apps.rencana_aksi.services.plans import rencana_aksi_approve, rencana_aksi_create, rencana_aksi_submit
+from apps.rencana_aksi.services.realisasi import realisasi_save, realisasi_verify
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Role
 from apps.unit_kerja.models import Cycle, Pegawai
@@ -39,14 +42,14 @@ def seed_rencana_aksi(*, instansi: Instansi, cycle: Cycle, pdf: bytes) -> None:
         pic = Pegawai.objects.filter(instansi=instansi, unit=unit, is_active=True).order_by("nip").first()
         if pic is None or selectors.rencana_for(unit=unit, tahun=cycle.tahun) is not None:
             continue
-        rencana = services.rencana_aksi_create(actor=operator, unit=unit, cycle=cycle)
+        rencana = rencana_aksi_create(actor=operator, unit=unit, cycle=cycle)
         first = None
         for area, (description, output, indicator, target, satuan) in _KEGIATAN.items():
             due_month = min(12, month + int(area) - 1)
-            kegiatan = services.kegiatan_save(
+            kegiatan = kegiatan_save(
                 actor=operator,
                 rencana=rencana,
-                data=services.KegiatanData(
+                data=KegiatanData(
                     area=int(area),
                     description=description,
                     output=output,
@@ -63,9 +66,9 @@ def seed_rencana_aksi(*, instansi: Instansi, cycle: Cycle, pdf: bytes) -> None:
         leader = Membership.objects.filter(instansi=instansi, role=Role.PIMPINAN_UNIT, unit=unit).first()
         if leader is None or first is None:
             continue
-        services.rencana_aksi_submit(actor=operator, rencana=rencana)
-        services.rencana_aksi_approve(actor=leader, rencana=rencana)
-        realisasi = services.realisasi_save(
+        rencana_aksi_submit(actor=operator, rencana=rencana)
+        rencana_aksi_approve(actor=leader, rencana=rencana)
+        realisasi = realisasi_save(
             actor=operator,
             kegiatan=first,
             periode=f"{cycle.tahun}-{month:02d}",
@@ -75,4 +78,4 @@ def seed_rencana_aksi(*, instansi: Instansi, cycle: Cycle, pdf: bytes) -> None:
             files=[SimpleUploadedFile("draf-sk-agen-perubahan.pdf", pdf, content_type="application/pdf")],
             submit=True,
         )
-        services.realisasi_verify(actor=leader, realisasi=realisasi)
+        realisasi_verify(actor=leader, realisasi=realisasi)

@@ -52,8 +52,16 @@ _IMPORTS: dict[str, tuple[str, Any]] = {
 }
 
 
+def import_kind_register(kind: str, *, capability: str, service: Any) -> None:
+    """An app above runs its import as a job (from its ``AppConfig.ready``; rencana aksi: the
+    kegiatan). ``service(actor=, file=, **job.params)`` returns an ``ImportResult``."""
+    _IMPORTS[kind] = (capability, service)
+
+
 @transaction.atomic
-def import_job_create(*, actor: Membership, kind: str, file: UploadedFile[Any]) -> ImportJob:
+def import_job_create(
+    *, actor: Membership, kind: str, file: UploadedFile[Any], params: dict[str, Any] | None = None
+) -> ImportJob:
     """Keep an uploaded import file and queue its import for the actor's scope.
 
     The upload's own checks run here, before anything is stored: the actor's capability
@@ -74,6 +82,7 @@ def import_job_create(*, actor: Membership, kind: str, file: UploadedFile[Any]) 
         requested_by=actor.user,
         file_name=(file.name or "impor")[:255],
         sha256=sha256,
+        params=params or {},
     )
     file.seek(0)
     job.file.save(job.file_name, file, save=False)
@@ -144,7 +153,7 @@ def _import_job_import(job: ImportJob, actor: Membership, service: Any) -> dict[
     if hashlib.sha256(content).hexdigest() == job.sha256:
         mark_scanned_clean(upload, job.sha256)  # scanned at upload; a changed copy is scanned again
     try:
-        result: ImportResult = service(actor=actor, file=upload)
+        result: ImportResult = service(actor=actor, file=upload, **job.params)
     except PermissionDeniedError:
         return {"status": ImportJobStatus.FAILED, "message": str(IMPORT_JOB_NOT_ALLOWED)}
     except ValidationError as exc:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +21,7 @@ from apps.unit_kerja.forms import (
     ImportForm,
 )
 from apps.unit_kerja.models import (
+    ImportJob,
     ImportJobStatus,
     ImportKind,
     UnitKind,
@@ -98,18 +100,30 @@ _IMPORT_JOB_PAGES = {
 }
 
 
-def _import_job_context(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
-    job = access_import_job(request_actor(request), public_id)
-    title, list_label, list_url, upload_url = _IMPORT_JOB_PAGES[ImportKind(job.kind)]
+def import_job_context(job: ImportJob, **pages: Any) -> dict[str, Any]:
+    """The context of ``unit_kerja/import_job.html`` (also the kegiatan import's job page):
+    ``pages`` gives title, list_label, list_url, upload_url, page_url, status_url and, if the
+    kind says its result in its own words, done_message."""
     return {
         "job": job,
         "pending": job.status in {ImportJobStatus.PENDING, ImportJobStatus.RUNNING},
         "result": {"errors": job.errors},
-        "title": title,
-        "list_label": list_label,
-        "list_url": list_url,
-        "upload_url": upload_url,
+        **pages,
     }
+
+
+def _import_job_context(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    job = access_import_job(request_actor(request), public_id)
+    title, list_label, list_url, upload_url = _IMPORT_JOB_PAGES[ImportKind(job.kind)]
+    return import_job_context(
+        job,
+        title=title,
+        list_label=list_label,
+        list_url=reverse(list_url),
+        upload_url=reverse(upload_url),
+        page_url=reverse("unit_kerja:import-job", kwargs={"public_id": job.public_id}),
+        status_url=reverse("unit_kerja:import-job-status", kwargs={"public_id": job.public_id}),
+    )
 
 
 @instansi_member_required

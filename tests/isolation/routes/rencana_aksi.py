@@ -1,5 +1,5 @@
 """Isolation entries for the rencana aksi: plans, kegiatan, realisasi, their history, the
-monitoring setting, reminder claims, the heatmap and its export."""
+monitoring setting, reminder claims, kegiatan import jobs, the heatmap and its export."""
 
 from __future__ import annotations
 
@@ -84,6 +84,19 @@ def make_claim(world) -> PengingatKlaim:
     )
 
 
+def make_import_job(world):
+    """A kegiatan import into A1's plan by ani (tim kerja of A1): its row errors name A1's people."""
+    from apps.unit_kerja.models import ImportKind
+    from tests.isolation.routes.unit_kerja import _import_job
+
+    job = _import_job(world)
+    job.kind = ImportKind.KEGIATAN
+    job.params = {"rencana": str(make_rencana(world).public_id), "reason": ""}
+    job.errors = [{"row": 2, "column": "nip_pic", "message": "PIC RAHASIA A"}]
+    job.save(update_fields=["kind", "params", "errors"])
+    return job
+
+
 def _id(make):
     return lambda world: {"public_id": make(world).public_id}
 
@@ -107,6 +120,8 @@ OBJECT_ROUTES = [
     ObjectRoute("rencana_aksi:rencana-report", _id(make_rencana), methods=("POST",), data={"periode": "2026-03"}),
     ObjectRoute("rencana_aksi:kegiatan-create", _id(make_rencana), methods=("GET", "POST"), data={"area": "1"}),
     ObjectRoute("rencana_aksi:kegiatan-import", _id(make_rencana), methods=("GET", "POST")),
+    ObjectRoute("rencana_aksi:kegiatan-import-job", _id(make_import_job)),
+    ObjectRoute("rencana_aksi:kegiatan-import-job-status", _id(make_import_job)),
     ObjectRoute("rencana_aksi:kegiatan-detail", _id(make_kegiatan)),
     ObjectRoute("rencana_aksi:kegiatan-update", _id(make_kegiatan), methods=("GET", "POST"), data={"area": "1"}),
     ObjectRoute("rencana_aksi:kegiatan-restore", _id(make_deleted_kegiatan), methods=("POST",)),
