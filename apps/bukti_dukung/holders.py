@@ -69,7 +69,7 @@ def _penetapan(actor: Membership, penetapan: Any) -> object:
 
 
 def _tim_kerja(actor: Membership, tim: Any) -> object:
-    from apps.pendampingan.access import access_unit_year
+    from apps.timkerja.access import access_unit_year
 
     return access_unit_year(actor, tim.unit.public_id, tim.cycle.tahun)
 
@@ -106,7 +106,7 @@ HOLDERS: tuple[EvidenceHolder, ...] = (
     EvidenceHolder("pencanangan.PaktaIntegritas", "scan", Cap.PENCANANGAN_VIEW, "unit__path", _pakta),
     EvidenceHolder("pencanangan.Pencanangan", "documents", Cap.PENCANANGAN_VIEW, "unit__path", _pencanangan),
     EvidenceHolder("unit_kerja.Penetapan", "sk_file", Cap.PENETAPAN_VIEW, "unit__path", _penetapan),
-    EvidenceHolder("pendampingan.TimKerja", "sk_file", Cap.PENDAMPINGAN_VIEW, "unit__path", _tim_kerja),
+    EvidenceHolder("timkerja.TimKerja", "sk_file", Cap.PENDAMPINGAN_VIEW, "unit__path", _tim_kerja),
     EvidenceHolder(
         "pendampingan.PesanKonsultasi", "attachments", Cap.PENDAMPINGAN_VIEW, "konsultasi__unit__path", _pesan
     ),

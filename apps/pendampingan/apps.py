@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PendampinganConfig(AppConfig):
     name = "apps.pendampingan"
     verbose_name = _("Diagnosis, tim kerja and TPI pendampingan")
+
+    def ready(self) -> None:
+        from apps.pendampingan.suggestions import suggestions_for
+        from apps.penilaian.suggestions import register_suggestions
+
+        # The worksheet's suggestions read the tim kerja, the rencana aksi and the asistensi.
+        register_suggestions(suggestions_for)

@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.lke.models import Area
 from apps.rencana_aksi import selectors, services
-from apps.rencana_aksi.models import Area
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Role
 from apps.unit_kerja.models import Cycle, Pegawai

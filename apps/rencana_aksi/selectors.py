@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from apps.lke.models import LKETemplate
+from apps.lke.models import Area, LKETemplate
 from apps.lke.selectors import lke_template_latest
 from apps.rencana_aksi.models import (
-    Area,
     Frekuensi,
     Kegiatan,
     PengaturanMonitoring,

@@ -31,13 +31,12 @@ from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
-from apps.lke.models import Soal
+from apps.diagnosis.models import IsuStrategis, Risiko
+from apps.lke.models import Area, Soal
 from apps.notifications.services import notify
-from apps.pendampingan.models import IsuStrategis, Risiko
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.imports import kegiatan_rows_read, rule_errors_add
 from apps.rencana_aksi.models import (
-    Area,
     Frekuensi,
     Kegiatan,
     PengaturanMonitoring,
@@ -121,7 +120,7 @@ def _require_kegiatan_edit(actor: Membership, rencana: RencanaAksi, current: int
     the change). Choosing another area is a message beside the field; anything else is a 403."""
     if actor.instansi_id is not None and actor.can(Cap.RENCANA_AKSI_EDIT):
         return
-    from apps.pendampingan.permissions import pokja_areas
+    from apps.timkerja.permissions import pokja_areas
 
     if actor.instansi_id is None or actor.instansi_id != rencana.instansi_id:
         raise PermissionDeniedError
@@ -566,7 +565,7 @@ def kegiatan_save(
     ``version``: the one the form was built from; another save in between is a ``VersionConflict``.
 
     Without ``Cap.RENCANA_AKSI_EDIT``, a pokja member of the unit's tim kerja ZI edits the kegiatan
-    of their own area(s) (``apps.pendampingan.permissions``)."""
+    of their own area(s) (``apps.timkerja.permissions``)."""
     _require_kegiatan_edit(actor, rencana, kegiatan.area if kegiatan is not None else None, data.area)
     _require_unit(actor, rencana.unit)
     if kegiatan is not None and kegiatan.rencana_id != rencana.pk:

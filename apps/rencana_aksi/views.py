@@ -22,9 +22,8 @@ from apps.audit.services import audit_download
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_of
 from apps.core.forms import NO_YEAR, run_action, run_service
-from apps.lke.models import Soal
-from apps.pendampingan.permissions import pokja_areas
-from apps.pendampingan.selectors import diagnosis_choices, high_risks_unanswered
+from apps.diagnosis.selectors import diagnosis_choices, high_risks_unanswered
+from apps.lke.models import Area, Soal
 from apps.rencana_aksi import exports, selectors, services
 from apps.rencana_aksi.access import (
     access_deleted_kegiatan,
@@ -43,13 +42,14 @@ from apps.rencana_aksi.forms import (
     RealisasiForm,
     ReasonForm,
 )
-from apps.rencana_aksi.models import Area, Kegiatan, PlanStatus, Realisasi, RealisasiStatus, RencanaAksi
+from apps.rencana_aksi.models import Kegiatan, PlanStatus, Realisasi, RealisasiStatus, RencanaAksi
 from apps.rencana_aksi.reports import MONITORING_REPORT
 from apps.reports.views import flash_report_requested
 from apps.tenancy.access import get_in_scope_or_404, require_capability
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.timkerja.permissions import pokja_areas
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import unit_kerja_visible
 from zi.db.replica import replica_reads
