@@ -22,10 +22,6 @@ from apps.timkerja.models import public_id_kept
 SCORE_HIGH = 15  # likelihood × impact from 15 up is a high risk (a 5 × 5 matrix: 15–25)
 SCORE_MEDIUM = 8
 
-# -----------------------------------------------------------------------------
-# Diagnosis
-# -----------------------------------------------------------------------------
-
 
 class Diagnosis(TenantModel, TimeStampedModel):
     """Diagnosis — the unit's starting point for one year, recorded before the rencana aksi: its

@@ -26,11 +26,6 @@ def public_id_kept(table: str) -> models.UniqueConstraint:
     return models.UniqueConstraint(fields=["instansi", "public_id"], name=f"{table}_unique_public_id")
 
 
-# -----------------------------------------------------------------------------
-# Tim kerja ZI
-# -----------------------------------------------------------------------------
-
-
 class Peran(models.TextChoices):
     PENANGGUNG_JAWAB = "penanggung_jawab", _("Penanggung jawab")
     KETUA = "ketua", _("Ketua")
