@@ -10,6 +10,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Area(models.IntegerChoices):
+    """The six areas perubahan (PermenPANRB 90/2021), numbered as ``LKENode.area`` (1–6):
+    the rencana aksi, the pokja of the tim kerja and the diagnosis are organised by them."""
+
+    MANAJEMEN_PERUBAHAN = 1, "Manajemen Perubahan"
+    TATALAKSANA = 2, "Penataan Tatalaksana"
+    SDM = 3, "Penataan Sistem Manajemen SDM"
+    AKUNTABILITAS = 4, "Penguatan Akuntabilitas Kinerja"
+    PENGAWASAN = 5, "Penguatan Pengawasan"
+    PELAYANAN_PUBLIK = 6, "Peningkatan Kualitas Pelayanan Publik"
+
+
 class LKETemplate(models.Model):
     """Template LKE — one imported version of the worksheet for an evaluation year.
 

@@ -20,9 +20,9 @@ from apps.audit.services import audit_record
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.pendampingan.models import Asistensi, TindakLanjut, TindakLanjutStatus
 from apps.pendampingan.permissions import tpi_assigned
-from apps.pendampingan.services import REQUIRED
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.timkerja.rules import REQUIRED
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 
 DUE_DATE_REQUIRED = _("Every follow-up action needs a due date.")

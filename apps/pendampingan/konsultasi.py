@@ -33,11 +33,12 @@ from apps.lke.models import Soal
 from apps.notifications.models import Channel
 from apps.notifications.services import notify
 from apps.pendampingan.models import Konsultasi, PesanKonsultasi, Pihak
-from apps.pendampingan.permissions import is_team_member, tpi_assigned
+from apps.pendampingan.permissions import tpi_assigned
 from apps.pendampingan.workflows import ANSWER, ASK, CLOSE, table_of
 from apps.rencana_aksi.models import Kegiatan
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, Cap
+from apps.timkerja.permissions import is_team_member
 from apps.unit_kerja.models import Cycle, UnitKerja
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ Thresholds where the LKE says "sebagian besar / sebagian kecil": more than half 
 zero "some" (A needs all). For soal 12 the A option also asks that members' proposals are taken
 into decisions, which ZI does not record: a full coverage suggests B and says so.
 
-The worksheet asks for every soal of a section at once (``suggestions_for``): what the rules need
+The worksheet asks for every soal of a section at once (``suggestions_for``, registered with
+``apps.penilaian.suggestions`` by this app's config): what the rules need
 is read in at most three queries per page (``unit_facts``: one row of counts and the SK through
 subqueries, the plan's kegiatan with their progress, the plan's verified realisasi with whether a
 leader verified them), and only the parts the section's soal need.
@@ -42,18 +43,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.pendampingan.models import AgenPerubahan, Perubahan, TimKerja, TindakLanjut, TindakLanjutStatus
+from apps.pendampingan.models import TindakLanjut, TindakLanjutStatus
 from apps.penilaian.models import Penilaian
+from apps.penilaian.suggestions import Suggestion
+from apps.timkerja.models import AgenPerubahan, Perubahan, TimKerja
 from apps.unit_kerja.models import Cycle, UnitKerja
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    value: str
-    reason: str
-    link: str
-    source: str
-
 
 # -----------------------------------------------------------------------------
 # What ZI knows about one unit's year: read once, in at most three queries

@@ -116,8 +116,8 @@ def _require(actor: Membership, capability: str) -> None:
 
 def pokja_allows(actor: Membership, penilaian: Penilaian, area: int | None) -> bool:
     """The unit's tim kerja ZI lets a member lacking Cap.PENILAIAN_FILL fill the answers of their
-    pokja area(s) (``area`` None: any of them). See ``apps.pendampingan.permissions``."""
-    from apps.pendampingan.permissions import pokja_areas
+    pokja area(s) (``area`` None: any of them). See ``apps.timkerja.permissions``."""
+    from apps.timkerja.permissions import pokja_areas
 
     areas = pokja_areas(actor=actor, unit=penilaian.unit, cycle=penilaian.cycle)
     return bool(areas) and (area is None or area in areas)

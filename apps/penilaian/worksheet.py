@@ -53,7 +53,6 @@ from apps.lke.scoring import (
     score,
 )
 from apps.lke.selectors import template_derived_texts, template_soal
-from apps.pendampingan.suggestions import Suggestion, suggestions_for
 from apps.penilaian.models import (
     AreaAssignment,
     ItemReturn,
@@ -72,6 +71,7 @@ from apps.penilaian.sections import (
 )
 from apps.penilaian.selectors import UNIT_TIER, TierKey, penilaian_spec
 from apps.penilaian.services import CONTRADICTION, jawaban_unit_edit_refusal, pokja_allows
+from apps.penilaian.suggestions import Suggestion, suggestions_for
 from apps.penilaian.worksheet_forms import EvidenceUploadForm, JawabanForm
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import ROLE_CAPABILITIES, Cap
@@ -500,7 +500,7 @@ class ItemView:
     upload_form: Any = None  # EvidenceUploadForm when editable
     pick_form: Any = None  # EvidenceAttachForm when the picker is open
     conflict: Jawaban | None = None  # the other person's saved answer after a conflict
-    suggestion: Suggestion | None = None  # what ZI's own records suggest (apps.pendampingan.suggestions)
+    suggestion: Suggestion | None = None  # what ZI's own records suggest (apps.penilaian.suggestions)
     urls: ItemUrls | None = None  # its save, upload and pick links
     files: list[EvidenceFile] = field(default_factory=list)  # ``evidence`` with their links
     saved: bool = False

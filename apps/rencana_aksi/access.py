@@ -4,7 +4,7 @@ import job.
 * another instansi's object, a missing one, or one outside a unit-narrowed member's subtree: 404;
 * visible, but the actor lacks ``rencana_aksi.view``, or asks to write without
   ``rencana_aksi.edit``: 403 — unless the unit's tim kerja ZI makes them a pokja member (view the
-  plan; write the kegiatan of their own area), see ``apps.pendampingan.permissions``.
+  plan; write the kegiatan of their own area), see ``apps.timkerja.permissions``.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _check(
         return
     # The tim kerja ZI adds rights: a pokja member sees the plan and edits their own area.
     if cycle is not None:
-        from apps.pendampingan.permissions import pokja_areas
+        from apps.timkerja.permissions import pokja_areas
 
         areas = pokja_areas(actor=actor, unit=unit, cycle=cycle)
         if areas and (area is None or area in areas):

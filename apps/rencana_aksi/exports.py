@@ -7,8 +7,8 @@ import io
 from django.utils.translation import gettext as _
 
 from apps.core.xlsx import safe_cell_value
+from apps.lke.models import Area
 from apps.rencana_aksi.imports import IMPORT_COLUMNS_OPTIONAL, IMPORT_COLUMNS_REQUIRED
-from apps.rencana_aksi.models import Area
 from apps.rencana_aksi.selectors import HeatmapRow
 from apps.unit_kerja.models import Cycle
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.concurrency import version_field
 from apps.core.forms import MultipleFileField
-from apps.lke.models import Soal
-from apps.pendampingan.models import IsuStrategis, Risiko
-from apps.rencana_aksi.models import Area, Frekuensi
+from apps.diagnosis.models import IsuStrategis, Risiko
+from apps.lke.models import Area, Soal
+from apps.rencana_aksi.models import Frekuensi
 from apps.unit_kerja.forms import DateInput, PegawaiChoiceField, UnitChoiceField
 from apps.unit_kerja.models import Pegawai, UnitKerja
 

@@ -14,9 +14,9 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from apps.lke.models import Soal
+from apps.lke.models import Area, Soal
 from apps.rencana_aksi import selectors
-from apps.rencana_aksi.models import Area, RencanaAksi
+from apps.rencana_aksi.models import RencanaAksi
 from apps.unit_kerja.models import Pegawai
 from apps.unit_kerja.services.imports import IMPORT_REQUIRED, ImportResult
 from apps.unit_kerja.tabular import cell_text, read_table

@@ -18,22 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
 from apps.core.softdelete import LiveTenantManager, SoftDeleted
+from apps.lke.models import Area
 from apps.tenancy.models import TenantManager, TenantModel
 
 # -----------------------------------------------------------------------------
 # Enumerations
 # -----------------------------------------------------------------------------
-
-
-class Area(models.IntegerChoices):
-    """The six areas perubahan (PermenPANRB 90/2021), numbered as ``lke.LKENode.area`` (1–6)."""
-
-    MANAJEMEN_PERUBAHAN = 1, "Manajemen Perubahan"
-    TATALAKSANA = 2, "Penataan Tatalaksana"
-    SDM = 3, "Penataan Sistem Manajemen SDM"
-    AKUNTABILITAS = 4, "Penguatan Akuntabilitas Kinerja"
-    PENGAWASAN = 5, "Penguatan Pengawasan"
-    PELAYANAN_PUBLIK = 6, "Peningkatan Kualitas Pelayanan Publik"
 
 
 class Frekuensi(models.TextChoices):
@@ -206,9 +196,9 @@ class Kegiatan(TenantModel, TimeStampedModel, SoftDeleted):
         related_name="+",
         verbose_name=_("LKE soal supported"),
     )
-    # What the kegiatan answers in the unit's diagnosis (apps.pendampingan): a risk or an issue.
+    # What the kegiatan answers in the unit's diagnosis (apps.diagnosis): a risk or an issue.
     risiko = models.ForeignKey(
-        "pendampingan.Risiko",
+        "diagnosis.Risiko",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -216,7 +206,7 @@ class Kegiatan(TenantModel, TimeStampedModel, SoftDeleted):
         verbose_name=_("risk answered"),
     )
     isu = models.ForeignKey(
-        "pendampingan.IsuStrategis",
+        "diagnosis.IsuStrategis",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

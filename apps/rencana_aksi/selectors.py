@@ -18,11 +18,10 @@ from django.utils.translation import gettext
 
 from apps.bukti_dukung.models import BuktiDukung
 from apps.core.charts import BarChart, Series
-from apps.lke.models import LKETemplate
+from apps.lke.models import Area, LKETemplate
 from apps.lke.selectors import lke_template_latest
 from apps.penilaian.models import Penilaian
 from apps.rencana_aksi.models import (
-    Area,
     Frekuensi,
     Kegiatan,
     PengaturanMonitoring,

@@ -17,9 +17,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from apps.pendampingan.models import Konsultasi, KonsultasiStatus, PesanKonsultasi, Risiko, TimKerja
+from apps.diagnosis.models import Risiko
+from apps.pendampingan.models import Konsultasi, KonsultasiStatus, PesanKonsultasi
 from apps.rencana_aksi.models import Kegiatan
 from apps.tenancy.scope import scope
+from apps.timkerja.models import TimKerja
 from tests.browser.test_lke_journey import log_in_with_password
 from tests.browser.test_login_journey import log_in_with_mfa
 from tests.browser_fixtures import screenshot

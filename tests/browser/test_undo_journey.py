@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.pendampingan.models import Risiko
+from apps.diagnosis.models import Risiko
 from tests.browser.test_lke_journey import log_in_with_password
 from tests.browser.test_pendampingan_journey import record_risk
 from tests.browser_fixtures import screenshot

@@ -105,21 +105,11 @@ def test_demo_units_have_a_pencanangan_and_most_pegawai_signed(demo: None) -> No
 
 
 def test_demo_first_unit_has_its_diagnosis_team_and_tpi_pendampingan(demo: None) -> None:
-    from apps.pendampingan.models import (
-        AgenPerubahan,
-        AnggotaTim,
-        Asistensi,
-        Diagnosis,
-        IsuStrategis,
-        Konsultasi,
-        LayananUtama,
-        Perubahan,
-        Risiko,
-        TimKerja,
-        TindakLanjut,
-    )
-    from apps.pendampingan.selectors import high_risks_unanswered
+    from apps.diagnosis.models import Diagnosis, IsuStrategis, LayananUtama, Risiko
+    from apps.diagnosis.selectors import high_risks_unanswered
+    from apps.pendampingan.models import Asistensi, Konsultasi, TindakLanjut
     from apps.tenancy.scope import scope
+    from apps.timkerja.models import AgenPerubahan, AnggotaTim, Perubahan, TimKerja
 
     for code in ("kemen-contoh", "kota-contoh"):
         diagnosis = Diagnosis.unscoped.select_related("unit", "cycle").get(instansi__code=code)

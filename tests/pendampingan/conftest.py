@@ -17,14 +17,14 @@ from typing import Any
 import pytest
 
 from apps.accounts.models import User
-from apps.pendampingan import services
-from apps.pendampingan.models import TimKerja
 from apps.rencana_aksi.models import RencanaAksi
 from apps.rencana_aksi.services.kegiatan import KegiatanData
 from apps.rencana_aksi.services.plans import rencana_aksi_create
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
+from apps.timkerja import services as timkerja_services
+from apps.timkerja.models import TimKerja
 from apps.unit_kerja.models import Pegawai
 from tests.conftest import enrol_totp
 from tests.factories import MembershipFactory, PegawaiFactory, UserFactory
@@ -89,7 +89,7 @@ def pd(lke: LKEWorld) -> PDWorld:
     rina = PegawaiFactory(unit=world.unit_a2, name="Rina Biro Umum", nip="198701012010012003")
     with scope(world.instansi_a.pk):
         ani = Membership.objects.select_related("unit", "instansi", "user").get(user=world.ani)
-        tim = services.tim_kerja_get_or_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
-        services.anggota_add(actor=ani, tim=tim, pegawai=sari, peran="anggota", area=1)
+        tim = timkerja_services.tim_kerja_get_or_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
+        timkerja_services.anggota_add(actor=ani, tim=tim, pegawai=sari, peran="anggota", area=1)
         rencana = rencana_aksi_create(actor=ani, unit=world.unit_a1, cycle=lke.cycle)
     return PDWorld(lke, hadi, sari_user, sari, joko, rina, tim, rencana)

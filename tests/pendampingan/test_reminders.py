@@ -15,12 +15,12 @@ from django.db import connection
 
 from apps.notifications.models import Channel, Notification
 from apps.pendampingan import asistensi as a_services
-from apps.pendampingan import services
 from apps.pendampingan.models import PengingatTindakLanjut, TindakLanjut
 from apps.pendampingan.reminders import pendampingan_sweep
 from apps.pendampingan.suggestions import suggestion_for
 from apps.pendampingan.tasks import pendampingan_sweep as pendampingan_sweep_task
 from apps.tenancy.scope import scope
+from apps.timkerja import services as timkerja_services
 from tests.notifications.worker import TaskLog
 from tests.pendampingan.conftest import PDWorld
 
@@ -137,16 +137,18 @@ def test_the_worksheet_suggestions_come_from_the_team_records(pd: PDWorld) -> No
         assert suggestion_for(penilaian=penilaian, portalrb_soal_id=1).value == "Tidak"
         assert suggestion_for(penilaian=penilaian, portalrb_soal_id=10).value == "C"
         assert suggestion_for(penilaian=penilaian, portalrb_soal_id=50) is None  # not mapped
-        services.tim_kerja_sk_set(
+        timkerja_services.tim_kerja_sk_set(
             actor=ani,
             tim=pd.tim,
             sk_number="SK/ZI/01",
             sk_date=D(pd.tahun, 1, 5),
             file=SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf"),
         )
-        agen = services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.sari)
-        services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.joko)
-        services.perubahan_add(actor=ani, agen=agen, title="Antrean daring", date=D(pd.tahun, 3, 1), integrated=True)
+        agen = timkerja_services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.sari)
+        timkerja_services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.joko)
+        timkerja_services.perubahan_add(
+            actor=ani, agen=agen, title="Antrean daring", date=D(pd.tahun, 3, 1), integrated=True
+        )
         team = suggestion_for(penilaian=penilaian, portalrb_soal_id=1)
         assert team.value == "Ya"
         assert "SK/ZI/01" in team.reason

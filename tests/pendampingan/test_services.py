@@ -10,21 +10,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
+from apps.diagnosis import selectors as diagnosis_selectors
+from apps.diagnosis import services as diagnosis_services
+from apps.diagnosis.models import Risiko
 from apps.notifications.models import Channel, Notification
 from apps.pendampingan import konsultasi as k_services
-from apps.pendampingan import selectors, services
-from apps.pendampingan.models import AnggotaTim, Konsultasi, PesanKonsultasi, Risiko
+from apps.pendampingan.models import Konsultasi, PesanKonsultasi
 from apps.penilaian.services import jawaban_save
 from apps.rencana_aksi.access import access_kegiatan, access_rencana_aksi
 from apps.rencana_aksi.services.kegiatan import kegiatan_delete, kegiatan_save
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
+from apps.timkerja import services as timkerja_services
+from apps.timkerja.models import AnggotaTim
 from tests.pendampingan.conftest import PDWorld
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _risk(pd: PDWorld, **overrides) -> services.RisikoData:
+def _risk(pd: PDWorld, **overrides) -> diagnosis_services.RisikoData:
     values = {
         "jenis": "korupsi",
         "title": "Pungutan liar pada loket perizinan",
@@ -36,40 +40,44 @@ def _risk(pd: PDWorld, **overrides) -> services.RisikoData:
         "area": 5,
     }
     values.update(overrides)
-    return services.RisikoData(**values)
+    return diagnosis_services.RisikoData(**values)
 
 
 def test_a_risk_needs_an_owner_of_the_unit_and_priorities_sort_by_score(pd: PDWorld) -> None:
     ani = pd.actor(pd.world.ani)
     with scope(pd.world.instansi_a.pk):
-        diagnosis = services.diagnosis_get_or_create(actor=ani, unit=pd.world.unit_a1, cycle=pd.cycle)
+        diagnosis = diagnosis_services.diagnosis_get_or_create(actor=ani, unit=pd.world.unit_a1, cycle=pd.cycle)
         with pytest.raises(ValidationError) as no_owner:
-            services.risiko_save(actor=ani, diagnosis=diagnosis, data=_risk(pd, owner=None))
+            diagnosis_services.risiko_save(actor=ani, diagnosis=diagnosis, data=_risk(pd, owner=None))
         assert no_owner.value.message_dict["owner"] == ["Setiap risiko harus punya pemilik: pilih pegawai unit."]
         with pytest.raises(ValidationError) as other_unit:
-            services.risiko_save(actor=ani, diagnosis=diagnosis, data=_risk(pd, owner=pd.rina, likelihood=9))
+            diagnosis_services.risiko_save(actor=ani, diagnosis=diagnosis, data=_risk(pd, owner=pd.rina, likelihood=9))
         assert "owner" in other_unit.value.message_dict
         assert "likelihood" in other_unit.value.message_dict
         assert not Risiko.objects.exists()
-        high = services.risiko_save(actor=ani, diagnosis=diagnosis, data=_risk(pd))
-        low = services.risiko_save(
+        high = diagnosis_services.risiko_save(actor=ani, diagnosis=diagnosis, data=_risk(pd))
+        low = diagnosis_services.risiko_save(
             actor=ani,
             diagnosis=diagnosis,
             data=_risk(pd, title="Antrean lama", jenis="pelayanan", likelihood=2, impact=2),
         )
-        isu = services.isu_add(actor=ani, diagnosis=diagnosis, title="Digitalisasi layanan", urgency=4, impact=4)
-        services.layanan_add(actor=ani, diagnosis=diagnosis, name="Izin usaha", volume=12000)
-        rows = selectors.priorities(risiko=selectors.risiko_of(diagnosis), isu=selectors.isu_of(diagnosis))
+        isu = diagnosis_services.isu_add(
+            actor=ani, diagnosis=diagnosis, title="Digitalisasi layanan", urgency=4, impact=4
+        )
+        diagnosis_services.layanan_add(actor=ani, diagnosis=diagnosis, name="Izin usaha", volume=12000)
+        rows = diagnosis_selectors.priorities(
+            risiko=diagnosis_selectors.risiko_of(diagnosis), isu=diagnosis_selectors.isu_of(diagnosis)
+        )
         assert [(p.kind, p.score) for p in rows] == [("risiko", 20), ("isu", 16), ("risiko", 4)]
         assert rows[0].obj == high
         assert rows[2].obj == low
         assert rows[1].obj == isu
         assert high.level == "high"
         assert low.level == "low"
-        assert selectors.high_risks_unanswered(unit=pd.world.unit_a1, cycle=pd.cycle) == [high]
+        assert diagnosis_selectors.high_risks_unanswered(unit=pd.world.unit_a1, cycle=pd.cycle) == [high]
         # A kegiatan that answers it takes it off the plan page's list.
         kegiatan_save(actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(area=5, risiko=high, pic=pd.joko))
-        assert selectors.high_risks_unanswered(unit=pd.world.unit_a1, cycle=pd.cycle) == []
+        assert diagnosis_selectors.high_risks_unanswered(unit=pd.world.unit_a1, cycle=pd.cycle) == []
 
 
 def test_a_kegiatan_cannot_answer_another_units_risk(pd: PDWorld) -> None:
@@ -78,8 +86,8 @@ def test_a_kegiatan_cannot_answer_another_units_risk(pd: PDWorld) -> None:
         # ani made instansi-wide for a moment, to record a diagnosis of unit A2.
         Membership.objects.filter(user=world.ani).update(unit=None)
         ani = pd.actor(world.ani)
-        other = services.diagnosis_get_or_create(actor=ani, unit=world.unit_a2, cycle=pd.cycle)
-        risk = services.risiko_save(actor=ani, diagnosis=other, data=_risk(pd, owner=pd.rina))
+        other = diagnosis_services.diagnosis_get_or_create(actor=ani, unit=world.unit_a2, cycle=pd.cycle)
+        risk = diagnosis_services.risiko_save(actor=ani, diagnosis=other, data=_risk(pd, owner=pd.rina))
         with pytest.raises(ValidationError) as excinfo:
             kegiatan_save(actor=ani, rencana=pd.rencana, data=pd.kegiatan_data(risiko=risk))
         assert "risiko" in excinfo.value.message_dict
@@ -90,18 +98,18 @@ def test_a_team_member_from_another_unit_is_refused(pd: PDWorld) -> None:
     with scope(pd.world.instansi_a.pk):
         before = AnggotaTim.objects.count()
         with pytest.raises(ValidationError) as excinfo:
-            services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.rina, peran="ketua")
+            timkerja_services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.rina, peran="ketua")
         assert excinfo.value.message_dict["pegawai"] == [
             f"Hanya pegawai {pd.world.unit_a1.name} yang dapat menjadi anggota tim kerjanya."
         ]
         with pytest.raises(ValidationError) as no_area:
-            services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.joko, peran="koordinator")
+            timkerja_services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.joko, peran="koordinator")
         assert "area" in no_area.value.message_dict
         assert AnggotaTim.objects.count() == before
-        services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.joko, peran="ketua")
+        timkerja_services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.joko, peran="ketua")
         with pytest.raises(ValidationError):
-            services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.sari, peran="ketua")
-        tim = services.tim_kerja_sk_set(
+            timkerja_services.anggota_add(actor=ani, tim=pd.tim, pegawai=pd.sari, peran="ketua")
+        tim = timkerja_services.tim_kerja_sk_set(
             actor=ani,
             tim=pd.tim,
             sk_number="SK/ZI/2026/01",

@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.pencanangan.models import PaktaIntegritas
-from apps.pendampingan import services
-from apps.pendampingan.models import AgenPerubahan, Asistensi, Perubahan, TindakLanjut, TindakLanjutStatus
+from apps.pendampingan.models import Asistensi, TindakLanjut, TindakLanjutStatus
 from apps.pendampingan.suggestions import AGENTS, FOLLOW_UP, MONEV, PAKTA, PLAN, TIM, suggestions_for, unit_facts
 from apps.tenancy.scope import scope
+from apps.timkerja import services as timkerja_services
+from apps.timkerja.models import AgenPerubahan, Perubahan
 from apps.unit_kerja.models import Pegawai
 from tests.pendampingan.conftest import PDWorld
 from tests.pendampingan.test_services import PDF
@@ -26,18 +27,24 @@ EVERYTHING = {TIM, AGENTS, FOLLOW_UP, PAKTA, PLAN, MONEV}
 
 def _records(pd: PDWorld) -> None:
     ani = pd.actor(pd.world.ani)
-    services.tim_kerja_sk_set(
+    timkerja_services.tim_kerja_sk_set(
         actor=ani,
         tim=pd.tim,
         sk_number="SK/ZI/07",
         sk_date=D(pd.tahun, 1, 7),
         file=SimpleUploadedFile("sk.pdf", PDF, content_type="application/pdf"),
     )
-    sari = services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.sari)
-    joko = services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.joko)
-    services.perubahan_add(actor=ani, agen=sari, title="Antrean daring", date=D(pd.tahun, 3, 1), integrated=True)
-    services.perubahan_add(actor=ani, agen=joko, title="Loket terpadu", date=D(pd.tahun, 3, 2), integrated=False)
-    services.perubahan_add(actor=ani, agen=joko, title="Survei daring", date=D(pd.tahun, 3, 3), integrated=True)
+    sari = timkerja_services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.sari)
+    joko = timkerja_services.agen_add(actor=ani, tim=pd.tim, pegawai=pd.joko)
+    timkerja_services.perubahan_add(
+        actor=ani, agen=sari, title="Antrean daring", date=D(pd.tahun, 3, 1), integrated=True
+    )
+    timkerja_services.perubahan_add(
+        actor=ani, agen=joko, title="Loket terpadu", date=D(pd.tahun, 3, 2), integrated=False
+    )
+    timkerja_services.perubahan_add(
+        actor=ani, agen=joko, title="Survei daring", date=D(pd.tahun, 3, 3), integrated=True
+    )
     for unit, count in ((pd.world.unit_a1, 3), (pd.world.unit_a2, 2)):  # A2's actions never count for A1
         asistensi = Asistensi.objects.create(
             instansi=pd.world.instansi_a,

@@ -13,12 +13,13 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
-from apps.pendampingan import services, suggestions
-from apps.pendampingan.models import AgenPerubahan, AnggotaTim, Perubahan
-from apps.pendampingan.permissions import pokja_areas
+from apps.pendampingan import suggestions
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
+from apps.timkerja import services as timkerja_services
+from apps.timkerja.models import AgenPerubahan, AnggotaTim, Perubahan
+from apps.timkerja.permissions import pokja_areas
 from tests.factories import MembershipFactory, UserFactory
 from tests.pendampingan.conftest import PDWorld
 
@@ -97,13 +98,13 @@ def test_a_removed_seat_can_be_filled_again_and_then_is_not_restored_over_it(
     bringing the old one back is then refused with a message and nothing changes."""
     ani_actor = pd.actor(pd.world.ani)
     with scope(pd.world.instansi_a.pk):
-        old = services.anggota_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko, peran="ketua")
-        services.anggota_remove(actor=ani_actor, anggota=old)
-        services.anggota_add(actor=ani_actor, tim=pd.tim, pegawai=pd.sari, peran="ketua")
+        old = timkerja_services.anggota_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko, peran="ketua")
+        timkerja_services.anggota_remove(actor=ani_actor, anggota=old)
+        timkerja_services.anggota_add(actor=ani_actor, tim=pd.tim, pegawai=pd.sari, peran="ketua")
         # The same pegawai in the same role again is fine too once the first row is removed.
-        agen = services.agen_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko)
-        services.agen_remove(actor=ani_actor, agen=agen)
-        again = services.agen_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko)
+        agen = timkerja_services.agen_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko)
+        timkerja_services.agen_remove(actor=ani_actor, agen=agen)
+        again = timkerja_services.agen_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko)
     ani = login(pd.world.ani)
     refused = ani.post(reverse("pendampingan:anggota-restore", kwargs={"public_id": old.public_id}), follow=True)
     assert "Tim sudah punya Ketua; hapus dahulu." in refused.content.decode()
@@ -123,9 +124,11 @@ def test_agents_and_their_changes_leave_and_return_with_the_lke_suggestion(
 ) -> None:
     ani_actor = pd.actor(pd.world.ani)
     with scope(pd.world.instansi_a.pk):
-        agen = services.agen_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko)
+        agen = timkerja_services.agen_add(actor=ani_actor, tim=pd.tim, pegawai=pd.joko)
         for day, title in ((2, "Loket daring"), (9, "Antrean elektronik")):
-            services.perubahan_add(actor=ani_actor, agen=agen, title=title, date=datetime.date(pd.tahun, 5, day))
+            timkerja_services.perubahan_add(
+                actor=ani_actor, agen=agen, title=title, date=datetime.date(pd.tahun, 5, day)
+            )
     unit, cycle = pd.world.unit_a1, pd.cycle
 
     def counted() -> tuple[int, int, int]:
@@ -162,7 +165,7 @@ def test_agents_and_their_changes_leave_and_return_with_the_lke_suggestion(
     assert counted() == (0, 0, 0)
     # A change of a removed agent is not brought back on its own.
     with scope(pd.world.instansi_a.pk):
-        services.perubahan_delete(actor=ani_actor, perubahan=Perubahan.objects.get(title="Antrean elektronik"))
+        timkerja_services.perubahan_delete(actor=ani_actor, perubahan=Perubahan.objects.get(title="Antrean elektronik"))
     alone = reverse(
         "pendampingan:perubahan-restore",
         kwargs={"public_id": Perubahan.unscoped.get(title="Antrean elektronik").public_id},

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.pendampingan.models import Konsultasi, Risiko
+from apps.diagnosis.models import Risiko
+from apps.pendampingan.models import Konsultasi
 from tests.pendampingan.conftest import PDWorld
 
 
@@ -77,7 +78,7 @@ def test_a_refused_core_service_names_its_field_and_keeps_the_input(
     pd: PDWorld, login: Callable[[User], Client]
 ) -> None:
     """Issue 21: "Isian ini wajib diisi." twice above a cleared form, no field named."""
-    from apps.pendampingan.models import LayananUtama
+    from apps.diagnosis.models import LayananUtama
 
     ani = login(pd.world.ani)
     url = reverse("pendampingan:layanan-add", kwargs={"public_id": pd.world.unit_a1.public_id, "tahun": pd.tahun})
@@ -110,7 +111,7 @@ def test_deleting_a_risk_or_an_issue_can_be_undone(pd: PDWorld, login: Callable[
     """Issue 21: one click deleted for good. Now: a confirmation (data-confirm), a soft delete with
     an "Urungkan" button in the message, a restore, each step audited."""
     from apps.audit.models import AuditEvent
-    from apps.pendampingan.models import IsuStrategis
+    from apps.diagnosis.models import IsuStrategis
     from apps.tenancy.scope import scope
 
     ani = login(pd.world.ani)

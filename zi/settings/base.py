@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "apps.notifications",
     "apps.reports",
     "apps.lke",
+    "apps.timkerja",
+    "apps.diagnosis",
     "apps.penilaian",
     "apps.pengusulan",
     "apps.portalrb",

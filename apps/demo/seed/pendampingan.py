@@ -11,14 +11,16 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.diagnosis import services as d_services
+from apps.diagnosis.models import RisikoJenis
+from apps.lke.models import Area
 from apps.pendampingan import asistensi as a_services
 from apps.pendampingan import konsultasi as k_services
-from apps.pendampingan import services
-from apps.pendampingan.models import Peran, RisikoJenis
-from apps.rencana_aksi.models import Area
 from apps.rencana_aksi.selectors import lke_template_for
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Role
+from apps.timkerja import services as t_services
+from apps.timkerja.models import Peran
 from apps.unit_kerja.models import Cycle, Pegawai
 
 _LAYANAN = [
@@ -80,24 +82,24 @@ def seed_pendampingan(*, instansi: Instansi, cycle: Cycle, pdf: bytes) -> None:
     today = timezone.localdate()
 
     # -- diagnosis -----------------------------------------------------------------------------
-    diagnosis = services.diagnosis_get_or_create(actor=operator, unit=unit, cycle=cycle)
-    services.diagnosis_summary_set(
+    diagnosis = d_services.diagnosis_get_or_create(actor=operator, unit=unit, cycle=cycle)
+    d_services.diagnosis_summary_set(
         actor=operator,
         diagnosis=diagnosis,
         summary="Layanan perizinan bertatap muka langsung dengan pemohon: risiko pungli dan gratifikasi "
         "menjadi prioritas, disusul kecepatan layanan.",
     )
     for name, volume, description in _LAYANAN:
-        services.layanan_add(actor=operator, diagnosis=diagnosis, name=name, volume=volume, description=description)
+        d_services.layanan_add(actor=operator, diagnosis=diagnosis, name=name, volume=volume, description=description)
     for title, area, urgency, impact in _ISU:
-        services.isu_add(
+        d_services.isu_add(
             actor=operator, diagnosis=diagnosis, title=title, urgency=urgency, impact=impact, area=int(area)
         )
     for index, (jenis, title, cause, likelihood, impact, mitigation, area) in enumerate(_RISIKO):
-        services.risiko_save(
+        d_services.risiko_save(
             actor=operator,
             diagnosis=diagnosis,
-            data=services.RisikoData(
+            data=d_services.RisikoData(
                 jenis=jenis,
                 title=title,
                 cause=cause,
@@ -110,9 +112,9 @@ def seed_pendampingan(*, instansi: Instansi, cycle: Cycle, pdf: bytes) -> None:
         )
 
     # -- tim kerja ZI with its SK, the pokja and a change agent ---------------------------------------
-    tim = services.tim_kerja_get_or_create(actor=operator, unit=unit, cycle=cycle)
+    tim = t_services.tim_kerja_get_or_create(actor=operator, unit=unit, cycle=cycle)
     sk_number = f"SK/{unit.code}/TIM-ZI/{cycle.tahun}"
-    services.tim_kerja_sk_set(
+    t_services.tim_kerja_sk_set(
         actor=operator,
         tim=tim,
         sk_number=sk_number,
@@ -121,21 +123,21 @@ def seed_pendampingan(*, instansi: Instansi, cycle: Cycle, pdf: bytes) -> None:
     )
     head = unit.head if unit.head_id and unit.head in roster else None
     leads = [p for p in roster if p != head]
-    services.anggota_add(actor=operator, tim=tim, pegawai=head or leads[0], peran=Peran.PENANGGUNG_JAWAB)
-    services.anggota_add(actor=operator, tim=tim, pegawai=leads[1], peran=Peran.KETUA)
-    services.anggota_add(actor=operator, tim=tim, pegawai=leads[2], peran=Peran.SEKRETARIS)
+    t_services.anggota_add(actor=operator, tim=tim, pegawai=head or leads[0], peran=Peran.PENANGGUNG_JAWAB)
+    t_services.anggota_add(actor=operator, tim=tim, pegawai=leads[1], peran=Peran.KETUA)
+    t_services.anggota_add(actor=operator, tim=tim, pegawai=leads[2], peran=Peran.SEKRETARIS)
     for index, area in enumerate(_POKJA_AREAS):
-        services.anggota_add(
+        t_services.anggota_add(
             actor=operator, tim=tim, pegawai=roster[(index + 1) % len(roster)], peran=Peran.KOORDINATOR, area=int(area)
         )
     # The demo pegawai login (linked to a pegawai of this unit) in the pokja of area 1.
     login = next((p for p in roster if p.user_id is not None), None)
     if login is not None:
-        services.anggota_add(
+        t_services.anggota_add(
             actor=operator, tim=tim, pegawai=login, peran=Peran.ANGGOTA, area=int(Area.MANAJEMEN_PERUBAHAN)
         )
-    agen = services.agen_add(actor=operator, tim=tim, pegawai=roster[-1])
-    services.perubahan_add(
+    agen = t_services.agen_add(actor=operator, tim=tim, pegawai=roster[-1])
+    t_services.perubahan_add(
         actor=operator,
         agen=agen,
         title="Antrean elektronik di loket perizinan",
@@ -143,7 +145,7 @@ def seed_pendampingan(*, instansi: Instansi, cycle: Cycle, pdf: bytes) -> None:
         description="Nomor antrean dari aplikasi; tidak ada lagi titipan berkas.",
         integrated=True,
     )
-    services.perubahan_add(
+    t_services.perubahan_add(
         actor=operator,
         agen=agen,
         title="Papan informasi biaya dan waktu layanan",

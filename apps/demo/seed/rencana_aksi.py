@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.lke.models import Area
 from apps.rencana_aksi import selectors
-from apps.rencana_aksi.models import Area
 from apps.rencana_aksi.services.kegiatan import KegiatanData, kegiatan_save
 from apps.rencana_aksi.services.plans import rencana_aksi_approve, rencana_aksi_create, rencana_aksi_submit
 from apps.rencana_aksi.services.realisasi import realisasi_save, realisasi_verify

@@ -16,7 +16,6 @@ from apps.pendampingan import selectors
 from apps.pendampingan.access import (
     access_asistensi,
     access_tindak_lanjut,
-    access_unit_year,
 )
 from apps.pendampingan.forms import (
     AsistensiForm,
@@ -34,6 +33,7 @@ from apps.pendampingan.views.common import (
 )
 from apps.tenancy.decorators import instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
+from apps.timkerja.access import access_unit_year
 
 
 @require_http_methods(["GET", "POST"])

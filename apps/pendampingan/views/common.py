@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import run_action
-from apps.pendampingan.permissions import pokja_areas
 from apps.rencana_aksi.selectors import penilaian_for, rencana_for
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.timkerja.permissions import pokja_areas
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 
 SAVED = _("Saved.")

@@ -13,24 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.concurrency import VersionConflict, form_after_conflict, version_field
 from apps.core.forms import run_service
-from apps.pendampingan import selectors, services
-from apps.pendampingan.access import (
-    access_deleted,
-    access_isu,
-    access_layanan,
-    access_risiko,
-    access_unit_year,
-)
-from apps.pendampingan.forms import (
-    IsuForm,
-    LayananForm,
-    RisikoForm,
-)
-from apps.pendampingan.models import (
-    IsuStrategis,
-    LayananUtama,
-    Risiko,
-)
+from apps.diagnosis import selectors, services
+from apps.diagnosis.access import access_deleted, access_isu, access_layanan, access_risiko
+from apps.diagnosis.forms import IsuForm, LayananForm, RisikoForm
+from apps.diagnosis.models import IsuStrategis, LayananUtama, Risiko
 from apps.pendampingan.views.common import (
     SAVED,
     _base,
@@ -42,6 +28,7 @@ from apps.pendampingan.views.common import (
 from apps.tenancy.decorators import instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.timkerja.access import access_unit_year
 from apps.unit_kerja.models import Cycle, UnitKerja
 
 

@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from apps.pendampingan.permissions import pokja_areas
 from apps.tenancy.decorators import instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
+from apps.timkerja.permissions import pokja_areas
 from apps.unit_kerja.models import Cycle
 from apps.unit_kerja.selectors import cycle_current, unit_kerja_visible
 

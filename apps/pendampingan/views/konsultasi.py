@@ -20,7 +20,6 @@ from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan import selectors
 from apps.pendampingan.access import (
     access_konsultasi,
-    access_unit_year,
 )
 from apps.pendampingan.forms import (
     KonsultasiForm,
@@ -40,6 +39,7 @@ from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for
 from apps.tenancy.decorators import capability_required, instansi_member_required, national_required, request_actor
 from apps.tenancy.roles import Cap
+from apps.timkerja.access import access_unit_year
 from apps.unit_kerja.selectors import cycle_current
 
 

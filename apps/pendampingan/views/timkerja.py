@@ -11,25 +11,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.forms import run_service
-from apps.pendampingan import selectors, services
-from apps.pendampingan.access import (
-    access_agen,
-    access_anggota,
-    access_deleted,
-    access_perubahan,
-    access_unit_year,
-)
-from apps.pendampingan.forms import (
-    AgenForm,
-    AnggotaForm,
-    PerubahanForm,
-    SKForm,
-)
-from apps.pendampingan.models import (
-    AgenPerubahan,
-    AnggotaTim,
-    Perubahan,
-)
 from apps.pendampingan.views.common import (
     SAVED,
     _base,
@@ -40,6 +21,10 @@ from apps.pendampingan.views.common import (
 )
 from apps.tenancy.decorators import instansi_member_required, request_actor
 from apps.tenancy.models import Membership
+from apps.timkerja import selectors, services
+from apps.timkerja.access import access_agen, access_anggota, access_deleted, access_perubahan, access_unit_year
+from apps.timkerja.forms import AgenForm, AnggotaForm, PerubahanForm, SKForm
+from apps.timkerja.models import AgenPerubahan, AnggotaTim, Perubahan
 from apps.unit_kerja.models import Cycle, UnitKerja
 
 

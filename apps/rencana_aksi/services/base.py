@@ -51,7 +51,7 @@ def _require_kegiatan_edit(actor: Membership, rencana: RencanaAksi, current: int
     the change). Choosing another area is a message beside the field; anything else is a 403."""
     if actor.instansi_id is not None and actor.can(Cap.RENCANA_AKSI_EDIT):
         return
-    from apps.pendampingan.permissions import pokja_areas
+    from apps.timkerja.permissions import pokja_areas
 
     if actor.instansi_id is None or actor.instansi_id != rencana.instansi_id:
         raise PermissionDeniedError

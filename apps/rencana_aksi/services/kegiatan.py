@@ -17,11 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from apps.bukti_dukung.models import BuktiDukung
 from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.lke.models import Soal
-from apps.pendampingan.models import IsuStrategis, Risiko
+from apps.diagnosis.models import IsuStrategis, Risiko
+from apps.lke.models import Area, Soal
 from apps.penilaian.worksheet_services import jawaban_evidence_attach
 from apps.rencana_aksi import selectors
-from apps.rencana_aksi.models import Area, Kegiatan, Realisasi, RencanaAksi, months_to_mask
+from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi, months_to_mask
 from apps.rencana_aksi.services.base import _audit, _prepare_change, _require_kegiatan_edit, _require_unit
 from apps.tenancy.models import Membership
 from apps.unit_kerja.models import Pegawai
@@ -153,7 +153,7 @@ def kegiatan_save(
     ``version``: the one the form was built from; another save in between is a ``VersionConflict``.
 
     Without ``Cap.RENCANA_AKSI_EDIT``, a pokja member of the unit's tim kerja ZI edits the kegiatan
-    of their own area(s) (``apps.pendampingan.permissions``)."""
+    of their own area(s) (``apps.timkerja.permissions``)."""
     _require_kegiatan_edit(actor, rencana, kegiatan.area if kegiatan is not None else None, data.area)
     _require_unit(actor, rencana.unit)
     if kegiatan is not None and kegiatan.rencana_id != rencana.pk:

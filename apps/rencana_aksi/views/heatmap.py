@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET
 
 from apps.audit.services import audit_download
 from apps.core.forms import NO_YEAR
+from apps.lke.models import Area
 from apps.rencana_aksi import exports, selectors
-from apps.rencana_aksi.models import Area
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.decorators import capability_required, request_actor
 from apps.tenancy.models import Membership

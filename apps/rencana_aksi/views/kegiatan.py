@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.bukti_dukung.access import access_bukti_dukung
 from apps.core.concurrency import VersionConflict, form_after_conflict
 from apps.core.forms import run_action, run_service
+from apps.diagnosis.selectors import diagnosis_choices
 from apps.lke.models import Soal
-from apps.pendampingan.selectors import diagnosis_choices
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.access import access_deleted_kegiatan, access_kegiatan, access_rencana_aksi
 from apps.rencana_aksi.forms import EvidenceToLkeForm, KegiatanForm, ReasonForm

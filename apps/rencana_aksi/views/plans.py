@@ -14,12 +14,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.models import User
 from apps.core.forms import NO_YEAR, run_action
-from apps.pendampingan.permissions import pokja_areas
-from apps.pendampingan.selectors import high_risks_unanswered
+from apps.diagnosis.selectors import high_risks_unanswered
+from apps.lke.models import Area
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.access import access_rencana_aksi
 from apps.rencana_aksi.forms import FrequencyForm, LeadForm, NoteForm, PlanCreateForm
-from apps.rencana_aksi.models import Area, PlanStatus, RencanaAksi
+from apps.rencana_aksi.models import PlanStatus, RencanaAksi
 from apps.rencana_aksi.reports import MONITORING_REPORT
 from apps.rencana_aksi.services import plans as services
 from apps.reports.services import report_request
@@ -27,6 +27,7 @@ from apps.reports.views import flash_report_requested
 from apps.tenancy.access import require_capability
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
+from apps.timkerja.permissions import pokja_areas
 from apps.unit_kerja.models import Cycle
 from apps.unit_kerja.selectors import unit_kerja_visible
 

@@ -6,21 +6,9 @@ from __future__ import annotations
 
 import datetime
 
-from apps.pendampingan.models import (
-    AgenPerubahan,
-    AnggotaTim,
-    Asistensi,
-    Diagnosis,
-    IsuStrategis,
-    Konsultasi,
-    LayananUtama,
-    PengingatTindakLanjut,
-    Perubahan,
-    PesanKonsultasi,
-    Risiko,
-    TimKerja,
-    TindakLanjut,
-)
+from apps.diagnosis.models import Diagnosis, IsuStrategis, LayananUtama, Risiko
+from apps.pendampingan.models import Asistensi, Konsultasi, PengingatTindakLanjut, PesanKonsultasi, TindakLanjut
+from apps.timkerja.models import AgenPerubahan, AnggotaTim, Perubahan, TimKerja
 from tests.factories import CycleFactory, PegawaiFactory
 from tests.isolation.registry import ListRoute, ObjectRoute
 
