@@ -20,8 +20,9 @@ def unit_worksheet_panel(membership: Membership) -> Panel | None:
     unit (subtree) with progress, the returned items still to fix, and what is due next. A handful
     of queries, none per row."""
     from apps.penilaian.models import ItemReturn, ReturnStatus
+    from apps.penilaian.pages.detail import penilaian_rows
+    from apps.penilaian.sections import section_of_soal
     from apps.penilaian.selectors import penilaian_list, penilaian_spec
-    from apps.penilaian.worksheet import penilaian_rows, section_of_soal
     from apps.tenancy.roles import Cap
     from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
 
@@ -102,8 +103,8 @@ def _tier_scores(penilaian):
     dashboard spent half its time in the whole detail page for these bars."""
     from apps.lke.scoring import score
     from apps.penilaian.models import Tier, TPITier
-    from apps.penilaian.selectors import penilaian_spec
-    from apps.penilaian.worksheet import TierColumn, _score_rows, _tier_label, tier_answers
+    from apps.penilaian.pages.detail import TierColumn, _score_rows, _tier_label
+    from apps.penilaian.selectors import penilaian_spec, tier_answers
 
     spec = penilaian_spec(penilaian)
     by_tier = tier_answers(penilaian=penilaian)

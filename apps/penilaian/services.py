@@ -99,6 +99,7 @@ THRESHOLD_REASON_REQUIRED = _(
 )
 NOTHING_UNANSWERED = _("Every soal is answered by the unit: there is nothing to return.")
 RETURN_UNANSWERED_NOTE = _("Not answered yet: answer this item and attach its evidence.")
+READ_ONLY_MEMBER = _("You can read this LKE but not change it.")
 
 
 def _today() -> datetime.date:
@@ -457,6 +458,24 @@ def jawaban_unit_edit_refusal(
     ):
         return PermissionDeniedError(AREA_ASSIGNED_TO_OTHERS)
     return None
+
+
+def unit_edit_refusal(
+    *,
+    actor: Membership,
+    penilaian: Penilaian,
+    area: int,
+    returned: bool,
+    area_assignees: Collection[int],
+    today: datetime.date | None = None,
+) -> DomainError | None:
+    """Why the actor may not change the unit's answer to an item of ``area`` now, or None: the
+    service's own rule (``jawaban_unit_edit_refusal``), with a plainer message for read-only members."""
+    if not actor.can(Cap.PENILAIAN_FILL) and not pokja_allows(actor, penilaian, area):
+        return PermissionDeniedError(READ_ONLY_MEMBER)
+    return jawaban_unit_edit_refusal(
+        actor=actor, penilaian=penilaian, returned=returned, area_assignees=area_assignees, today=today, area=area
+    )
 
 
 @transaction.atomic

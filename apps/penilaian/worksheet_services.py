@@ -3,7 +3,7 @@ removing a pokja area assignment, and applying an imported workbook.
 
 Same conventions as ``services.py``: keyword-only, typed, atomic, the capability, the unit's reach,
 the penilaian row locked, the same status and window rules as ``jawaban_save`` (through
-``worksheet.unit_edit_refusal``), and an audit event per write.
+``services.unit_edit_refusal``), and an audit event per write.
 
 Evidence never changes an answer's ``version``: the version guards the typed answer, note and link
 against lost updates, while attaching or detaching a file is a set operation that cannot overwrite
@@ -26,8 +26,14 @@ from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.lke.models import Soal
 from apps.penilaian.models import AreaAssignment, ItemReturn, Jawaban, Penilaian, ReturnStatus, Tier
-from apps.penilaian.services import NOT_YOUR_UNIT, SOAL_FOREIGN, jawaban_save, pokja_allows, soal_area
-from apps.penilaian.worksheet import unit_edit_refusal
+from apps.penilaian.services import (
+    NOT_YOUR_UNIT,
+    SOAL_FOREIGN,
+    jawaban_save,
+    pokja_allows,
+    soal_area,
+    unit_edit_refusal,
+)
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 

@@ -32,9 +32,10 @@ from apps.core.forms import apply_service_error
 from apps.lke.excel import WorkbookError, build_workbook, parse_workbook, workbook_layout
 from apps.lke.excel.export_lke_zi import build_lke_zi_workbook
 from apps.lke.models import Soal
-from apps.penilaian import selectors, services, worksheet, worksheet_services
+from apps.penilaian import selectors, services, workbook, worksheet_services
 from apps.penilaian.access import access_penilaian
 from apps.penilaian.models import AreaAssignment, Penilaian, PenilaianStatus
+from apps.penilaian.pages import detail, worksheet
 from apps.penilaian.sections import Section, section_get_or_404, section_of_soal
 from apps.penilaian.worksheet_forms import (
     AreaAssignForm,
@@ -76,18 +77,18 @@ def _slug_of(penilaian: Penilaian, soal: Soal) -> str:
 @require_GET
 def penilaian_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    cycles = worksheet.cycle_list(actor=actor)
+    cycles = selectors.cycle_list(actor=actor)
     wanted = request.GET.get("tahun", "")
     cycle = next((c for c in cycles if str(c.tahun) == wanted), None)
     if cycle is None:
         cycle = cycle_current(instansi=actor.instansi_id) or (cycles[0] if cycles else None)
     page = None
-    rows: list[worksheet.ListRow] = []
+    rows: list[detail.ListRow] = []
     if cycle is not None:
         page = Paginator(selectors.penilaian_list(actor=actor, cycle=cycle), PAGE_SIZE).get_page(
             request.GET.get("halaman")
         )
-        rows = worksheet.penilaian_rows(penilaian_list=page.object_list)
+        rows = detail.penilaian_rows(penilaian_list=page.object_list)
     context = {
         "cycles": cycles,
         "cycle": cycle,
@@ -128,8 +129,8 @@ def _assign_form(penilaian: Penilaian, data: Any = None) -> AreaAssignForm:
     spec = selectors.penilaian_spec(penilaian)
     return AreaAssignForm(
         data,
-        areas=worksheet.area_choices(spec),
-        members=worksheet.area_assignable_members(penilaian=penilaian),
+        areas=detail.area_choices(spec),
+        members=selectors.area_assignable_members(penilaian=penilaian),
     )
 
 
@@ -140,7 +141,7 @@ def _render_detail(
     can_fill = actor.can(Cap.PENILAIAN_FILL)
     if assign_form is None and can_fill:
         assign_form = _assign_form(penilaian)
-    page = worksheet.detail_page(penilaian=penilaian)
+    page = detail.detail_page(penilaian=penilaian)
     context = {
         "penilaian": penilaian,
         "page": page,
@@ -344,7 +345,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
     except ConflictError as exc:
         # Keep everything typed, but load the version now saved so that a deliberate second save
         # (after reading the other person's answer) goes through.
-        current = worksheet.unit_rows(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id]).get(soal.portalrb_soal_id)
+        current = selectors.unit_rows(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id]).get(soal.portalrb_soal_id)
         data = request.POST.copy()
         data[f"{form.prefix}-version"] = str(current.version if current is not None else 0)
         kept = JawabanForm(data, soal=soal)
@@ -398,7 +399,7 @@ def evidence_attach(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
     actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
-    queryset, offered = worksheet.bukti_choices(actor=actor, penilaian=penilaian)
+    queryset, offered = selectors.bukti_choices(actor=actor, penilaian=penilaian)
     data = request.POST if request.method == "POST" else None
     form = EvidenceAttachForm(data, soal=soal, queryset=queryset, offered=offered)
     if request.method == "POST" and form.is_valid():
@@ -465,7 +466,7 @@ def workbook_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     data = build(
         selectors.penilaian_spec(penilaian),
         workbook_layout(penilaian.template_id),
-        worksheet.workbook_answers(penilaian=penilaian),
+        workbook.workbook_answers(penilaian=penilaian),
         title=title,
         **extra,
     )
@@ -478,7 +479,7 @@ def workbook_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return response
 
 
-def _payload(penilaian: Penilaian, preview: worksheet.ImportPreview) -> str:
+def _payload(penilaian: Penilaian, preview: workbook.ImportPreview) -> str:
     rows = [
         [r.soal.portalrb_soal_id, r.excel_row, r.answer, r.note, r.evidence_link, r.version, r.newer]
         for r in preview.rows
@@ -542,7 +543,7 @@ def workbook_import(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             except WorkbookError as exc:
                 form.add_error("file", exc)
             else:
-                preview = worksheet.workbook_preview(actor=actor, penilaian=penilaian, parsed=parsed)
+                preview = workbook.workbook_preview(actor=actor, penilaian=penilaian, parsed=parsed)
                 context["preview"] = preview
                 if preview.ok:
                     context["confirm_form"] = WorkbookConfirmForm(initial={"payload": _payload(penilaian, preview)})

@@ -26,7 +26,7 @@ from apps.lke.selectors import template_spec
 from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Tier
 from apps.penilaian.services import CONTRADICTION, STALE_VERSION, STATUS_LOCKED_UNIT
-from apps.penilaian.worksheet import EVIDENCE_NOT_A_LINK
+from apps.penilaian.workbook import EVIDENCE_NOT_A_LINK
 from apps.penilaian.worksheet_views import IMPORT_EXPIRED
 from tests.lke.corpus import generate
 from tests.penilaian.conftest import PARTIAL, LKEWorld

@@ -18,15 +18,16 @@ from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError
 from apps.penilaian import services
 from apps.penilaian.models import AreaAssignment, ItemReturn, Jawaban, Penilaian, PenilaianStatus, ReturnStatus, Tier
+from apps.penilaian.pages.worksheet import REVISION_ONLY_RETURNED
 from apps.penilaian.services import (
     AREA_ASSIGNED_TO_OTHERS,
     CONTRADICTION,
     NOT_RETURNED,
+    READ_ONLY_MEMBER,
     STALE_VERSION,
     STATUS_CLOSED,
     STATUS_LOCKED_UNIT,
 )
-from apps.penilaian.worksheet import READ_ONLY_MEMBER, REVISION_ONLY_RETURNED
 from apps.penilaian.worksheet_forms import CHOOSE_OPTION, VALUE_0_4, WHOLE_NUMBER
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
