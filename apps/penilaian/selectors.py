@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from apps.bukti_dukung.holders import bukti_of_unit_q
 from apps.bukti_dukung.models import BuktiDukung
 from apps.lke.models import Soal
 from apps.lke.scoring import Estimate, ScoreResult, TemplateSpec, estimate, score
@@ -83,8 +84,6 @@ def jawaban_by_tier(
     ``Prefetch`` with ``to_attr``): a plain ``prefetch_related("evidence")`` built a scoped
     related manager and queryset for each of the ~500 rows of a full LKE, most of the TPI review
     page's time (issue 9). Each row's soal is the template's cached one."""
-    from apps.bukti_dukung.models import BuktiDukung
-
     result: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
     rows = Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian).annotate(
         soal_number=F("soal__portalrb_soal_id")
@@ -576,8 +575,6 @@ def bukti_choices(*, actor: Membership, penilaian: Penilaian, limit: int = 200) 
     """The files of the evidence store that may go on this penilaian's answers: those held by the
     unit's own objects of kinds the actor may see, and the actor's own uploads (issue 18: never
     another unit's files). The whole queryset (to validate a pick) and the latest files (to offer)."""
-    from apps.bukti_dukung.holders import bukti_of_unit_q
-
     queryset = BuktiDukung.objects.filter(  # type: ignore[misc]  # no instansi: no row
         bukti_of_unit_q(actor=actor, unit_path=penilaian.unit.path), instansi_id=actor.instansi_id
     )

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from apps.lke.excel import workbook_changes
+from apps.lke.excel.parse import Problem
 from apps.lke.models import Soal
 from apps.lke.scoring import (
     contradictions,
@@ -27,7 +29,7 @@ from apps.penilaian.sections import (
     section_of_soal,
 )
 from apps.penilaian.selectors import area_assignments, penilaian_spec, unit_returns, unit_rows
-from apps.penilaian.services import CONTRADICTION, unit_edit_refusal
+from apps.penilaian.services.answers import CONTRADICTION, unit_edit_refusal
 from apps.tenancy.models import Membership
 
 IMPORT_FIELDS = ("answer_unit", "note_unit", "evidence_unit")
@@ -126,9 +128,6 @@ def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) ->
     Problems by sheet, row and column — the workbook's own rows not understood, items the member may
     not change now, and numbers that would contradict each other once merged with what ZI holds —
     are listed and left out; everything else can still be imported (issue 16)."""
-    from apps.lke.excel import workbook_changes
-    from apps.lke.excel.parse import Problem
-
     spec = penilaian_spec(penilaian)
     rows = unit_rows(penilaian=penilaian)
     returns = unit_returns(penilaian=penilaian)
@@ -205,8 +204,6 @@ def workbook_preview(*, actor: Membership, penilaian: Penilaian, parsed: Any) ->
 
 def _row_problem(parsed: Any, soal_id: int, excel_row: int | None, message: str) -> Any:
     """A soal the import leaves out, as a problem of its workbook row (the unit's answer column)."""
-    from apps.lke.excel.parse import Problem
-
     read = parsed.rows.get(soal_id)
     found = (read.answer_unit if read is not None else None) or "—"
     return Problem(parsed.sheet, excel_row, read.answer_column if read else None, found, "—", message, soal_id)

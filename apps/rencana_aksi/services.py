@@ -897,7 +897,7 @@ def kegiatan_evidence_to_lke(*, actor: Membership, kegiatan: Kegiatan, bukti: Bu
     """Attach evidence already uploaded for the kegiatan's realisasi to the LKE soal the kegiatan
     supports, in the unit's penilaian of the year (no second upload). The LKE's own rules apply
     (``jawaban_evidence_attach``: fill capability, status, window, area assignment)."""
-    from apps.penilaian.worksheet_services import jawaban_evidence_attach
+    from apps.penilaian.services.worksheet import jawaban_evidence_attach
 
     rencana = kegiatan.rencana
     _require_unit(actor, rencana.unit)

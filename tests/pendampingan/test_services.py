@@ -14,7 +14,7 @@ from apps.notifications.models import Channel, Notification
 from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan import selectors, services
 from apps.pendampingan.models import AnggotaTim, Konsultasi, PesanKonsultasi, Risiko
-from apps.penilaian.services import jawaban_save
+from apps.penilaian.services.answers import jawaban_save
 from apps.rencana_aksi import services as ra_services
 from apps.rencana_aksi.access import access_kegiatan, access_rencana_aksi
 from apps.tenancy.models import Membership

@@ -5,7 +5,7 @@ Everything here is read-only page data built from a constant number of queries, 
 answered: the instrument comes from the cached ``template_spec``, the unit's answers, evidence,
 returns and area assignments from ``selectors.unit_state``, the soal texts of a section from the
 per-process cache of the template. Scores come from the pure engine (``apps.lke.scoring``). Whether
-an item may be changed now is ``services.unit_edit_refusal``.
+an item may be changed now is ``services.answers.unit_edit_refusal``.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from apps.lke.scoring import (
 )
 from apps.lke.selectors import template_derived_texts, template_soal
 from apps.pendampingan.suggestions import Suggestion, suggestions_for
+from apps.penilaian.forms.worksheet import EvidenceUploadForm, JawabanForm
 from apps.penilaian.models import (
     ItemReturn,
     Jawaban,
@@ -52,8 +53,7 @@ from apps.penilaian.sections import (
     section_of_soal,
 )
 from apps.penilaian.selectors import UnitState, penilaian_spec, unit_answers_only, unit_state
-from apps.penilaian.services import CONTRADICTION, unit_edit_refusal
-from apps.penilaian.worksheet_forms import EvidenceUploadForm, JawabanForm
+from apps.penilaian.services.answers import CONTRADICTION, unit_edit_refusal
 from apps.tenancy.models import Membership
 
 S = PenilaianStatus

@@ -32,12 +32,9 @@ from apps.core.forms import apply_service_error
 from apps.lke.excel import WorkbookError, build_workbook, parse_workbook, workbook_layout
 from apps.lke.excel.export_lke_zi import build_lke_zi_workbook
 from apps.lke.models import Soal
-from apps.penilaian import selectors, services, workbook, worksheet_services
+from apps.penilaian import selectors, workbook
 from apps.penilaian.access import access_penilaian
-from apps.penilaian.models import AreaAssignment, Penilaian, PenilaianStatus
-from apps.penilaian.pages import detail, worksheet
-from apps.penilaian.sections import Section, section_get_or_404, section_of_soal
-from apps.penilaian.worksheet_forms import (
+from apps.penilaian.forms.worksheet import (
     AreaAssignForm,
     EvidenceAttachForm,
     EvidenceUploadForm,
@@ -45,6 +42,13 @@ from apps.penilaian.worksheet_forms import (
     WorkbookConfirmForm,
     WorkbookUploadForm,
 )
+from apps.penilaian.models import AreaAssignment, Penilaian, PenilaianStatus
+from apps.penilaian.pages import detail, worksheet
+from apps.penilaian.sections import Section, section_get_or_404, section_of_soal
+from apps.penilaian.services import answers, setup
+from apps.penilaian.services import review as review_services
+from apps.penilaian.services import workbook as workbook_services
+from apps.penilaian.services import worksheet as worksheet_services
 from apps.tenancy.access import parse_public_id
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
@@ -107,7 +111,7 @@ def penilaian_open(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if not actor.can(Cap.PENILAIAN_MANAGE):
         raise PermissionDenied
     try:
-        created = services.penilaian_open(actor=actor, cycle=cycle)
+        created = setup.penilaian_open(actor=actor, cycle=cycle)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except DomainError as exc:
@@ -151,7 +155,7 @@ def _render_detail(
         "can_submit": can_fill and penilaian.status in {PenilaianStatus.DRAFT, PenilaianStatus.REVISION},
         # Issue 17: before a first submission below 100 %, the unit sees what is missing.
         "unanswered": (
-            services.unanswered_soal(penilaian=penilaian)
+            review_services.unanswered_soal(penilaian=penilaian)
             if can_fill and penilaian.status == PenilaianStatus.DRAFT
             else []
         ),
@@ -174,7 +178,7 @@ def penilaian_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     try:
-        services.penilaian_submit(
+        review_services.penilaian_submit(
             actor=actor, penilaian=penilaian, incomplete_reason=request.POST.get("incomplete_reason", "")[:5000]
         )
     except PermissionDeniedError as exc:
@@ -197,7 +201,7 @@ def area_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = _assign_form(penilaian, request.POST)
     if form.is_valid():
         try:
-            services.area_assign(
+            worksheet_services.area_assign(
                 actor=actor, penilaian=penilaian, area=form.cleaned_data["area"], assignee=form.cleaned_data["assignee"]
             )
         except PermissionDeniedError as exc:
@@ -333,7 +337,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
     if not form.is_valid():
         return _item_reply(request, penilaian, soal, form=form)
     try:
-        services.jawaban_save(
+        answers.jawaban_save(
             actor=actor,
             penilaian=penilaian,
             soal=soal,
@@ -487,7 +491,7 @@ def _payload(penilaian: Penilaian, preview: workbook.ImportPreview) -> str:
     return signing.dumps({"p": str(penilaian.public_id), "rows": rows}, salt=IMPORT_SALT, compress=True)
 
 
-def _changes(penilaian: Penilaian, payload: str, replace: set[str]) -> list[worksheet_services.ImportChange] | None:
+def _changes(penilaian: Penilaian, payload: str, replace: set[str]) -> list[workbook_services.ImportChange] | None:
     """The confirmed changes, or None when the payload is not this penilaian's unaltered preview.
     A row whose answer in ZI is newer than the workbook is applied only when ticked."""
     try:
@@ -497,7 +501,7 @@ def _changes(penilaian: Penilaian, payload: str, replace: set[str]) -> list[work
     if data.get("p") != str(penilaian.public_id):
         return None
     return [
-        worksheet_services.ImportChange(
+        workbook_services.ImportChange(
             soal_id=soal_id, excel_row=excel_row, answer=answer, note=note, evidence_link=link, version=version
         )
         for soal_id, excel_row, answer, note, link, version, newer in data["rows"]
@@ -519,8 +523,8 @@ def workbook_import(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             context["failure"] = str(IMPORT_EXPIRED)
         else:
             try:
-                saved = worksheet_services.workbook_import_apply(actor=actor, penilaian=penilaian, changes=changes)
-            except worksheet_services.ImportRejected as exc:
+                saved = workbook_services.workbook_import_apply(actor=actor, penilaian=penilaian, changes=changes)
+            except workbook_services.ImportRejected as exc:
                 context["rejected"] = exc.problems
                 context["failure"] = str(exc)
             except PermissionDeniedError as exc:
