@@ -11,7 +11,7 @@ from django.http import Http404
 
 from apps.penilaian import selectors
 from apps.penilaian.models import ItemReturn, Penilaian, TPIAssignment
-from apps.penilaian.services import pokja_allows
+from apps.penilaian.services.common import pokja_allows
 from apps.tenancy.access import get_in_scope_or_404, parse_public_id
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap

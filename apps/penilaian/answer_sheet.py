@@ -20,7 +20,7 @@ from apps.lke.excel.layout import TYPE_LABELS, tree_rows, workbook_layout
 from apps.lke.models import Soal
 from apps.penilaian import selectors
 from apps.penilaian.models import ItemReturn, Jawaban, Penilaian
-from apps.penilaian.review import Column, columns_for, results_for, score_table, shown_levels
+from apps.penilaian.pages.review import Column, columns_for, results_for, score_table, shown_levels
 from apps.penilaian.selectors import UNIT_TIER
 from apps.tenancy.models import Instansi
 

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
+from apps.core.charts import BarChart, Series
 from apps.core.dashboards import Panel, register
+from apps.lke.scoring import score
+from apps.pencanangan.selectors import coverage_per_unit
+from apps.penilaian.models import ItemReturn, ReturnStatus, Tier, TPITier
+from apps.penilaian.pages.detail import TierColumn, _score_rows, _tier_label, penilaian_rows
+from apps.penilaian.sections import section_of_soal
+from apps.penilaian.selectors import penilaian_list, penilaian_spec, review_queue, tier_answers
 from apps.tenancy.models import Membership
+from apps.tenancy.roles import Cap
+from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
 
 # -----------------------------------------------------------------------------
 # Unit panel (worksheet side): progress of the unit's LKE, returned items to fix, next deadline
@@ -19,12 +30,6 @@ def unit_worksheet_panel(membership: Membership) -> Panel | None:
     """For a member narrowed to a unit who may see the LKE: the current year's penilaian of their
     unit (subtree) with progress, the returned items still to fix, and what is due next. A handful
     of queries, none per row."""
-    from apps.penilaian.models import ItemReturn, ReturnStatus
-    from apps.penilaian.selectors import penilaian_list, penilaian_spec
-    from apps.penilaian.worksheet import penilaian_rows, section_of_soal
-    from apps.tenancy.roles import Cap
-    from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
-
     if membership.instansi_id is None or not membership.is_unit_narrowed or not membership.can(Cap.PENILAIAN_VIEW):
         return None
     cycle = cycle_current(instansi=membership.instansi_id)
@@ -68,10 +73,6 @@ TPI_PANEL_LIMIT = 10
 def tpi_review_panel(membership: Membership) -> Panel | None:
     """For a TPI member (Cap.PENILAIAN_REVIEW): the current year's units they are assigned to, those
     waiting on their tier first, each with its status and current tier. Three queries, none per row."""
-    from apps.penilaian.selectors import review_queue
-    from apps.tenancy.roles import Cap
-    from apps.unit_kerja.selectors import cycle_current
-
     if membership.instansi_id is None or not membership.can(Cap.PENILAIAN_REVIEW):
         return None
     cycle = cycle_current(instansi=membership.instansi_id)
@@ -100,11 +101,6 @@ def _tier_scores(penilaian):
     """Every tier's scores, and the score rows of the detail page, without what the chart does not
     show (predikat estimates and ranges, returns, assignments, progress): issue 22, the unit
     dashboard spent half its time in the whole detail page for these bars."""
-    from apps.lke.scoring import score
-    from apps.penilaian.models import Tier, TPITier
-    from apps.penilaian.selectors import penilaian_spec
-    from apps.penilaian.worksheet import TierColumn, _score_rows, _tier_label, tier_answers
-
     spec = penilaian_spec(penilaian)
     by_tier = tier_answers(penilaian=penilaian)
     names = dict(TPITier.objects.filter(instansi_id=penilaian.instansi_id).values_list("level", "name"))
@@ -121,14 +117,6 @@ def charts_panel(membership: Membership) -> Panel | None:
     """For every instansi member: the pakta coverage per visible unit (their own unit for a unit
     member), and, for those who may see the LKE, the current year's LKE per area with the unit's
     score beside each TPI tier's (the most advanced LKE they can see). A few queries, none per row."""
-    from django.utils.translation import gettext as _
-
-    from apps.core.charts import BarChart, Series
-    from apps.pencanangan.selectors import coverage_per_unit
-    from apps.penilaian.selectors import penilaian_list
-    from apps.tenancy.roles import Cap
-    from apps.unit_kerja.selectors import cycle_current
-
     if membership.instansi_id is None:
         return None
     cycle = cycle_current(instansi=membership.instansi_id)

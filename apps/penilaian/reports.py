@@ -15,17 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.charts import BarChart, Series
 from apps.core.errors import PermissionDeniedError
 from apps.lke.models import Soal
 from apps.penilaian import selectors
 from apps.penilaian.answer_sheet import ANSWER_SHEET, ANSWER_SHEET_TITLE, build_answer_sheet_context
 from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, Recommendation, Tier, TPIAssignment
-from apps.penilaian.review import (
+from apps.penilaian.pages.review import (
     columns_for,
     predikat_view,
     results_for,
@@ -81,12 +84,6 @@ class ReviewerRow:
 def lke_area_chart(table: list[Any], columns: list[Any], penilaian: Penilaian) -> Any:
     """The LKE per area as a chart (issue 21): the unit's points beside each TPI tier's, as % of the
     area's weight — the dashboard's picture, drawn into the PDF with its numbers as a table."""
-    from decimal import Decimal
-
-    from django.utils.translation import gettext
-
-    from apps.core.charts import BarChart, Series
-
     areas = [row for row in table if row.kind == "area"]
     if not areas:
         return None

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from apps.bukti_dukung.holders import bukti_of_unit_q
+from apps.bukti_dukung.models import BuktiDukung
 from apps.lke.models import Soal
 from apps.lke.scoring import Estimate, ScoreResult, TemplateSpec, estimate, score
 from apps.lke.selectors import template_soal, template_spec
 from apps.penilaian.models import (
+    AreaAssignment,
     ItemReturn,
     ItemReturnEvent,
     Jawaban,
@@ -81,8 +84,6 @@ def jawaban_by_tier(
     ``Prefetch`` with ``to_attr``): a plain ``prefetch_related("evidence")`` built a scoped
     related manager and queryset for each of the ~500 rows of a full LKE, most of the TPI review
     page's time (issue 9). Each row's soal is the template's cached one."""
-    from apps.bukti_dukung.models import BuktiDukung
-
     result: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
     rows = Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian).annotate(
         soal_number=F("soal__portalrb_soal_id")
@@ -406,3 +407,175 @@ def return_counts(*, penilaian: Penilaian) -> ReturnCounts:
         setattr(counts, row["status"], getattr(counts, row["status"]) + row["n"])
         counts.by_level[row["level"]] = counts.by_level.get(row["level"], 0) + row["n"]
     return counts
+
+
+# -----------------------------------------------------------------------------
+# The unit's answers, evidence, returns and area assignments
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class UnitState:
+    """What the unit has saved, and what the TPI returned: four queries. ``answers`` holds every
+    answer (the scores and progress need them all); ``rows`` the whole rows of the soal asked for."""
+
+    rows: dict[int, Jawaban]
+    evidence: dict[int, list[BuktiDukung]]
+    returns: dict[int, ItemReturn]
+    assignments: list[AreaAssignment]
+    answers: dict[int, str | None] = field(default_factory=dict)
+
+    def assignees(self, area: int) -> set[int]:
+        return {a.assignee_id for a in self.assignments if a.area == area}
+
+    def answered(self, soal_ids: Iterable[int]) -> int:
+        return sum(1 for soal_id in soal_ids if self.answers.get(soal_id) is not None)
+
+
+def unit_rows(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, Jawaban]:
+    """The unit's rows by soal number. Who saved each comes along as ``updater_name`` and
+    ``updater_email`` (no user object per row), and each row's soal is the template's cached one."""
+    rows = Jawaban.objects.filter(
+        instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0
+    ).annotate(
+        soal_number=F("soal__portalrb_soal_id"),
+        updater_name=F("updated_by__name"),
+        updater_email=F("updated_by__email"),
+    )
+    if soal_ids is not None:
+        rows = rows.filter(soal__portalrb_soal_id__in=list(soal_ids))
+    soal = template_soal(penilaian.template_id)
+    result: dict[int, Jawaban] = {}
+    for row in rows:
+        Jawaban.soal.field.set_cached_value(row, soal[row.soal_number])
+        result[row.soal_number] = row
+    return result
+
+
+def unit_answers_and_rows(
+    *, penilaian: Penilaian, soal_ids: Collection[int] | None = None
+) -> tuple[dict[int, str | None], dict[int, Jawaban]]:
+    """Every answer of the unit by soal number, and the whole rows of ``soal_ids`` (all when None),
+    in one query: the rows come as plain tuples and only those asked for become ``Jawaban`` objects
+    (a worksheet section shows a dozen of the LKE's 127), with ``updater_name``/``updater_email``
+    and the template's cached soal as ``unit_rows`` gives them."""
+    fields = [f.attname for f in Jawaban._meta.concrete_fields]
+    answer_at = fields.index("answer")
+    rows = (
+        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0)
+        .order_by()
+        .values_list(*fields, "soal__portalrb_soal_id", "updated_by__name", "updated_by__email")
+    )
+    wanted = set(soal_ids) if soal_ids is not None else None
+    soal = template_soal(penilaian.template_id)
+    answers: dict[int, str | None] = {}
+    whole: dict[int, Jawaban] = {}
+    count = len(fields)
+    for values in rows:
+        number = values[count]
+        answers[number] = values[answer_at]
+        if wanted is not None and number not in wanted:
+            continue
+        row = Jawaban.from_db(rows.db, fields, values[:count])
+        row.soal_number, row.updater_name, row.updater_email = values[count:]  # type: ignore[attr-defined]
+        Jawaban.soal.field.set_cached_value(row, soal[number])
+        whole[number] = row
+    return answers, whole
+
+
+def unit_evidence(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> dict[int, list[BuktiDukung]]:
+    """The unit's evidence files per soal, oldest first, in one query over the M2M table."""
+    through = Jawaban.evidence.through
+    links = (
+        through.objects.filter(
+            jawaban__instansi_id=penilaian.instansi_id,
+            jawaban__penilaian=penilaian,
+            jawaban__tier=Tier.UNIT,
+            jawaban__level=0,
+        )
+        .annotate(soal_number=F("jawaban__soal__portalrb_soal_id"))
+        .select_related("buktidukung")
+        .order_by("buktidukung__created_at", "pk")
+    )
+    if soal_ids is not None:
+        links = links.filter(jawaban__soal__portalrb_soal_id__in=list(soal_ids))
+    result: dict[int, list[BuktiDukung]] = defaultdict(list)
+    for link in links:
+        result[link.soal_number].append(link.buktidukung)  # type: ignore[attr-defined]  # the annotation above
+    return result
+
+
+def unit_returns(*, penilaian: Penilaian) -> dict[int, ItemReturn]:
+    """Returns not yet accepted (to fix, or waiting for re-check), by soal number."""
+    rows = (
+        ItemReturn.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
+        .exclude(status=ReturnStatus.ACCEPTED)
+        .select_related("soal", "soal__node")
+        .order_by("soal__order")
+    )
+    return {row.soal.portalrb_soal_id: row for row in rows}
+
+
+def area_assignments(*, penilaian: Penilaian) -> list[AreaAssignment]:
+    return list(
+        AreaAssignment.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
+        .select_related("assignee")
+        .order_by("area", "assignee__name", "assignee__email")
+    )
+
+
+def unit_state(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None) -> UnitState:
+    ids = list(soal_ids) if soal_ids is not None else None
+    answers, rows = unit_answers_and_rows(penilaian=penilaian, soal_ids=ids)
+    return UnitState(
+        rows=rows,
+        evidence=unit_evidence(penilaian=penilaian, soal_ids=ids),
+        returns=unit_returns(penilaian=penilaian),
+        assignments=area_assignments(penilaian=penilaian),
+        answers=answers,
+    )
+
+
+def area_assignable_members(*, penilaian: Penilaian) -> list[Membership]:
+    """Members who could fill this penilaian: active, with Cap.PENILAIAN_FILL, and either not
+    narrowed to a unit or narrowed to the penilaian's unit or one above it."""
+    roles = sorted(role for role, caps in ROLE_CAPABILITIES.items() if Cap.PENILAIAN_FILL in caps)
+    members = (
+        Membership.objects.filter(instansi_id=penilaian.instansi_id, is_active=True, role__in=roles)
+        .select_related("user", "unit")
+        .order_by("user__name", "user__email")
+    )
+    return [m for m in members if not m.is_unit_narrowed or penilaian.unit.path.startswith(m.unit.path)]  # type: ignore[union-attr]  # narrowed: has a unit
+
+
+def unit_answers_only(*, penilaian: Penilaian) -> dict[int, str | None]:
+    return dict(
+        Jawaban.objects.filter(
+            instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0
+        ).values_list("soal__portalrb_soal_id", "answer")
+    )
+
+
+def tier_answers(*, penilaian: Penilaian) -> dict[TierKey, dict[int, str | None]]:
+    """Every tier's answers in one query (the unit's always present, possibly empty)."""
+    answers: dict[TierKey, dict[int, str | None]] = {UNIT_TIER: {}}
+    rows = Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian).values_list(
+        "tier", "level", "soal__portalrb_soal_id", "answer"
+    )
+    for tier, level, soal_id, answer in rows:
+        answers.setdefault((tier, level), {})[soal_id] = answer
+    return answers
+
+
+def cycle_list(*, actor: Membership) -> list[Cycle]:
+    return list(Cycle.objects.filter(instansi_id=actor.instansi_id).order_by("-tahun"))  # type: ignore[misc]  # no instansi: no row
+
+
+def bukti_choices(*, actor: Membership, penilaian: Penilaian, limit: int = 200) -> tuple[Any, list[BuktiDukung]]:
+    """The files of the evidence store that may go on this penilaian's answers: those held by the
+    unit's own objects of kinds the actor may see, and the actor's own uploads (issue 18: never
+    another unit's files). The whole queryset (to validate a pick) and the latest files (to offer)."""
+    queryset = BuktiDukung.objects.filter(  # type: ignore[misc]  # no instansi: no row
+        bukti_of_unit_q(actor=actor, unit_path=penilaian.unit.path), instansi_id=actor.instansi_id
+    )
+    return queryset, list(queryset.select_related("uploaded_by").order_by("-created_at")[:limit])

@@ -30,13 +30,14 @@ from django.utils.translation import gettext_lazy as _
 from apps.api.tokens import token_hash
 from apps.audit.services import audit_record
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
+from apps.lke.models import Soal
 from apps.notifications.services import notify
 from apps.pengusulan.models import Pengusulan, PengusulanStatus, Predikat, PredikatUnit, ProposalQuota
 from apps.pengusulan.services import predikat_unit_record
 from apps.pengusulan.snapshot import scores_dict
-from apps.penilaian.models import Tier
+from apps.penilaian.models import Jawaban, Penilaian, Tier
 from apps.penilaian.selectors import jawaban_by_tier, penilaian_scores, soal_get
-from apps.penilaian.services import jawaban_tpn_save
+from apps.penilaian.services.answers import jawaban_tpn_record
 from apps.penilaian.thresholds import tpn_report
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import NATIONAL_ROLES, ROLE_CAPABILITIES, Cap
@@ -398,6 +399,31 @@ def api_token_touch(*, token: ApiToken) -> None:
 SOAL_UNKNOWN = _("This soal is not part of the proposal's LKE.")
 SOAL_DUPLICATE = _("This soal appears more than once.")
 DESK_NOT_OPEN = _("TPN answers can be recorded only after the administrative selection is passed.")
+TPN_NOT_NATIONAL = _("Only a KemenPANRB or TPN account records TPN answers.")
+TPN_NOT_PROPOSED = _("TPN answers are recorded only on the LKE of a proposal submitted to KemenPANRB.")
+
+
+@transaction.atomic
+def jawaban_tpn_save(
+    *, actor: Membership, penilaian: Penilaian, soal: Soal, answer: str | None, note: str = ""
+) -> Jawaban:
+    """Save TPN's answer and note to one soal (tier ``tpn``, level 0): the desk evaluation.
+
+    By a national member (KemenPANRB / TPN), on the penilaian of a *proposed* pengusulan only, with
+    no date window (TPN sets its own schedule). The answer is validated by the LKE engine like every
+    tier's (``apps.penilaian.services.answers.jawaban_tpn_record``). The last save wins (TPN's PUT
+    replaces its answers), so no version is asked for. National actors have no instansi: the
+    penilaian's scope is opened here.
+    """
+    if not (actor.is_national and actor.can(Cap.NATIONAL_VIEW)):
+        raise PermissionDeniedError(TPN_NOT_NATIONAL)
+    with scope(penilaian.instansi_id):
+        proposed = Pengusulan.objects.filter(
+            instansi_id=penilaian.instansi_id, penilaian=penilaian, status=PengusulanStatus.PROPOSED
+        ).exists()
+        if not proposed:
+            raise TransitionNotAllowed(TPN_NOT_PROPOSED)
+        return jawaban_tpn_record(actor=actor, penilaian=penilaian, soal=soal, answer=answer, note=note)
 
 
 def tpn_answers_save(*, actor: Membership, pengusulan: Pengusulan, answers: list[dict[str, Any]]) -> dict[str, Any]:

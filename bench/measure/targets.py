@@ -155,8 +155,8 @@ def autosave_context(instansi: Any, cookie_for: Any) -> dict[str, Any]:
     from django.utils import timezone
 
     from apps.lke.models import AnswerType
+    from apps.penilaian.forms.worksheet import soal_prefix
     from apps.penilaian.models import Jawaban, Penilaian, PenilaianStatus, Tier
-    from apps.penilaian.worksheet_forms import soal_prefix
     from apps.tenancy.models import Membership
 
     penilaian = Penilaian.objects.filter(instansi=instansi, status=PenilaianStatus.IN_REVIEW).order_by("id").first()

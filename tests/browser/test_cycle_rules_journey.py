@@ -72,11 +72,11 @@ def test_a_failing_unit_cannot_be_proposed_but_an_afirmasi_unit_can_with_its_rea
 
 
 def test_a_tpi_returns_every_blank_item_at_once(page: Page, live_server, lke: LKEWorld) -> None:
-    from apps.penilaian import services as pn
+    from apps.penilaian.services.review import penilaian_submit
 
     fill(lke, only=set(range(1, 23)))
     with scope(lke.world.instansi_a.pk):
-        pn.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+        penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     tpi = _accepting(page)
     log_in_with_mfa(tpi, live_server.url, lke.world.budi.email, lke.world.totp_secrets["budi"])
     tpi.goto(f"{live_server.url}/penilaian/{lke.penilaian.public_id}/telaah/")

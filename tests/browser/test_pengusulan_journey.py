@@ -20,8 +20,8 @@ from playwright.sync_api import Browser, Page, expect
 from apps.accounts.models import User
 from apps.nasional.selectors import STAGE_LABELS
 from apps.pengusulan.models import Pengusulan, PengusulanStatus
-from apps.penilaian import services as pn
 from apps.penilaian.models import PenilaianStatus, Recommendation, Tier
+from apps.penilaian.services.review import penilaian_tier_complete
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
@@ -49,7 +49,7 @@ def _closed_by_tier_1(lke: LKEWorld) -> None:
     submit(lke)
     fill(lke, tier=Tier.TPI, level=1)
     with scope(lke.world.instansi_a.pk):
-        pn.penilaian_tier_complete(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
+        penilaian_tier_complete(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
         lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.CLOSED
 

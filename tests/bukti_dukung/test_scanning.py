@@ -25,7 +25,7 @@ from apps.bukti_dukung.scanning import scan_chunks
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.pencanangan import services as pencanangan_services
 from apps.pencanangan.models import PaktaIntegritas
-from apps.penilaian.worksheet_forms import WorkbookUploadForm
+from apps.penilaian.forms.worksheet import WorkbookUploadForm
 from apps.tenancy.models import Membership
 from apps.unit_kerja.models import Pegawai
 from tests.clamav_fixtures import EICAR, SIGNATURE, Clamd

@@ -17,8 +17,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from apps.demo.management.commands.seed_demo import minimal_pdf
-from apps.penilaian import services as penilaian_services
 from apps.penilaian.models import Jawaban, Tier
+from apps.penilaian.services.answers import jawaban_save
 from apps.survei import services as survei_services
 from apps.tenancy.scope import scope
 from apps.unit_kerja.models import UnitKerja
@@ -68,7 +68,7 @@ def test_lke_workbook_writes_notes_and_title_as_text(lke: LKEWorld, login) -> No
     world = lke.world
     UnitKerja.unscoped.filter(pk=world.unit_a1.pk).update(name=HOSTILE)
     with scope(world.instansi_a.pk):
-        penilaian_services.jawaban_save(
+        jawaban_save(
             actor=lke.actor(world.ani), penilaian=lke.penilaian, soal=lke.soal(1), answer="Ya", note=HOSTILE, version=0
         )
         Jawaban.objects.create(

@@ -34,8 +34,8 @@ from apps.pencanangan import services as pencanangan_services
 from apps.pencanangan.models import Pencanangan
 from apps.pengusulan import services as pengusulan_services
 from apps.pengusulan.models import InstansiEligibility, SuratPengusulan, UnitEligibility
-from apps.penilaian import services as penilaian_services
 from apps.penilaian.models import Jawaban, Tier
+from apps.penilaian.services.answers import jawaban_save
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Pegawai, Penetapan, UnitKerja
@@ -218,7 +218,7 @@ def targets(lke: LKEWorld) -> list[Target]:  # noqa: F811
         return (row.version, row.note) if row else (0, "")
 
     def jawaban_write(version: int, value: str) -> int:
-        return penilaian_services.jawaban_save(
+        return jawaban_save(
             actor=ani, penilaian=lke.penilaian, soal=soal, answer="ya", note=value, version=version
         ).version
 

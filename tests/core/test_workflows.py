@@ -22,8 +22,15 @@ from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAl
 from apps.pengusulan import services as pg
 from apps.pengusulan.models import Pengusulan
 from apps.pengusulan.workflows import PENGUSULAN
-from apps.penilaian import services as pn
 from apps.penilaian.models import ItemReturn, Penilaian, Tier, TPIAssignment
+from apps.penilaian.services.review import (
+    penilaian_recommend,
+    penilaian_return_unanswered,
+    penilaian_send_back,
+    penilaian_submit,
+    penilaian_tier_complete,
+)
+from apps.penilaian.services.setup import tpi_tiers_set
 from apps.penilaian.workflows import PENILAIAN
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, UNIT_ROLES, Role, capabilities_for
@@ -173,15 +180,15 @@ def _top(soal) -> str:
 def test_penilaian_every_state_action_and_role_gives_the_tables_answer(lke: LKEWorld) -> None:
     members = _members(lke)
     with scope(lke.world.instansi_a.pk):
-        pn.tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota", "Ketua"])
+        tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota", "Ketua"])
     calls = {
-        "submit": lambda a, p: pn.penilaian_submit(actor=a, penilaian=p, incomplete_reason="Uji"),
-        "send_back": lambda a, p: pn.penilaian_send_back(actor=a, penilaian=p),
-        "return_unanswered": lambda a, p: pn.penilaian_return_unanswered(actor=a, penilaian=p),
-        "hand_over": lambda a, p: pn.penilaian_tier_complete(actor=a, penilaian=p),
-        "close": lambda a, p: pn.penilaian_tier_complete(actor=a, penilaian=p),
-        "recommend": lambda a, p: pn.penilaian_recommend(actor=a, penilaian=p, decision="layak_wbk", reasons="ok"),
-        "not_recommend": lambda a, p: pn.penilaian_recommend(
+        "submit": lambda a, p: penilaian_submit(actor=a, penilaian=p, incomplete_reason="Uji"),
+        "send_back": lambda a, p: penilaian_send_back(actor=a, penilaian=p),
+        "return_unanswered": lambda a, p: penilaian_return_unanswered(actor=a, penilaian=p),
+        "hand_over": lambda a, p: penilaian_tier_complete(actor=a, penilaian=p),
+        "close": lambda a, p: penilaian_tier_complete(actor=a, penilaian=p),
+        "recommend": lambda a, p: penilaian_recommend(actor=a, penilaian=p, decision="layak_wbk", reasons="ok"),
+        "not_recommend": lambda a, p: penilaian_recommend(
             actor=a, penilaian=p, decision="belum_layak", reasons="belum"
         ),
     }

@@ -170,7 +170,7 @@ def test_every_demo_login_opens_a_journey_that_can_be_walked_now(demo: None) -> 
     return at once); the admin ZI sees an early warning on a predicated unit; TPN has proposals."""
     from apps.pemantauan.models import PeringatanDini
     from apps.penilaian.models import Penilaian, PenilaianStatus
-    from apps.penilaian.services import unanswered_soal
+    from apps.penilaian.services.review import unanswered_soal
     from apps.tenancy.scope import scope
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from apps.diagnosis.models import Risiko
 from apps.notifications.models import Channel, Notification
 from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan.models import Konsultasi, PesanKonsultasi
-from apps.penilaian.services import jawaban_save
+from apps.penilaian.services.answers import jawaban_save
 from apps.rencana_aksi.access import access_kegiatan, access_rencana_aksi
 from apps.rencana_aksi.services.kegiatan import kegiatan_delete, kegiatan_save
 from apps.tenancy.models import Membership

@@ -9,8 +9,8 @@ from decimal import Decimal
 from apps.accounts.models import User
 from apps.pengusulan import services
 from apps.pengusulan.models import Pengusulan, SuratPengusulan
-from apps.penilaian import services as pn
 from apps.penilaian.models import Recommendation, Tier
+from apps.penilaian.services.review import penilaian_recommend, penilaian_tier_complete
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
@@ -54,8 +54,8 @@ def recommend(lke: LKEWorld, decision: str = Recommendation.Decision.LAYAK_WBK) 
     fill(lke, tier=Tier.TPI, level=1, answer=top)
     budi = lke.actor(lke.world.budi)
     with scope(lke.world.instansi_a.pk):
-        pn.penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
-        pn.penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision=decision, reasons=REASONS)
+        penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
+        penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision=decision, reasons=REASONS)
         lke.penilaian.refresh_from_db()
 
 

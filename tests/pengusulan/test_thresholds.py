@@ -13,8 +13,8 @@ from apps.audit.models import AuditEvent
 from apps.core.errors import TransitionNotAllowed
 from apps.pengusulan import services
 from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PengusulanStatus
-from apps.penilaian import services as pn
 from apps.penilaian.models import Recommendation, Tier
+from apps.penilaian.services.review import penilaian_recommend, penilaian_tier_complete
 from apps.tenancy.scope import scope
 from tests.pengusulan.helpers import actor, eligible_facts, letter, pimpinan, top
 from tests.penilaian.conftest import LKEWorld
@@ -38,8 +38,8 @@ def failing_draft(lke: LKEWorld) -> Pengusulan:
     fill(lke, tier=Tier.TPI, level=1, answer=weak)
     budi = lke.actor(lke.world.budi)
     with scope(lke.world.instansi_a.pk):
-        pn.penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
-        pn.penilaian_recommend(
+        penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
+        penilaian_recommend(
             actor=budi,
             penilaian=lke.penilaian,
             decision=Recommendation.Decision.LAYAK_WBK,

@@ -80,3 +80,14 @@ def a_scope(world: World):
 
 # The reason a test gives when it submits an LKE with items unanswered (issue 17: needs a reason).
 PARTIAL = "Uji: sebagian soal sengaja belum dijawab."
+
+
+@pytest.fixture
+def in_review(lke: LKEWorld) -> LKEWorld:
+    """The unit answered everything with the lowest option, and submitted (the TPI review pages)."""
+    # The filling helpers import this conftest: read them when the fixture runs.
+    from tests.penilaian.test_review_support import fill, submit, worst
+
+    fill(lke, answer=worst, note=lambda s: f"Catatan unit {s.portalrb_soal_id}")
+    submit(lke)
+    return lke

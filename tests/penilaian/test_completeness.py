@@ -15,9 +15,9 @@ from django.utils.translation import gettext
 from apps.lke.models import Soal
 from apps.lke.scoring import estimate, predikat_estimate, score
 from apps.lke.selectors import template_spec
-from apps.penilaian import services
 from apps.penilaian.models import Tier
 from apps.penilaian.reports import build_lhe_context
+from apps.penilaian.services.answers import jawaban_save
 from apps.reports.models import ReportStatus
 from apps.reports.services import report_render
 from apps.tenancy.scope import scope
@@ -92,7 +92,7 @@ def test_the_worksheet_section_shows_answered_of_total_beside_its_scores(lke: LK
     for soal_id in (1, 3, 6, 9):  # one soal in each sub-area of Manajemen Perubahan
         with scope(lke.world.instansi_a.pk):
             soal = lke.soal(soal_id)
-            services.jawaban_save(
+            jawaban_save(
                 actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, soal=soal, answer=best(soal), version=0
             )
     url = reverse("penilaian:worksheet", kwargs={"public_id": lke.penilaian.public_id, "section": "pemenuhan-1"})

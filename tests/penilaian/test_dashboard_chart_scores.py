@@ -8,7 +8,7 @@ import random
 from apps.lke.models import AnswerType, Soal
 from apps.penilaian.dashboards import _tier_scores
 from apps.penilaian.models import Jawaban, Tier
-from apps.penilaian.worksheet import detail_page
+from apps.penilaian.pages.detail import detail_page
 from tests.penilaian.conftest import LKEWorld
 
 

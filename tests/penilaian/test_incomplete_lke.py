@@ -10,9 +10,14 @@ from django.urls import reverse
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
-from apps.penilaian import services
 from apps.penilaian.models import ItemReturn, ItemReturnEvent, PenilaianStatus, ReturnStatus
-from apps.penilaian.services import NOTHING_UNANSWERED
+from apps.penilaian.services.answers import jawaban_save
+from apps.penilaian.services.review import (
+    NOTHING_UNANSWERED,
+    penilaian_return_unanswered,
+    penilaian_submit,
+    unanswered_soal,
+)
 from apps.tenancy.scope import scope
 from tests.penilaian.conftest import PARTIAL, LKEWorld
 from tests.penilaian.test_review_support import fill
@@ -25,7 +30,7 @@ ANSWERED = set(range(1, 23))  # 22 of 127 soal answered, as in the issue
 def _submitted_with_blanks(lke: LKEWorld) -> None:
     fill(lke, only=ANSWERED)
     with scope(lke.world.instansi_a.pk):
-        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+        penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     lke.penilaian.refresh_from_db()
 
 
@@ -33,13 +38,13 @@ def test_submitting_below_100_percent_needs_a_reason_and_keeps_it(lke: LKEWorld)
     fill(lke, only=ANSWERED)
     ani = lke.actor(lke.world.ani)
     with scope(lke.world.instansi_a.pk):
-        assert len(services.unanswered_soal(penilaian=lke.penilaian)) == 105
+        assert len(unanswered_soal(penilaian=lke.penilaian)) == 105
         with pytest.raises(ValidationError) as refused:
-            services.penilaian_submit(actor=ani, penilaian=lke.penilaian, incomplete_reason="   ")
+            penilaian_submit(actor=ani, penilaian=lke.penilaian, incomplete_reason="   ")
         assert refused.value.message_dict["incomplete_reason"][0].startswith("105 dari 127")
         lke.penilaian.refresh_from_db()
         assert lke.penilaian.status == PenilaianStatus.DRAFT
-        services.penilaian_submit(actor=ani, penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+        penilaian_submit(actor=ani, penilaian=lke.penilaian, incomplete_reason=PARTIAL)
         audit = AuditEvent.objects.get(verb="penilaian.submit")
     lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.IN_REVIEW
@@ -51,7 +56,7 @@ def test_submitting_below_100_percent_needs_a_reason_and_keeps_it(lke: LKEWorld)
 def test_a_complete_lke_needs_no_reason(lke: LKEWorld) -> None:
     fill(lke)
     with scope(lke.world.instansi_a.pk):
-        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+        penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
     lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.IN_REVIEW
     assert lke.penilaian.incomplete_reason == ""
@@ -63,8 +68,8 @@ def test_the_tpi_returns_every_blank_at_once_with_history_per_item(lke: LKEWorld
     with scope(lke.world.instansi_a.pk):
         # Someone else may not; the unit's operator neither.
         with pytest.raises(PermissionDeniedError):
-            services.penilaian_return_unanswered(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
-        items = services.penilaian_return_unanswered(actor=budi, penilaian=lke.penilaian, note="Lengkapi.")
+            penilaian_return_unanswered(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+        items = penilaian_return_unanswered(actor=budi, penilaian=lke.penilaian, note="Lengkapi.")
         assert len(items) == 105
         assert ItemReturn.objects.filter(status=ReturnStatus.OPEN).count() == 105
         assert ItemReturnEvent.objects.filter(kind=ItemReturnEvent.Kind.RETURNED).count() == 105
@@ -79,7 +84,7 @@ def test_the_tpi_returns_every_blank_at_once_with_history_per_item(lke: LKEWorld
         # The unit answers one returned item: its own history moves on.
         soal = lke.soal(50)
         answer = soal.options[0]["key"] if soal.options else "1"
-        services.jawaban_save(
+        jawaban_save(
             actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, soal=soal, answer=answer, note="", version=0
         )
         item = ItemReturn.objects.get(soal=soal)
@@ -90,10 +95,10 @@ def test_the_tpi_returns_every_blank_at_once_with_history_per_item(lke: LKEWorld
 def test_nothing_to_return_when_every_soal_is_answered(lke: LKEWorld) -> None:
     fill(lke)
     with scope(lke.world.instansi_a.pk):
-        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
+        penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian)
         lke.penilaian.refresh_from_db()
         with pytest.raises(TransitionNotAllowed) as refused:
-            services.penilaian_return_unanswered(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
+            penilaian_return_unanswered(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
     assert str(refused.value) == str(NOTHING_UNANSWERED)
     assert not ItemReturn.unscoped.exists()
 

@@ -14,10 +14,18 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from apps.core.errors import PermissionDeniedError
-from apps.penilaian import services
 from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, Recommendation, Tier, TPIAssignment
 from apps.penilaian.reports import LHE, LHE_NOT_ALLOWED, PENILAIAN_REQUIRED, build_lhe_context
 from apps.penilaian.selectors import penilaian_scores
+from apps.penilaian.services.answers import jawaban_save
+from apps.penilaian.services.review import (
+    item_return,
+    item_return_accept,
+    penilaian_recommend,
+    penilaian_send_back,
+    penilaian_submit,
+    penilaian_tier_complete,
+)
 from apps.reports.models import ReportStatus
 from apps.reports.services import NOT_ALLOWED, report_render, report_request
 from apps.tenancy.models import Membership
@@ -47,14 +55,14 @@ def reviewed_in_three_tiers(lke: LKEWorld) -> None:
     budi = lke.actor(lke.world.budi)
     ani = lke.actor(lke.world.ani)
     with scope(lke.world.instansi_a.pk):
-        services.item_return(actor=budi, penilaian=lke.penilaian, soal=lke.soal(1), note=RETURN_NOTE)
-        services.penilaian_send_back(actor=budi, penilaian=lke.penilaian)
+        item_return(actor=budi, penilaian=lke.penilaian, soal=lke.soal(1), note=RETURN_NOTE)
+        penilaian_send_back(actor=budi, penilaian=lke.penilaian)
         row = Jawaban.objects.get(tier=Tier.UNIT, soal__portalrb_soal_id=1)
-        services.jawaban_save(
+        jawaban_save(
             actor=ani, penilaian=lke.penilaian, soal=lke.soal(1), answer="Ya", note="SK terlampir", version=row.version
         )
-        services.penilaian_submit(actor=ani, penilaian=lke.penilaian, incomplete_reason=PARTIAL)
-        services.item_return_accept(actor=budi, item=ItemReturn.objects.get())
+        penilaian_submit(actor=ani, penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+        item_return_accept(actor=budi, item=ItemReturn.objects.get())
     for level in (1, 2, 3):
         # Tier 2 is stricter on the odd soal; every tier notes soal 2 and 10.
         fill(
@@ -67,9 +75,9 @@ def reviewed_in_three_tiers(lke: LKEWorld) -> None:
             ),
         )
         with scope(lke.world.instansi_a.pk):
-            services.penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
+            penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
     with scope(lke.world.instansi_a.pk):
-        services.penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision="layak_wbk", reasons=REASONS)
+        penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision="layak_wbk", reasons=REASONS)
         lke.penilaian.refresh_from_db()
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from apps.penilaian import services
 from apps.penilaian.models import TPIAssignment, TPITier
-from apps.penilaian.review_views import ASSIGNED, TIERS_SAVED
-from apps.penilaian.services import ASSIGNMENT_DUPLICATE, TIERS_INVALID
+from apps.penilaian.services.setup import ASSIGNMENT_DUPLICATE, TIERS_INVALID, tpi_tiers_digest
+from apps.penilaian.views.review import ASSIGNED, TIERS_SAVED
 from apps.tenancy.scope import scope
 from tests.penilaian.conftest import LKEWorld
 from tests.penilaian.test_review_support import TIER_NAMES
@@ -29,7 +28,7 @@ def tiers(world) -> list[tuple[int, str]]:
 def seen(lke: LKEWorld) -> str:
     """What the tiers form carries: the digest of the names saved now."""
     with scope(lke.world.instansi_a.pk):
-        return services.tpi_tiers_digest(instansi_id=lke.world.instansi_a.pk)
+        return tpi_tiers_digest(instansi_id=lke.world.instansi_a.pk)
 
 
 def test_a_stale_tiers_form_is_a_conflict_and_saves_nothing(lke: LKEWorld, login) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from apps.lke.models import Soal
-from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Penilaian, Tier, TPIAssignment
+from apps.penilaian.services.review import penilaian_submit, penilaian_tier_complete
+from apps.penilaian.services.setup import tpi_tiers_set
 from apps.tenancy.scope import scope
 from tests.penilaian.conftest import PARTIAL, LKEWorld
 
@@ -76,7 +77,7 @@ def _fill(
 def three_tiers(lke: LKEWorld) -> None:
     """Anggota → Ketua → Pengendali teknis, budi assigned at each (tier 1 comes from the fixture)."""
     with scope(lke.world.instansi_a.pk):
-        services.tpi_tiers_set(actor=lke.actor(lke.world.citra), names=TIER_NAMES)
+        tpi_tiers_set(actor=lke.actor(lke.world.citra), names=TIER_NAMES)
         for level in (2, 3):
             TPIAssignment.objects.create(
                 instansi=lke.world.instansi_a,
@@ -90,7 +91,7 @@ def three_tiers(lke: LKEWorld) -> None:
 def submit(lke: LKEWorld) -> Penilaian:
     """The unit (ani) submits its self-assessment: in review at tier 1."""
     with scope(lke.world.instansi_a.pk):
-        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+        penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
         lke.penilaian.refresh_from_db()
     return lke.penilaian
 
@@ -100,6 +101,6 @@ def complete_tier(lke: LKEWorld) -> Penilaian:
     lke.penilaian.refresh_from_db()
     fill(lke, tier=Tier.TPI, level=lke.penilaian.current_level)
     with scope(lke.world.instansi_a.pk):
-        services.penilaian_tier_complete(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
+        penilaian_tier_complete(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
         lke.penilaian.refresh_from_db()
     return lke.penilaian

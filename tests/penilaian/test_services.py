@@ -10,9 +10,19 @@ from django.core.exceptions import ValidationError
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
-from apps.penilaian import services
 from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, PenilaianStatus, Recommendation, ReturnStatus, Tier
 from apps.penilaian.selectors import UNIT_TIER, jawaban_by_tier, penilaian_scores
+from apps.penilaian.services.answers import jawaban_review_save, jawaban_save
+from apps.penilaian.services.review import (
+    item_return,
+    item_return_accept,
+    penilaian_recommend,
+    penilaian_send_back,
+    penilaian_submit,
+    penilaian_tier_complete,
+)
+from apps.penilaian.services.setup import penilaian_open, tpi_tiers_set
+from apps.penilaian.services.worksheet import area_assign
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.unit_kerja.models import Cycle
@@ -27,7 +37,7 @@ def save(lke: LKEWorld, soal_id: int, answer: str | None, *, user=None, version:
     if version is None:
         row = Jawaban.objects.filter(penilaian=lke.penilaian, soal=soal, tier=Tier.UNIT).first()
         version = row.version if row else 0
-    return services.jawaban_save(
+    return jawaban_save(
         actor=lke.actor(user), penilaian=lke.penilaian, soal=soal, answer=answer, note=note, version=version
     )
 
@@ -38,7 +48,7 @@ def review(lke: LKEWorld, soal_id: int, answer: str | None, *, note: str = ""):
     row = Jawaban.objects.filter(
         penilaian=lke.penilaian, soal=soal, tier=Tier.TPI, level=lke.penilaian.current_level
     ).first()
-    return services.jawaban_review_save(
+    return jawaban_review_save(
         actor=lke.actor(lke.world.budi),
         penilaian=lke.penilaian,
         soal=soal,
@@ -51,8 +61,8 @@ def review(lke: LKEWorld, soal_id: int, answer: str | None, *, note: str = ""):
 def test_open_creates_one_penilaian_per_designated_unit_once(lke: LKEWorld) -> None:
     Penilaian.objects.all().delete()
     admin = lke.actor(lke.world.citra)
-    first = services.penilaian_open(actor=admin, cycle=lke.cycle)
-    second = services.penilaian_open(actor=admin, cycle=lke.cycle)
+    first = penilaian_open(actor=admin, cycle=lke.cycle)
+    second = penilaian_open(actor=admin, cycle=lke.cycle)
     assert [p.unit for p in first] == [lke.world.unit_a1]
     assert second == []
 
@@ -109,7 +119,7 @@ def test_area_assigned_to_another_pokja_member_is_refused(lke: LKEWorld) -> None
     other = Membership.objects.create(
         user=lke.world.evi, instansi=lke.world.instansi_a, unit=lke.world.unit_a1, role=Role.TIM_KERJA
     )
-    services.area_assign(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, area=1, assignee=other)
+    area_assign(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, area=1, assignee=other)
     with pytest.raises(PermissionDeniedError):
         save(lke, 1, "Ya")
     assert save(lke, 13, "A").answer == "A"  # area 2 is nobody's: open to the tim kerja
@@ -117,7 +127,7 @@ def test_area_assigned_to_another_pokja_member_is_refused(lke: LKEWorld) -> None
 
 def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None:
     save(lke, 1, "Ya")
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     lke.penilaian.refresh_from_db()
     assert (lke.penilaian.status, lke.penilaian.current_level) == (PenilaianStatus.IN_REVIEW, 1)
 
@@ -127,24 +137,24 @@ def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None
 
     # TPI returns soal 1; the unit fixes exactly that item; TPI accepts it.
     budi = lke.actor(lke.world.budi)
-    services.item_return(actor=budi, penilaian=lke.penilaian, soal=lke.soal(1), note="Lampirkan SK tim")
-    services.penilaian_send_back(actor=budi, penilaian=lke.penilaian)
+    item_return(actor=budi, penilaian=lke.penilaian, soal=lke.soal(1), note="Lampirkan SK tim")
+    penilaian_send_back(actor=budi, penilaian=lke.penilaian)
     with pytest.raises(TransitionNotAllowed):
         save(lke, 2, "A")
     fixed = save(lke, 1, "Ya", note="SK terlampir")
     assert fixed.revision_count == 1
     item = ItemReturn.objects.get()
     assert item.status == ReturnStatus.FIXED
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
-    services.item_return_accept(actor=budi, item=item)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    item_return_accept(actor=budi, item=item)
 
     # The tier answers every soal, then closes (one tier configured).
     with pytest.raises(TransitionNotAllowed):
-        services.penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
+        penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
     for soal in lke.template.soal.all():
         answer = soal.options[0]["key"] if soal.options else ("3.5" if soal.answer_type == "NILAI_0_4" else "4")
         review(lke, soal.portalrb_soal_id, answer)
-    services.penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
+    penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
     lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.CLOSED
     with pytest.raises(TransitionNotAllowed):
@@ -152,10 +162,10 @@ def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None
 
     # The final tier misses IPAK by 0.44: "layak" needs a written reason (issue 17), kept for the LHE.
     with pytest.raises(ValidationError) as refused:
-        services.penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision="layak_wbk", reasons="Memenuhi")
+        penilaian_recommend(actor=budi, penilaian=lke.penilaian, decision="layak_wbk", reasons="Memenuhi")
     assert "IPAK" in refused.value.message_dict["threshold_reason"][0]
     assert not Recommendation.objects.exists()
-    services.penilaian_recommend(
+    penilaian_recommend(
         actor=budi,
         penilaian=lke.penilaian,
         decision="layak_wbk",
@@ -172,14 +182,14 @@ def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None
 
 
 def test_three_tiers_hand_over_in_order(lke: LKEWorld) -> None:
-    services.tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota tim", "Ketua tim", "Pengendali teknis"])
+    tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota tim", "Ketua tim", "Pengendali teknis"])
     from apps.penilaian.models import TPIAssignment
 
     for level in (2, 3):
         TPIAssignment.objects.create(
             instansi=lke.world.instansi_a, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.world.budi, level=level
         )
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     budi = lke.actor(lke.world.budi)
     for expected_level in (1, 2, 3):
         lke.penilaian.refresh_from_db()
@@ -187,7 +197,7 @@ def test_three_tiers_hand_over_in_order(lke: LKEWorld) -> None:
         for soal in lke.template.soal.all():
             answer = soal.options[-1]["key"] if soal.options else "0"
             review(lke, soal.portalrb_soal_id, answer)
-        services.penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
+        penilaian_tier_complete(actor=budi, penilaian=lke.penilaian)
     lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.CLOSED
     assert set(penilaian_scores(penilaian=lke.penilaian)) == {
@@ -199,7 +209,7 @@ def test_three_tiers_hand_over_in_order(lke: LKEWorld) -> None:
 
 
 def test_unassigned_reviewer_cannot_review(lke: LKEWorld) -> None:
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     from apps.penilaian.models import TPIAssignment
 
     TPIAssignment.objects.all().delete()
@@ -209,19 +219,19 @@ def test_unassigned_reviewer_cannot_review(lke: LKEWorld) -> None:
 
 def test_tiers_must_be_one_to_three(lke: LKEWorld) -> None:
     with pytest.raises(ValidationError):
-        services.tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["a", "b", "c", "d"])
+        tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["a", "b", "c", "d"])
     with pytest.raises(PermissionDeniedError):
-        services.tpi_tiers_set(actor=lke.actor(lke.world.ani), names=["a"])
+        tpi_tiers_set(actor=lke.actor(lke.world.ani), names=["a"])
 
 
 def test_area_assignment_checks_the_area_and_the_assignee(lke: LKEWorld) -> None:
     ani = lke.actor(lke.world.ani)
     with pytest.raises(ValidationError) as excinfo:
-        services.area_assign(actor=ani, penilaian=lke.penilaian, area=9, assignee=ani)
+        area_assign(actor=ani, penilaian=lke.penilaian, area=9, assignee=ani)
     assert excinfo.value.error_dict["area"][0].code == "area_unknown"
     elsewhere = Membership.objects.create(
         user=lke.world.evi, instansi=lke.world.instansi_a, unit=lke.world.unit_a2, role=Role.TIM_KERJA
     )
     with pytest.raises(ValidationError) as excinfo:
-        services.area_assign(actor=ani, penilaian=lke.penilaian, area=1, assignee=elsewhere)
+        area_assign(actor=ani, penilaian=lke.penilaian, area=1, assignee=elsewhere)
     assert excinfo.value.error_dict["assignee"][0].code == "not_fill"

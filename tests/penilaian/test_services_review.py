@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from apps.audit.models import AuditEvent
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.notifications.models import Channel, Notification
-from apps.penilaian import services
 from apps.penilaian.models import (
     ItemReturn,
     ItemReturnEvent,
@@ -21,6 +20,18 @@ from apps.penilaian.models import (
     TPIAssignment,
     TPITier,
 )
+from apps.penilaian.services.answers import jawaban_review_copy_below, jawaban_review_save, jawaban_save
+from apps.penilaian.services.common import _notify
+from apps.penilaian.services.review import (
+    NOT_WAITING,
+    item_return,
+    item_return_accept,
+    penilaian_recommend,
+    penilaian_send_back,
+    penilaian_submit,
+    penilaian_tier_complete,
+)
+from apps.penilaian.services.setup import tpi_assign, tpi_tiers_set
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from tests.factories import UserFactory
@@ -37,7 +48,7 @@ def in_app(user, kind: str) -> list[Notification]:
 def unit_answer(lke: LKEWorld, soal_id: int, answer: str, note: str = "") -> Jawaban:
     soal = lke.soal(soal_id)
     row = Jawaban.objects.filter(penilaian=lke.penilaian, soal=soal, tier=Tier.UNIT).first()
-    return services.jawaban_save(
+    return jawaban_save(
         actor=lke.actor(lke.world.ani),
         penilaian=lke.penilaian,
         soal=soal,
@@ -53,7 +64,7 @@ def tier_answer(lke: LKEWorld, soal_id: int, answer: str | None, note: str = "")
     row = Jawaban.objects.filter(
         penilaian=lke.penilaian, soal=soal, tier=Tier.TPI, level=lke.penilaian.current_level
     ).first()
-    return services.jawaban_review_save(
+    return jawaban_review_save(
         actor=lke.actor(lke.world.budi),
         penilaian=lke.penilaian,
         soal=soal,
@@ -64,9 +75,7 @@ def tier_answer(lke: LKEWorld, soal_id: int, answer: str | None, note: str = "")
 
 
 def return_item(lke: LKEWorld, soal_id: int, note: str) -> ItemReturn:
-    return services.item_return(
-        actor=lke.actor(lke.world.budi), penilaian=lke.penilaian, soal=lke.soal(soal_id), note=note
-    )
+    return item_return(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian, soal=lke.soal(soal_id), note=note)
 
 
 # -----------------------------------------------------------------------------
@@ -89,7 +98,7 @@ def test_the_email_says_what_happened_in_text_and_html(lke: LKEWorld) -> None:
     unit_answer(lke, 1, "Ya")
     submit(lke)
     return_item(lke, 1, "Lampirkan SK")
-    services.penilaian_send_back(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
+    penilaian_send_back(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
     email = Notification.objects.get(recipient=lke.world.ani, kind="penilaian_sent_back", channel=Channel.EMAIL)
     link = f"/penilaian/{lke.penilaian.public_id}/lke/"
     for body in (email.body, email.body_html):
@@ -111,12 +120,12 @@ def test_send_back_tells_the_unit_and_resubmit_tells_the_reviewer_per_round(lke:
     budi = lke.actor(lke.world.budi)
     for round_number in (1, 2):
         return_item(lke, 1, f"Lampirkan SK, putaran {round_number}")
-        services.penilaian_send_back(actor=budi, penilaian=lke.penilaian)
+        penilaian_send_back(actor=budi, penilaian=lke.penilaian)
         lke.penilaian.refresh_from_db()
         assert lke.penilaian.revision_round == round_number
         unit_answer(lke, 1, "Ya", note=f"SK terlampir {round_number}")
-        services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
-        services.item_return_accept(actor=budi, item=ItemReturn.objects.get(status=ReturnStatus.FIXED))
+        penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+        item_return_accept(actor=budi, item=ItemReturn.objects.get(status=ReturnStatus.FIXED))
 
     # The tim kerja and the pimpinan unit, once per round; evi (viewer) and citra are not told.
     assert len(in_app(lke.world.ani, "penilaian_sent_back")) == 2
@@ -131,7 +140,7 @@ def test_send_back_tells_the_unit_and_resubmit_tells_the_reviewer_per_round(lke:
 def test_notification_keys_make_a_repeated_event_notify_once(lke: LKEWorld) -> None:
     submit(lke)
     # The same occurrence again (e.g. a retried request): the key is already claimed.
-    services._notify(
+    _notify(
         actor=lke.actor(lke.world.ani),
         penilaian=lke.penilaian,
         recipients=[lke.world.budi],
@@ -143,7 +152,7 @@ def test_notification_keys_make_a_repeated_event_notify_once(lke: LKEWorld) -> N
 
 
 def test_hand_over_tells_the_next_tier_and_closing_tells_unit_and_admin(lke: LKEWorld) -> None:
-    services.tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota tim", "Ketua tim"])
+    tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota tim", "Ketua tim"])
     ketua = UserFactory(email="ketua@alfa.go.id", name="Ketua Tim")
     Membership.objects.create(user=ketua, instansi=lke.world.instansi_a, role=Role.TPI)
     TPIAssignment.objects.create(
@@ -156,14 +165,14 @@ def test_hand_over_tells_the_next_tier_and_closing_tells_unit_and_admin(lke: LKE
     assert "penilaian-handover" in handover.key
 
     fill(lke, tier=Tier.TPI, level=2)
-    services.penilaian_tier_complete(actor=lke.actor(ketua), penilaian=lke.penilaian)
+    penilaian_tier_complete(actor=lke.actor(ketua), penilaian=lke.penilaian)
     lke.penilaian.refresh_from_db()
     assert lke.penilaian.status == PenilaianStatus.CLOSED
     assert len(in_app(lke.world.ani, "penilaian_closed")) == 1
     assert len(in_app(lke.world.citra, "penilaian_closed")) == 1
     assert not in_app(ketua, "penilaian_closed")  # the one who closed it
 
-    services.penilaian_recommend(
+    penilaian_recommend(
         actor=lke.actor(lke.world.budi), penilaian=lke.penilaian, decision="layak_wbk", reasons="Memenuhi"
     )
     [recommended] = in_app(lke.world.citra, "penilaian_recommended")
@@ -181,17 +190,17 @@ def test_a_returned_item_keeps_every_step_of_its_history(lke: LKEWorld) -> None:
     submit(lke)
     budi = lke.actor(lke.world.budi)
     return_item(lke, 2, "Prosedur pemilihan tim belum dilampirkan")
-    services.penilaian_send_back(actor=budi, penilaian=lke.penilaian)
+    penilaian_send_back(actor=budi, penilaian=lke.penilaian)
     unit_answer(lke, 2, "B", note="Prosedur terlampir")
     unit_answer(lke, 2, "A", note="Prosedur lengkap")  # a second save is not a second revision
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     # The fix is not enough: returned again (the same item re-opens), fixed again, then accepted.
     return_item(lke, 2, "Notulen rapat pemilihan juga")
-    services.penilaian_send_back(actor=budi, penilaian=lke.penilaian)
+    penilaian_send_back(actor=budi, penilaian=lke.penilaian)
     unit_answer(lke, 2, "A", note="Notulen terlampir")
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     item = ItemReturn.objects.get()
-    services.item_return_accept(actor=budi, item=item)
+    item_return_accept(actor=budi, item=item)
 
     item.refresh_from_db()
     assert item.status == ReturnStatus.ACCEPTED
@@ -211,8 +220,8 @@ def test_accepting_an_item_that_is_not_fixed_is_refused(lke: LKEWorld) -> None:
     submit(lke)
     item = return_item(lke, 1, "Perbaiki")
     with pytest.raises(TransitionNotAllowed) as excinfo:
-        services.item_return_accept(actor=lke.actor(lke.world.budi), item=item)
-    assert str(excinfo.value) == str(services.NOT_WAITING)
+        item_return_accept(actor=lke.actor(lke.world.budi), item=item)
+    assert str(excinfo.value) == str(NOT_WAITING)
     item.refresh_from_db()
     assert item.status == ReturnStatus.OPEN
 
@@ -234,7 +243,7 @@ def test_copy_fills_only_unanswered_items_of_the_current_tier_and_is_audited(lke
     fill(lke, answer=worst)
     submit(lke)
     tier_answer(lke, 1, "Ya", note="Sudah diperiksa")  # the unit said Tidak; the reviewer disagrees
-    copied = services.jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
+    copied = jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
     assert copied == 126
     mine = {r.soal.portalrb_soal_id: r for r in Jawaban.objects.filter(tier=Tier.TPI, level=1).select_related("soal")}
     assert len(mine) == 127
@@ -245,7 +254,7 @@ def test_copy_fills_only_unanswered_items_of_the_current_tier_and_is_audited(lke
     assert event.after["level"] == 1
     assert len(event.after["soal"]) == 126
     # Nothing left to copy: a second run changes nothing.
-    assert services.jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian) == 0
+    assert jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian) == 0
 
 
 def test_copy_at_tier_2_takes_tier_1_and_can_be_limited_to_some_soal(lke: LKEWorld) -> None:
@@ -253,9 +262,7 @@ def test_copy_at_tier_2_takes_tier_1_and_can_be_limited_to_some_soal(lke: LKEWor
     fill(lke, answer=worst)
     submit(lke)
     complete_tier(lke)  # tier 1 answers "best"
-    copied = services.jawaban_review_copy_below(
-        actor=lke.actor(lke.world.budi), penilaian=lke.penilaian, soal_ids={1, 2, 3}
-    )
+    copied = jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian, soal_ids={1, 2, 3})
     assert copied == 3
     rows = Jawaban.objects.filter(tier=Tier.TPI, level=2).select_related("soal")
     assert {(r.soal.portalrb_soal_id, r.answer) for r in rows} == {(1, "Ya"), (2, "A"), (3, "Ya")}
@@ -268,7 +275,7 @@ def test_copy_never_creates_a_contradiction_in_the_tiers_own_numbers(lke: LKEWor
     tier_answer(lke, 113, "1")
     tier_answer(lke, 114, "1")
     tier_answer(lke, 115, "0")
-    copied = services.jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
+    copied = jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
     assert copied == 0
     assert not Jawaban.objects.filter(tier=Tier.TPI, soal__portalrb_soal_id=116).exists()
 
@@ -278,7 +285,7 @@ def test_copy_is_refused_to_a_reviewer_of_another_tier(lke: LKEWorld) -> None:
     submit(lke)
     TPIAssignment.objects.all().delete()
     with pytest.raises(PermissionDeniedError):
-        services.jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
+        jawaban_review_copy_below(actor=lke.actor(lke.world.budi), penilaian=lke.penilaian)
     assert not Jawaban.objects.filter(tier=Tier.TPI).exists()
 
 
@@ -293,7 +300,7 @@ def test_a_tier_in_use_cannot_be_removed(lke: LKEWorld) -> None:
     complete_tier(lke)
     complete_tier(lke)  # now at tier 3
     with pytest.raises(ValidationError) as excinfo:
-        services.tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota tim", "Ketua tim"])
+        tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota tim", "Ketua tim"])
     assert excinfo.value.error_dict["names"][0].code == "tiers_in_use"
     assert TPITier.objects.count() == 3
 
@@ -302,19 +309,15 @@ def test_assigning_at_a_tier_that_does_not_exist_is_refused(lke: LKEWorld) -> No
     citra = lke.actor(lke.world.citra)
     for level in (2, 4):
         with pytest.raises(ValidationError) as excinfo:
-            services.tpi_assign(
+            tpi_assign(
                 actor=citra, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.actor(lke.world.budi), level=level
             )
         assert excinfo.value.error_dict["level"][0].code == "tier_unknown"
     with pytest.raises(ValidationError) as excinfo:
-        services.tpi_assign(
-            actor=citra, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.actor(lke.world.budi), level=1
-        )
+        tpi_assign(actor=citra, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.actor(lke.world.budi), level=1)
     assert excinfo.value.error_dict["reviewer"][0].code == "duplicate"
     with pytest.raises(ValidationError):
-        services.tpi_assign(
-            actor=citra, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.actor(lke.world.evi), level=1
-        )
+        tpi_assign(actor=citra, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.actor(lke.world.evi), level=1)
     assert TPIAssignment.objects.count() == 1
 
 
@@ -326,7 +329,7 @@ def test_a_bad_recommendation_saves_nothing(lke: LKEWorld, decision: str, reason
     submit(lke)
     complete_tier(lke)
     with pytest.raises(ValidationError) as excinfo:
-        services.penilaian_recommend(
+        penilaian_recommend(
             actor=lke.actor(lke.world.budi), penilaian=lke.penilaian, decision=decision, reasons=reasons
         )
     assert field in excinfo.value.error_dict

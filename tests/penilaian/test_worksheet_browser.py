@@ -9,9 +9,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Tier
-from apps.penilaian.services import STALE_VERSION
+from apps.penilaian.services.answers import STALE_VERSION, jawaban_save
 from apps.tenancy.scope import scope
 from tests.browser_fixtures import screenshot
 from tests.conftest import PASSWORD
@@ -74,7 +73,7 @@ def test_unit_fills_the_worksheet_item_by_item(page: Page, live_server, lke: LKE
     # further typing never overwrites their answer, only a deliberate "Simpan" does.
     page.goto(f"{base}/pemenuhan-1/")
     with scope(lke.world.instansi_a.pk):
-        services.jawaban_save(
+        jawaban_save(
             actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, soal=lke.soal(3), answer="Tidak", version=0
         )
     item = page.locator("#soal-3")

@@ -13,10 +13,10 @@ from apps.audit.models import AuditEvent
 from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.services import FILE_TYPE_NOT_ALLOWED, bukti_dukung_upload
 from apps.core.errors import TransitionNotAllowed
-from apps.penilaian import services, worksheet_services
 from apps.penilaian.models import Jawaban, Tier
-from apps.penilaian.services import STATUS_LOCKED_UNIT
-from apps.penilaian.worksheet_services import EVIDENCE_NOT_ATTACHED
+from apps.penilaian.services.answers import STATUS_LOCKED_UNIT
+from apps.penilaian.services.review import penilaian_submit
+from apps.penilaian.services.worksheet import EVIDENCE_NOT_ATTACHED, jawaban_evidence_attach
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from tests.penilaian.conftest import PARTIAL, LKEWorld
@@ -160,7 +160,7 @@ def test_after_submission_evidence_cannot_change(lke: LKEWorld, login) -> None:
     client = login(lke.world.ani)
     upload(client, lke, 1)
     bukti = BuktiDukung.objects.get()
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     refused = upload(client, lke, 1, name="lagi.pdf")
     assert str(STATUS_LOCKED_UNIT) in text(refused)
     assert BuktiDukung.objects.count() == 1  # the refused file was not stored
@@ -168,9 +168,7 @@ def test_after_submission_evidence_cannot_change(lke: LKEWorld, login) -> None:
     assert str(STATUS_LOCKED_UNIT) in text(detach)
     assert unit_row(lke, 1).evidence.count() == 1
     with pytest.raises(TransitionNotAllowed):
-        worksheet_services.jawaban_evidence_attach(
-            actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, soal=lke.soal(2), bukti=bukti
-        )
+        jawaban_evidence_attach(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, soal=lke.soal(2), bukti=bukti)
 
 
 def test_evidence_writes_are_403_for_readers_and_404_for_outsiders(lke: LKEWorld, login) -> None:

@@ -23,11 +23,17 @@ from apps.audit.models import AuditEvent
 from apps.lke.excel import build_workbook, parse_workbook, workbook_layout
 from apps.lke.excel import messages as excel_messages
 from apps.lke.selectors import template_spec
-from apps.penilaian import services
 from apps.penilaian.models import Jawaban, Tier
-from apps.penilaian.services import CONTRADICTION, STALE_VERSION, STATUS_LOCKED_UNIT
-from apps.penilaian.worksheet import EVIDENCE_NOT_A_LINK
-from apps.penilaian.worksheet_views import IMPORT_EXPIRED
+from apps.penilaian.services.answers import (
+    CONTRADICTION,
+    STALE_VERSION,
+    STATUS_LOCKED_UNIT,
+    jawaban_review_save,
+    jawaban_save,
+)
+from apps.penilaian.services.review import penilaian_submit
+from apps.penilaian.views.worksheet import IMPORT_EXPIRED
+from apps.penilaian.workbook import EVIDENCE_NOT_A_LINK
 from tests.lke.corpus import generate
 from tests.penilaian.conftest import PARTIAL, LKEWorld
 
@@ -44,7 +50,7 @@ def text(response) -> str:
 
 def answer(lke: LKEWorld, soal_id: int, value: str | None, *, note: str = "") -> Jawaban:
     row = Jawaban.objects.filter(penilaian=lke.penilaian, soal__portalrb_soal_id=soal_id, tier=Tier.UNIT).first()
-    return services.jawaban_save(
+    return jawaban_save(
         actor=lke.actor(lke.world.ani),
         penilaian=lke.penilaian,
         soal=lke.soal(soal_id),
@@ -88,8 +94,8 @@ def payload_of(response) -> str:
 
 def test_export_is_the_official_workbook_with_the_unit_and_tpi_answers(lke: LKEWorld, login) -> None:
     answer(lke, 1, "Ya", note="SK tim")
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
-    services.jawaban_review_save(
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    jawaban_review_save(
         actor=lke.actor(lke.world.budi),
         penilaian=lke.penilaian,
         soal=lke.soal(1),
@@ -298,7 +304,7 @@ def test_an_evidence_cell_that_is_no_link_is_ignored_with_a_warning(lke: LKEWorl
 
 
 def test_after_submission_an_import_is_refused_by_row(lke: LKEWorld, login) -> None:
-    services.penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
+    penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
     response = upload(login(lke.world.ani), lke, workbook(lke, {2: {"answer_unit": "A"}}))
     body = text(response)
     assert str(STATUS_LOCKED_UNIT) in body

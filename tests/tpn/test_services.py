@@ -14,11 +14,11 @@ from apps.notifications.models import Notification
 from apps.pengusulan.eligibility import eligibility_checks, eligibility_facts
 from apps.pengusulan.models import PredikatUnit
 from apps.penilaian.models import Jawaban, Tier
-from apps.penilaian.services import TPN_NOT_PROPOSED, jawaban_tpn_save
 from apps.tenancy.scope import scope
 from apps.tpn import services
 from apps.tpn.models import TPNResult
 from apps.tpn.selectors import NationalStage, national_counts, proposal_list_national, proposal_stage
+from apps.tpn.services import TPN_NOT_PROPOSED, jawaban_tpn_save
 from tests.tpn.conftest import TPNWorld
 
 # The TPN tier of these tests answers two soal (far below every threshold): a designation carries the

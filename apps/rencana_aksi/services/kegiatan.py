@@ -19,7 +19,7 @@ from apps.core.concurrency import save_or_conflict, version_check
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.diagnosis.models import IsuStrategis, Risiko
 from apps.lke.models import Area, Soal
-from apps.penilaian.worksheet_services import jawaban_evidence_attach
+from apps.penilaian.services.worksheet import jawaban_evidence_attach
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi, months_to_mask
 from apps.rencana_aksi.services.base import _audit, _prepare_change, _require_kegiatan_edit, _require_unit

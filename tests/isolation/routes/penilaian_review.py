@@ -1,4 +1,4 @@
-"""Isolation entries for the TPI set-up and review pages (apps/penilaian/review_urls.py)."""
+"""Isolation entries for the TPI set-up and review pages (``review_urlpatterns`` of apps/penilaian/urls.py)."""
 
 from __future__ import annotations
 

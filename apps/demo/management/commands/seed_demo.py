@@ -192,16 +192,17 @@ class Command(BaseCommand):
         """The year's LKE opened for the designated units, TPI tiers set, the demo TPI assigned, and
         the first area of the first unit answered, so every role has something to look at."""
         from apps.lke.models import Soal
-        from apps.penilaian import services as pn
+        from apps.penilaian.services.answers import jawaban_save
+        from apps.penilaian.services.setup import penilaian_open, tpi_assign, tpi_tiers_set
 
-        opened = pn.penilaian_open(actor=admin, cycle=cycle)
-        pn.tpi_tiers_set(actor=admin, names=["Anggota tim", "Ketua tim"])
+        opened = penilaian_open(actor=admin, cycle=cycle)
+        tpi_tiers_set(actor=admin, names=["Anggota tim", "Ketua tim"])
         reviewer = Membership.objects.filter(instansi=instansi, role="tpi").first()
         if reviewer is None or not opened:
             return
         for penilaian in opened:
             for level in (1, 2):
-                pn.tpi_assign(actor=admin, cycle=cycle, unit=penilaian.unit, reviewer=reviewer, level=level)
+                tpi_assign(actor=admin, cycle=cycle, unit=penilaian.unit, reviewer=reviewer, level=level)
         operators = {m.unit_id: m for m in Membership.objects.filter(instansi=instansi, role="tim_kerja")}
         first = next((p for p in opened if p.unit_id in operators), None)
         if first is None:
@@ -210,7 +211,7 @@ class Command(BaseCommand):
         for soal in Soal.objects.filter(template=first.template, node__area=1, node__half="pemenuhan").order_by(
             "order"
         ):
-            pn.jawaban_save(
+            jawaban_save(
                 actor=operator,
                 penilaian=first,
                 soal=soal,
@@ -230,8 +231,9 @@ class Command(BaseCommand):
 
         from apps.lke.models import Soal
         from apps.pengusulan import services as pg
-        from apps.penilaian import services as pn
         from apps.penilaian.models import Penilaian, PenilaianStatus
+        from apps.penilaian.services.answers import jawaban_review_copy_below, jawaban_save
+        from apps.penilaian.services.review import penilaian_recommend, penilaian_submit, penilaian_tier_complete
 
         wbk_year = cycle.tahun - 2
         for code in ("KP-JKT", "RSUD"):
@@ -268,16 +270,16 @@ class Command(BaseCommand):
             if soal.portalrb_soal_id == DISCIPLINE_THIS_YEAR:
                 numeric = "0"  # no violation this year: R.3.iii.a scores 1, so the WBBM thresholds hold too
             answer = soal.options[0]["key"] if soal.options else numeric
-            pn.jawaban_save(
+            jawaban_save(
                 actor=operator, penilaian=penilaian, soal=soal, answer=answer, note="Contoh jawaban demo.", version=0
             )
-        pn.penilaian_submit(actor=operator, penilaian=penilaian)
+        penilaian_submit(actor=operator, penilaian=penilaian)
         penilaian.refresh_from_db()
         while penilaian.status == PenilaianStatus.IN_REVIEW:
-            pn.jawaban_review_copy_below(actor=reviewer, penilaian=penilaian)
-            pn.penilaian_tier_complete(actor=reviewer, penilaian=penilaian)
+            jawaban_review_copy_below(actor=reviewer, penilaian=penilaian)
+            penilaian_tier_complete(actor=reviewer, penilaian=penilaian)
             penilaian.refresh_from_db()
-        pn.penilaian_recommend(
+        penilaian_recommend(
             actor=reviewer,
             penilaian=penilaian,
             decision=decision,
@@ -313,8 +315,9 @@ class Command(BaseCommand):
         """An LKE submitted incomplete (issue 17): the unit's operator answers the first soal, submits
         with a reason, and the TPI finds it in review with the blanks to return at once."""
         from apps.lke.models import Soal
-        from apps.penilaian import services as pn
         from apps.penilaian.models import Penilaian, PenilaianStatus
+        from apps.penilaian.services.answers import jawaban_save
+        from apps.penilaian.services.review import penilaian_submit
 
         code, unit_code, count = data.REVIEW_WORK
         if code != instansi.code or unit_code not in units:
@@ -330,7 +333,7 @@ class Command(BaseCommand):
             return
         for soal in Soal.objects.filter(template=penilaian.template).order_by("order")[:count]:
             numeric = "4" if soal.answer_type == "NILAI_0_4" else "5"
-            pn.jawaban_save(
+            jawaban_save(
                 actor=operator,
                 penilaian=penilaian,
                 soal=soal,
@@ -338,7 +341,7 @@ class Command(BaseCommand):
                 note="Contoh jawaban demo.",
                 version=0,
             )
-        pn.penilaian_submit(
+        penilaian_submit(
             actor=operator,
             penilaian=penilaian,
             incomplete_reason="Data area lain masih dikumpulkan; diserahkan agar TPI dapat mulai menelaah.",

@@ -1,7 +1,7 @@
 """Pages of the TPI: set-up (tiers, assignments) for the admin ZI, and the review for TPI members.
 
 Thin shells: one access call, one form, one service call, a flash message and a redirect. Object
-pages resolve their id through ``access_*`` (in ``review.py``) *before* any capability check, so
+pages resolve their id through ``access_*`` (``apps.penilaian.access``) *before* any capability check, so
 another instansi's object is always 404. On a service refusal the form is shown again with the
 message beside the field, and nothing was saved. The per-soal forms post over HTMX and get their
 own row back; without JavaScript they redirect to the section page.
@@ -25,10 +25,9 @@ from apps.core.concurrency import VERSION_CONFLICT, VersionConflict
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
 from apps.core.forms import apply_service_error, run_service
 from apps.lke.models import Soal
-from apps.penilaian import review, selectors, services
+from apps.penilaian import selectors
 from apps.penilaian.access import access_item_return, access_penilaian_review, access_tpi_assignment
-from apps.penilaian.models import Tier
-from apps.penilaian.review_forms import (
+from apps.penilaian.forms.review import (
     CopyBelowForm,
     RecommendationForm,
     ReturnForm,
@@ -36,7 +35,11 @@ from apps.penilaian.review_forms import (
     TPIAssignForm,
     TPITiersForm,
 )
+from apps.penilaian.models import Tier
+from apps.penilaian.pages import review
 from apps.penilaian.sections import section_get_or_404, section_slug_of
+from apps.penilaian.services import answers, setup
+from apps.penilaian.services import review as review_services
 from apps.reports.services import report_request
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
@@ -79,14 +82,14 @@ def tpi_tiers(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={
             "names": [t.name for t in current],
-            "seen": services.tpi_tiers_digest(instansi_id=actor.instansi_id),
+            "seen": setup.tpi_tiers_digest(instansi_id=actor.instansi_id),
         },
     )
     if form.is_valid():
         try:
             done = run_service(
                 form,
-                lambda: services.tpi_tiers_set(
+                lambda: setup.tpi_tiers_set(
                     actor=actor, names=form.cleaned_data["names"], seen=form.cleaned_data["seen"]
                 ),
                 reraise=(VersionConflict,),
@@ -94,7 +97,7 @@ def tpi_tiers(request: HttpRequest) -> HttpResponse:
         except VersionConflict:
             # Another admin saved meanwhile: the person's names come back, now based on what is saved.
             data = request.POST.copy()
-            data["seen"] = services.tpi_tiers_digest(instansi_id=actor.instansi_id)
+            data["seen"] = setup.tpi_tiers_digest(instansi_id=actor.instansi_id)
             form = TPITiersForm(data)
             form.is_valid()
             form.add_error(None, VERSION_CONFLICT)
@@ -151,7 +154,7 @@ def tpi_assignments(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         done = run_service(
             form,
-            lambda: services.tpi_assign(
+            lambda: setup.tpi_assign(
                 actor=actor, cycle=cycle, unit=data["unit"], reviewer=data["reviewer"], level=data["level"]
             ),
         )
@@ -171,7 +174,7 @@ def tpi_assignment_delete(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
     assignment = access_tpi_assignment(actor, public_id)
     tahun = assignment.cycle.tahun
     try:
-        services.tpi_unassign(actor=actor, assignment=assignment)
+        setup.tpi_unassign(actor=actor, assignment=assignment)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     messages.success(request, UNASSIGNED)
@@ -277,7 +280,7 @@ def review_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Htt
         return _item_response(request, penilaian, soal, form=form)
     data = form.cleaned_data
     try:
-        services.jawaban_review_save(
+        answers.jawaban_review_save(
             actor=actor,
             penilaian=penilaian,
             soal=soal,
@@ -309,7 +312,10 @@ def review_return(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> H
     soal = _soal(penilaian, soal_id)
     form = ReturnForm(request.POST, soal=soal)
     if form.is_valid() and run_service(
-        form, lambda: services.item_return(actor=actor, penilaian=penilaian, soal=soal, note=form.cleaned_data["note"])
+        form,
+        lambda: review_services.item_return(
+            actor=actor, penilaian=penilaian, soal=soal, note=form.cleaned_data["note"]
+        ),
     ):
         return _item_response(request, penilaian, soal, message=RETURNED)
     return _item_response(request, penilaian, soal, return_form=form)
@@ -323,7 +329,7 @@ def review_accept(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     item = access_item_return(actor, public_id)
     soal = _soal(item.penilaian, item.soal.portalrb_soal_id)
     try:
-        services.item_return_accept(actor=actor, item=item)
+        review_services.item_return_accept(actor=actor, item=item)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except DomainError as exc:
@@ -358,7 +364,7 @@ def _workflow_step(request: HttpRequest, public_id: uuid.UUID, step: Callable[[M
 @require_POST
 def review_send_back(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def step(actor: Membership, penilaian: Any) -> str:
-        services.penilaian_send_back(actor=actor, penilaian=penilaian)
+        review_services.penilaian_send_back(actor=actor, penilaian=penilaian)
         return str(SENT_BACK)
 
     return _workflow_step(request, public_id, step)
@@ -370,7 +376,7 @@ def review_return_unanswered(request: HttpRequest, public_id: uuid.UUID) -> Http
     """Return every soal the unit left blank in one action and send the LKE back (issue 17)."""
 
     def step(actor: Membership, penilaian: Any) -> str:
-        items = services.penilaian_return_unanswered(
+        items = review_services.penilaian_return_unanswered(
             actor=actor, penilaian=penilaian, note=request.POST.get("note", "")[:2000]
         )
         return str(RETURNED_UNANSWERED % {"count": len(items)})
@@ -382,7 +388,7 @@ def review_return_unanswered(request: HttpRequest, public_id: uuid.UUID) -> Http
 @require_POST
 def review_complete(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     def step(actor: Membership, penilaian: Any) -> str:
-        done = services.penilaian_tier_complete(actor=actor, penilaian=penilaian)
+        done = review_services.penilaian_tier_complete(actor=actor, penilaian=penilaian)
         if done.status == "closed":
             return str(CLOSED)
         return str(HANDED_OVER % {"level": done.current_level})
@@ -410,7 +416,7 @@ def review_copy(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         else redirect("penilaian:review-summary", public_id=penilaian.public_id)
     )
     try:
-        count = services.jawaban_review_copy_below(actor=actor, penilaian=penilaian, soal_ids=soal_ids)
+        count = answers.jawaban_review_copy_below(actor=actor, penilaian=penilaian, soal_ids=soal_ids)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except (ValidationError, DomainError) as exc:
@@ -431,7 +437,7 @@ def review_recommend(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         data = form.cleaned_data
         done = run_service(
             form,
-            lambda: services.penilaian_recommend(
+            lambda: review_services.penilaian_recommend(
                 actor=actor,
                 penilaian=penilaian,
                 decision=data["decision"],

@@ -32,11 +32,9 @@ from apps.core.forms import apply_service_error
 from apps.lke.excel import WorkbookError, build_workbook, parse_workbook, workbook_layout
 from apps.lke.excel.export_lke_zi import build_lke_zi_workbook
 from apps.lke.models import Soal
-from apps.penilaian import selectors, services, worksheet, worksheet_services
+from apps.penilaian import selectors, workbook
 from apps.penilaian.access import access_penilaian
-from apps.penilaian.models import AreaAssignment, Penilaian, PenilaianStatus
-from apps.penilaian.sections import Section, section_get_or_404, section_of_soal
-from apps.penilaian.worksheet_forms import (
+from apps.penilaian.forms.worksheet import (
     AreaAssignForm,
     EvidenceAttachForm,
     EvidenceUploadForm,
@@ -44,6 +42,13 @@ from apps.penilaian.worksheet_forms import (
     WorkbookConfirmForm,
     WorkbookUploadForm,
 )
+from apps.penilaian.models import AreaAssignment, Penilaian, PenilaianStatus
+from apps.penilaian.pages import detail, worksheet
+from apps.penilaian.sections import Section, section_get_or_404, section_of_soal
+from apps.penilaian.services import answers, setup
+from apps.penilaian.services import review as review_services
+from apps.penilaian.services import workbook as workbook_services
+from apps.penilaian.services import worksheet as worksheet_services
 from apps.tenancy.access import parse_public_id
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.roles import Cap
@@ -76,18 +81,18 @@ def _slug_of(penilaian: Penilaian, soal: Soal) -> str:
 @require_GET
 def penilaian_list(request: HttpRequest) -> HttpResponse:
     actor = request_actor(request)
-    cycles = worksheet.cycle_list(actor=actor)
+    cycles = selectors.cycle_list(actor=actor)
     wanted = request.GET.get("tahun", "")
     cycle = next((c for c in cycles if str(c.tahun) == wanted), None)
     if cycle is None:
         cycle = cycle_current(instansi=actor.instansi_id) or (cycles[0] if cycles else None)
     page = None
-    rows: list[worksheet.ListRow] = []
+    rows: list[detail.ListRow] = []
     if cycle is not None:
         page = Paginator(selectors.penilaian_list(actor=actor, cycle=cycle), PAGE_SIZE).get_page(
             request.GET.get("halaman")
         )
-        rows = worksheet.penilaian_rows(penilaian_list=page.object_list)
+        rows = detail.penilaian_rows(penilaian_list=page.object_list)
     context = {
         "cycles": cycles,
         "cycle": cycle,
@@ -106,7 +111,7 @@ def penilaian_open(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     if not actor.can(Cap.PENILAIAN_MANAGE):
         raise PermissionDenied
     try:
-        created = services.penilaian_open(actor=actor, cycle=cycle)
+        created = setup.penilaian_open(actor=actor, cycle=cycle)
     except PermissionDeniedError as exc:
         raise PermissionDenied from exc
     except DomainError as exc:
@@ -128,8 +133,8 @@ def _assign_form(penilaian: Penilaian, data: Any = None) -> AreaAssignForm:
     spec = selectors.penilaian_spec(penilaian)
     return AreaAssignForm(
         data,
-        areas=worksheet.area_choices(spec),
-        members=worksheet.area_assignable_members(penilaian=penilaian),
+        areas=detail.area_choices(spec),
+        members=selectors.area_assignable_members(penilaian=penilaian),
     )
 
 
@@ -140,7 +145,7 @@ def _render_detail(
     can_fill = actor.can(Cap.PENILAIAN_FILL)
     if assign_form is None and can_fill:
         assign_form = _assign_form(penilaian)
-    page = worksheet.detail_page(penilaian=penilaian)
+    page = detail.detail_page(penilaian=penilaian)
     context = {
         "penilaian": penilaian,
         "page": page,
@@ -150,7 +155,7 @@ def _render_detail(
         "can_submit": can_fill and penilaian.status in {PenilaianStatus.DRAFT, PenilaianStatus.REVISION},
         # Issue 17: before a first submission below 100 %, the unit sees what is missing.
         "unanswered": (
-            services.unanswered_soal(penilaian=penilaian)
+            review_services.unanswered_soal(penilaian=penilaian)
             if can_fill and penilaian.status == PenilaianStatus.DRAFT
             else []
         ),
@@ -173,7 +178,7 @@ def penilaian_submit(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     try:
-        services.penilaian_submit(
+        review_services.penilaian_submit(
             actor=actor, penilaian=penilaian, incomplete_reason=request.POST.get("incomplete_reason", "")[:5000]
         )
     except PermissionDeniedError as exc:
@@ -196,7 +201,7 @@ def area_assign(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = _assign_form(penilaian, request.POST)
     if form.is_valid():
         try:
-            services.area_assign(
+            worksheet_services.area_assign(
                 actor=actor, penilaian=penilaian, area=form.cleaned_data["area"], assignee=form.cleaned_data["assignee"]
             )
         except PermissionDeniedError as exc:
@@ -332,7 +337,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
     if not form.is_valid():
         return _item_reply(request, penilaian, soal, form=form)
     try:
-        services.jawaban_save(
+        answers.jawaban_save(
             actor=actor,
             penilaian=penilaian,
             soal=soal,
@@ -344,7 +349,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
     except ConflictError as exc:
         # Keep everything typed, but load the version now saved so that a deliberate second save
         # (after reading the other person's answer) goes through.
-        current = worksheet.unit_rows(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id]).get(soal.portalrb_soal_id)
+        current = selectors.unit_rows(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id]).get(soal.portalrb_soal_id)
         data = request.POST.copy()
         data[f"{form.prefix}-version"] = str(current.version if current is not None else 0)
         kept = JawabanForm(data, soal=soal)
@@ -398,7 +403,7 @@ def evidence_attach(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
     actor = request_actor(request)
     penilaian = access_penilaian(actor, public_id, for_write=True)
     soal = worksheet.soal_get_or_404(penilaian=penilaian, soal_id=soal_id)
-    queryset, offered = worksheet.bukti_choices(actor=actor, penilaian=penilaian)
+    queryset, offered = selectors.bukti_choices(actor=actor, penilaian=penilaian)
     data = request.POST if request.method == "POST" else None
     form = EvidenceAttachForm(data, soal=soal, queryset=queryset, offered=offered)
     if request.method == "POST" and form.is_valid():
@@ -465,7 +470,7 @@ def workbook_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     data = build(
         selectors.penilaian_spec(penilaian),
         workbook_layout(penilaian.template_id),
-        worksheet.workbook_answers(penilaian=penilaian),
+        workbook.workbook_answers(penilaian=penilaian),
         title=title,
         **extra,
     )
@@ -478,7 +483,7 @@ def workbook_export(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return response
 
 
-def _payload(penilaian: Penilaian, preview: worksheet.ImportPreview) -> str:
+def _payload(penilaian: Penilaian, preview: workbook.ImportPreview) -> str:
     rows = [
         [r.soal.portalrb_soal_id, r.excel_row, r.answer, r.note, r.evidence_link, r.version, r.newer]
         for r in preview.rows
@@ -486,7 +491,7 @@ def _payload(penilaian: Penilaian, preview: worksheet.ImportPreview) -> str:
     return signing.dumps({"p": str(penilaian.public_id), "rows": rows}, salt=IMPORT_SALT, compress=True)
 
 
-def _changes(penilaian: Penilaian, payload: str, replace: set[str]) -> list[worksheet_services.ImportChange] | None:
+def _changes(penilaian: Penilaian, payload: str, replace: set[str]) -> list[workbook_services.ImportChange] | None:
     """The confirmed changes, or None when the payload is not this penilaian's unaltered preview.
     A row whose answer in ZI is newer than the workbook is applied only when ticked."""
     try:
@@ -496,7 +501,7 @@ def _changes(penilaian: Penilaian, payload: str, replace: set[str]) -> list[work
     if data.get("p") != str(penilaian.public_id):
         return None
     return [
-        worksheet_services.ImportChange(
+        workbook_services.ImportChange(
             soal_id=soal_id, excel_row=excel_row, answer=answer, note=note, evidence_link=link, version=version
         )
         for soal_id, excel_row, answer, note, link, version, newer in data["rows"]
@@ -518,8 +523,8 @@ def workbook_import(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             context["failure"] = str(IMPORT_EXPIRED)
         else:
             try:
-                saved = worksheet_services.workbook_import_apply(actor=actor, penilaian=penilaian, changes=changes)
-            except worksheet_services.ImportRejected as exc:
+                saved = workbook_services.workbook_import_apply(actor=actor, penilaian=penilaian, changes=changes)
+            except workbook_services.ImportRejected as exc:
                 context["rejected"] = exc.problems
                 context["failure"] = str(exc)
             except PermissionDeniedError as exc:
@@ -542,7 +547,7 @@ def workbook_import(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             except WorkbookError as exc:
                 form.add_error("file", exc)
             else:
-                preview = worksheet.workbook_preview(actor=actor, penilaian=penilaian, parsed=parsed)
+                preview = workbook.workbook_preview(actor=actor, penilaian=penilaian, parsed=parsed)
                 context["preview"] = preview
                 if preview.ok:
                     context["confirm_form"] = WorkbookConfirmForm(initial={"payload": _payload(penilaian, preview)})

@@ -1,7 +1,7 @@
-"""Page data of the TPI review: access, sections, per-soal rows beside the lower tiers, score tables.
+"""Page data of the TPI review: sections, per-soal rows beside the lower tiers, score tables.
 
-Views stay thin: they resolve the object with an ``access_*`` function below and hand a builder's
-dataclass to the template. Every builder reads through ``selectors`` in a fixed number of queries,
+Views stay thin: they resolve the object with an ``access_*`` function (``apps.penilaian.access``)
+and hand a builder's dataclass to the template. Every builder reads through ``selectors`` in a fixed number of queries,
 whatever is answered (the review page is pinned by a test), and computes scores in memory with the
 pure engine (``apps.lke.scoring``).
 """
@@ -31,6 +31,7 @@ from apps.lke.scoring import (
     score,
 )
 from apps.penilaian import selectors
+from apps.penilaian.forms.review import RecommendationForm, ReturnForm, ReviewAnswerForm
 from apps.penilaian.models import (
     ItemReturn,
     Jawaban,
@@ -40,9 +41,9 @@ from apps.penilaian.models import (
     ReturnStatus,
     Tier,
 )
-from apps.penilaian.review_forms import RecommendationForm, ReturnForm, ReviewAnswerForm
 from apps.penilaian.sections import Section, section_get_or_404, section_list, section_slug_of
 from apps.penilaian.selectors import UNIT_TIER, TierKey, answers_for
+from apps.reports.selectors import report_list
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 
@@ -471,8 +472,6 @@ def summary_page(
 ) -> SummaryPage:
     """The review at a glance: scores per area and tier, the estimate of the latest tier, progress
     per section, returned items, and the workflow actions the actor may take."""
-    from apps.reports.selectors import report_list
-
     spec = selectors.penilaian_spec(penilaian)
     context = review_context(actor=actor, penilaian=penilaian)
     by_tier = selectors.jawaban_by_tier(penilaian=penilaian)
