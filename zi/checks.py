@@ -35,6 +35,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.http.request import validate_host
+from django.utils.module_loading import autodiscover_modules
+
+from zi.celery import app
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
 NOT_A_MAILER = ("console.EmailBackend", "locmem.EmailBackend", "filebased.EmailBackend", "dummy.EmailBackend")
@@ -165,10 +168,6 @@ def database_password_errors(db: Mapping[str, Any]) -> list[Error]:
 def check_redelivery_bound(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """zi.E010: every task's hard time limit stays below the broker's visibility timeout, so a
     message is redelivered only once the worker that held it is surely dead (docs/operations.md)."""
-    from django.utils.module_loading import autodiscover_modules
-
-    from zi.celery import app
-
     autodiscover_modules("tasks")  # what the worker registers (Celery's own loader would re-run checks)
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     default_limit = settings.CELERY_TASK_TIME_LIMIT

@@ -10,17 +10,17 @@ from django.db.models import QuerySet
 
 from apps.pemantauan.models import JenisPeringatan, Pengaduan, PeringatanDini, StatusUsulan, UsulanPencabutan
 from apps.pengusulan.models import PredikatUnit
+from apps.penilaian.models import Penilaian
+from apps.penilaian.selectors import penilaian_scores
+from apps.survei.models import Survei
+from apps.survei.selectors import survei_indices
+from apps.tenancy.scope import scope
 
 
 def unit_year_figures(*, unit: Any, tahun: int) -> dict[str, Decimal | None]:
     """The year's monitored figures of a unit: the LKE total (the last tier answered of the year's
     penilaian) and the survey indices on the LKE's 0–4 scale (the latest survey of the year with
     responses). None where the year has no data yet."""
-    from apps.penilaian.models import Penilaian
-    from apps.penilaian.selectors import penilaian_scores
-    from apps.survei.models import Survei
-    from apps.survei.selectors import survei_indices
-
     figures: dict[str, Decimal | None] = {
         JenisPeringatan.LKE: None,
         JenisPeringatan.IPAK: None,
@@ -104,7 +104,5 @@ def usulan_get_national(*, public_id: Any) -> UsulanPencabutan | None:
 
 def usulan_bukti_national(*, usulan: UsulanPencabutan) -> list[Any]:
     """The evidence files of a revocation proposal (read in its instansi's scope)."""
-    from apps.tenancy.scope import scope
-
     with scope(usulan.instansi_id):
         return list(usulan.bukti.all())

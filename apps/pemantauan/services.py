@@ -28,11 +28,13 @@ from apps.pemantauan.models import (
     StatusUsulan,
     UsulanPencabutan,
 )
+from apps.pemantauan.selectors import unit_year_figures
 from apps.pemantauan.workflows import USULAN_PENCABUTAN
 from apps.pengusulan.models import PredikatUnit
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import ROLE_CAPABILITIES, Cap
 from apps.tenancy.scope import scope
+from apps.tenancy.selectors import membership_list_for_instansi
 
 ISI_REQUIRED = _("Describe what happened.")
 ISI_TOO_LONG = _("At most 5,000 characters.")
@@ -69,8 +71,6 @@ def _require_monitor(actor: Membership) -> None:
 
 def _watchers(instansi: Instansi) -> list[Any]:
     """Who is told about a warning: the admin ZI, the pimpinan instansi and the TPI (who monitors)."""
-    from apps.tenancy.selectors import membership_list_for_instansi
-
     roles = sorted(
         role
         for role, caps in ROLE_CAPABILITIES.items()
@@ -231,8 +231,6 @@ def pemantauan_evaluate(*, instansi_id: int, tahun: int, actor_user: Any = None)
     """Check every standing predikat of the instansi for ``tahun``: the year's LKE (the last tier
     answered) against the predikat's total, and the year's survey indices (on 0–4) against IPAK/IPKP.
     Idempotent: a warning is one row per (predikat, year, kind). Run by the beat and on demand."""
-    from apps.pemantauan.selectors import unit_year_figures
-
     raised = []
     with scope(instansi_id), transaction.atomic():
         for predikat in PredikatUnit.objects.filter(instansi_id=instansi_id, revoked_at__isnull=True).select_related(

@@ -23,9 +23,12 @@ from apps.core.errors import DomainError, PermissionDeniedError
 from apps.pemantauan import selectors, services
 from apps.pemantauan.forms import DecisionForm, PengaduanForm, PengaduanPublicForm, UsulanForm
 from apps.pemantauan.models import StatusUsulan
+from apps.survei import throttle
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.decorators import instansi_member_required, national_required, request_actor
+from apps.tenancy.rls import all_tenants
 from apps.tenancy.roles import Cap
+from apps.tenancy.scope import scope
 from apps.unit_kerja.models import UnitKerja
 
 COMPLAINT_RECORDED = _("The complaint is recorded and an early warning is raised on the unit.")
@@ -146,8 +149,6 @@ def usulan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _public_unit(public_id: Any) -> UnitKerja:
-    from apps.tenancy.rls import all_tenants
-
     with all_tenants("a public complaint link names the unit"):
         unit = UnitKerja.unscoped.filter(public_id=public_id, is_active=True).select_related("instansi").first()
     if unit is None:
@@ -159,9 +160,6 @@ def _public_unit(public_id: Any) -> UnitKerja:
 @require_http_methods(["GET", "POST"])
 def public_complaint(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Anyone may report on a unit that holds WBK/WBBM; other units are 404 (nothing to monitor)."""
-    from apps.survei import throttle
-    from apps.tenancy.scope import scope
-
     unit = _public_unit(public_id)
     with scope(unit.instansi_id):
         if services.standing_predikat(unit=unit) is None:

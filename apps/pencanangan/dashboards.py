@@ -4,15 +4,14 @@ not, with the signed PDF), for any member whose account is linked to a roster en
 from __future__ import annotations
 
 from apps.core.dashboards import Panel, register
+from apps.pencanangan import services
 from apps.tenancy.models import Membership
+from apps.unit_kerja.selectors import cycle_current
 
 
 @register
 def my_pakta_panel(membership: Membership) -> Panel | None:
     """Two queries: the linked roster entry and its standing signature of the current year."""
-    from apps.pencanangan import services
-    from apps.unit_kerja.selectors import cycle_current
-
     if membership.instansi_id is None:
         return None
     pegawai = services.pegawai_of(actor=membership)

@@ -25,6 +25,7 @@ from apps.pencanangan import selectors, services
 from apps.pencanangan.forms import LinkSignForm, VerifyForm
 from apps.pencanangan.models import PaktaIntegritas
 from apps.pencanangan.pdf import pakta_pdf_filename, verify_url
+from apps.pencanangan.views import _pdf_response
 from apps.tenancy.scope import scope
 
 DOWNLOAD_SALT = "pencanangan.pakta-download"
@@ -125,8 +126,6 @@ def done(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_GET
 def download(request: HttpRequest, token: str) -> HttpResponse:
-    from apps.pencanangan.views import _pdf_response
-
     pakta = _pakta_from_download_token(token)
     with scope(pakta.instansi_id):
         response = _pdf_response(pakta)

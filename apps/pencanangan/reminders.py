@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
+from apps.audit.services import audit_record
 from apps.notifications.services import notify
 from apps.pencanangan.models import PaktaIntegritas, PaktaRequest, ReminderRound, RequestStatus
 from apps.pencanangan.services import (
@@ -38,6 +39,9 @@ from apps.pencanangan.services import (
     signing_link_create,
     signing_link_resolve,
 )
+from apps.pencanangan.tasks import pakta_link_email as pakta_link_email_task
+from apps.pencanangan.tasks import pakta_request_send as pakta_request_send_task
+from apps.pencanangan.tasks import pakta_round_dispatch as pakta_round_dispatch_task
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
@@ -68,18 +72,13 @@ def _claim(cycle: Cycle, pegawai_id: int, round_key: str) -> PaktaRequest | None
 
 
 def _enqueue(requests: list[PaktaRequest]) -> None:
-    from apps.pencanangan.tasks import pakta_request_send
-
     for request in requests:
-        pakta_request_send.delay_on_commit(instansi_id=request.instansi_id, request_id=request.pk)
+        pakta_request_send_task.delay_on_commit(instansi_id=request.instansi_id, request_id=request.pk)
 
 
 @transaction.atomic
 def reminder_round_start(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> ReminderRound:
     """Start a round for the unit's unsigned pegawai; the messages go out from the worker."""
-    from apps.audit.services import audit_record
-    from apps.pencanangan.tasks import pakta_round_dispatch
-
     _require(actor, Cap.PENCANANGAN_MANAGE)
     _require_reach(actor, unit)
     number = ReminderRound.objects.filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit).count() + 1
@@ -87,7 +86,7 @@ def reminder_round_start(*, actor: Membership, unit: UnitKerja, cycle: Cycle) ->
         instansi_id=actor.instansi_id, cycle=cycle, unit=unit, key=f"r{number}", started_by=actor.user
     )
     audit_record(actor=actor.user, verb="pakta.reminder_round", obj=round_, after={"key": round_.key})
-    pakta_round_dispatch.delay_on_commit(instansi_id=actor.instansi_id, round_id=round_.pk)
+    pakta_round_dispatch_task.delay_on_commit(instansi_id=actor.instansi_id, round_id=round_.pk)
     return round_
 
 
@@ -145,8 +144,6 @@ def pakta_request_send(*, request_id: int) -> bool:
     address the row is marked so the operator copies a link into WhatsApp instead. A crash before
     the commit rolls the claim back to ``pending`` and the redelivered task starts again.
     """
-    from apps.pencanangan.tasks import pakta_link_email
-
     with transaction.atomic():
         claimed = PaktaRequest.objects.filter(pk=request_id, status=RequestStatus.PENDING).update(
             status=RequestStatus.SENDING
@@ -177,7 +174,7 @@ def pakta_request_send(*, request_id: int) -> bool:
             _finish(request_id, RequestStatus.SKIPPED, "no email address")
             return False
         signing_link_create(actor=None, pegawai=pegawai, cycle=cycle, token=request_link_token(request))
-        pakta_link_email.delay_on_commit(instansi_id=request.instansi_id, request_id=request_id)
+        pakta_link_email_task.delay_on_commit(instansi_id=request.instansi_id, request_id=request_id)
     return True
 
 
@@ -244,9 +241,6 @@ def requests_resume(*, cycle: Cycle) -> int:
     """The sweep's catch-up on requests a crash or a lost message left unsent: ``pending`` ones are
     dispatched again, ``sending`` ones whose email step is overdue get their email task again.
     Both tasks claim first, so a request still in flight is never sent twice. Returns the count."""
-    from apps.pencanangan.tasks import pakta_link_email
-    from apps.pencanangan.tasks import pakta_request_send as pakta_request_send_task
-
     now = timezone.now()
     lease = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     overdue = now - 2 * lease  # past any run of the task that holds it, and its redelivery
@@ -259,5 +253,5 @@ def requests_resume(*, cycle: Cycle) -> int:
     for pk in pending:
         pakta_request_send_task.delay_on_commit(instansi_id=cycle.instansi_id, request_id=pk)
     for pk in stuck_ids:
-        pakta_link_email.delay_on_commit(instansi_id=cycle.instansi_id, request_id=pk)
+        pakta_link_email_task.delay_on_commit(instansi_id=cycle.instansi_id, request_id=pk)
     return len(pending) + len(stuck_ids)

@@ -7,9 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.charts import BarChart, Series
 from apps.pencanangan.access import access_unit
+from apps.pencanangan.models import Pencanangan
+from apps.pencanangan.selectors import coverage_of, coverage_of_units, pegawai_with_status, signatures_of
 from apps.reports.registry import ReportParams, register_report
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Cap
@@ -33,9 +37,6 @@ def clean_rekap_params(actor: Membership, raw: Mapping[str, Any]) -> ReportParam
 
 
 def build_rekap_context(*, instansi: Instansi, params: Mapping[str, Any]) -> dict[str, Any]:
-    from apps.pencanangan.models import Pencanangan
-    from apps.pencanangan.selectors import coverage_of, pegawai_with_status, signatures_of
-
     unit = UnitKerja.objects.get(instansi=instansi, public_id=params["unit"])
     cycle = Cycle.objects.get(instansi=instansi, tahun=params["tahun"])
     units = UnitKerja.objects.filter(pk=unit.pk)
@@ -56,11 +57,6 @@ CHART_UNITS = 12
 def coverage_chart(*, unit: UnitKerja, cycle: Cycle) -> Any:
     """The unit's and its active sub-units' coverage, each of its own pegawai, beside the
     instansi's threshold (issue 21): the dashboard's picture in the PDF, numbers in a table."""
-    from django.utils.translation import gettext
-
-    from apps.core.charts import BarChart, Series
-    from apps.pencanangan.selectors import coverage_of_units
-
     units = list(
         UnitKerja.objects.filter(instansi_id=unit.instansi_id, path__under=unit.path, is_active=True).order_by("path")
     )

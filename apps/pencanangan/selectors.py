@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from apps.pencanangan.models import PaktaIntegritas, Pencanangan
 from apps.pencanangan.services import pakta_setting_get
 from apps.tenancy.models import Instansi, Membership
+from apps.tenancy.rls import all_tenants
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import unit_kerja_visible
 
@@ -153,7 +154,6 @@ def pakta_verify_lookup(code: str) -> PaktaIntegritas | None:
     code = "".join((code or "").upper().split())
     if not code or len(code) > 16:
         return None
-    from apps.tenancy.rls import all_tenants
 
     with all_tenants("the public verify page finds a pact by its printed code"):
         return PaktaIntegritas.unscoped.select_related("unit", "instansi", "cycle").filter(verify_code=code).first()

@@ -37,9 +37,12 @@ from apps.pencanangan.models import (
     SignMethod,
 )
 from apps.tenancy.models import Instansi, Membership
+from apps.tenancy.rls import all_tenants
 from apps.tenancy.roles import Cap
+from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import subtree_path
+from apps.unit_kerja.validators import same_person_name
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -304,8 +307,6 @@ def signer_is_pegawai(*, user: User, pegawai: Pegawai) -> bool:
     """The account signing in the app is the person on the roster entry it is linked to: the link
     itself, and the account's name is the pegawai's (titles aside). A wrongly linked account (the
     demo once linked Dewi's login to Dedi's entry) must not sign a pact naming someone else."""
-    from apps.unit_kerja.validators import same_person_name
-
     return pegawai.user_id == user.pk and (not user.name or same_person_name(user.name, pegawai.name))
 
 
@@ -386,7 +387,6 @@ def signing_link_resolve(token: str, *, for_update: bool = False) -> SigningLink
     links = SigningLink.unscoped.select_related("pegawai", "pegawai__unit", "pegawai__instansi", "cycle")
     if for_update:
         links = links.select_for_update(of=("self",))
-    from apps.tenancy.rls import all_tenants
 
     with all_tenants("a public signing link establishes the instansi"):
         link = links.filter(token_sha256=_token_hash(token)).first()
@@ -404,8 +404,6 @@ def signing_link_resolve(token: str, *, for_update: bool = False) -> SigningLink
 def pakta_sign_with_link(*, token: str, nip: str, confirm: bool) -> PaktaIntegritas:
     """A pegawai without an account signs through their link, confirming their NIP. The link is
     locked and marked used in the same transaction as the signature: a double submit signs once."""
-    from apps.tenancy.scope import scope
-
     with transaction.atomic():
         link = signing_link_resolve(token, for_update=True)
         with scope(link.instansi_id):

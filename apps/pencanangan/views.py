@@ -7,7 +7,9 @@ then the capability (403). A service refusal is shown beside the form and nothin
 
 from __future__ import annotations
 
+import io
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,11 +38,14 @@ from apps.pencanangan.forms import (
 )
 from apps.pencanangan.models import PaktaText, Pencanangan, PernyataanKomitmen, SignMethod
 from apps.pencanangan.pdf import pakta_pdf, pakta_pdf_filename
+from apps.pencanangan.reports import PAKTA_REKAP
+from apps.reports.services import report_request
 from apps.reports.views import flash_report_requested
 from apps.tenancy.decorators import capability_required, instansi_member_required, request_actor
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, UnitKerja
+from apps.unit_kerja.selectors import unit_kerja_visible
 from zi.db.replica import replica_reads
 
 SAVED = _("Saved.")
@@ -81,7 +86,6 @@ def overview(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         return render(request, "pencanangan/no_year.html", {"message": NO_YEAR})
     rows = selectors.coverage_per_unit(actor=actor, cycle=cycle)
-    from apps.unit_kerja.selectors import unit_kerja_visible
 
     total = selectors.coverage_of(cycle=cycle, units=unit_kerja_visible(actor=actor))
     return render(
@@ -324,9 +328,6 @@ def unit_export(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def unit_rekap(request: HttpRequest, public_id: Any) -> HttpResponse:
-    from apps.pencanangan.reports import PAKTA_REKAP
-    from apps.reports.services import report_request
-
     actor = request_actor(request)
     unit = access_unit(actor, public_id)
     cycle = _cycle_or_404(request, actor)
@@ -358,7 +359,6 @@ def pegawai_link(request: HttpRequest, public_id: Any) -> HttpResponse:
             messages.error(request, message)
         return redirect(_unit_url(pegawai.unit, cycle))
     url = request.build_absolute_uri(reverse("pakta-public:sign", kwargs={"token": new.token}))
-    from urllib.parse import quote
 
     text = str(
         _("Please sign the Pakta Integritas %(tahun)s of %(unit)s through this personal link: %(url)s")
@@ -382,7 +382,7 @@ def pegawai_link(request: HttpRequest, public_id: Any) -> HttpResponse:
 def pakta_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     pakta = access_pakta(actor, public_id)
-    from apps.pencanangan.pdf import verify_url
+    from apps.pencanangan.pdf import verify_url  # noqa: PLC0415  (heavy: qrcode and WeasyPrint)
 
     return render(
         request,
@@ -407,8 +407,6 @@ def pakta_download(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _pdf_response(pakta: Any) -> HttpResponse:
-    import io
-
     return FileResponse(
         io.BytesIO(pakta_pdf(pakta)),
         as_attachment=True,
@@ -430,7 +428,7 @@ def pakta_revoke(request: HttpRequest, public_id: Any) -> HttpResponse:
     if done is not None:
         messages.success(request, REVOKED)
         return redirect(_unit_url(pakta.unit, pakta.cycle))
-    from apps.pencanangan.pdf import verify_url
+    from apps.pencanangan.pdf import verify_url  # noqa: PLC0415  (heavy: qrcode and WeasyPrint)
 
     return render(
         request,

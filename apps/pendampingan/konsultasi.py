@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.errors import PermissionDeniedError
@@ -35,7 +36,9 @@ from apps.notifications.services import notify
 from apps.pendampingan.models import Konsultasi, PesanKonsultasi, Pihak
 from apps.pendampingan.permissions import tpi_assigned
 from apps.pendampingan.workflows import ANSWER, ASK, CLOSE, table_of
+from apps.penilaian.models import TPIAssignment
 from apps.rencana_aksi.models import Kegiatan
+from apps.rencana_aksi.selectors import instansi_members_with, lke_template_for, unit_members_with
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, Cap
 from apps.timkerja.permissions import is_team_member
@@ -112,8 +115,6 @@ def _check_message(body: str, files: Sequence[UploadedFile]) -> str:
 
 
 def _unit_people(konsultasi: Konsultasi) -> list[User]:
-    from apps.rencana_aksi.selectors import unit_members_with
-
     if konsultasi.unit is None:
         return []
     return unit_members_with(unit=konsultasi.unit, capability=Cap.PENDAMPINGAN_EDIT)
@@ -121,9 +122,6 @@ def _unit_people(konsultasi: Konsultasi) -> list[User]:
 
 def _tpi_people(konsultasi: Konsultasi) -> list[User]:
     """The TPI reviewers assigned to the unit that year; all the instansi's TPI when none is."""
-    from apps.penilaian.models import TPIAssignment
-    from apps.rencana_aksi.selectors import instansi_members_with
-
     if konsultasi.unit is not None:
         assigned = [
             a.reviewer
@@ -138,8 +136,6 @@ def _tpi_people(konsultasi: Konsultasi) -> list[User]:
 
 
 def _national_people() -> list[User]:
-    from apps.accounts.models import User
-
     return list(
         User.objects.filter(
             is_active=True, memberships__is_active=True, memberships__role__in=sorted(NATIONAL_ROLES)
@@ -214,8 +210,6 @@ def konsultasi_start(
     if soal is not None and kegiatan is not None:
         errors.setdefault("soal", []).append(ValidationError(ONE_TOPIC))
     if soal is not None:
-        from apps.rencana_aksi.selectors import lke_template_for
-
         template = lke_template_for(cycle.tahun)
         if template is None or soal.template_id != template.pk:
             errors.setdefault("soal", []).append(ValidationError(SOAL_NOT_IN_LKE % {"tahun": cycle.tahun}))

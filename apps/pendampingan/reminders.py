@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from apps.notifications.services import notify
 from apps.pendampingan.models import PengingatKind, PengingatTindakLanjut, TindakLanjut, TindakLanjutStatus
+from apps.rencana_aksi.selectors import unit_members_with
 from apps.tenancy.models import Instansi
 from apps.tenancy.roles import Cap
 
@@ -38,8 +39,6 @@ DUE_SOON_DAYS = 3
 
 def _recipients(action: TindakLanjut) -> list[User]:
     """The owner when they have a login, else the unit's editors."""
-    from apps.rencana_aksi.selectors import unit_members_with
-
     user = action.owner.user
     if user is not None and user.is_active:
         return [user]

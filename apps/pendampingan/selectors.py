@@ -7,7 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from apps.pendampingan.models import Asistensi, Konsultasi, TindakLanjut
+from apps.pendampingan.models import Asistensi, Konsultasi, PesanKonsultasi, TindakLanjut
+from apps.penilaian.models import TPIAssignment
+from apps.tenancy.access import parse_public_id
 from apps.tenancy.models import Membership
 from apps.unit_kerja.models import Cycle, UnitKerja
 
@@ -23,8 +25,6 @@ def konsultasi_for_unit(*, unit: UnitKerja, cycle: Cycle) -> QuerySet[Konsultasi
 def konsultasi_for_tpi(*, actor: Membership, status: str | None = None) -> QuerySet[Konsultasi]:
     """The TPI inbox: the threads the actor answers — those of the units they are assigned to in the
     thread's year (the rule of ``permissions.tpi_assigned``, issue 18) — and the TPI's questions to TPN."""
-    from apps.penilaian.models import TPIAssignment
-
     assigned = TPIAssignment.objects.filter(  # type: ignore[misc]  # no instansi: no row
         instansi_id=actor.instansi_id,
         cycle_id=OuterRef("cycle_id"),
@@ -76,14 +76,10 @@ def national_tpn_questions(*, status: str | None = None, tahun: int | None = Non
 
 
 def national_tpn_question(public_id: object) -> Konsultasi | None:
-    from apps.tenancy.access import parse_public_id
-
     return national_tpn_questions().filter(public_id=parse_public_id(public_id)).first()
 
 
 def national_messages(konsultasi: Konsultasi) -> list[Any]:
-    from apps.pendampingan.models import PesanKonsultasi
-
     return list(
         PesanKonsultasi.unscoped.filter(konsultasi=konsultasi).select_related("author").order_by("created_at", "id")
     )
@@ -92,8 +88,6 @@ def national_messages(konsultasi: Konsultasi) -> list[Any]:
 def national_attachments(pesan: list[Any]) -> dict[int, list[Any]]:
     """The evidence files of each message (by message pk), through the M2M table itself: the
     national reader has no instansi scope for the evidence store's scoped manager."""
-    from apps.pendampingan.models import PesanKonsultasi
-
     through = PesanKonsultasi.attachments.through
     files: dict[int, list[Any]] = {p.pk: [] for p in pesan}
     rows = through.objects.filter(pesankonsultasi_id__in=list(files)).select_related("buktidukung")

@@ -43,11 +43,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.pendampingan.models import TindakLanjut, TindakLanjutStatus
+from apps.pencanangan.models import PaktaIntegritas
+from apps.pencanangan.selectors import Coverage
+from apps.pendampingan.models import Asistensi, TindakLanjut, TindakLanjutStatus
 from apps.penilaian.models import Penilaian
 from apps.penilaian.suggestions import Suggestion
+from apps.rencana_aksi.models import Frekuensi, Kegiatan, PengaturanMonitoring, Realisasi, RealisasiStatus, RencanaAksi
+from apps.rencana_aksi.periods import periods_for
+from apps.rencana_aksi.selectors import verified_progress
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
 from apps.timkerja.models import AgenPerubahan, Perubahan, TimKerja
-from apps.unit_kerja.models import Cycle, UnitKerja
+from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 
 # -----------------------------------------------------------------------------
 # What ZI knows about one unit's year: read once, in at most three queries
@@ -88,10 +95,6 @@ def _facts_row(*, unit: UnitKerja, cycle: Cycle, needs: Collection[str]) -> dict
     Table names come from the models and every value is a parameter; each subquery is held to the
     unit's instansi (as the row-level security holds it anyway) and reads what the ORM version read
     (tests/pendampingan/test_suggestions.py checks it against ORM counts)."""
-    from apps.pencanangan.models import PaktaIntegritas
-    from apps.pendampingan.models import Asistensi
-    from apps.rencana_aksi.models import PengaturanMonitoring, RencanaAksi
-    from apps.unit_kerja.models import Pegawai
 
     def table(model: Any) -> str:
         return connection.ops.quote_name(model._meta.db_table)
@@ -169,11 +172,6 @@ def unit_facts(
 ) -> UnitFacts:
     """The facts of ``needs`` (``TIM``, ``AGENTS``, …): one query of counts and values through
     scalar subqueries, plus the plan's kegiatan (``KEGIATAN``) and verified realisasi (``MONEV``)."""
-    from apps.rencana_aksi.models import Kegiatan, Realisasi, RealisasiStatus
-    from apps.rencana_aksi.selectors import verified_progress
-    from apps.tenancy.models import Membership
-    from apps.tenancy.roles import Role
-
     facts = UnitFacts(unit=unit, cycle=cycle, today=today or timezone.localdate())
     instansi_id = unit.instansi_id
     for name, value in _facts_row(unit=unit, cycle=cycle, needs=needs).items():
@@ -260,8 +258,6 @@ def changes_integrated(facts: UnitFacts) -> Suggestion:
 
 
 def staff_involvement(facts: UnitFacts) -> Suggestion | None:
-    from apps.pencanangan.selectors import Coverage
-
     coverage = Coverage(signed=facts.pegawai_signed, total=facts.pegawai_total, threshold_pct=0)
     if coverage.total == 0:
         return None
@@ -293,9 +289,6 @@ def realisasi_as_planned(facts: UnitFacts) -> Suggestion | None:
 def monev_leadership(facts: UnitFacts) -> Suggestion | None:
     """A: every closed period has a realisasi verified by the leadership (pimpinan); B: some are;
     C: monitored (verified) without leadership; D: no verified realisasi."""
-    from apps.rencana_aksi.models import Frekuensi
-    from apps.rencana_aksi.periods import periods_for
-
     if facts.rencana_public_id is None:
         return None
     periods = periods_for(facts.cycle.tahun, facts.frekuensi or Frekuensi.MONTHLY)

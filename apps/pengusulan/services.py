@@ -45,11 +45,14 @@ from apps.pengusulan.models import (
     SuratPengusulan,
     UnitEligibility,
 )
+from apps.pengusulan.reports import SURAT_PENGUSULAN
+from apps.pengusulan.selectors import pengusulan_managers
 from apps.pengusulan.snapshot import snapshot_build, snapshot_hash
 from apps.pengusulan.workflows import PENGUSULAN
 from apps.penilaian.models import Penilaian, PenilaianStatus, Recommendation
 from apps.penilaian.selectors import penilaian_unit_team
 from apps.penilaian.thresholds import ThresholdReport, final_tpi_report
+from apps.reports.services import report_request
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Penetapan, UnitKerja
@@ -408,8 +411,6 @@ def _letter_for(pengusulan: Pengusulan) -> SuratPengusulan:
 
 
 def _notify_submitted(actor: Membership, pengusulan: Pengusulan, snapshot: PengusulanSnapshot) -> None:
-    from apps.pengusulan.selectors import pengusulan_managers
-
     recipients = {u.pk: u for u in [*pengusulan_managers(instansi=pengusulan.instansi)]}
     recipients.update({u.pk: u for u in penilaian_unit_team(penilaian=pengusulan.penilaian)})
     recipients.pop(actor.user_id, None)
@@ -598,9 +599,6 @@ def surat_sptjm_sign(*, actor: Membership, surat: SuratPengusulan, password: str
 @transaction.atomic
 def surat_pdf_request(*, actor: Membership, surat: SuratPengusulan) -> Report:
     """Queue the letter's PDF (report kind ``surat_pengusulan``) and remember it on the letter."""
-    from apps.pengusulan.reports import SURAT_PENGUSULAN
-    from apps.reports.services import report_request
-
     _require(actor, Cap.PENGUSULAN_VIEW)
     _same_instansi(actor, surat)
     report = report_request(actor=actor, kind=SURAT_PENGUSULAN, params={"surat": str(surat.public_id)})

@@ -22,6 +22,7 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
@@ -45,8 +46,6 @@ def _csrf(request: HttpRequest) -> str:
 
 
 def _stamp(value: Any) -> str:
-    from django.utils import timezone
-
     return date_format(timezone.localtime(value), STAMP) if value else ""
 
 

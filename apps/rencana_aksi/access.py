@@ -16,6 +16,7 @@ from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi
 from apps.tenancy.access import get_in_scope_or_404, parse_public_id
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.timkerja.permissions import pokja_areas
 from apps.unit_kerja.models import Cycle, ImportJob, ImportKind, UnitKerja
 from apps.unit_kerja.selectors import subtree_path
 
@@ -35,8 +36,6 @@ def _check(
         return
     # The tim kerja ZI adds rights: a pokja member sees the plan and edits their own area.
     if cycle is not None:
-        from apps.timkerja.permissions import pokja_areas
-
         areas = pokja_areas(actor=actor, unit=unit, cycle=cycle)
         if areas and (area is None or area in areas):
             return

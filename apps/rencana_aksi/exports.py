@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 
 from apps.core.xlsx import safe_cell_value
 from apps.lke.models import Area
@@ -15,8 +16,6 @@ from apps.unit_kerja.models import Cycle
 
 def heatmap_xlsx(*, rows: list[HeatmapRow], cycle: Cycle) -> bytes:
     """Units × areas as a workbook: one row per unit, the verified progress % per area."""
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"Rencana aksi {cycle.tahun}"
@@ -40,8 +39,6 @@ def heatmap_xlsx(*, rows: list[HeatmapRow], cycle: Cycle) -> bytes:
 
 
 def import_template_xlsx() -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Kegiatan"

@@ -32,7 +32,9 @@ from apps.notifications.models import Channel
 from apps.notifications.services import notify
 from apps.reports.models import Report, ReportStatus
 from apps.reports.registry import ReportKind, report_kind_get
+from apps.reports.tasks import render_report as render_report_task
 from apps.tenancy.models import Membership
+from apps.tenancy.rls import all_tenants
 from apps.tenancy.roles import Cap
 
 logger = logging.getLogger(__name__)
@@ -72,8 +74,6 @@ def report_request(*, actor: Membership, kind: str, params: Mapping[str, Any]) -
     running returns the first (a double click makes one PDF). Writes the audit event
     ``report.request``.
     """
-    from apps.reports.tasks import render_report as render_report_task
-
     definition = report_kind_get(kind)
     if definition is None:
         raise ValidationError({"kind": UNKNOWN_KIND}, code="unknown_kind")
@@ -157,7 +157,7 @@ def report_render(*, report_id: int) -> bool:
     (``report-ready``). On any error: the row is ``failed`` with the error, nothing is notified.
     """
     # Imported here so that web processes never load WeasyPrint (only workers render).
-    from apps.reports.pdf import html_to_pdf
+    from apps.reports.pdf import html_to_pdf  # noqa: PLC0415  (heavy: WeasyPrint)
 
     started_at = _claim(report_id)
     if started_at is None:
@@ -214,9 +214,6 @@ def reports_reconcile() -> int:
     file) or whose worker died without a redelivery: ``queued`` for longer than two visibility
     timeouts, or ``running`` past the stale bound. The claim in :func:`report_render` makes a repeat
     of a message still in flight a no-op. Returns how many were enqueued (docs/operations.md)."""
-    from apps.reports.tasks import render_report as render_report_task
-    from apps.tenancy.rls import all_tenants
-
     now = timezone.now()
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     lost = Q(status=ReportStatus.QUEUED, created_at__lt=now - datetime.timedelta(seconds=2 * visibility))

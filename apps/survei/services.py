@@ -20,9 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
+from apps.reports.services import report_request
 from apps.survei.indices import Konversi
 from apps.survei.instrument import ALL_CODES, SCALE_MAX, SCALE_MIN, JenisKelamin, Pekerjaan, Pendidikan, Usia
 from apps.survei.models import Layanan, Respons, Survei, SurveiStatus
+from apps.survei.reports import SURVEI_HASIL, SURVEI_POSTER
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import UnitKerja
@@ -297,17 +299,11 @@ def respons_submit(
 
 def survei_report_request(*, actor: Membership, survei: Survei) -> Any:
     """Queue the results PDF (the evidence for the LKE's IPAK/IPKP soal)."""
-    from apps.reports.services import report_request
-    from apps.survei.reports import SURVEI_HASIL
-
     return report_request(actor=actor, kind=SURVEI_HASIL, params={"survei": str(survei.public_id)})
 
 
 def layanan_poster_request(*, actor: Membership, layanan: Layanan) -> Any:
     """Queue the QR poster PDF of a service's link."""
-    from apps.reports.services import report_request
-    from apps.survei.reports import SURVEI_POSTER
-
     return report_request(actor=actor, kind=SURVEI_POSTER, params={"layanan": str(layanan.public_id)})
 
 

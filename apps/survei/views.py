@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.core.charts import BarChart, Series
 from apps.core.forms import run_action, run_service
 from apps.reports.views import flash_report_requested
 from apps.survei import exports, selectors, services
@@ -189,8 +190,6 @@ def survei_export(request: HttpRequest, public_id: Any, fmt: str) -> HttpRespons
 
 def _history_chart(history: list[Any]) -> Any:
     """IPKP and IPAK of each period on the LKE's 0–4, drawn (issue 21); None before any survey."""
-    from apps.core.charts import BarChart, Series
-
     if not history:
         return None
     return BarChart(

@@ -179,7 +179,7 @@ def task_postrun(task_id: str | None = None, **_: Any) -> None:
 def tenant_tables() -> list[str]:
     """The table of every concrete TenantModel (proxies and unmanaged models excluded)."""
     # Not at the top: the database backend (zi/db/postgresql) imports this module before the models.
-    from apps.tenancy.models import TenantModel
+    from apps.tenancy.models import TenantModel  # noqa: PLC0415  (cycle: see above)
 
     tables = {
         model._meta.db_table

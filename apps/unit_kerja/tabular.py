@@ -142,7 +142,7 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # noqa: PLC0415  (heavy: openpyxl, only for an .xlsx upload)
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.penilaian.models import Penilaian
 from apps.survei import services
 from apps.survei.instrument import ALL_CODES, JenisKelamin, Pekerjaan, Pendidikan, Usia
 from apps.survei.models import Respons
@@ -19,8 +20,6 @@ SERVICES = ("Layanan perizinan", "Layanan informasi dan pengaduan")
 
 
 def seed_survei(*, admin: Membership, cycle: Any, respondents: int = 36) -> None:
-    from apps.penilaian.models import Penilaian
-
     today = timezone.localdate()
     rng = random.Random(f"zi-demo-survei-{admin.instansi_id}")  # noqa: S311  (demo data, not security)
     for penilaian in Penilaian.objects.filter(cycle=cycle).select_related("unit").order_by("unit__path"):

@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from openpyxl.utils import column_index_from_string, get_column_letter
+
 _UNIT_WORDS = re.compile(r"^\s*([-+]?[\d.,\s]*\d)\s*(%?)\s*[A-Za-z/ .]*$")
 _THOUSANDS_DOT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
 _THOUSANDS_SPACE = re.compile(r"^[-+]?\d{1,3}( \d{3})+$")
@@ -102,8 +104,6 @@ def evaluate(formula: str, cell: Callable[[str, int], Any], depth: int = 0) -> D
     """The value of a simple formula (``=K12``, ``=5``, ``=K10+K11*2``, ``=SUM(K10:K12,K14)``) over
     the sheet's cells (``cell(column, row)`` gives a raw value, possibly another formula), or None
     when the formula uses anything else or a referenced cell holds no number."""
-    from openpyxl.utils import column_index_from_string, get_column_letter
-
     if depth > 8 or not formula.startswith("="):
         return None
     expression = formula[1:].upper().replace("$", "")

@@ -19,7 +19,11 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
 
-from apps.lke.scoring import DerivedSpec, NodeSpec, SoalSpec, TemplateSpec
+from django.utils.translation import gettext
+
+from apps.lke.models import DerivedItem, LKETemplate, Soal
+from apps.lke.scoring import DerivedSpec, NodeSpec, SoalSpec, TemplateSpec, weight_checks
+from apps.lke.selectors import template_spec
 
 # Answer-type labels as the official workbook writes them in column J (REFERENCE §2.2).
 TYPE_LABELS: dict[str, str] = {
@@ -102,8 +106,6 @@ class WorkbookLayout:
 @lru_cache(maxsize=16)
 def workbook_layout(template_id: int) -> WorkbookLayout:
     """The layout of one imported template version (three queries, cached per process)."""
-    from apps.lke.models import DerivedItem, LKETemplate, Soal
-
     template = LKETemplate.objects.get(pk=template_id)
     return WorkbookLayout.from_rows(
         tahun=template.tahun,
@@ -119,9 +121,6 @@ def layout_for_spec(spec: TemplateSpec) -> WorkbookLayout:
     ``template_spec`` caches its result, so the spec a caller holds is normally the very object
     cached for its template; equal content is accepted too (frozen dataclasses compare by value).
     """
-    from apps.lke.models import LKETemplate
-    from apps.lke.selectors import template_spec
-
     for template_id in LKETemplate.objects.order_by("-tahun", "-version").values_list("pk", flat=True):
         candidate = template_spec(template_id)
         if candidate is spec or candidate == spec:
@@ -278,8 +277,6 @@ def _soal_names(soal_ids: Iterable[int], layout: WorkbookLayout) -> str:
 
 def describe_formula(formula: Mapping[str, Any], layout: WorkbookLayout) -> str:
     """A derived item's formula in words (DESIGN §7 edge cases included), in the active language."""
-    from django.utils.translation import gettext
-
     if formula["type"] == "ratio":
         numerator = _soal_names(formula["numerator"], layout)
         denominator = _soal_names(formula["denominator"], layout)
@@ -338,8 +335,6 @@ class DisplayRow:
 
 def template_tree(spec: TemplateSpec, layout: WorkbookLayout) -> list[DisplayRow]:
     """Every row of the instrument for the template page, with weights, options and sum checks."""
-    from apps.lke.scoring import weight_checks
-
     checks = {c.node_id: SumView.of(c) for c in weight_checks(spec) if c.node_id is not None}
     shown: list[DisplayRow] = []
     for row in tree_rows(spec, layout):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -148,8 +149,6 @@ class Sheet:
 
     def _export_headers(self) -> dict[str, int]:
         """The answer columns of a ZI export, by the header texts it writes (in English or Indonesian)."""
-        from django.utils import translation
-
         wanted: dict[str, str] = {}
         for language in ("en", "id"):
             with translation.override(language):

@@ -39,6 +39,7 @@ from apps.rencana_aksi.models import Kegiatan
 from apps.rencana_aksi.selectors import lke_template_for
 from apps.tenancy.decorators import capability_required, instansi_member_required, national_required, request_actor
 from apps.tenancy.roles import Cap
+from apps.tenancy.scope import scope
 from apps.timkerja.access import access_unit_year
 from apps.unit_kerja.selectors import cycle_current
 
@@ -206,8 +207,6 @@ def tpn_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @national_required
 def tpn_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
-    from apps.tenancy.scope import scope
-
     actor = request_actor(request)
     konsultasi = selectors.national_tpn_question(public_id)
     if konsultasi is None:

@@ -19,6 +19,7 @@ from apps.notifications.services import notify
 from apps.penilaian.models import ItemReturn, ItemReturnEvent, Penilaian, PenilaianStatus, TPIAssignment
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.timkerja.permissions import pokja_areas
 
 if TYPE_CHECKING:
     from apps.accounts.models import User
@@ -49,8 +50,6 @@ def _require(actor: Membership, capability: str) -> None:
 def pokja_allows(actor: Membership, penilaian: Penilaian, area: int | None) -> bool:
     """The unit's tim kerja ZI lets a member lacking Cap.PENILAIAN_FILL fill the answers of their
     pokja area(s) (``area`` None: any of them). See ``apps.timkerja.permissions``."""
-    from apps.timkerja.permissions import pokja_areas
-
     areas = pokja_areas(actor=actor, unit=penilaian.unit, cycle=penilaian.cycle)
     return bool(areas) and (area is None or area in areas)
 

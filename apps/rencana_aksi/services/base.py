@@ -19,6 +19,7 @@ from apps.rencana_aksi.models import Kegiatan, PlanStatus, RealisasiStatus, Renc
 from apps.rencana_aksi.workflows import RENCANA_AKSI
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.timkerja.permissions import pokja_areas
 from apps.unit_kerja.models import UnitKerja
 
 if TYPE_CHECKING:
@@ -51,7 +52,6 @@ def _require_kegiatan_edit(actor: Membership, rencana: RencanaAksi, current: int
     the change). Choosing another area is a message beside the field; anything else is a 403."""
     if actor.instansi_id is not None and actor.can(Cap.RENCANA_AKSI_EDIT):
         return
-    from apps.timkerja.permissions import pokja_areas
 
     if actor.instansi_id is None or actor.instansi_id != rencana.instansi_id:
         raise PermissionDeniedError
