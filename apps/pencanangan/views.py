@@ -37,7 +37,7 @@ from apps.pencanangan.forms import (
     ThresholdForm,
 )
 from apps.pencanangan.models import PaktaText, Pencanangan, PernyataanKomitmen, SignMethod
-from apps.pencanangan.pdf import pakta_pdf, pakta_pdf_filename
+from apps.pencanangan.pdf import pakta_pdf, pakta_pdf_filename, verify_url
 from apps.pencanangan.reports import PAKTA_REKAP
 from apps.reports.services import report_request
 from apps.reports.views import flash_report_requested
@@ -382,7 +382,6 @@ def pegawai_link(request: HttpRequest, public_id: Any) -> HttpResponse:
 def pakta_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
     pakta = access_pakta(actor, public_id)
-    from apps.pencanangan.pdf import verify_url  # noqa: PLC0415  (heavy: qrcode and WeasyPrint)
 
     return render(
         request,
@@ -428,7 +427,6 @@ def pakta_revoke(request: HttpRequest, public_id: Any) -> HttpResponse:
     if done is not None:
         messages.success(request, REVOKED)
         return redirect(_unit_url(pakta.unit, pakta.cycle))
-    from apps.pencanangan.pdf import verify_url  # noqa: PLC0415  (heavy: qrcode and WeasyPrint)
 
     return render(
         request,
