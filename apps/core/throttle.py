@@ -58,3 +58,17 @@ def window_hit(key: str, rate: str) -> Verdict:
         logger.warning("rate limit %s not counted: the cache is unreachable", key.split(":")[0], exc_info=True)
         return Verdict(allowed=True, retry_after=0)
     return Verdict(allowed=count <= limit, retry_after=max(1, (window + 1) * period - now))
+
+
+def window_peek(key: str, rate: str) -> Verdict:
+    """Whether ``key`` is already at ``rate`` in this window, without counting a hit (a limit that
+    counts only failures: peek first, ``window_hit`` after a failure)."""
+    limit, period = parse_rate(rate)
+    now = int(time.time())
+    window = now // period
+    try:
+        count = int(cache.get(f"{key}:{window}") or 0)
+    except Exception:  # the cache is down: never a 500, never a locked-out signer
+        logger.warning("rate limit %s not read: the cache is unreachable", key.split(":")[0], exc_info=True)
+        return Verdict(allowed=True, retry_after=0)
+    return Verdict(allowed=count < limit, retry_after=max(1, (window + 1) * period - now))

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.audit.services import audit_download
 from apps.core.forms import apply_service_error
-from apps.core.throttle import hashed, window_hit
+from apps.core.throttle import hashed, window_hit, window_peek
 from apps.pencanangan import selectors, services
 from apps.pencanangan.forms import LinkSignForm, VerifyForm
 from apps.pencanangan.models import PaktaIntegritas
@@ -49,7 +49,8 @@ def _pakta_from_download_token(token: str) -> PaktaIntegritas:
 
 NIP_HIDDEN = _("(your NIP)")
 NIP_ATTEMPTS_EXCEEDED = _("Too many attempts. Wait a while, then try again.")
-# NIP attempts (issue 18): per signing link and per address; settings may change both.
+# NIP attempts (issue 18): every attempt per signing link, failed attempts per address; settings may
+# change both.
 DEFAULT_NIP_RATE_LINK = "5/h"
 DEFAULT_NIP_RATE_ADDRESS = "30/h"
 
@@ -59,14 +60,23 @@ def _without_nip(text: str, nip: str) -> str:
     return text.replace(nip, str(NIP_HIDDEN)) if nip else text
 
 
+def _address_key(request: HttpRequest) -> str:
+    return f"pakta:nip:address:{hashed(request.META.get('REMOTE_ADDR') or 'unknown')}"
+
+
 def _nip_attempt_refused(request: HttpRequest, token: str) -> bool:
-    """Count one NIP attempt on this link and from this address; True when either is over its rate."""
+    """Count one NIP attempt on this link; True when the link is over its rate, or this address has
+    already failed as often as its rate allows. An address counts only failed attempts
+    (``_nip_attempt_failed``): a signing ceremony behind one office NAT signs hundreds in an hour."""
     link_rate = getattr(settings, "ZI_PAKTA_NIP_RATE_LINK", DEFAULT_NIP_RATE_LINK)
     address_rate = getattr(settings, "ZI_PAKTA_NIP_RATE_ADDRESS", DEFAULT_NIP_RATE_ADDRESS)
-    address = request.META.get("REMOTE_ADDR") or "unknown"
     by_link = window_hit(f"pakta:nip:link:{hashed(token)}", link_rate)
-    by_address = window_hit(f"pakta:nip:address:{hashed(address)}", address_rate)
+    by_address = window_peek(_address_key(request), address_rate)
     return not (by_link.allowed and by_address.allowed)
+
+
+def _nip_attempt_failed(request: HttpRequest) -> None:
+    window_hit(_address_key(request), getattr(settings, "ZI_PAKTA_NIP_RATE_ADDRESS", DEFAULT_NIP_RATE_ADDRESS))
 
 
 @never_cache
@@ -102,6 +112,7 @@ def sign(request: HttpRequest, token: str) -> HttpResponse:
             except services.LinkRefused as exc:  # used meanwhile (a double submit)
                 return render(request, "pencanangan/public_link_refused.html", {"message": exc.message}, status=410)
             except ValidationError as exc:
+                _nip_attempt_failed(request)
                 apply_service_error(form, exc)
                 status = 400
             else:

@@ -56,6 +56,18 @@ def test_nip_attempts_are_throttled_per_address(pakta: PaktaWorld, in_scope, set
     assert elsewhere.post(urls[2], {"confirm": "on", "nip": pakta.pegawai[5].nip}).status_code == 302
 
 
+def test_signatures_from_one_address_are_not_throttled(pakta: PaktaWorld, in_scope, settings) -> None:
+    """A signing ceremony behind one office NAT: only failed attempts count per address."""
+    settings.ZI_PAKTA_NIP_RATE_ADDRESS = "2/h"
+    office = Client(REMOTE_ADDR="10.0.0.20")
+    signed = [
+        office.post(_link(pakta, in_scope, index), {"confirm": "on", "nip": pakta.pegawai[index].nip}).status_code
+        for index in (3, 4, 5)
+    ]
+    assert signed == [302, 302, 302]
+    assert PaktaIntegritas.unscoped.count() == 3
+
+
 def test_a_signed_pact_still_holds_the_nip(pakta: PaktaWorld, in_scope, client: Client) -> None:
     # The page hides the NIP; the signature records it.
     url = _link(pakta, in_scope, 3)
