@@ -38,7 +38,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, router
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +49,6 @@ from apps.penilaian.models import Penilaian
 from apps.penilaian.suggestions import Suggestion
 from apps.rencana_aksi.models import Frekuensi, Kegiatan, PengaturanMonitoring, Realisasi, RealisasiStatus, RencanaAksi
 from apps.rencana_aksi.periods import periods_for
-from apps.rencana_aksi.selectors import verified_progress
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.timkerja.models import AgenPerubahan, Perubahan, TimKerja
@@ -96,9 +94,7 @@ def _facts_row(*, unit: UnitKerja, cycle: Cycle, needs: Collection[str]) -> dict
     unit's instansi (as the row-level security holds it anyway) and reads what the ORM version read
     (tests/pendampingan/test_suggestions.py checks it against ORM counts)."""
 
-    def table(model: Any) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
-
+    table = _table
     i, u, c = unit.instansi_id, unit.pk, cycle.pk
     tim, agen, perubahan = table(TimKerja), table(AgenPerubahan), table(Perubahan)
     columns: list[tuple[str, str, list[Any]]] = []
@@ -173,28 +169,60 @@ def unit_facts(
     """The facts of ``needs`` (``TIM``, ``AGENTS``, …): one query of counts and values through
     scalar subqueries, plus the plan's kegiatan (``KEGIATAN``) and verified realisasi (``MONEV``)."""
     facts = UnitFacts(unit=unit, cycle=cycle, today=today or timezone.localdate())
-    instansi_id = unit.instansi_id
     for name, value in _facts_row(unit=unit, cycle=cycle, needs=needs).items():
         if value is not None:
             setattr(facts, name, value)
-    plan = {"instansi_id": instansi_id, "rencana__unit": unit, "rencana__cycle__tahun": cycle.tahun}
     if KEGIATAN in needs:
-        rows = Kegiatan.objects.filter(**plan).annotate(progress=verified_progress()).order_by("area", "deadline", "id")
-        facts.kegiatan = [(deadline, progress or 0) for deadline, progress in rows.values_list("deadline", "progress")]
+        facts.kegiatan = [(_date(deadline), progress or 0) for deadline, progress in _plan_rows(unit, cycle, _KEGIATAN)]
     if MONEV in needs:
-        leaders = Membership.objects.filter(
-            instansi_id=instansi_id,
-            role__in=[Role.PIMPINAN_UNIT, Role.PIMPINAN_INSTANSI],
-            user_id=OuterRef("verified_by_id"),
-        )
-        verified = Realisasi.objects.filter(
-            **{f"kegiatan__{key}": value for key, value in plan.items() if key != "instansi_id"},
-            instansi_id=instansi_id,
-            status=RealisasiStatus.VERIFIED,
-            kegiatan__deleted_at__isnull=True,  # a deleted kegiatan's reports went with it
-        ).annotate(led=Exists(leaders))
-        facts.verified = list(verified.values_list("periode", "led"))
+        facts.verified = [(periode, bool(led)) for periode, led in _plan_rows(unit, cycle, _VERIFIED)]
     return facts
+
+
+def _table(model: Any) -> str:
+    return str(connection.ops.quote_name(model._meta.db_table))
+
+
+def _date(value: Any) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value))
+
+
+# The plan's live kegiatan with their latest verified progress (area, deadline, id order), and the
+# verified realisasi of live kegiatan with whether a leader (pimpinan unit or instansi) verified them.
+# Written as SQL for the reason ``_facts_row`` gives (their ORM versions, ``Kegiatan.objects`` with
+# ``verified_progress()`` and ``Realisasi.objects`` with an ``Exists`` of memberships, are what
+# tests/pendampingan/test_suggestions.py compares them with). Params: instansi, unit, year.
+_KEGIATAN = (
+    "SELECT k.deadline, (SELECT r.progress FROM {realisasi} r WHERE r.instansi_id = k.instansi_id "
+    "AND r.kegiatan_id = k.id AND r.status = '{verified}' ORDER BY r.periode DESC LIMIT 1) "
+    "FROM {kegiatan} k JOIN {rencana} p ON p.id = k.rencana_id JOIN {cycle} y ON y.id = p.cycle_id "
+    "WHERE k.instansi_id = %s AND k.deleted_at IS NULL AND p.unit_id = %s AND y.tahun = %s "
+    "ORDER BY k.area, k.deadline, k.id"
+)
+_VERIFIED = (
+    "SELECT r.periode, EXISTS (SELECT 1 FROM {membership} m WHERE m.instansi_id = r.instansi_id "
+    "AND m.role IN ('{pimpinan_unit}', '{pimpinan_instansi}') AND m.user_id = r.verified_by_id) "
+    "FROM {realisasi} r JOIN {kegiatan} k ON k.id = r.kegiatan_id JOIN {rencana} p ON p.id = k.rencana_id "
+    "JOIN {cycle} y ON y.id = p.cycle_id "
+    "WHERE r.instansi_id = %s AND r.status = '{verified}' AND k.deleted_at IS NULL AND p.unit_id = %s "
+    "AND y.tahun = %s"
+)
+
+
+def _plan_rows(unit: UnitKerja, cycle: Cycle, query: str) -> list[tuple[Any, Any]]:
+    sql = query.format(
+        realisasi=_table(Realisasi),
+        kegiatan=_table(Kegiatan),
+        rencana=_table(RencanaAksi),
+        cycle=_table(Cycle),
+        membership=_table(Membership),
+        verified=RealisasiStatus.VERIFIED.value,
+        pimpinan_unit=Role.PIMPINAN_UNIT.value,
+        pimpinan_instansi=Role.PIMPINAN_INSTANSI.value,
+    )
+    with connections[router.db_for_read(Kegiatan) or DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, [unit.instansi_id, unit.pk, cycle.tahun])
+        return [tuple(row) for row in cursor.fetchall()]  # type: ignore[misc]
 
 
 # -----------------------------------------------------------------------------

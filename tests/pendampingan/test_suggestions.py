@@ -9,11 +9,28 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from apps.accounts.models import User
 from apps.pencanangan.models import PaktaIntegritas
 from apps.pendampingan.models import Asistensi, TindakLanjut, TindakLanjutStatus
-from apps.pendampingan.suggestions import AGENTS, FOLLOW_UP, MONEV, PAKTA, PLAN, TIM, suggestions_for, unit_facts
+from apps.pendampingan.suggestions import (
+    AGENTS,
+    FOLLOW_UP,
+    KEGIATAN,
+    MONEV,
+    PAKTA,
+    PLAN,
+    TIM,
+    suggestions_for,
+    unit_facts,
+)
+from apps.rencana_aksi.models import Kegiatan, Realisasi, RealisasiStatus, RencanaAksi
+from apps.rencana_aksi.selectors import verified_progress
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
 from apps.timkerja import services as timkerja_services
 from apps.timkerja.models import AgenPerubahan, Perubahan
@@ -109,3 +126,70 @@ def test_nothing_is_read_for_a_section_without_suggestions(pd: PDWorld) -> None:
     with scope(pd.world.instansi_a.pk), CaptureQueriesContext(connection) as captured:
         assert suggestions_for(penilaian=pd.lke.penilaian, soal_ids=[2, 3, 4]) == {}
     assert captured.captured_queries == []
+
+
+def _kegiatan(pd: PDWorld, rencana, area: int, deadline: datetime.date) -> Kegiatan:
+    return Kegiatan.objects.create(
+        instansi=pd.world.instansi_a,
+        rencana=rencana,
+        area=area,
+        description=f"Kegiatan {area} {deadline}",
+        output="Dokumen",
+        indicator="Ada",
+        target_value=1,
+        target_unit="dokumen",
+        schedule=0b111111111111,
+        deadline=deadline,
+    )
+
+
+def _realisasi(k: Kegiatan, periode: str, progress: int, status: str, verifier: User | None) -> None:
+    Realisasi.objects.create(
+        instansi=k.instansi, kegiatan=k, periode=periode, progress=progress, status=status, verified_by=verifier
+    )
+
+
+def test_the_plans_kegiatan_and_verified_realisasi_are_what_the_orm_reads(pd: PDWorld) -> None:
+    """The kegiatan (latest verified progress, 0 without one; deleted kegiatan gone) and the verified
+    realisasi with whether a leader verified them, in the plan's order: for the unit and year only."""
+    with scope(pd.world.instansi_a.pk):
+        y = pd.tahun
+        _kegiatan(pd, pd.rencana, 2, D(y, 9, 30))  # no realisasi: 0
+        early = _kegiatan(pd, pd.rencana, 1, D(y, 3, 31))
+        gone = _kegiatan(pd, pd.rencana, 1, D(y, 1, 31))
+        _realisasi(early, f"{y}-01", 40, RealisasiStatus.VERIFIED, pd.hadi)  # the leader
+        _realisasi(early, f"{y}-02", 90, RealisasiStatus.VERIFIED, pd.world.ani)  # not a leader; the latest
+        _realisasi(early, f"{y}-03", 100, RealisasiStatus.SUBMITTED, None)  # not verified: never counts
+        _realisasi(gone, f"{y}-01", 100, RealisasiStatus.VERIFIED, pd.hadi)
+        gone.deleted_at = timezone.now()
+        gone.save(update_fields=["deleted_at"])
+        other = RencanaAksi.objects.create(instansi=pd.world.instansi_a, unit=pd.world.unit_a2, cycle=pd.cycle)
+        _realisasi(_kegiatan(pd, other, 1, D(y, 2, 28)), f"{y}-01", 100, RealisasiStatus.VERIFIED, pd.hadi)
+
+        facts = unit_facts(unit=pd.world.unit_a1, cycle=pd.cycle, needs={KEGIATAN, MONEV})
+
+        plan = {"rencana__unit": pd.world.unit_a1, "rencana__cycle__tahun": y}
+        orm_kegiatan = [
+            (deadline, progress or 0)
+            for deadline, progress in Kegiatan.objects.filter(**plan)
+            .annotate(progress=verified_progress())
+            .order_by("area", "deadline", "id")
+            .values_list("deadline", "progress")
+        ]
+        leaders = Membership.objects.filter(
+            instansi=pd.world.instansi_a,
+            role__in=[Role.PIMPINAN_UNIT, Role.PIMPINAN_INSTANSI],
+            user_id=OuterRef("verified_by_id"),
+        )
+        orm_verified = (
+            Realisasi.objects.filter(
+                kegiatan__rencana__unit=pd.world.unit_a1,
+                kegiatan__rencana__cycle__tahun=y,
+                status=RealisasiStatus.VERIFIED,
+                kegiatan__deleted_at__isnull=True,
+            )
+            .annotate(led=Exists(leaders))
+            .values_list("periode", "led")
+        )
+    assert facts.kegiatan == orm_kegiatan == [(D(y, 3, 31), 90), (D(y, 9, 30), 0)]
+    assert sorted(facts.verified) == sorted(orm_verified) == [(f"{y}-01", True), (f"{y}-02", False)]
