@@ -40,6 +40,14 @@ REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
 # Per server (Django keeps one cache object per thread): until when Redis is treated as down.
 _down_until: dict[str, float] = {}
 _state_lock = threading.Lock()
+# Per server: when Redis last answered a call of this process (time.monotonic()); and per thread,
+# when the request it serves began (``request_started``, connected in CoreConfig.ready).
+_answered_at: dict[str, float] = {}
+_request = threading.local()
+
+
+def request_began(**kwargs: Any) -> None:
+    _request.began = time.monotonic()
 
 
 def cache_unavailable() -> bool:
@@ -74,10 +82,18 @@ class SharedClientRedisCache(RedisCache):
         if _down_until.get(self._server_key, 0.0) > time.monotonic():
             return getattr(self._fallback, name)(*args, **kwargs)
         try:
-            return getattr(super(), name)(*args, **kwargs)
+            result = getattr(super(), name)(*args, **kwargs)
         except REDIS_DOWN as exc:
             self._mark_down(exc)
             return getattr(self._fallback, name)(*args, **kwargs)
+        _answered_at[self._server_key] = time.monotonic()
+        return result
+
+    def answered_this_request(self) -> bool:
+        """Whether Redis answered a call since the current request began (the page banner's probe is
+        then redundant: loading the session of this request just reached it)."""
+        began = getattr(_request, "began", None)
+        return began is not None and _answered_at.get(self._server_key, float("-inf")) >= began
 
     def _mark_down(self, exc: Exception) -> None:
         with _state_lock:
@@ -124,7 +140,9 @@ class SharedClientRedisCache(RedisCache):
         if _down_until.get(self._server_key, 0.0) > time.monotonic():
             return self._local_incr_window(key, timeout)
         try:
-            return self._redis_incr_window(key, timeout)
+            count = self._redis_incr_window(key, timeout)
+            _answered_at[self._server_key] = time.monotonic()
+            return count
         except REDIS_DOWN as exc:
             self._mark_down(exc)
             return self._local_incr_window(key, timeout)

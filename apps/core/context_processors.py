@@ -22,7 +22,9 @@ REDIS_DOWN_NOTICE = _(
 
 def degraded_notices() -> list[str]:
     """What is unavailable right now, in words for the page (docs/operations.md "Redis down")."""
-    cache.get("zi:probe")  # one round trip; an outage is then known (and not tried again for seconds)
+    answered = getattr(cache, "answered_this_request", None)
+    if answered is None or not answered():
+        cache.get("zi:probe")  # one round trip; an outage is then known (and not tried again for seconds)
     notices = [str(REDIS_DOWN_NOTICE)] if cache_unavailable() else []
     return notices + hooks.notices()  # the apps' own (apps.core.hooks)
 
