@@ -82,6 +82,12 @@ def template_soal(template_id: int) -> dict[int, Soal]:
 
 
 @lru_cache(maxsize=16)
+def template_soal_numbers(template_id: int) -> dict[int, int]:
+    """Soal primary key → PortalRB number, for rows that carry ``soal_id`` (no join to read the number)."""
+    return {soal.pk: number for number, soal in template_soal(template_id).items()}
+
+
+@lru_cache(maxsize=16)
 def template_derived_texts(template_id: int) -> dict[str, str]:
     """The text of every derived percentage of a template by code (cached like ``template_soal``)."""
     return dict(DerivedItem.objects.filter(template_id=template_id).values_list("code", "text"))
@@ -91,4 +97,5 @@ def template_caches_clear() -> None:
     """Forget the cached instruments (tests that import a template again under a reused id)."""
     template_spec.cache_clear()
     template_soal.cache_clear()
+    template_soal_numbers.cache_clear()
     template_derived_texts.cache_clear()

@@ -14,7 +14,7 @@ from apps.bukti_dukung.holders import bukti_of_unit_q
 from apps.bukti_dukung.models import BuktiDukung
 from apps.lke.models import Soal
 from apps.lke.scoring import Estimate, ScoreResult, TemplateSpec, estimate, score
-from apps.lke.selectors import template_soal, template_spec
+from apps.lke.selectors import template_soal, template_soal_numbers, template_spec
 from apps.penilaian.models import (
     AreaAssignment,
     ItemReturn,
@@ -107,17 +107,17 @@ def jawaban_section(
     fields = [f.attname for f in Jawaban._meta.concrete_fields]
     at = {name: fields.index(name) for name in ("tier", "level", "answer")}
     rows = (
-        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
-        .order_by()
-        .values_list(*fields, "soal__portalrb_soal_id")
+        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian).order_by().values_list(*fields)
     )
     wanted = set(soal_ids)
     soal = template_soal(penilaian.template_id)
+    number_of = template_soal_numbers(penilaian.template_id)  # the number without a join to the soal
+    soal_at = fields.index("soal_id")
     answers: dict[TierKey, dict[int, str | None]] = defaultdict(dict)
     whole: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
     count = len(fields)
     for values in rows:
-        number = values[count]
+        number = number_of[values[soal_at]]
         key = (values[at["tier"]], values[at["level"]])
         answers[key][number] = values[at["answer"]]
         if number in wanted:
@@ -464,20 +464,23 @@ def unit_answers_and_rows(
     rows = (
         Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0)
         .order_by()
-        .values_list(*fields, "soal__portalrb_soal_id", "updated_by__name", "updated_by__email")
+        .values_list(*fields, "updated_by__name", "updated_by__email")
     )
     wanted = set(soal_ids) if soal_ids is not None else None
     soal = template_soal(penilaian.template_id)
+    number_of = template_soal_numbers(penilaian.template_id)  # the number without a join to the soal
+    soal_at = fields.index("soal_id")
     answers: dict[int, str | None] = {}
     whole: dict[int, Jawaban] = {}
     count = len(fields)
     for values in rows:
-        number = values[count]
+        number = number_of[values[soal_at]]
         answers[number] = values[answer_at]
         if wanted is not None and number not in wanted:
             continue
         row = Jawaban.from_db(rows.db, fields, values[:count])
-        row.soal_number, row.updater_name, row.updater_email = values[count:]  # type: ignore[attr-defined]
+        row.soal_number = number  # type: ignore[attr-defined]
+        row.updater_name, row.updater_email = values[count:]  # type: ignore[attr-defined]
         Jawaban.soal.field.set_cached_value(row, soal[number])
         whole[number] = row
     return answers, whole
@@ -493,26 +496,35 @@ def unit_evidence(*, penilaian: Penilaian, soal_ids: Iterable[int] | None = None
             jawaban__tier=Tier.UNIT,
             jawaban__level=0,
         )
-        .annotate(soal_number=F("jawaban__soal__portalrb_soal_id"))
+        .annotate(soal_pk=F("jawaban__soal_id"))
         .select_related("buktidukung")
         .order_by("buktidukung__created_at", "pk")
     )
+    # Soal numbers from the template's per-process cache rather than one more join.
+    soal = template_soal(penilaian.template_id)
     if soal_ids is not None:
-        links = links.filter(jawaban__soal__portalrb_soal_id__in=list(soal_ids))
+        links = links.filter(jawaban__soal_id__in=[soal[n].pk for n in soal_ids if n in soal])
+    number_of = template_soal_numbers(penilaian.template_id)
     result: dict[int, list[BuktiDukung]] = defaultdict(list)
     for link in links:
-        result[link.soal_number].append(link.buktidukung)  # type: ignore[attr-defined]  # the annotation above
+        result[number_of[link.soal_pk]].append(link.buktidukung)  # type: ignore[attr-defined]  # the annotation above
     return result
 
 
 def unit_returns(*, penilaian: Penilaian) -> dict[int, ItemReturn]:
     """Returns not yet accepted (to fix, or waiting for re-check), by soal number."""
-    rows = (
+    # The soal (with its node) come from the template's per-process cache, not a join: the ORM took
+    # longer to build the joined query than the database to run it, for a list that is mostly empty.
+    by_pk = {soal.pk: soal for soal in template_soal(penilaian.template_id).values()}
+    rows = list(
         ItemReturn.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian)
         .exclude(status=ReturnStatus.ACCEPTED)
-        .select_related("soal", "soal__node")
-        .order_by("soal__order")
+        .order_by("created_at", "id")
     )
+    for row in rows:
+        if row.soal_id in by_pk:
+            ItemReturn.soal.field.set_cached_value(row, by_pk[row.soal_id])
+    rows.sort(key=lambda row: row.soal.order)  # stable: of two rows of one soal, the newer one counts
     return {row.soal.portalrb_soal_id: row for row in rows}
 
 
