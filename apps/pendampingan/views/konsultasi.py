@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.errors import DomainError, PermissionDeniedError
-from apps.core.forms import apply_service_error, run_action, run_service
+from apps.core.forms import NO_YEAR, apply_service_error, run_action, run_service
 from apps.lke.models import Soal
 from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan import selectors
@@ -173,7 +173,7 @@ def tpn_question_create(request: HttpRequest) -> HttpResponse:
     form = TpnQuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if cycle is None:
-            form.add_error(None, _("No year has been opened yet."))
+            form.add_error(None, NO_YEAR)
         else:
             thread = run_service(
                 form,

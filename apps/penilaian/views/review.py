@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.concurrency import VERSION_CONFLICT, VersionConflict
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError
-from apps.core.forms import apply_service_error, run_service
+from apps.core.forms import NO_YEAR, apply_service_error, run_service
 from apps.lke.models import Soal
 from apps.penilaian import selectors
 from apps.penilaian.access import access_item_return, access_penilaian_review, access_tpi_assignment
@@ -60,12 +60,7 @@ NOTHING_COPIED = _("Nothing to copy: every item the tier below answered already 
 RECOMMENDED = _("The recommendation was recorded. The LHE (Laporan Hasil Evaluasi) is being generated.")
 RETURNED_UNANSWERED = _("%(count)s unanswered items were returned to the unit and the LKE was sent back.")
 RECOMMENDED_NO_REPORT = _("The recommendation was recorded.")
-NO_CYCLE = _("No year has been opened yet.")
 UNNAMED_TIER = _("TPI (one tier)")
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 # -----------------------------------------------------------------------------
@@ -147,7 +142,7 @@ def tpi_assignments(request: HttpRequest) -> HttpResponse:
     if cycle is None:
         if request.method == "POST":
             raise Http404
-        messages.info(request, NO_CYCLE)
+        messages.info(request, NO_YEAR)
         return _assignment_page(request, None, None)
     form = _assign_form(actor, cycle, request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -243,7 +238,7 @@ def _item_response(
     soal with a flash message; a refused form is shown with its errors on the full section page."""
     actor = request_actor(request)
     refused_form = (form is not None and bool(form.errors)) or (return_form is not None and bool(return_form.errors))
-    if _is_htmx(request) or refused_form:
+    if request.htmx or refused_form:
         context, item = review.review_item(
             actor=actor,
             penilaian=penilaian,
@@ -253,7 +248,7 @@ def _item_response(
             message=message,
             error=error,
         )
-        if _is_htmx(request):
+        if request.htmx:
             return render(
                 request, "penilaian/partials/rv_item.html", {"item": item, "rv": context, "penilaian": penilaian}
             )

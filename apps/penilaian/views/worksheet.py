@@ -59,10 +59,6 @@ PAGE_SIZE = 50
 XLSX_CONTENT_TYPE = FILE_KIND_CONTENT_TYPE[FileKind.XLSX]
 
 
-def _htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
-
-
 def _section_url(penilaian: Penilaian, slug: str, soal_id: int | None = None) -> str:
     url = reverse("penilaian:worksheet", kwargs={"public_id": penilaian.public_id, "section": slug})
     return f"{url}#soal-{soal_id}" if soal_id is not None else url
@@ -317,7 +313,7 @@ def _item_reply(
         # The upload and pick forms are not shown on a read-only item: their refusal goes beside the files.
         refused = [e for f in (upload_form, pick_form) if f is not None for e in f.non_field_errors()]
         item.error = " ".join(refused) or item.error
-    if not _htmx(request):
+    if not request.htmx:
         return _render_worksheet(request, penilaian, reply.section, overrides={item.number: item})
     context = {"penilaian": penilaian, "item": item, "group": reply.group, "reply": reply}
     template = {
@@ -359,7 +355,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
     except (ValidationError, DomainError) as exc:
         apply_service_error(form, exc)
         return _item_reply(request, penilaian, soal, form=form)
-    if _htmx(request):
+    if request.htmx:
         return _item_reply(request, penilaian, soal, saved=True)
     messages.success(request, _("Soal %(number)s was saved.") % {"number": soal.portalrb_soal_id})
     return redirect(_section_url(penilaian, _slug_of(penilaian, soal), soal.portalrb_soal_id))
@@ -389,7 +385,7 @@ def evidence_upload(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
         except (ValidationError, DomainError) as exc:
             apply_service_error(form, exc)
         else:
-            if _htmx(request):
+            if request.htmx:
                 return _item_reply(request, penilaian, soal, fragment="evidence")
             messages.success(request, _("%(name)s was attached.") % {"name": bukti.original_name})
             return redirect(_section_url(penilaian, _slug_of(penilaian, soal), soal.portalrb_soal_id))
@@ -414,14 +410,14 @@ def evidence_attach(request: HttpRequest, public_id: uuid.UUID, soal_id: int) ->
         except (ValidationError, DomainError) as exc:
             apply_service_error(form, exc)
         else:
-            if _htmx(request):
+            if request.htmx:
                 return _item_reply(request, penilaian, soal, fragment="evidence")
             messages.success(request, _("The file was attached."))
             return redirect(_section_url(penilaian, _slug_of(penilaian, soal), soal.portalrb_soal_id))
     context = {"penilaian": penilaian, "soal": soal, "pick_form": form, "number": soal.portalrb_soal_id}
-    if request.method == "POST" and _htmx(request):
+    if request.method == "POST" and request.htmx:
         return _item_reply(request, penilaian, soal, pick_form=form, fragment="evidence")
-    if _htmx(request):
+    if request.htmx:
         return render(request, "penilaian/partials/ws_evidence_pick.html", context)
     context["section_url"] = _section_url(penilaian, _slug_of(penilaian, soal), soal.portalrb_soal_id)
     return render(request, "penilaian/worksheet_evidence_pick.html", context)
@@ -439,7 +435,7 @@ def evidence_detach(request: HttpRequest, public_id: uuid.UUID, soal_id: int, bu
         worksheet_services.jawaban_evidence_detach(actor=actor, penilaian=penilaian, soal=soal, bukti=bukti)
     except (ValidationError, DomainError) as exc:
         error = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    if _htmx(request):
+    if request.htmx:
         return _item_reply(request, penilaian, soal, error=error, fragment="evidence")
     if error:
         messages.error(request, error)
