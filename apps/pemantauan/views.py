@@ -21,15 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.pemantauan import selectors, services
+from apps.pemantauan.access import access_monitor, access_monitored_unit, access_public_unit
 from apps.pemantauan.forms import DecisionForm, PengaduanForm, PengaduanPublicForm, UsulanForm
 from apps.pemantauan.models import StatusUsulan
 from apps.survei import throttle
-from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.decorators import instansi_member_required, national_required, request_actor
-from apps.tenancy.rls import all_tenants
 from apps.tenancy.roles import Cap
 from apps.tenancy.scope import scope
-from apps.unit_kerja.models import UnitKerja
 
 COMPLAINT_RECORDED = _("The complaint is recorded and an early warning is raised on the unit.")
 EVALUATED = _("The year is evaluated: %(count)s warning(s) raised or refreshed.")
@@ -41,13 +39,6 @@ PUBLIC_THANKS = _("Thank you. Your report is recorded and passed to the unit's s
 def _tahun(request: HttpRequest) -> int:
     raw = request.GET.get("tahun") or request.POST.get("tahun") or ""
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
-
-
-def _monitor(request: HttpRequest) -> Any:
-    actor = request_actor(request)
-    if not services.can_monitor(actor):
-        raise PermissionDenied
-    return actor
 
 
 def _refusal(request: HttpRequest, exc: ValidationError | DomainError) -> None:
@@ -67,7 +58,7 @@ def _back(tahun: int) -> HttpResponse:
 @require_GET
 @instansi_member_required
 def overview(request: HttpRequest) -> HttpResponse:
-    actor = _monitor(request)
+    actor = access_monitor(request_actor(request))
     tahun = _tahun(request)
     return render(
         request,
@@ -86,7 +77,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_POST
 @instansi_member_required
 def evaluate(request: HttpRequest) -> HttpResponse:
-    actor = _monitor(request)
+    actor = access_monitor(request_actor(request))
     tahun = _tahun(request)
     raised = services.pemantauan_evaluate_by(actor=actor, tahun=tahun)
     messages.success(request, EVALUATED % {"count": len(raised)})
@@ -97,8 +88,7 @@ def evaluate(request: HttpRequest) -> HttpResponse:
 @instansi_member_required
 def pengaduan_record(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
-    unit = get_in_scope_or_404(UnitKerja, actor, public_id)
-    _monitor(request)
+    unit = access_monitored_unit(actor, public_id)
     form = PengaduanForm(request.POST)
     tahun = _tahun(request)
     if not form.is_valid():
@@ -121,8 +111,7 @@ def pengaduan_record(request: HttpRequest, public_id: Any) -> HttpResponse:
 @instansi_member_required
 def usulan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     actor = request_actor(request)
-    unit = get_in_scope_or_404(UnitKerja, actor, public_id)
-    _monitor(request)
+    unit = access_monitored_unit(actor, public_id)
     form = UsulanForm(request.POST, request.FILES)
     tahun = _tahun(request)
     if not form.is_valid():
@@ -148,19 +137,11 @@ def usulan_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 # -----------------------------------------------------------------------------
 
 
-def _public_unit(public_id: Any) -> UnitKerja:
-    with all_tenants("a public complaint link names the unit"):
-        unit = UnitKerja.unscoped.filter(public_id=public_id, is_active=True).select_related("instansi").first()
-    if unit is None:
-        raise Http404
-    return unit
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_complaint(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Anyone may report on a unit that holds WBK/WBBM; other units are 404 (nothing to monitor)."""
-    unit = _public_unit(public_id)
+    unit = access_public_unit(public_id)
     with scope(unit.instansi_id):
         if services.standing_predikat(unit=unit) is None:
             raise Http404
