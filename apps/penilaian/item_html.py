@@ -24,10 +24,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from apps.core.form_html import conditional_escape as esc
 from apps.core.form_html import field_group_html, widget_html
 
 if TYPE_CHECKING:

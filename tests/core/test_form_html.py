@@ -4,12 +4,17 @@ with values that need escaping; and what it does not support goes through Django
 
 from __future__ import annotations
 
+import datetime
+import random
 import re
 
 import pytest
 from django import forms
+from django.utils.html import conditional_escape as django_escape
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import gettext_lazy
 
-from apps.core.form_html import field_group_html, label_html, widget_html
+from apps.core.form_html import conditional_escape, field_group_html, label_html, widget_html
 
 
 class Sample(forms.Form):
@@ -76,3 +81,34 @@ def test_errors_are_marked_on_the_input() -> None:
     assert 'aria-describedby="id_p-text_error"' in html
     assert '<ul class="errorlist" id="id_p-text_error">' in html
     assert "&quot;quoted&quot; &lt;value&gt; &amp;" in html
+
+
+def _escapable_values() -> list[object]:
+    """What a page escapes: typed text with every special character, already safe markup, lazy
+    translations, numbers, None, dates, and objects whose ``str`` holds markup."""
+    class Named:
+        def __str__(self) -> str:
+            return "Unit <A&B> \"kutip\" 'satu'"
+
+    rng = random.Random(22)
+    alphabet = "aZ9 <>&\"'=/;\n\t—é…"
+    typed = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))) for _ in range(200)]
+    return [
+        *typed,
+        mark_safe("<b>aman</b> & 'x'"),
+        gettext_lazy("Save"),
+        gettext_lazy("Not saved: correct the marked input."),
+        0,
+        12.5,
+        None,
+        True,
+        datetime.date(2026, 12, 7),
+        Named(),
+    ]
+
+
+def test_the_fast_escape_writes_what_djangos_conditional_escape_writes() -> None:
+    for value in _escapable_values():
+        ours, theirs = conditional_escape(value), django_escape(value)
+        assert ours == theirs, value
+        assert isinstance(ours, SafeData)  # safe to join into markup, like Django's
