@@ -14,14 +14,14 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.concurrency import save_or_conflict, version_check
+from apps.audit.guarded import audit, guarded
+from apps.core.concurrency import save_or_conflict
 from apps.core.errors import PermissionDeniedError
 from apps.diagnosis.models import Diagnosis, IsuStrategis, LayananUtama, Risiko, RisikoJenis
 from apps.tenancy.models import Membership
 from apps.timkerja.rules import (
     REQUIRED,
     area_value,
-    audit,
     pegawai_of_unit,
     raise_errors,
     require_unit_edit,
@@ -52,10 +52,12 @@ def diagnosis_get_or_create(*, actor: Membership, unit: UnitKerja, cycle: Cycle)
 @transaction.atomic
 def diagnosis_summary_set(*, actor: Membership, diagnosis: Diagnosis, summary: str) -> Diagnosis:
     require_unit_edit(actor, diagnosis.unit)
+    write = guarded(actor, diagnosis)
+    diagnosis = write.row
     before = {"summary": diagnosis.summary[:200]}
     diagnosis.summary = (summary or "").strip()
     diagnosis.save(update_fields=["summary", "updated_at"])
-    audit(actor, "diagnosis.summary", diagnosis, before=before, summary=diagnosis.summary[:200])
+    write.audit("diagnosis.summary", before=before, summary=diagnosis.summary[:200])
     return diagnosis
 
 
@@ -191,8 +193,7 @@ def risiko_save(
     if risiko is None:
         risiko = Risiko(instansi_id=diagnosis.instansi_id, diagnosis=diagnosis)
     else:
-        risiko = Risiko.objects.select_for_update().get(pk=risiko.pk)
-        version_check(risiko, version)
+        risiko = guarded(actor, risiko, version=version).row
     before = (
         None
         if created

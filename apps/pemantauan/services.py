@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, guarded, lock, require
 from apps.audit.services import audit_record
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
@@ -62,11 +63,6 @@ MONITOR_CAPS = (Cap.PENGUSULAN_MANAGE, Cap.PENGUSULAN_SUBMIT, Cap.PENILAIAN_REVI
 
 def can_monitor(actor: Membership | None) -> bool:
     return actor is not None and actor.instansi_id is not None and any(actor.can(c) for c in MONITOR_CAPS)
-
-
-def _require_monitor(actor: Membership) -> None:
-    if not can_monitor(actor):
-        raise PermissionDeniedError
 
 
 def _watchers(instansi: Instansi) -> list[Any]:
@@ -208,7 +204,7 @@ def pengaduan_record(
     *, actor: Membership, unit: Any, isi: str, saluran: str = Saluran.LAPOR, pelapor: str = "", kontak: str = ""
 ) -> Pengaduan:
     """Staff record a complaint received elsewhere (SP4N-LAPOR!, the media…)."""
-    _require_monitor(actor)
+    require(actor, *MONITOR_CAPS)
     if unit.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
     if saluran not in Saluran.values:
@@ -223,7 +219,7 @@ def pengaduan_record(
 
 def pemantauan_evaluate_by(*, actor: Membership, tahun: int) -> list[PeringatanDini]:
     """Run the yearly evaluation now (a monitor's button)."""
-    _require_monitor(actor)
+    require(actor, *MONITOR_CAPS)
     return pemantauan_evaluate(instansi_id=actor.instansi_id, tahun=tahun, actor_user=actor.user)  # type: ignore[arg-type]
 
 
@@ -280,7 +276,7 @@ def usulan_pencabutan_create(
 ) -> UsulanPencabutan:
     """The instansi (admin ZI, pimpinan instansi or TPI) proposes to KemenPANRB to revoke the unit's
     predikat, with the reason and at least one piece of evidence."""
-    _require_monitor(actor)
+    require(actor, *MONITOR_CAPS)
     instansi_id = actor.instansi_id
     if instansi_id is None or unit.instansi_id != instansi_id:
         raise PermissionDeniedError
@@ -301,11 +297,13 @@ def usulan_pencabutan_create(
         bukti_dukung_upload(actor=actor, file=f, description=f"Usulan pencabutan {unit.code}") for f in bukti_files
     ]
     usulan.bukti.add(*files)
-    audit_record(
-        actor=actor.user,
-        verb="pemantauan.usulan_pencabutan",
-        obj=usulan,
-        after={"status": usulan.status, "predikat": predikat.predikat, "bukti": [f.original_name for f in files]},
+    audit(
+        actor,
+        "pemantauan.usulan_pencabutan",
+        usulan,
+        status=usulan.status,
+        predikat=predikat.predikat,
+        bukti=[f.original_name for f in files],
     )
     return usulan
 
@@ -324,7 +322,7 @@ def usulan_pencabutan_decide(
     if not actor.is_national:
         raise PermissionDeniedError
     with scope(usulan.instansi_id), transaction.atomic():
-        usulan = UsulanPencabutan.objects.select_for_update().select_related("predikat", "unit").get(pk=usulan.pk)
+        usulan = lock(usulan, related=("predikat", "unit"))
         USULAN_PENCABUTAN.check(state=usulan.status, action=decision, actor=actor)
         notes = (notes or "").strip()
         if not notes:
@@ -332,18 +330,19 @@ def usulan_pencabutan_decide(
         if decision == "revoke":
             if revoked_on is None:
                 raise ValidationError({"revoked_on": ValidationError(REVOKED_ON_REQUIRED, code="required")})
-            held = PredikatUnit.objects.select_for_update().get(pk=usulan.predikat_id)
+            write = guarded(actor, usulan.predikat)
+            held = write.row
             if held.revoked_at is not None:
                 raise TransitionNotAllowed(NOT_PREDICATED, code="not_predicated")
             held.revoked_at = revoked_on
             held.revoked_reason = notes
             held.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
-            audit_record(
-                actor=actor.user,
-                verb="pengusulan.predikat_revoke",
-                obj=held,
+            write.audit(
+                "pengusulan.predikat_revoke",
                 before={"revoked_at": None},
-                after={"revoked_at": str(revoked_on), "reason": notes, "usulan": str(usulan.public_id)},
+                revoked_at=str(revoked_on),
+                reason=notes,
+                usulan=str(usulan.public_id),
             )
         USULAN_PENCABUTAN.apply(
             obj=usulan,

@@ -28,12 +28,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
+from apps.audit.guarded import require
 from apps.audit.services import audit_record
 from apps.notifications.services import notify
 from apps.pencanangan.models import PaktaIntegritas, PaktaRequest, ReminderRound, RequestStatus
 from apps.pencanangan.services import (
     LinkRefused,
-    _require,
     _require_reach,
     pakta_standing,
     signing_link_create,
@@ -79,7 +79,7 @@ def _enqueue(requests: list[PaktaRequest]) -> None:
 @transaction.atomic
 def reminder_round_start(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> ReminderRound:
     """Start a round for the unit's unsigned pegawai; the messages go out from the worker."""
-    _require(actor, Cap.PENCANANGAN_MANAGE)
+    require(actor, Cap.PENCANANGAN_MANAGE)
     _require_reach(actor, unit)
     number = ReminderRound.objects.filter(instansi_id=actor.instansi_id, cycle=cycle, unit=unit).count() + 1
     round_ = ReminderRound.objects.create(

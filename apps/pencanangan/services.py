@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, guarded, lock, require
 from apps.audit.services import audit_record
 from apps.bukti_dukung.models import FileKind
 from apps.bukti_dukung.services import bukti_dukung_upload, validate_upload
@@ -103,15 +104,6 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _require(actor: Membership, capability: str) -> int:
-    """Refuse unless the actor holds ``capability`` in an instansi; returns its id (typed: a
-    national membership has none and is refused here)."""
-    instansi_id = actor.instansi_id
-    if instansi_id is None or not actor.can(capability):
-        raise PermissionDeniedError
-    return instansi_id
-
-
 def _require_reach(actor: Membership, unit: UnitKerja) -> None:
     """A unit-narrowed member acts only inside their subtree."""
     if unit.instansi_id != actor.instansi_id:
@@ -161,15 +153,15 @@ def pakta_text_current(*, instansi: Instansi) -> PaktaText:
 def pakta_text_update(*, actor: Membership, body: str, based_on: int | None = None) -> PaktaText:
     """Save the text as a new version; signatures keep pointing at the version they signed.
     ``based_on``: the version the form showed; a newer one saved meanwhile is a ``VersionConflict``."""
-    _require(actor, Cap.PAKTA_TEXT_MANAGE)
+    require(actor, Cap.PAKTA_TEXT_MANAGE)
     instansi = actor.instansi
-    if instansi is None:  # refused by _require already; this narrows the type
+    if instansi is None:  # refused by require already; this narrows the type
         raise PermissionDeniedError
     body = body.replace("\r\n", "\n").strip()
     validate_pakta_body(body)
     # Lock the version we started from: a second admin saving at the same time waits, then reads
     # the version the first one made (a fresh statement under READ COMMITTED) and numbers after it.
-    PaktaText.objects.select_for_update().get(pk=pakta_text_current(instansi=instansi).pk)
+    lock(pakta_text_current(instansi=instansi))
     latest = PaktaText.objects.filter(instansi=instansi).order_by("-version").first() or PaktaText(version=0)
     version_check(latest, based_on)
     if latest.body == body:
@@ -177,12 +169,13 @@ def pakta_text_update(*, actor: Membership, body: str, based_on: int | None = No
     text = PaktaText.objects.create(
         instansi=instansi, version=latest.version + 1, body=body, sha256=sha256_text(body), created_by=actor.user
     )
-    audit_record(
-        actor=actor.user,
-        verb="pakta.text_update",
-        obj=text,
+    audit(
+        actor,
+        "pakta.text_update",
+        text,
         before={"version": latest.version, "sha256": latest.sha256 or None},
-        after={"version": text.version, "sha256": text.sha256},
+        version=text.version,
+        sha256=text.sha256,
     )
     return text
 
@@ -195,7 +188,7 @@ def pakta_setting_get(*, instansi: Instansi) -> PaktaSetting:
 @transaction.atomic
 def pakta_setting_update(*, actor: Membership, threshold_pct: int, version: int | None = None) -> PaktaSetting:
     """``version``: the one the form was built from (0: no setting saved yet)."""
-    _require(actor, Cap.PAKTA_TEXT_MANAGE)
+    require(actor, Cap.PAKTA_TEXT_MANAGE)
     setting = PaktaSetting.objects.select_for_update().filter(instansi=actor.instansi).first()
     version_check(setting, version)
     setting = setting or PaktaSetting(instansi=actor.instansi)
@@ -203,9 +196,7 @@ def pakta_setting_update(*, actor: Membership, threshold_pct: int, version: int 
     setting.threshold_pct = threshold_pct
     setting.full_clean(exclude=["instansi", "public_id", "version"])
     save_or_conflict(setting)
-    audit_record(
-        actor=actor.user, verb="pakta.threshold", obj=setting, before={"pct": before}, after={"pct": threshold_pct}
-    )
+    audit(actor, "pakta.threshold", setting, before={"pct": before}, pct=threshold_pct)
     return setting
 
 
@@ -348,7 +339,7 @@ def signing_link_create(
     Earlier unused links of the same pegawai and year are cancelled. ``actor`` None: the system
     (a reminder task) makes it, with the token it can derive again (``request_link_token``)."""
     if actor is not None:
-        _require(actor, Cap.PENCANANGAN_MANAGE)
+        require(actor, Cap.PENCANANGAN_MANAGE)
         _require_reach(actor, pegawai.unit)
     if cycle.instansi_id != pegawai.instansi_id:
         raise PermissionDeniedError
@@ -370,7 +361,7 @@ def signing_link_create(
         created_by=actor.user if actor is not None else None,
     )
     if actor is not None:
-        audit_record(actor=actor.user, verb="pakta.link_create", obj=link, after={"pegawai": str(pegawai.public_id)})
+        audit(actor, "pakta.link_create", link, pegawai=str(pegawai.public_id))
     return NewLink(link=link, token=token)
 
 
@@ -423,7 +414,7 @@ SCAN_KINDS = frozenset({FileKind.PDF, FileKind.PNG, FileKind.JPEG})
 @transaction.atomic
 def pakta_scan_upload(*, actor: Membership, cycle: Cycle, nip: str, file: UploadedFile[bytes]) -> PaktaIntegritas:
     """The paper fallback: the operator uploads a pegawai's scanned, signed pact (marked as scanned)."""
-    _require(actor, Cap.PENCANANGAN_MANAGE)
+    require(actor, Cap.PENCANANGAN_MANAGE)
     if cycle.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
     nip = "".join((nip or "").split())
@@ -448,24 +439,19 @@ def pakta_scan_upload(*, actor: Membership, cycle: Cycle, nip: str, file: Upload
 def pakta_revoke(*, actor: Membership, pakta: PaktaIntegritas, reason: str) -> PaktaIntegritas:
     """Mark a signature as no longer standing (signed by mistake, a wrong scan). Kept as history;
     the pegawai may sign again."""
-    _require(actor, Cap.PENCANANGAN_MANAGE)
+    require(actor, Cap.PENCANANGAN_MANAGE)
     _require_reach(actor, pakta.unit)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="required")})
-    pakta = PaktaIntegritas.objects.select_for_update().get(pk=pakta.pk)
+    write = guarded(actor, pakta)
+    pakta = write.row
     if pakta.revoked_at is not None:
         raise TransitionNotAllowed(ALREADY_REVOKED)
     pakta.revoked_at = timezone.now()
     pakta.revoked_reason = reason[:255]
     pakta.save(update_fields=["revoked_at", "revoked_reason"])
-    audit_record(
-        actor=actor.user,
-        verb="pakta.revoke",
-        obj=pakta,
-        before={"stands": True},
-        after={"stands": False, "reason": pakta.revoked_reason},
-    )
+    write.audit("pakta.revoke", before={"stands": True}, stands=False, reason=pakta.revoked_reason)
     return pakta
 
 
@@ -497,7 +483,7 @@ def pencanangan_save(
     """Create or update the unit's pencanangan for the year (draft only). New documents are added
     to the evidence store and attached. ``version`` is the one the form was built from (0: none
     existed); a record saved by someone else meanwhile is a ``VersionConflict`` and nothing changes."""
-    _require(actor, Cap.PENCANANGAN_MANAGE)
+    require(actor, Cap.PENCANANGAN_MANAGE)
     _require_reach(actor, unit)
     if cycle.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
@@ -514,6 +500,7 @@ def pencanangan_save(
     if pencanangan is not None and pencanangan.status == PencananganStatus.DECLARED:
         raise TransitionNotAllowed(ALREADY_DECLARED)
     version_check(pencanangan, version)
+    before = _audited(pencanangan) if pencanangan is not None else None
     if pencanangan is None:
         pencanangan = Pencanangan(instansi_id=actor.instansi_id, cycle=cycle, unit=unit)
     pencanangan.date = data["date"]
@@ -526,18 +513,18 @@ def pencanangan_save(
         pencanangan.documents.add(
             bukti_dukung_upload(actor=actor, file=file, description=f"Pencanangan ZI {unit.name} {cycle.tahun}")
         )
-    audit_record(
-        actor=actor.user,
-        verb="pencanangan.save",
-        obj=pencanangan,
-        after={
-            "date": str(pencanangan.date),
-            "place": pencanangan.place,
-            "form": pencanangan.form,
-            "version": pencanangan.version,
-        },
-    )
+    audit(actor, "pencanangan.save", pencanangan, before=before, **_audited(pencanangan))
     return pencanangan
+
+
+def _audited(pencanangan: Pencanangan) -> dict[str, Any]:
+    """What the audit row of a save keeps, before and after."""
+    return {
+        "date": str(pencanangan.date),
+        "place": pencanangan.place,
+        "form": pencanangan.form,
+        "version": pencanangan.version,
+    }
 
 
 def komitmen_text(*, pencanangan: Pencanangan, signer: User) -> str:
@@ -552,7 +539,7 @@ def komitmen_text(*, pencanangan: Pencanangan, signer: User) -> str:
 @transaction.atomic
 def komitmen_sign(*, actor: Membership, pencanangan: Pencanangan, password: str, confirm: bool) -> PernyataanKomitmen:
     """The head of the unit signs the statement of commitment with their password."""
-    instansi_id = _require(actor, Cap.PENCANANGAN_DECLARE)
+    require(actor, Cap.PENCANANGAN_DECLARE)
     _require_reach(actor, pencanangan.unit)
     head = pencanangan.unit.head
     if actor.unit_id != pencanangan.unit_id and (head is None or head.user_id != actor.user_id):
@@ -561,39 +548,35 @@ def komitmen_sign(*, actor: Membership, pencanangan: Pencanangan, password: str,
         raise ValidationError({"confirm": ValidationError(CONSENT_REQUIRED, code="required")})
     if not password or not actor.user.check_password(password):
         raise ValidationError({"password": ValidationError(WRONG_PASSWORD, code="wrong_password")})
-    pencanangan = (
-        Pencanangan.objects.select_for_update().select_related("unit", "cycle", "instansi").get(pk=pencanangan.pk)
-    )
-    if PernyataanKomitmen.objects.filter(instansi_id=instansi_id, pencanangan=pencanangan).exists():
+    pencanangan = lock(pencanangan, related=("unit", "cycle", "instansi"))
+    if PernyataanKomitmen.objects.filter(instansi_id=pencanangan.instansi_id, pencanangan=pencanangan).exists():
         raise TransitionNotAllowed(KOMITMEN_ALREADY)
     text = komitmen_text(pencanangan=pencanangan, signer=actor.user)
     komitmen = PernyataanKomitmen.objects.create(
-        instansi_id=instansi_id,
+        instansi_id=pencanangan.instansi_id,
         pencanangan=pencanangan,
         text=text,
         sha256=sha256_text(text),
         signed_by=actor.user,
         signed_at=timezone.now(),
     )
-    audit_record(actor=actor.user, verb="pencanangan.komitmen_sign", obj=komitmen, after={"sha256": komitmen.sha256})
+    audit(actor, "pencanangan.komitmen_sign", komitmen, sha256=komitmen.sha256)
     return komitmen
 
 
 @transaction.atomic
 def pencanangan_declare(*, actor: Membership, pencanangan: Pencanangan) -> Pencanangan:
     """Draft → declared, once the head's commitment is signed."""
-    instansi_id = _require(actor, Cap.PENCANANGAN_DECLARE)
+    require(actor, Cap.PENCANANGAN_DECLARE)
     _require_reach(actor, pencanangan.unit)
-    pencanangan = Pencanangan.objects.select_for_update().get(pk=pencanangan.pk)
+    write = guarded(actor, pencanangan, fields=("status",))
+    pencanangan = write.row
     if pencanangan.status == PencananganStatus.DECLARED:
         raise TransitionNotAllowed(ALREADY_DECLARED)
-    before = {"status": pencanangan.status}
-    if not PernyataanKomitmen.objects.filter(instansi_id=instansi_id, pencanangan=pencanangan).exists():
+    if not PernyataanKomitmen.objects.filter(instansi_id=pencanangan.instansi_id, pencanangan=pencanangan).exists():
         raise TransitionNotAllowed(KOMITMEN_REQUIRED)
     pencanangan.status = PencananganStatus.DECLARED
     pencanangan.declared_at = timezone.now()
     pencanangan.save(update_fields=["status", "declared_at", "updated_at"])
-    audit_record(
-        actor=actor.user, verb="pencanangan.declare", obj=pencanangan, before=before, after={"status": "declared"}
-    )
+    write.audit("pencanangan.declare")
     return pencanangan

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit, guarded, require
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.pendampingan.models import Asistensi, TindakLanjut, TindakLanjutStatus
 from apps.pendampingan.permissions import tpi_assigned
@@ -36,9 +36,8 @@ NOT_ALLOWED_DONE = _("Only the unit, the owner or the TPI can mark this action d
 
 def _require_tpi(actor: Membership, unit: UnitKerja, cycle: Cycle) -> None:
     """The unit's assigned TPI of that year (not any TPI of the instansi)."""
-    if actor.instansi_id is None or actor.instansi_id != unit.instansi_id or not actor.can(Cap.PENDAMPINGAN_TPI):
-        raise PermissionDeniedError
-    if not tpi_assigned(actor=actor, unit=unit, cycle=cycle):
+    require(actor, Cap.PENDAMPINGAN_TPI)
+    if actor.instansi_id != unit.instansi_id or not tpi_assigned(actor=actor, unit=unit, cycle=cycle):
         raise PermissionDeniedError
 
 
@@ -83,12 +82,7 @@ def asistensi_create(
     )
     if attendees:
         asistensi.attendees.set(attendees)
-    audit_record(
-        actor=actor.user,
-        verb="asistensi.create",
-        obj=asistensi,
-        after={"unit": unit.code, "date": date, "attendees": [p.nip for p in attendees]},
-    )
+    audit(actor, "asistensi.create", asistensi, unit=unit.code, date=date, attendees=[p.nip for p in attendees])
     return asistensi
 
 
@@ -122,11 +116,13 @@ def tindak_lanjut_add(
         owner=owner,
         due_date=due_date,
     )
-    audit_record(
-        actor=actor.user,
-        verb="asistensi.tindak_lanjut_add",
-        obj=asistensi,
-        after={"action": description, "owner": owner.nip, "due": due_date},  # type: ignore[union-attr]
+    audit(
+        actor,
+        "asistensi.tindak_lanjut_add",
+        asistensi,
+        action=description,
+        owner=owner.nip,  # type: ignore[union-attr]
+        due=due_date,
     )
     return action
 
@@ -148,12 +144,14 @@ def can_mark_done(actor: Membership, action: TindakLanjut) -> bool:
 def tindak_lanjut_done(*, actor: Membership, action: TindakLanjut, note: str = "") -> TindakLanjut:
     if not can_mark_done(actor, action):
         raise PermissionDeniedError(NOT_ALLOWED_DONE)
-    action = TindakLanjut.objects.select_for_update().get(pk=action.pk)
+    write = guarded(actor, action)
+    action = write.row
     if action.status == TindakLanjutStatus.DONE:
         raise DomainError(ALREADY_DONE, code="done")
+    before = {"status": action.status, "note": action.done_note}
     action.status = TindakLanjutStatus.DONE
     action.done_at = timezone.now()
     action.done_note = (note or "").strip()
     action.save(update_fields=["status", "done_at", "done_note", "updated_at"])
-    audit_record(actor=actor.user, verb="asistensi.tindak_lanjut_done", obj=action, after={"note": action.done_note})
+    write.audit("asistensi.tindak_lanjut_done", before=before, status=action.status, note=action.done_note)
     return action

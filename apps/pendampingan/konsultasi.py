@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit, lock, require
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.errors import PermissionDeniedError
 from apps.lke.models import Soal
@@ -235,12 +235,14 @@ def konsultasi_start(
         last_message_at=timezone.now(),
     )
     _post(actor, konsultasi, Pihak.UNIT, body, files)
-    audit_record(
-        actor=actor.user,
-        verb="konsultasi.start",
-        obj=konsultasi,
+    audit(
+        actor,
+        "konsultasi.start",
+        konsultasi,
         before={"status": None},
-        after={"subject": subject, "soal": soal.portalrb_soal_id if soal else None, "status": konsultasi.status},
+        subject=subject,
+        soal=soal.portalrb_soal_id if soal else None,
+        status=konsultasi.status,
     )
     return konsultasi
 
@@ -256,7 +258,8 @@ def tpn_question_start(
     files: Sequence[UploadedFile] = (),
 ) -> Konsultasi:
     """The TPI asks KemenPANRB / TPN (a thread flagged ``for_tpn``), optionally about one unit."""
-    if actor.instansi_id is None or not actor.can(Cap.PENDAMPINGAN_TPI) or cycle.instansi_id != actor.instansi_id:
+    require(actor, Cap.PENDAMPINGAN_TPI)
+    if cycle.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
     if unit is not None and unit.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
@@ -274,13 +277,7 @@ def tpn_question_start(
         last_message_at=timezone.now(),
     )
     _post(actor, konsultasi, Pihak.TPI, body, files)
-    audit_record(
-        actor=actor.user,
-        verb="konsultasi.tpn_start",
-        obj=konsultasi,
-        before={"status": None},
-        after={"subject": subject, "status": konsultasi.status},
-    )
+    audit(actor, "konsultasi.tpn_start", konsultasi, before={"status": None}, subject=subject, status=konsultasi.status)
     return konsultasi
 
 
@@ -316,11 +313,7 @@ def konsultasi_reply(
         action = ANSWER if side == konsultasi.answering_side else ASK
     if side == Pihak.TPN and files:
         files = ()  # national accounts have no evidence store of the instansi
-    konsultasi = (
-        Konsultasi.objects.select_for_update(of=("self",))
-        .select_related("unit", "cycle", "instansi")
-        .get(pk=konsultasi.pk)
-    )
+    konsultasi = lock(konsultasi, related=("unit", "cycle", "instansi"))
     table = table_of(konsultasi)
     table.check(
         state=konsultasi.status,
@@ -349,11 +342,7 @@ def konsultasi_close(*, actor: Membership, konsultasi: Konsultasi) -> Konsultasi
     side = side_of(actor, konsultasi)
     if side is None:
         raise PermissionDeniedError(NOT_YOUR_THREAD)
-    konsultasi = (
-        Konsultasi.objects.select_for_update(of=("self",))
-        .select_related("unit", "cycle", "instansi")
-        .get(pk=konsultasi.pk)
-    )
+    konsultasi = lock(konsultasi, related=("unit", "cycle", "instansi"))
     table = table_of(konsultasi)
     table.check(
         state=konsultasi.status,

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit, guarded, require
+from apps.audit.services import snapshot
 from apps.core.errors import DomainError, PermissionDeniedError, TransitionNotAllowed
 from apps.reports.services import report_request
 from apps.survei.indices import Konversi
@@ -64,15 +65,13 @@ class SurveiNotOpen(DomainError):
 def _require_manage(actor: Membership, unit: UnitKerja) -> int:
     """Refuse unless the actor manages the unit's surveys; returns their instansi id (typed: a
     national membership has none and is refused here)."""
-    instansi_id = actor.instansi_id
-    if instansi_id is None or not actor.can(Cap.SURVEI_MANAGE):
-        raise PermissionDeniedError
-    if unit.instansi_id != instansi_id:
+    require(actor, Cap.SURVEI_MANAGE)
+    if unit.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
     prefix = subtree_path(actor)
     if prefix is not None and not unit.path.startswith(prefix):
         raise PermissionDeniedError(UNIT_OUTSIDE)
-    return instansi_id
+    return unit.instansi_id
 
 
 # -----------------------------------------------------------------------------
@@ -91,26 +90,21 @@ def layanan_create(*, actor: Membership, unit: UnitKerja, name: str) -> Layanan:
     layanan = Layanan(instansi_id=instansi_id, unit=unit, name=name[:150])
     layanan.full_clean(exclude=["instansi", "unit"])
     layanan.save()
-    audit_record(actor=actor.user, verb="survei.layanan_create", obj=layanan, after={"unit": unit, "name": name})
+    audit(actor, "survei.layanan_create", layanan, unit=unit, name=name)
     return layanan
 
 
 @transaction.atomic
 def layanan_set_active(*, actor: Membership, layanan: Layanan, is_active: bool) -> Layanan:
     """A service no longer offered stops accepting answers through its link (history is kept)."""
-    layanan = Layanan.objects.select_for_update().select_related("unit").get(pk=layanan.pk)
+    write = guarded(actor, layanan, related=("unit",), fields=("is_active",))
+    layanan = write.row
     _require_manage(actor, layanan.unit)
     if layanan.is_active == is_active:
         return layanan
     layanan.is_active = is_active
     layanan.save(update_fields=["is_active", "updated_at"])
-    audit_record(
-        actor=actor.user,
-        verb="survei.layanan_set_active",
-        obj=layanan,
-        before={"is_active": not is_active},
-        after={"is_active": is_active},
-    )
+    write.audit("survei.layanan_set_active")
     return layanan
 
 
@@ -160,31 +154,24 @@ def survei_create(
     )
     survei.full_clean(exclude=["instansi", "unit", "created_by"])
     survei.save()
-    audit_record(
-        actor=actor.user,
-        verb="survei.create",
-        obj=survei,
-        after={
-            "unit": unit,
-            "tahun": tahun,
-            "label": label,
-            "opens_on": opens_on,
-            "closes_on": closes_on,
-            "konversi": konversi,
-        },
+    audit(
+        actor,
+        "survei.create",
+        survei,
+        **snapshot(survei, ["unit", "tahun", "label", "opens_on", "closes_on", "konversi"]),
     )
     return survei
 
 
 def _set_status(actor: Membership, survei: Survei, status: str, *, refusal: Any, verb: str) -> Survei:
-    survei = Survei.objects.select_for_update(of=("self",)).select_related("unit").get(pk=survei.pk)
+    write = guarded(actor, survei, related=("unit",), fields=("status",))
+    survei = write.row
     _require_manage(actor, survei.unit)
     if survei.status == status:
         raise TransitionNotAllowed(refusal)
-    before = survei.status
     survei.status = status
     survei.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor.user, verb=verb, obj=survei, before={"status": before}, after={"status": status})
+    write.audit(verb)
     return survei
 
 
@@ -309,4 +296,4 @@ def layanan_poster_request(*, actor: Membership, layanan: Layanan) -> Any:
 
 def survei_export_record(*, actor: Membership, survei: Survei, fmt: str) -> None:
     """Exports of the responses are audited (who took the data, when, in which format)."""
-    audit_record(actor=actor.user, verb="survei.export", obj=survei, after={"format": fmt})
+    audit(actor, "survei.export", survei, format=fmt)

@@ -1,6 +1,7 @@
 """What the unit-side writes of the tim kerja and the diagnosis share: the edit rule (a unit in the
 actor's reach, ``Cap.PENDAMPINGAN_EDIT``), the field checks whose messages are the same on every
-page, the audit row with before and after, and the soft delete with its restore."""
+page, and the soft delete with its restore. (The audit row with before and after is
+:mod:`apps.audit.guarded`'s, as for every write.)"""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import require
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.lke.models import Area
 from apps.tenancy.models import Membership
@@ -27,16 +28,11 @@ NOT_DELETED = _("This entry is not deleted.")
 
 def require_unit_edit(actor: Membership, unit: UnitKerja) -> None:
     """Cap.PENDAMPINGAN_EDIT on a unit of the actor's instansi and reach."""
-    if actor.instansi_id is None or actor.instansi_id != unit.instansi_id or not actor.can(Cap.PENDAMPINGAN_EDIT):
+    require(actor, Cap.PENDAMPINGAN_EDIT)
+    if actor.instansi_id != unit.instansi_id:
         raise PermissionDeniedError
     if actor.is_unit_narrowed and actor.unit is not None and not unit.path.startswith(actor.unit.path):
         raise PermissionDeniedError(NOT_YOUR_UNIT)
-
-
-def audit(actor: Membership, verb: str, obj: Any, *, before: dict[str, Any] | None = None, **after: Any) -> None:
-    """One audit row with the values before and after (issue 18): ``before`` None for an addition,
-    no ``after`` for a removal."""
-    audit_record(actor=actor.user, verb=verb, obj=obj, before=before or None, after=after or None)
 
 
 def raise_errors(errors: dict[str, list[Any]]) -> None:

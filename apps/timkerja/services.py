@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, guarded, lock
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.tenancy.models import Membership
@@ -24,7 +25,6 @@ from apps.timkerja.rules import (
     PEGAWAI_INACTIVE,
     REQUIRED,
     area_value,
-    audit,
     pegawai_of_unit,
     raise_errors,
     require_unit_edit,
@@ -78,7 +78,8 @@ def tim_kerja_sk_set(
     if file is None and tim.sk_file_id is None:
         errors.setdefault("file", []).append(SK_FILE_REQUIRED)
     raise_errors(errors)
-    tim = TimKerja.objects.select_for_update().get(pk=tim.pk)
+    write = guarded(actor, tim)
+    tim = write.row
     before = {
         "sk_number": tim.sk_number,
         "sk_date": tim.sk_date,
@@ -97,7 +98,7 @@ def tim_kerja_sk_set(
     tim.save(update_fields=["sk_number", "sk_date", "sk_file", "updated_at"])
     sk_file = tim.sk_file
     assert sk_file is not None  # noqa: S101  (refused above without one: SK_FILE_REQUIRED)
-    audit(actor, "tim_kerja.sk", tim, before=before, sk_number=sk_number, sk_date=sk_date, file=sk_file.public_id)
+    write.audit("tim_kerja.sk", before=before, sk_number=sk_number, sk_date=sk_date, file=sk_file.public_id)
     return tim
 
 
@@ -107,7 +108,7 @@ def anggota_add(
 ) -> AnggotaTim:
     """Add a pegawai of the unit to the team. Another unit's pegawai is refused: nothing saved."""
     require_unit_edit(actor, tim.unit)
-    tim = TimKerja.objects.select_for_update().select_related("unit").get(pk=tim.pk)
+    tim = lock(tim, related=("unit",))
     errors: dict[str, list[Any]] = {}
     if pegawai is None:
         errors.setdefault("pegawai", []).append(REQUIRED)
@@ -157,7 +158,7 @@ def anggota_restore(*, actor: Membership, anggota: AnggotaTim) -> AnggotaTim:
     """Bring a removed member back, unless the seat was filled meanwhile (the rules of
     ``anggota_add`` hold again: one penanggung jawab, one ketua, one coordinator per pokja)."""
     require_unit_edit(actor, anggota.tim.unit)
-    tim = TimKerja.objects.select_for_update().get(pk=anggota.tim_id)
+    tim = lock(anggota.tim)
     if not anggota.pegawai.is_active:
         raise DomainError(PEGAWAI_INACTIVE, code="inactive")
     rows = AnggotaTim.objects.filter(instansi_id=tim.instansi_id, tim=tim)

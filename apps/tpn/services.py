@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.api.tokens import token_hash
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit, lock
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.lke.models import Soal
 from apps.notifications.services import notify
@@ -215,11 +215,7 @@ def _record(
     override_reason: str = "",
 ) -> TPNResult:
     # Lock the proposal: two evaluators recording at once are serialised on it.
-    pengusulan = (
-        Pengusulan.objects.select_for_update(of=("self",))
-        .select_related("instansi", "unit", "cycle", "penilaian")
-        .get(pk=pengusulan.pk)
-    )
+    pengusulan = lock(pengusulan, related=("instansi", "unit", "cycle", "penilaian"))
     if stage in STAGE_OUTCOMES and not can_record(actor, stage):
         raise PermissionDeniedError
     _check_shape(
@@ -309,31 +305,20 @@ def _record(
         held.revoked_reason = notes
         held.full_clean(exclude=["instansi", "unit"])
         held.save(update_fields=["revoked_at", "revoked_reason", "updated_at"])
-        audit_record(
-            actor=actor.user,
-            verb="pengusulan.predikat_revoke",
-            obj=held,
-            before=before,
-            after={"revoked_at": str(revoked_on), "reason": notes},
-        )
-    audit_record(
-        actor=actor.user,
-        verb=f"tpn.result_{stage}",
-        obj=pengusulan,
-        before={"stage": current},
-        after={
-            "stage_after": TPN.find(current, action(stage, outcome)).target,  # type: ignore[union-attr]
-            "override_reason": override_reason,
-            "result": str(result.public_id),
-            "stage": stage,
-            "outcome": outcome,
-            "notes": notes,
-            "decree_number": decree_number,
-            "decree_date": str(decree_date or ""),
-            "revoked_on": str(revoked_on or ""),
-            "scores_total": (scores or {}).get("total", ""),
-        },
-    )
+        audit(actor, "pengusulan.predikat_revoke", held, before=before, revoked_at=str(revoked_on), reason=notes)
+    after: dict[str, Any] = {
+        "stage_after": TPN.find(current, action(stage, outcome)).target,  # type: ignore[union-attr]
+        "override_reason": override_reason,
+        "result": str(result.public_id),
+        "stage": stage,
+        "outcome": outcome,
+        "notes": notes,
+        "decree_number": decree_number,
+        "decree_date": str(decree_date or ""),
+        "revoked_on": str(revoked_on or ""),
+        "scores_total": (scores or {}).get("total", ""),
+    }
+    audit(actor, f"tpn.result_{stage}", pengusulan, before={"stage": current}, **after)
     _notify(result, pengusulan)
     return result
 
@@ -374,7 +359,7 @@ def api_token_issue(*, user: User, name: str) -> IssuedApiToken:
 @transaction.atomic
 def api_token_revoke(*, user: User, token: ApiToken) -> ApiToken:
     """Revoke one of the user's own tokens (another user's token: PermissionDeniedError)."""
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = lock(token)
     if token.user_id != user.pk:
         raise PermissionDeniedError
     if token.revoked_at is not None:
@@ -436,9 +421,7 @@ def tpn_answers_save(*, actor: Membership, pengusulan: Pengusulan, answers: list
     if not can_record(actor, Stage.DESK):
         raise PermissionDeniedError
     with scope(pengusulan.instansi_id), transaction.atomic():
-        pengusulan = (
-            Pengusulan.objects.select_for_update(of=("self",)).select_related("penilaian").get(pk=pengusulan.pk)
-        )
+        pengusulan = lock(pengusulan, related=("penilaian",))
         if pengusulan.status != PengusulanStatus.PROPOSED:
             raise TransitionNotAllowed(NOT_PROPOSED)
         latest = TPNResult.objects.filter(pengusulan=pengusulan).order_by("-created_at", "-id").first()
@@ -501,11 +484,5 @@ def proposal_quota_set(*, actor: Membership, instansi: Instansi, tahun: int, max
         elif quota.max_units != max_units:
             quota.max_units = max_units
             quota.save(update_fields=["max_units"])
-        audit_record(
-            actor=actor.user,
-            verb="pengusulan.quota_set",
-            obj=quota,
-            before=before,
-            after={"tahun": tahun, "max_units": max_units},
-        )
+        audit(actor, "pengusulan.quota_set", quota, before=before, tahun=tahun, max_units=max_units)
         return quota

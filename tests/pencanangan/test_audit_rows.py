@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from apps.audit.models import AuditEvent
 from apps.pencanangan import services
@@ -18,6 +19,16 @@ def last(verb: str) -> AuditEvent:
     row = AuditEvent.objects.filter(verb=verb).order_by("-seq").first()
     assert row is not None, f"no audit row {verb}"
     return row
+
+
+def _ceremony(pakta: PaktaWorld) -> dict[str, Any]:
+    return {
+        "date": datetime.date(pakta.cycle.tahun, 2, 3),
+        "place": "Aula Direktorat A1",
+        "form": "ceremony",
+        "witnesses": "",
+        "publication_links": "",
+    }
 
 
 def test_text_threshold_and_revocation_rows(pakta: PaktaWorld, in_scope) -> None:
@@ -55,16 +66,25 @@ def test_declaration_row(pakta: PaktaWorld, in_scope) -> None:
         unit=pakta.world.unit_a1,
         role=Role.PIMPINAN_UNIT,
     )
-    data = {
-        "date": datetime.date(pakta.cycle.tahun, 2, 3),
-        "place": "Aula Direktorat A1",
-        "form": "ceremony",
-        "witnesses": "",
-        "publication_links": "",
-    }
+    data = _ceremony(pakta)
     with in_scope(pakta.world.instansi_a):
         pencanangan = services.pencanangan_save(actor=ani, unit=pakta.world.unit_a1, cycle=pakta.cycle, data=data)
         services.komitmen_sign(actor=head, pencanangan=pencanangan, password=PASSWORD, confirm=True)
         services.pencanangan_declare(actor=head, pencanangan=pencanangan)
         row = last("pencanangan.declare")
     assert (row.actor_id, row.before, row.after) == (head.user_id, {"status": "draft"}, {"status": "declared"})
+
+
+def test_a_changed_pencanangan_keeps_what_it_said_before(pakta: PaktaWorld, in_scope) -> None:
+    """A first save records no "before" (a creation); a change records the values it replaced."""
+    ani = Membership.objects.get(user=pakta.world.ani)
+    data = _ceremony(pakta)
+    with in_scope(pakta.world.instansi_a):
+        services.pencanangan_save(actor=ani, unit=pakta.world.unit_a1, cycle=pakta.cycle, data=data, version=0)
+        assert last("pencanangan.save").before is None
+        changed = {**data, "place": "Halaman Kantor", "date": datetime.date(pakta.cycle.tahun, 3, 4)}
+        services.pencanangan_save(actor=ani, unit=pakta.world.unit_a1, cycle=pakta.cycle, data=changed, version=1)
+        row = last("pencanangan.save")
+    tahun = pakta.cycle.tahun
+    assert row.before == {"date": f"{tahun}-02-03", "place": "Aula Direktorat A1", "form": "ceremony", "version": 1}
+    assert row.after == {"date": f"{tahun}-03-04", "place": "Halaman Kantor", "form": "ceremony", "version": 2}

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from apps.audit.models import AuditEvent
 from apps.notifications.models import Channel, Notification
 from apps.pendampingan import asistensi as a_services
 from apps.pendampingan.models import PengingatTindakLanjut, TindakLanjut
@@ -81,6 +82,8 @@ def test_reminders_catch_up_and_never_repeat(pd: PDWorld) -> None:
     assert _sari_notices(pd) == {"pendampingan_due_soon": 1, "pendampingan_overdue": 1}
     with scope(pd.world.instansi_a.pk):
         a_services.tindak_lanjut_done(actor=pd.actor(pd.sari_user), action=action, note="SK diunggah")
+        done = AuditEvent.objects.get(verb="asistensi.tindak_lanjut_done")
+    assert (done.before, done.after) == ({"status": "open", "note": ""}, {"status": "done", "note": "SK diunggah"})
     assert _sweep(pd, D(pd.tahun, 7, 20)) == {}  # done: no more nagging
 
 

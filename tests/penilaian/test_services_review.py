@@ -31,7 +31,7 @@ from apps.penilaian.services.review import (
     penilaian_submit,
     penilaian_tier_complete,
 )
-from apps.penilaian.services.setup import tpi_assign, tpi_tiers_set
+from apps.penilaian.services.setup import tpi_assign, tpi_tiers_set, tpi_unassign
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from tests.factories import UserFactory
@@ -214,6 +214,13 @@ def test_a_returned_item_keeps_every_step_of_its_history(lke: LKEWorld) -> None:
         ("accepted", ""),
     ]
     assert Jawaban.objects.get(soal__portalrb_soal_id=2, tier=Tier.UNIT).revision_count == 2
+    # The audit rows keep what the return said before: the re-opening, then the acceptance.
+    first, again = AuditEvent.objects.filter(verb="penilaian.item_return").order_by("seq")
+    assert (first.before, first.after) == (None, {"soal": 2, "note": "Prosedur pemilihan tim belum dilampirkan"})
+    assert again.before == {"soal": 2, "note": "Prosedur pemilihan tim belum dilampirkan", "status": "fixed"}
+    assert again.after == {"soal": 2, "note": "Notulen rapat pemilihan juga"}
+    accepted = AuditEvent.objects.get(verb="penilaian.item_accept")
+    assert (accepted.before, accepted.after) == ({"soal": 2, "status": "fixed"}, {"soal": 2, "status": "accepted"})
 
 
 def test_accepting_an_item_that_is_not_fixed_is_refused(lke: LKEWorld) -> None:
@@ -319,6 +326,10 @@ def test_assigning_at_a_tier_that_does_not_exist_is_refused(lke: LKEWorld) -> No
     with pytest.raises(ValidationError):
         tpi_assign(actor=citra, cycle=lke.cycle, unit=lke.world.unit_a1, reviewer=lke.actor(lke.world.evi), level=1)
     assert TPIAssignment.objects.count() == 1
+    tpi_unassign(actor=citra, assignment=TPIAssignment.objects.get())
+    removed = AuditEvent.objects.get(verb="tpi.unassign")  # a removal: what it was, nothing after
+    assert (removed.before, removed.after) == ({"reviewer": lke.world.budi.email, "level": 1}, None)
+    assert not TPIAssignment.objects.exists()
 
 
 @pytest.mark.parametrize(

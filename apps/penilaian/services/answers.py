@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit, lock
 from apps.core.errors import ConflictError, DomainError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
 from apps.lke.models import Soal
 from apps.lke.scoring import AnswerError, contradictions, normalise_answer
@@ -32,11 +32,11 @@ from apps.penilaian.models import (
 from apps.penilaian.selectors import penilaian_spec, tier_below
 from apps.penilaian.services.common import (
     FILL_WINDOW_CLOSED,
+    JOINED,
     REVIEW_WINDOW_CLOSED,
     SOAL_FOREIGN,
     STATUS_CLOSED,
     _in,
-    _lock,
     _record_return_step,
     _require_reach,
     _review_guard,
@@ -222,7 +222,7 @@ def jawaban_save(
     if not actor.can(Cap.PENILAIAN_FILL) and not pokja_allows(actor, penilaian, soal_area(soal)):
         raise PermissionDeniedError
     _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     if soal.template_id != penilaian.template_id:
         raise ValidationError({"soal": ValidationError(SOAL_FOREIGN, code="soal_foreign")})
     open_return = None
@@ -268,17 +268,15 @@ def jawaban_save(
         _record_return_step(
             item=open_return, kind=ItemReturnEvent.Kind.FIXED, actor=actor, level=open_return.level, note=row.note
         )
-    audit_record(
-        actor=actor.user,
-        verb="jawaban.save",
-        obj=penilaian,
+    audit(
+        actor,
+        "jawaban.save",
+        penilaian,
         before={"soal": soal.portalrb_soal_id, **before} if before else None,
-        after={
-            "soal": soal.portalrb_soal_id,
-            "answer": row.answer,
-            "note": row.note,
-            "evidence_link": row.evidence_link,
-        },
+        soal=soal.portalrb_soal_id,
+        answer=row.answer,
+        note=row.note,
+        evidence_link=row.evidence_link,
     )
     return row
 
@@ -307,12 +305,15 @@ def jawaban_review_save(
         evidence_link=None,
         version=version,
     )
-    audit_record(
-        actor=actor.user,
-        verb="jawaban.review_save",
-        obj=penilaian,
+    audit(
+        actor,
+        "jawaban.review_save",
+        penilaian,
         before={"soal": soal.portalrb_soal_id, **before} if before else None,
-        after={"soal": soal.portalrb_soal_id, "level": penilaian.current_level, "answer": row.answer, "note": row.note},
+        soal=soal.portalrb_soal_id,
+        level=penilaian.current_level,
+        answer=row.answer,
+        note=row.note,
     )
     return row
 
@@ -396,12 +397,8 @@ def jawaban_review_copy_below(
     Jawaban.objects.bulk_update(updated, ["answer", "version", "updated_by", "updated_at"])
     copied = sorted(copies)
     if copied:
-        audit_record(
-            actor=actor.user,
-            verb="jawaban.review_copy",
-            obj=penilaian,
-            after={"level": level, "from": f"{source_tier}{source_level or ''}", "soal": copied},
-        )
+        after: dict[str, Any] = {"level": level, "from": f"{source_tier}{source_level or ''}", "soal": copied}
+        audit(actor, "jawaban.review_copy", penilaian, **after)
     return len(copied)
 
 
@@ -416,7 +413,7 @@ def jawaban_tpn_record(
     Who may and when (a national member, on the penilaian of a proposed pengusulan, in its scope)
     is decided by the desk evaluation itself: ``apps.tpn.services.jawaban_tpn_save``.
     """
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     if soal.template_id != penilaian.template_id:
         raise ValidationError({"soal": ValidationError(SOAL_FOREIGN, code="soal_foreign")})
     normalised = _normalise(penilaian, soal, answer)
@@ -433,12 +430,14 @@ def jawaban_tpn_record(
         evidence_link=None,
         version=current,
     )
-    audit_record(
-        actor=actor.user,
-        verb="jawaban.tpn_save",
-        obj=penilaian,
+    audit(
+        actor,
+        "jawaban.tpn_save",
+        penilaian,
         before={"soal": soal.portalrb_soal_id, **before} if before else None,
-        after={"soal": soal.portalrb_soal_id, "answer": row.answer, "note": row.note},
+        soal=soal.portalrb_soal_id,
+        answer=row.answer,
+        note=row.note,
     )
     return row
 

@@ -1,6 +1,6 @@
-"""Checks and helpers shared by the penilaian services: capability, reach, the pokja rule, the row lock,
-the audit event, notifications of a workflow step, the reviewer's guard, and the messages several
-services raise.
+"""Checks and helpers shared by the penilaian services: reach, the pokja rule, the rows read with the
+locked penilaian, notifications of a workflow step, the reviewer's guard, and the messages several
+services raise. The capability check, the row lock and the audit row are :mod:`apps.audit.guarded`'s.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import lock, require
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.notifications.services import notify
 from apps.penilaian.models import ItemReturn, ItemReturnEvent, Penilaian, PenilaianStatus, TPIAssignment
@@ -33,6 +33,9 @@ REVIEW_WINDOW_CLOSED = _("The TPI review window of this year is closed.")
 NOT_ASSIGNED = _("You are not assigned to review this unit at the current tier.")
 SOAL_FOREIGN = _("This soal is not part of this LKE.")
 
+# Read with the locked penilaian (``lock(penilaian, related=JOINED)``); only the penilaian row is locked.
+JOINED = ("unit", "cycle", "instansi")
+
 
 def _today() -> datetime.date:
     return timezone.localdate()
@@ -40,11 +43,6 @@ def _today() -> datetime.date:
 
 def _in(start: datetime.date, end: datetime.date) -> bool:
     return start <= _today() <= end
-
-
-def _require(actor: Membership, capability: str) -> None:
-    if not actor.can(capability):
-        raise PermissionDeniedError
 
 
 def pokja_allows(actor: Membership, penilaian: Penilaian, area: int | None) -> bool:
@@ -59,19 +57,6 @@ def _require_reach(actor: Membership, penilaian: Penilaian) -> None:
         raise PermissionDeniedError
     if actor.is_unit_narrowed and actor.unit is not None and not penilaian.unit.path.startswith(actor.unit.path):
         raise PermissionDeniedError(NOT_YOUR_UNIT)
-
-
-def _lock(penilaian: Penilaian) -> Penilaian:
-    # of=("self",): lock only the penilaian row, not the unit/cycle rows joined for reading.
-    return (
-        Penilaian.objects.select_for_update(of=("self",))
-        .select_related("unit", "cycle", "instansi")
-        .get(pk=penilaian.pk)
-    )
-
-
-def _audit(actor: Membership | None, verb: str, obj: Any, **changes: Any) -> None:
-    audit_record(actor=actor.user if actor else None, verb=verb, obj=obj, after=changes or None)
 
 
 def _review_link(penilaian: Penilaian) -> str:
@@ -145,9 +130,9 @@ def _require_assigned(actor: Membership, penilaian: Penilaian) -> None:
 
 def _review_guard(actor: Membership, penilaian: Penilaian) -> Penilaian:
     """The common checks of a write by the current tier: capability, reach, lock, status, assignment."""
-    _require(actor, Cap.PENILAIAN_REVIEW)
+    require(actor, Cap.PENILAIAN_REVIEW)
     _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     if penilaian.status in {S.CLOSED, S.RECOMMENDED, S.NOT_RECOMMENDED}:
         raise TransitionNotAllowed(STATUS_CLOSED)
     if penilaian.status != S.IN_REVIEW:

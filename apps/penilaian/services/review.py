@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, lock, require
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed, WindowClosed
 from apps.lke.models import Soal
 from apps.penilaian.models import (
@@ -27,15 +28,13 @@ from apps.penilaian.models import (
 from apps.penilaian.selectors import penilaian_managers, penilaian_reviewers, penilaian_unit_team, tpi_levels
 from apps.penilaian.services.common import (
     FILL_WINDOW_CLOSED,
+    JOINED,
     NOT_ASSIGNED,
     REVIEW_WINDOW_CLOSED,
     SOAL_FOREIGN,
-    _audit,
     _in,
-    _lock,
     _notify,
     _record_return_step,
-    _require,
     _require_reach,
     _review_guard,
     _review_link,
@@ -105,9 +104,9 @@ def penilaian_submit(*, actor: Membership, penilaian: Penilaian, incomplete_reas
 
     Notifies the reviewers assigned at the tier that now reviews it.
     """
-    _require(actor, Cap.PENILAIAN_FILL)
+    require(actor, Cap.PENILAIAN_FILL)
     _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     PENILAIAN.check(state=penilaian.status, action="submit", actor=actor)
     if penilaian.status == S.DRAFT:
         if not _in(penilaian.cycle.fill_start, penilaian.cycle.fill_end):
@@ -168,7 +167,9 @@ def item_return(*, actor: Membership, penilaian: Penilaian, soal: Soal, note: st
         .exclude(status=ReturnStatus.ACCEPTED)
         .first()
     )
-    if existing is not None:
+    before = None
+    if existing is not None:  # re-opened: the audit row keeps what the return said until now
+        before = {"soal": soal.portalrb_soal_id, "note": existing.note, "status": existing.status}
         existing.note = note.strip()
         existing.status = ReturnStatus.OPEN
         existing.level = penilaian.current_level
@@ -187,7 +188,7 @@ def item_return(*, actor: Membership, penilaian: Penilaian, soal: Soal, note: st
     _record_return_step(
         item=item, kind=ItemReturnEvent.Kind.RETURNED, actor=actor, level=penilaian.current_level, note=item.note
     )
-    _audit(actor, "penilaian.item_return", penilaian, soal=soal.portalrb_soal_id, note=item.note)
+    audit(actor, "penilaian.item_return", penilaian, before=before, soal=soal.portalrb_soal_id, note=item.note)
     return item
 
 
@@ -195,14 +196,21 @@ def item_return(*, actor: Membership, penilaian: Penilaian, soal: Soal, note: st
 def item_return_accept(*, actor: Membership, item: ItemReturn) -> ItemReturn:
     """The reviewer re-checked a fixed item and accepts it (waiting for re-check → re-checked)."""
     penilaian = _review_guard(actor, item.penilaian)
-    item = ItemReturn.objects.select_for_update().select_related("soal").get(pk=item.pk)
+    item = lock(item, related=("soal",))
     if item.status != ReturnStatus.FIXED:
         raise TransitionNotAllowed(NOT_WAITING)
     item.status = ReturnStatus.ACCEPTED
     item.resolved_at = timezone.now()
     item.save(update_fields=["status", "resolved_at", "updated_at"])
     _record_return_step(item=item, kind=ItemReturnEvent.Kind.ACCEPTED, actor=actor, level=penilaian.current_level)
-    _audit(actor, "penilaian.item_accept", penilaian, soal=item.soal.portalrb_soal_id)
+    audit(
+        actor,
+        "penilaian.item_accept",
+        penilaian,
+        before={"soal": item.soal.portalrb_soal_id, "status": ReturnStatus.FIXED},
+        soal=item.soal.portalrb_soal_id,
+        status=item.status,
+    )
     return item
 
 
@@ -350,9 +358,9 @@ def penilaian_recommend(
     (closed → recommended | not recommended). Any reviewer assigned to the unit that year may
     record it, once. "Layak" over a final tier that misses a threshold of the predikat needs
     ``threshold_reason`` (the LHE prints it). Notifies the unit and the admin ZI."""
-    _require(actor, Cap.PENILAIAN_REVIEW)
+    require(actor, Cap.PENILAIAN_REVIEW)
     _require_reach(actor, penilaian)
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     action = "not_recommend" if decision == Recommendation.Decision.BELUM_LAYAK else "recommend"
     PENILAIAN.check(state=penilaian.status, action=action, actor=actor)
     if not TPIAssignment.objects.filter(

@@ -11,12 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit, require
 from apps.core.concurrency import VERSION_CONFLICT, VersionConflict
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.lke.selectors import lke_template_latest
 from apps.penilaian.models import Penilaian, PenilaianStatus, TPIAssignment, TPITier
-from apps.penilaian.services.common import _audit, _require
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, Penetapan, PenetapanStatus
@@ -34,7 +33,7 @@ TIERS_IN_USE = _("A penilaian is being reviewed at a tier you are removing. Fini
 @transaction.atomic
 def penilaian_open(*, actor: Membership, cycle: Cycle) -> list[Penilaian]:
     """Open the year's penilaian for every designated unit that has none yet (idempotent)."""
-    _require(actor, Cap.PENILAIAN_MANAGE)
+    require(actor, Cap.PENILAIAN_MANAGE)
     if cycle.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
     template = lke_template_latest(tahun=cycle.tahun) or lke_template_latest()
@@ -54,7 +53,7 @@ def penilaian_open(*, actor: Membership, cycle: Cycle) -> list[Penilaian]:
         penilaian = Penilaian.objects.create(
             instansi_id=actor.instansi_id, unit=penetapan.unit, cycle=cycle, template=template
         )
-        _audit(actor, "penilaian.open", penilaian, unit=penetapan.unit.code, tahun=cycle.tahun, template=str(template))
+        audit(actor, "penilaian.open", penilaian, unit=penetapan.unit.code, tahun=cycle.tahun, template=str(template))
         created.append(penilaian)
     return created
 
@@ -70,32 +69,32 @@ def tpi_tiers_set(*, actor: Membership, names: list[str], seen: str | None = Non
     """Set the instansi's TPI tiers (1 to 3), e.g. ["Anggota tim", "Ketua tim", "Pengendali teknis"].
     ``seen``: :func:`tpi_tiers_digest` when the form was built; another admin's save since is a
     ``VersionConflict`` (nothing written)."""
-    _require(actor, Cap.PENILAIAN_MANAGE)
-    list(TPITier.objects.select_for_update().filter(instansi_id=actor.instansi_id))  # type: ignore[misc]  # serialise the admins; _require: an instansi role
-    if seen is not None and seen != tpi_tiers_digest(instansi_id=actor.instansi_id):  # type: ignore[arg-type]  # _require: an instansi role
+    require(actor, Cap.PENILAIAN_MANAGE)
+    list(TPITier.objects.select_for_update().filter(instansi_id=actor.instansi_id))  # type: ignore[misc]  # serialise the admins; require: an instansi role
+    if seen is not None and seen != tpi_tiers_digest(instansi_id=actor.instansi_id):  # type: ignore[arg-type]  # require: an instansi role
         raise VersionConflict(VERSION_CONFLICT)
     cleaned = [name.strip() for name in names if name and name.strip()]
     if not 1 <= len(cleaned) <= 3:
         raise ValidationError({"names": ValidationError(TIERS_INVALID, code="tiers_invalid")})
     # A penilaian under review at a tier that would disappear could never be closed properly.
-    if Penilaian.objects.filter(  # type: ignore[misc]  # _require: an instansi role
+    if Penilaian.objects.filter(  # type: ignore[misc]  # require: an instansi role
         instansi_id=actor.instansi_id, status__in=[S.IN_REVIEW, S.REVISION], current_level__gt=len(cleaned)
     ).exists():
         raise ValidationError({"names": ValidationError(TIERS_IN_USE, code="tiers_in_use")})
-    before = {t.level: t.name for t in TPITier.objects.filter(instansi_id=actor.instansi_id)}  # type: ignore[misc]  # _require: an instansi role
-    TPITier.objects.filter(instansi_id=actor.instansi_id, level__gt=len(cleaned)).delete()  # type: ignore[misc]  # _require: an instansi role
+    before = {t.level: t.name for t in TPITier.objects.filter(instansi_id=actor.instansi_id)}  # type: ignore[misc]  # require: an instansi role
+    TPITier.objects.filter(instansi_id=actor.instansi_id, level__gt=len(cleaned)).delete()  # type: ignore[misc]  # require: an instansi role
     tiers = []
     for level, name in enumerate(cleaned, start=1):
-        tier, _created = TPITier.objects.update_or_create(  # type: ignore[misc]  # _require: an instansi role
+        tier, _created = TPITier.objects.update_or_create(  # type: ignore[misc]  # require: an instansi role
             instansi_id=actor.instansi_id, level=level, defaults={"name": name}
         )
         tiers.append(tier)
-    audit_record(
-        actor=actor.user,
-        verb="tpi.tiers_set",
-        obj=actor.instansi,  # type: ignore[arg-type]  # _require: an instansi role
+    audit(
+        actor,
+        "tpi.tiers_set",
+        actor.instansi,  # type: ignore[arg-type]  # require: an instansi role
         before={str(k): v for k, v in before.items()},
-        after={str(t.level): t.name for t in tiers},
+        **{str(t.level): t.name for t in tiers},
     )
     return tiers
 
@@ -103,12 +102,12 @@ def tpi_tiers_set(*, actor: Membership, names: list[str], seen: str | None = Non
 @transaction.atomic
 def tpi_assign(*, actor: Membership, cycle: Cycle, unit: Any, reviewer: Membership, level: int) -> TPIAssignment:
     """Assign a TPI member to review a unit at a tier for a year."""
-    _require(actor, Cap.PENILAIAN_MANAGE)
+    require(actor, Cap.PENILAIAN_MANAGE)
     if reviewer.instansi_id != actor.instansi_id or not reviewer.can(Cap.PENILAIAN_REVIEW):
         raise ValidationError({"reviewer": ValidationError(REVIEWER_NOT_TPI, code="not_tpi")})
     # Tier 1 always exists (an instansi without configured tiers reviews in one tier).
     if not 1 <= level <= 3 or (
-        level != 1 and not TPITier.objects.filter(instansi_id=actor.instansi_id, level=level).exists()  # type: ignore[misc]  # _require: an instansi role
+        level != 1 and not TPITier.objects.filter(instansi_id=actor.instansi_id, level=level).exists()  # type: ignore[misc]  # require: an instansi role
     ):
         raise ValidationError({"level": ValidationError(TIER_UNKNOWN, code="tier_unknown")})
     if unit.instansi_id != actor.instansi_id or cycle.instansi_id != actor.instansi_id:
@@ -120,15 +119,15 @@ def tpi_assign(*, actor: Membership, cycle: Cycle, unit: Any, reviewer: Membersh
             )
     except IntegrityError as exc:
         raise ValidationError({"reviewer": ValidationError(ASSIGNMENT_DUPLICATE, code="duplicate")}) from exc
-    _audit(actor, "tpi.assign", assignment, reviewer=reviewer.user.email, unit=unit.code, level=level)
+    audit(actor, "tpi.assign", assignment, reviewer=reviewer.user.email, unit=unit.code, level=level)
     return assignment
 
 
 @transaction.atomic
 def tpi_unassign(*, actor: Membership, assignment: TPIAssignment) -> None:
     """Remove a TPI member's assignment (their answers at that tier stay)."""
-    _require(actor, Cap.PENILAIAN_MANAGE)
+    require(actor, Cap.PENILAIAN_MANAGE)
     if assignment.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
-    _audit(actor, "tpi.unassign", assignment, reviewer=assignment.reviewer.email, level=assignment.level)
+    audit(actor, "tpi.unassign", assignment, before={"reviewer": assignment.reviewer.email, "level": assignment.level})
     assignment.delete()

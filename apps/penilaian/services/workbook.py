@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit
 from apps.core.errors import ConflictError, DomainError
 from apps.lke.models import Soal
 from apps.penilaian.models import Jawaban, Penilaian
@@ -118,10 +118,5 @@ def workbook_import_apply(*, actor: Membership, penilaian: Penilaian, changes: l
         raise ImportRejected(sorted(problems, key=lambda p: (p.excel_row, p.soal_id)))
     if not saved:
         raise DomainError(IMPORT_NOTHING, code="import_nothing")
-    audit_record(
-        actor=actor.user,
-        verb="penilaian.workbook_import",
-        obj=penilaian,
-        after={"changed": [c.soal_id for c in changes]},
-    )
+    audit(actor, "penilaian.workbook_import", penilaian, changed=[c.soal_id for c in changes])
     return saved

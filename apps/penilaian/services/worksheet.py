@@ -11,18 +11,20 @@ conflict.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import audit, lock, require
 from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.lke.models import Soal
 from apps.penilaian.models import AreaAssignment, ItemReturn, Jawaban, Penilaian, ReturnStatus, Tier
 from apps.penilaian.services.answers import soal_area, unit_edit_refusal
-from apps.penilaian.services.common import NOT_YOUR_UNIT, SOAL_FOREIGN, _audit, _require, _require_fill, _require_reach
+from apps.penilaian.services.common import JOINED, NOT_YOUR_UNIT, SOAL_FOREIGN, _require_fill, _require_reach
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 
@@ -34,7 +36,7 @@ EVIDENCE_NOT_ATTACHED = _("This file is not attached to this item.")
 @transaction.atomic
 def area_assign(*, actor: Membership, penilaian: Penilaian, area: int, assignee: Membership) -> AreaAssignment:
     """Give a pokja member responsibility for one area (1–6) or the hasil part (7)."""
-    _require(actor, Cap.PENILAIAN_FILL)
+    require(actor, Cap.PENILAIAN_FILL)
     _require_reach(actor, penilaian)
     if not 1 <= area <= 7:
         raise ValidationError({"area": ValidationError(AREA_UNKNOWN, code="area_unknown")})
@@ -43,15 +45,11 @@ def area_assign(*, actor: Membership, penilaian: Penilaian, area: int, assignee:
     ) and assignee.instansi_id == actor.instansi_id
     if not reaches_unit or not assignee.can(Cap.PENILAIAN_FILL):
         raise ValidationError({"assignee": ValidationError(NOT_YOUR_UNIT, code="not_fill")})
-    assignment, _created = AreaAssignment.objects.get_or_create(  # type: ignore[misc]  # _require: an instansi role
+    assignment, _created = AreaAssignment.objects.get_or_create(  # type: ignore[misc]  # require: an instansi role
         instansi_id=actor.instansi_id, penilaian=penilaian, area=area, assignee=assignee.user
     )
-    _audit(actor, "penilaian.area_assign", penilaian, area=area, assignee=assignee.user.email)
+    audit(actor, "penilaian.area_assign", penilaian, area=area, assignee=assignee.user.email)
     return assignment
-
-
-def _lock(penilaian: Penilaian) -> Penilaian:
-    return Penilaian.objects.select_for_update().select_related("unit", "cycle").get(pk=penilaian.pk)
 
 
 def _check_unit_edit(actor: Membership, penilaian: Penilaian, soal: Soal) -> None:
@@ -99,6 +97,11 @@ def _unit_row(actor: Membership, penilaian: Penilaian, soal: Soal) -> Jawaban:
     return row
 
 
+def _evidence(soal: Soal, bukti: BuktiDukung) -> dict[str, Any]:
+    """An evidence file on an item, as its audit rows name it (after an attachment, before a detachment)."""
+    return {"soal": soal.portalrb_soal_id, "bukti": bukti.public_id, "name": bukti.original_name}
+
+
 @transaction.atomic
 def jawaban_evidence_upload(
     *, actor: Membership, penilaian: Penilaian, soal: Soal, file: UploadedFile[bytes], description: str = ""
@@ -108,7 +111,7 @@ def jawaban_evidence_upload(
     Same rules as saving the answer; a refused or invalid file stores nothing.
     """
     _require_fill(actor, penilaian)
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     _check_unit_edit(actor, penilaian, soal)
     try:
         bukti = bukti_dukung_upload(actor=actor, file=file, description=description)
@@ -116,12 +119,7 @@ def jawaban_evidence_upload(
         raise ValidationError({"file": exc.error_list}) from exc
     row = _unit_row(actor, penilaian, soal)
     row.evidence.add(bukti)
-    audit_record(
-        actor=actor.user,
-        verb="jawaban.evidence_attach",
-        obj=penilaian,
-        after={"soal": soal.portalrb_soal_id, "bukti": bukti.public_id, "name": bukti.original_name, "new": True},
-    )
+    audit(actor, "jawaban.evidence_attach", penilaian, **_evidence(soal, bukti), new=True)
     return bukti
 
 
@@ -131,17 +129,12 @@ def jawaban_evidence_attach(*, actor: Membership, penilaian: Penilaian, soal: So
     _require_fill(actor, penilaian)
     if bukti.instansi_id != penilaian.instansi_id:
         raise ValidationError({"bukti": ValidationError(EVIDENCE_FOREIGN, code="bukti_foreign")})
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     _check_unit_edit(actor, penilaian, soal)
     row = _unit_row(actor, penilaian, soal)
     if not row.evidence.filter(pk=bukti.pk).exists():
         row.evidence.add(bukti)
-        audit_record(
-            actor=actor.user,
-            verb="jawaban.evidence_attach",
-            obj=penilaian,
-            after={"soal": soal.portalrb_soal_id, "bukti": bukti.public_id, "name": bukti.original_name},
-        )
+        audit(actor, "jawaban.evidence_attach", penilaian, **_evidence(soal, bukti))
     return row
 
 
@@ -149,7 +142,7 @@ def jawaban_evidence_attach(*, actor: Membership, penilaian: Penilaian, soal: So
 def jawaban_evidence_detach(*, actor: Membership, penilaian: Penilaian, soal: Soal, bukti: BuktiDukung) -> Jawaban:
     """Detach a file from the unit's answer. The file stays in the evidence store (immutable)."""
     _require_fill(actor, penilaian)
-    penilaian = _lock(penilaian)
+    penilaian = lock(penilaian, related=JOINED)
     _check_unit_edit(actor, penilaian, soal)
     row = (
         Jawaban.objects.select_for_update()
@@ -159,12 +152,7 @@ def jawaban_evidence_detach(*, actor: Membership, penilaian: Penilaian, soal: So
     if row is None or not row.evidence.filter(pk=bukti.pk).exists():
         raise ValidationError({"bukti": ValidationError(EVIDENCE_NOT_ATTACHED, code="not_attached")})
     row.evidence.remove(bukti)
-    audit_record(
-        actor=actor.user,
-        verb="jawaban.evidence_detach",
-        obj=penilaian,
-        before={"soal": soal.portalrb_soal_id, "bukti": bukti.public_id, "name": bukti.original_name},
-    )
+    audit(actor, "jawaban.evidence_detach", penilaian, before=_evidence(soal, bukti))
     return row
 
 
@@ -173,10 +161,10 @@ def area_unassign(*, actor: Membership, assignment: AreaAssignment) -> None:
     """Take an area back from a pokja member (the counterpart of ``area_assign``)."""
     penilaian = assignment.penilaian
     _require_fill(actor, penilaian)
-    audit_record(
-        actor=actor.user,
-        verb="penilaian.area_unassign",
-        obj=penilaian,
+    audit(
+        actor,
+        "penilaian.area_unassign",
+        penilaian,
         before={"area": assignment.area, "assignee": assignment.assignee.email},
     )
     assignment.delete()
