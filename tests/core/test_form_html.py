@@ -86,6 +86,7 @@ def test_errors_are_marked_on_the_input() -> None:
 def _escapable_values() -> list[object]:
     """What a page escapes: typed text with every special character, already safe markup, lazy
     translations, numbers, None, dates, and objects whose ``str`` holds markup."""
+
     class Named:
         def __str__(self) -> str:
             return "Unit <A&B> \"kutip\" 'satu'"
