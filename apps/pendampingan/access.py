@@ -13,8 +13,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from apps.pendampingan.konsultasi import side_of
 from apps.pendampingan.models import Asistensi, Konsultasi, TindakLanjut
+from apps.pendampingan.services.konsultasi import side_of
 from apps.tenancy.access import get_in_scope_or_404
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap

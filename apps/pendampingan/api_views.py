@@ -20,7 +20,6 @@ from rest_framework.response import Response
 
 from apps.api.national import E, NationalView
 from apps.pendampingan import selectors
-from apps.pendampingan.konsultasi import konsultasi_reply
 from apps.pendampingan.models import Konsultasi
 from apps.pendampingan.serializers import (
     DETAIL_EXAMPLE,
@@ -34,6 +33,7 @@ from apps.pendampingan.serializers import (
     QuestionSummarySerializer,
     ReplyInputSerializer,
 )
+from apps.pendampingan.services.konsultasi import konsultasi_reply
 from apps.tenancy.roles import Cap
 from apps.tenancy.scope import scope
 

@@ -7,8 +7,8 @@ from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
 from apps.api.serializers import InstansiRefSerializer, UnitRefSerializer, error_example
-from apps.pendampingan.konsultasi import BODY_REQUIRED
 from apps.pendampingan.models import KonsultasiStatus, Pihak
+from apps.pendampingan.services.konsultasi import BODY_REQUIRED
 
 MAX_BODY = 10_000
 

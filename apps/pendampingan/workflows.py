@@ -27,7 +27,7 @@ TOLD = "the other side told (email, in-app)"
 
 def _on_side(*sides: str) -> Any:
     def holds(actor: Any, konsultasi: Any) -> bool:
-        from apps.pendampingan.konsultasi import side_of  # noqa: PLC0415  (cycle: konsultasi imports this module at load)
+        from apps.pendampingan.services.konsultasi import side_of  # noqa: PLC0415  (cycle: konsultasi imports this module at load)
 
         return side_of(actor, konsultasi) in sides
 

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, multiple, rule, run_state_machine_as_test
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
-from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan.models import PesanKonsultasi
+from apps.pendampingan.services import konsultasi as k_services
 from apps.pengusulan.models import PengusulanStatus
 from apps.penilaian.models import Jawaban, Penilaian, Tier
 from apps.tenancy.models import Membership

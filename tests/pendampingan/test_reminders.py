@@ -15,9 +15,9 @@ from django.db import connection
 
 from apps.audit.models import AuditEvent
 from apps.notifications.models import Channel, Notification
-from apps.pendampingan import asistensi as a_services
 from apps.pendampingan.models import PengingatTindakLanjut, TindakLanjut
 from apps.pendampingan.reminders import pendampingan_sweep
+from apps.pendampingan.services import asistensi as a_services
 from apps.pendampingan.suggestions import suggestion_for
 from apps.pendampingan.tasks import pendampingan_sweep as pendampingan_sweep_task
 from apps.tenancy.scope import scope

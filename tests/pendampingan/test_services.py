@@ -14,8 +14,8 @@ from apps.diagnosis import selectors as diagnosis_selectors
 from apps.diagnosis import services as diagnosis_services
 from apps.diagnosis.models import Risiko
 from apps.notifications.models import Channel, Notification
-from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan.models import Konsultasi, PesanKonsultasi
+from apps.pendampingan.services import konsultasi as k_services
 from apps.penilaian.services.answers import jawaban_save
 from apps.rencana_aksi.access import access_kegiatan, access_rencana_aksi
 from apps.rencana_aksi.services.kegiatan import kegiatan_delete, kegiatan_save

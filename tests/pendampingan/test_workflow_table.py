@@ -9,8 +9,8 @@ import pytest
 from apps.audit.models import AuditEvent
 from apps.core import workflow as wf
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
-from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan.models import Konsultasi, PesanKonsultasi
+from apps.pendampingan.services import konsultasi as k_services
 from apps.pendampingan.workflows import KONSULTASI, KONSULTASI_TPN
 from apps.penilaian.models import TPIAssignment
 from apps.tenancy.roles import Role

@@ -13,8 +13,8 @@ from django.test import Client
 
 from apps.accounts.models import User
 from apps.notifications.models import Notification
-from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan.models import Konsultasi, PesanKonsultasi
+from apps.pendampingan.services import konsultasi as k_services
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope

@@ -14,8 +14,8 @@ from django.utils import timezone
 from apps.diagnosis import services as d_services
 from apps.diagnosis.models import RisikoJenis
 from apps.lke.models import Area
-from apps.pendampingan import asistensi as a_services
-from apps.pendampingan import konsultasi as k_services
+from apps.pendampingan.services import asistensi as a_services
+from apps.pendampingan.services import konsultasi as k_services
 from apps.rencana_aksi.selectors import lke_template_for
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Role

@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.forms import run_action, run_service
-from apps.pendampingan import asistensi as a_services
 from apps.pendampingan import selectors
 from apps.pendampingan.access import (
     access_asistensi,
@@ -25,6 +24,7 @@ from apps.pendampingan.forms import (
 from apps.pendampingan.models import (
     TindakLanjutStatus,
 )
+from apps.pendampingan.services import asistensi as a_services
 from apps.pendampingan.views.common import (
     DONE,
     SAVED,

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.forms import NO_YEAR, apply_service_error, run_action, run_service
 from apps.lke.models import Soal
-from apps.pendampingan import konsultasi as k_services
 from apps.pendampingan import selectors
 from apps.pendampingan.access import (
     access_konsultasi,
@@ -30,6 +29,7 @@ from apps.pendampingan.models import (
     KonsultasiStatus,
     Pihak,
 )
+from apps.pendampingan.services import konsultasi as k_services
 from apps.pendampingan.views.common import (
     CLOSED,
     SENT,

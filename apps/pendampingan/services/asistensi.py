@@ -56,8 +56,6 @@ def asistensi_create(
     if cycle.instansi_id != unit.instansi_id:
         raise PermissionDeniedError
     _require_tpi(actor, unit, cycle)
-    if cycle.instansi_id != unit.instansi_id:
-        raise PermissionDeniedError
     errors: dict[str, list[Any]] = {}
     if date is None:
         errors["date"] = [REQUIRED]
@@ -68,7 +66,7 @@ def asistensi_create(
         errors["topics"] = [REQUIRED]
     if any(p.instansi_id != unit.instansi_id or p.unit_id != unit.pk for p in attendees):
         errors["attendees"] = [ATTENDEE_OTHER_UNIT % {"unit": unit.name}]
-    if errors:
+    if errors or date is None:  # (date None is among the errors; said again for the type checker)
         raise ValidationError({k: [ValidationError(str(m)) for m in v] for k, v in errors.items()})
     asistensi = Asistensi.objects.create(
         instansi_id=unit.instansi_id,
@@ -107,7 +105,7 @@ def tindak_lanjut_add(
         errors["owner"] = [OWNER_OTHER_UNIT % {"unit": asistensi.unit.name}]
     if due_date is None:
         errors["due_date"] = [DUE_DATE_REQUIRED]
-    if errors:
+    if errors or owner is None or due_date is None:  # (both None are among the errors)
         raise ValidationError({k: [ValidationError(str(m)) for m in v] for k, v in errors.items()})
     action = TindakLanjut.objects.create(
         instansi_id=asistensi.instansi_id,
@@ -121,7 +119,7 @@ def tindak_lanjut_add(
         "asistensi.tindak_lanjut_add",
         asistensi,
         action=description,
-        owner=owner.nip,  # type: ignore[union-attr]
+        owner=owner.nip,
         due=due_date,
     )
     return action

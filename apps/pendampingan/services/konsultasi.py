@@ -93,7 +93,7 @@ def thread_link(konsultasi: Konsultasi, *, national: bool = False) -> str:
     return reverse(name, kwargs={"public_id": konsultasi.public_id})
 
 
-def _attach(actor: Membership, pesan: PesanKonsultasi, files: Sequence[UploadedFile]) -> None:
+def _attach(actor: Membership, pesan: PesanKonsultasi, files: Sequence[UploadedFile[bytes]]) -> None:
     for file in files:
         try:
             bukti = bukti_dukung_upload(actor=actor, file=file, description=f"Konsultasi: {pesan.konsultasi.subject}")
@@ -102,7 +102,7 @@ def _attach(actor: Membership, pesan: PesanKonsultasi, files: Sequence[UploadedF
         pesan.attachments.add(bukti)
 
 
-def _check_message(body: str, files: Sequence[UploadedFile]) -> str:
+def _check_message(body: str, files: Sequence[UploadedFile[bytes]]) -> str:
     body = (body or "").strip()
     errors: dict[str, list[ValidationError]] = {}
     if not body:
@@ -198,7 +198,7 @@ def konsultasi_start(
     body: str,
     soal: Soal | None = None,
     kegiatan: Kegiatan | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
 ) -> Konsultasi:
     """The unit asks its TPI: a new thread, general or about one LKE soal or one kegiatan."""
     if not unit_side_allowed(actor, unit, cycle) or cycle.instansi_id != unit.instansi_id:
@@ -255,7 +255,7 @@ def tpn_question_start(
     subject: str,
     body: str,
     unit: UnitKerja | None = None,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
 ) -> Konsultasi:
     """The TPI asks KemenPANRB / TPN (a thread flagged ``for_tpn``), optionally about one unit."""
     require(actor, Cap.PENDAMPINGAN_TPI)
@@ -282,7 +282,7 @@ def tpn_question_start(
 
 
 def _post(
-    actor: Membership, konsultasi: Konsultasi, side: str, body: str, files: Sequence[UploadedFile]
+    actor: Membership, konsultasi: Konsultasi, side: str, body: str, files: Sequence[UploadedFile[bytes]]
 ) -> PesanKonsultasi:
     pesan = PesanKonsultasi.objects.create(
         instansi_id=konsultasi.instansi_id, konsultasi=konsultasi, side=side, author=actor.user, body=body
@@ -299,7 +299,7 @@ def konsultasi_reply(
     actor: Membership,
     konsultasi: Konsultasi,
     body: str,
-    files: Sequence[UploadedFile] = (),
+    files: Sequence[UploadedFile[bytes]] = (),
     action: str | None = None,
 ) -> PesanKonsultasi:
     """A reply on the actor's side, moved by the thread's table: ``ask`` from the asking side (the
