@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, require
 from apps.audit.services import audit_record
 from apps.core.concurrency import save_or_conflict, version_check
 from apps.pengusulan.models import InstansiEligibility, PredikatUnit, UnitEligibility
-from apps.pengusulan.services.common import _audit, _require, _same_instansi, _upload_all
+from apps.pengusulan.services.common import _same_instansi, _upload_all
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle, UnitKerja
@@ -42,13 +43,13 @@ def instansi_eligibility_set(
 ) -> InstansiEligibility:
     """Record (or update) the instansi-level facts of Tabel 5 for the year, adding evidence files.
     ``version``: the one the form was built from (0: none recorded); stale → ``VersionConflict``."""
-    _require(actor, Cap.PENGUSULAN_MANAGE)
+    require(actor, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
-    row = InstansiEligibility.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()  # type: ignore[misc]  # _require: an instansi role
+    row = InstansiEligibility.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()  # type: ignore[misc]  # require: an instansi role
     version_check(row, version)
     before = None
     if row is None:
-        row = InstansiEligibility(instansi_id=actor.instansi_id, cycle=cycle)  # type: ignore[misc]  # _require: an instansi role
+        row = InstansiEligibility(instansi_id=actor.instansi_id, cycle=cycle)  # type: ignore[misc]  # require: an instansi role
     else:
         before = {f: str(getattr(row, f)) for f in ("opini_bpk", "predikat_sakip", "indeks_rb", "maturitas_spip")}
     row.opini_bpk, row.predikat_sakip, row.indeks_rb = opini_bpk, predikat_sakip, indeks_rb
@@ -58,18 +59,16 @@ def instansi_eligibility_set(
     save_or_conflict(row)
     files = _upload_all(actor, evidence_files, f"Syarat pengusulan instansi {cycle.tahun}")
     row.evidence.add(*files)
-    audit_record(
-        actor=actor.user,
-        verb="pengusulan.instansi_eligibility_set",
-        obj=row,
+    audit(
+        actor,
+        "pengusulan.instansi_eligibility_set",
+        row,
         before=before,
-        after={
-            "opini_bpk": opini_bpk,
-            "predikat_sakip": predikat_sakip,
-            "indeks_rb": indeks_rb,
-            "maturitas_spip": str(maturitas_spip),
-            "evidence_added": [f.original_name for f in files],
-        },
+        opini_bpk=opini_bpk,
+        predikat_sakip=predikat_sakip,
+        indeks_rb=indeks_rb,
+        maturitas_spip=str(maturitas_spip),
+        evidence_added=[f.original_name for f in files],
     )
     return row
 
@@ -92,7 +91,7 @@ def unit_eligibility_set(
 ) -> UnitEligibility:
     """Record (or update) the unit-level facts of Tabel 5 for the year, adding evidence files.
     ``version``: the one the form was built from (0: none recorded); stale → ``VersionConflict``."""
-    _require(actor, Cap.PENGUSULAN_MANAGE)
+    require(actor, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
     if unit.instansi_id != actor.instansi_id:
         raise ValidationError({"unit": ValidationError(UNIT_NOT_IN_INSTANSI, code="unit_foreign")})
@@ -103,7 +102,7 @@ def unit_eligibility_set(
     )
     version_check(found, version)
     row = found or UnitEligibility(instansi_id=actor.instansi_id, cycle=cycle, unit=unit)
-    values = {
+    values: dict[str, Any] = {
         "is_core_service": is_core_service,
         "has_public_impact": has_public_impact,
         "tlhp_pct": tlhp_pct,
@@ -112,6 +111,8 @@ def unit_eligibility_set(
         "zi_started_on": zi_started_on,
         "sakip_internal": sakip_internal,
     }
+    # An update keeps the facts it replaces (a first record has none: before is None).
+    before = {name: str(getattr(found, name)) for name in values} if found is not None else None
     for name, value in values.items():
         setattr(row, name, value)
     row.updated_by = actor.user
@@ -119,10 +120,11 @@ def unit_eligibility_set(
     save_or_conflict(row)
     files = _upload_all(actor, evidence_files, f"Syarat pengusulan {unit.code} {cycle.tahun}")
     row.evidence.add(*files)
-    _audit(
+    audit(
         actor,
         "pengusulan.unit_eligibility_set",
         row,
+        before=before,
         **{k: str(v) for k, v in values.items()},
         evidence_added=[f.original_name for f in files],
     )

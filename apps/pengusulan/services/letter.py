@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, guarded, require
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.concurrency import save_or_conflict, version_check
 from apps.pengusulan.models import SuratPengusulan
 from apps.pengusulan.reports import SURAT_PENGUSULAN
-from apps.pengusulan.services.common import _audit, _require, _require_window, _same_instansi
+from apps.pengusulan.services.common import _require_window, _same_instansi
 from apps.reports.services import report_request
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -51,30 +52,35 @@ def surat_pengusulan_save(
 ) -> SuratPengusulan:
     """Prepare (or update) the year's letter: number, date and, optionally, the signed SPTJM scan.
     ``version``: the one the form was built from (0: no letter yet); stale → ``VersionConflict``."""
-    _require(actor, Cap.PENGUSULAN_SUBMIT, Cap.PENGUSULAN_MANAGE)
+    require(actor, Cap.PENGUSULAN_SUBMIT, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, cycle)
     _require_window(cycle)
-    surat = SuratPengusulan.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()  # type: ignore[misc]  # _require: an instansi role
+    surat = SuratPengusulan.objects.select_for_update().filter(instansi_id=actor.instansi_id, cycle=cycle).first()  # type: ignore[misc]  # require: an instansi role
     version_check(surat, version)
+    before = None  # a new letter: a creation
     if surat is None:
-        surat = SuratPengusulan(instansi_id=actor.instansi_id, cycle=cycle, created_by=actor.user)  # type: ignore[misc]  # _require: an instansi role
+        surat = SuratPengusulan(instansi_id=actor.instansi_id, cycle=cycle, created_by=actor.user)  # type: ignore[misc]  # require: an instansi role
     elif surat.pk and surat.items.exists() and (surat.number != number.strip() or surat.date != date):
         raise ValidationError({"number": ValidationError(SUBMITTED_LETTER_LOCKED, code="locked")})
+    else:
+        before = _letter_audit(surat)
     surat.number = number.strip()
     surat.date = date
     surat.full_clean(exclude=["instansi", "cycle", "created_by", "sptjm_file", "report", "sptjm_signed_by"])
     if sptjm_file is not None:
         surat.sptjm_file = bukti_dukung_upload(actor=actor, file=sptjm_file, description=f"SPTJM {cycle.tahun}")
     save_or_conflict(surat)
-    _audit(
-        actor,
-        "pengusulan.surat_save",
-        surat,
-        number=surat.number,
-        date=str(date),
-        sptjm_file=surat.sptjm_file.original_name if surat.sptjm_file_id else "",  # type: ignore[union-attr]  # the id is set
-    )
+    audit(actor, "pengusulan.surat_save", surat, before=before, **_letter_audit(surat))
     return surat
+
+
+def _letter_audit(surat: SuratPengusulan) -> dict[str, str]:
+    """The letter's values its audit rows keep (before and after a save)."""
+    return {
+        "number": surat.number,
+        "date": str(surat.date),
+        "sptjm_file": surat.sptjm_file.original_name if surat.sptjm_file_id else "",  # type: ignore[union-attr]  # the id is set
+    }
 
 
 def sptjm_text(*, surat: SuratPengusulan, signer: User) -> str:
@@ -91,28 +97,30 @@ def sptjm_text(*, surat: SuratPengusulan, signer: User) -> str:
 def surat_sptjm_sign(*, actor: Membership, surat: SuratPengusulan, password: str, confirm: bool) -> SuratPengusulan:
     """The pimpinan instansi confirms the SPTJM in the app with their password: the text, its
     SHA-256, who and when are recorded."""
-    _require(actor, Cap.PENGUSULAN_SUBMIT)
+    require(actor, Cap.PENGUSULAN_SUBMIT)
     _same_instansi(actor, surat)
     if not confirm:
         raise ValidationError({"confirm": ValidationError(SPTJM_CONFIRM_REQUIRED, code="required")})
     if not password or not actor.user.check_password(password):
         raise ValidationError({"password": ValidationError(WRONG_PASSWORD, code="wrong_password")})
-    surat = SuratPengusulan.objects.select_for_update().select_related("cycle", "instansi").get(pk=surat.pk)
+    write = guarded(actor, surat, related=("cycle", "instansi"))
+    surat = write.row
     _require_window(surat.cycle)
+    before = {"sha256": surat.sptjm_sha256}  # "" the first time; a second confirmation replaces the first
     text = sptjm_text(surat=surat, signer=actor.user)
     surat.sptjm_text = text
     surat.sptjm_sha256 = hashlib.sha256(text.encode()).hexdigest()
     surat.sptjm_signed_by = actor.user
     surat.sptjm_signed_at = timezone.now()
     surat.save(update_fields=["sptjm_text", "sptjm_sha256", "sptjm_signed_by", "sptjm_signed_at", "updated_at"])
-    _audit(actor, "pengusulan.sptjm_sign", surat, sha256=surat.sptjm_sha256)
+    write.audit("pengusulan.sptjm_sign", before=before, sha256=surat.sptjm_sha256)
     return surat
 
 
 @transaction.atomic
 def surat_pdf_request(*, actor: Membership, surat: SuratPengusulan) -> Report:
     """Queue the letter's PDF (report kind ``surat_pengusulan``) and remember it on the letter."""
-    _require(actor, Cap.PENGUSULAN_VIEW)
+    require(actor, Cap.PENGUSULAN_VIEW)
     _same_instansi(actor, surat)
     report = report_request(actor=actor, kind=SURAT_PENGUSULAN, params={"surat": str(surat.public_id)})
     surat.report = report

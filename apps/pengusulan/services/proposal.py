@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, lock, require
 from apps.core.errors import TransitionNotAllowed
 from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, Predikat, SuratPengusulan
-from apps.pengusulan.services.common import S, _audit, _lock, _require, _require_window, _same_instansi
+from apps.pengusulan.services.common import JOINED, S, _require_window, _same_instansi
 from apps.pengusulan.services.submission import (
     NOT_RECOMMENDED,
     _allowed_predikat,
@@ -38,9 +39,9 @@ ALREADY_WITHDRAWN = _("This proposal is already withdrawn.")
 def pengusulan_create(*, actor: Membership, penilaian: Penilaian, predikat: str) -> Pengusulan:
     """Pick a unit the TPI recommended and choose WBK or WBBM (draft). WBBM needs a ``layak_wbbm``
     recommendation; eligibility is shown on the page and enforced on submit."""
-    _require(actor, Cap.PENGUSULAN_SUBMIT, Cap.PENGUSULAN_MANAGE)
+    require(actor, Cap.PENGUSULAN_SUBMIT, Cap.PENGUSULAN_MANAGE)
     _same_instansi(actor, penilaian)
-    penilaian = Penilaian.objects.select_for_update(of=("self",)).select_related("cycle", "unit").get(pk=penilaian.pk)
+    penilaian = lock(penilaian, related=("cycle", "unit"))
     if predikat not in Predikat.values:
         raise ValidationError({"predikat": ValidationError(PREDIKAT_INVALID, code="invalid")})
     allowed = _allowed_predikat(penilaian)
@@ -50,15 +51,15 @@ def pengusulan_create(*, actor: Membership, penilaian: Penilaian, predikat: str)
         raise ValidationError({"predikat": ValidationError(PREDIKAT_NOT_RECOMMENDED, code="not_recommended")})
     _require_window(penilaian.cycle)
     if (
-        Pengusulan.objects.filter(instansi_id=actor.instansi_id, cycle=penilaian.cycle, unit=penilaian.unit)  # type: ignore[misc]  # _require: an instansi role
+        Pengusulan.objects.filter(instansi_id=actor.instansi_id, cycle=penilaian.cycle, unit=penilaian.unit)  # type: ignore[misc]  # require: an instansi role
         .exclude(status=S.WITHDRAWN)
         .exists()
     ):
         raise TransitionNotAllowed(ALREADY_PROPOSED)
-    penetapan = Penetapan.objects.filter(  # type: ignore[misc]  # _require: an instansi role
+    penetapan = Penetapan.objects.filter(  # type: ignore[misc]  # require: an instansi role
         instansi_id=actor.instansi_id, cycle=penilaian.cycle, unit=penilaian.unit
     ).first()
-    pengusulan = Pengusulan(  # type: ignore[misc]  # _require: an instansi role
+    pengusulan = Pengusulan(  # type: ignore[misc]  # require: an instansi role
         instansi_id=actor.instansi_id,
         cycle=penilaian.cycle,
         unit=penilaian.unit,
@@ -68,7 +69,7 @@ def pengusulan_create(*, actor: Membership, penilaian: Penilaian, predikat: str)
     )
     pengusulan.full_clean(exclude=["instansi", "cycle", "unit", "penilaian"])
     pengusulan.save()
-    _audit(actor, "pengusulan.create", pengusulan, unit=penilaian.unit.code, predikat=predikat)
+    audit(actor, "pengusulan.create", pengusulan, unit=penilaian.unit.code, predikat=predikat)
     return pengusulan
 
 
@@ -78,7 +79,7 @@ def pengusulan_submit(*, actor: Membership, pengusulan: Pengusulan, afirmasi_rea
     blocking check passing, the year's letter with its SPTJM present. Freezes snapshot 1 and
     lists the unit in the letter. Submitting an already proposed unit again changes nothing."""
     _same_instansi(actor, pengusulan)
-    pengusulan = _lock(pengusulan)
+    pengusulan = lock(pengusulan, related=JOINED)
     PENGUSULAN.check(state=pengusulan.status, action="submit", actor=actor)
     if pengusulan.status == S.PROPOSED:
         return pengusulan  # a double click or a retried request: idempotent
@@ -119,11 +120,11 @@ def pengusulan_submit(*, actor: Membership, pengusulan: Pengusulan, afirmasi_rea
 def pengusulan_correct(*, actor: Membership, pengusulan: Pengusulan, reason: str) -> PengusulanSnapshot:
     """Replace the frozen snapshot with a new one (n+1) inside the window, with the reason. The old
     snapshot is kept, no longer current; PortalRB serves the new one."""
-    _require(actor, Cap.PENGUSULAN_SUBMIT)
+    require(actor, Cap.PENGUSULAN_SUBMIT)
     _same_instansi(actor, pengusulan)
     if not reason.strip():
         raise ValidationError({"reason": ValidationError(REASON_REQUIRED, code="required")})
-    pengusulan = _lock(pengusulan)
+    pengusulan = lock(pengusulan, related=JOINED)
     PENGUSULAN.check(state=pengusulan.status, action="correct", actor=actor, message=NOT_PROPOSED)
     _require_window(pengusulan.cycle)
     _check_eligible(pengusulan)
@@ -150,7 +151,7 @@ def pengusulan_withdraw(*, actor: Membership, pengusulan: Pengusulan) -> Pengusu
     """Withdraw a draft or a submitted proposal before the window closes (snapshots kept as history;
     PortalRB no longer lists the unit). The unit may be proposed again afterwards."""
     _same_instansi(actor, pengusulan)
-    pengusulan = _lock(pengusulan)
+    pengusulan = lock(pengusulan, related=JOINED)
     PENGUSULAN.check(state=pengusulan.status, action="withdraw", actor=actor, message=ALREADY_WITHDRAWN)
     _require_window(pengusulan.cycle)
     PENGUSULAN.apply(obj=pengusulan, action="withdraw", actor=actor, fields={"version": pengusulan.version + 1})
