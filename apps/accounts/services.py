@@ -36,8 +36,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User, normalize_email
 from apps.accounts.tokens import invitation_url
+from apps.audit.guarded import guarded, lock, require
 from apps.audit.services import audit_record, changes_to_before_after
-from apps.core.concurrency import version_check
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.core.services import model_update
 from apps.notifications.models import Channel
@@ -68,7 +68,7 @@ def invitation_accept(*, user: User, password: str) -> User:
     The email address counts as verified from now on: the link reached that mailbox. Writes an
     ``account.invitation_accept`` audit event in each instansi the person belongs to.
     """
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = lock(user)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -156,13 +156,11 @@ class MembershipInactiveError(DomainError):
 
 def _require_people_manage(actor: Membership, membership: Membership | None = None) -> int:
     """The actor's instansi id, when the actor manages its people (and ``membership`` is of it)."""
-    instansi_id = actor.instansi_id
-    if instansi_id is None or not actor.can(Cap.PEOPLE_MANAGE):
-        raise PermissionDeniedError
+    require(actor, Cap.PEOPLE_MANAGE)
     # The view reached the membership through access_membership; a foreign one here is a bug.
-    if membership is not None and membership.instansi_id != instansi_id:
+    if membership is not None and membership.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
-    return instansi_id
+    return actor.instansi_id  # type: ignore[return-value]  # require: an instansi role
 
 
 def _validate_role_and_unit(*, instansi_id: int, role: str, unit: UnitKerja | None) -> None:
@@ -332,8 +330,7 @@ def membership_change_role(
     values before and after.
     """
     instansi_id = _require_people_manage(actor, membership)
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
-    version_check(membership, version)
+    membership = guarded(actor, membership, related=("user",), version=version).row
     if not membership.is_active:
         raise MembershipInactiveError
     _validate_role_and_unit(instansi_id=instansi_id, role=role, unit=unit)
@@ -373,7 +370,7 @@ def membership_deactivate(*, actor: Membership, membership: Membership) -> Membe
     loses this role on their next request. Writes ``membership.deactivate``.
     """
     _require_people_manage(actor, membership)
-    membership = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=membership.pk)
+    membership = lock(membership, related=("user",))
     if not membership.is_active:
         return membership
     _ensure_not_last_admin(membership)

@@ -41,7 +41,13 @@ def portalrb_token_issue(*, instansi: Instansi, actor: User | None) -> IssuedTok
     for previous in old:
         previous.revoked_at = now
         previous.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, verb="portalrb.token_revoke", obj=previous, after={"revoked_at": now})
+        audit_record(
+            actor=actor,
+            verb="portalrb.token_revoke",
+            obj=previous,
+            before={"revoked_at": None},
+            after={"revoked_at": now},
+        )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = PortalRBToken(
         instansi=instansi, key_hash=token_hash(raw), prefix=raw[:PREFIX_DISPLAY_LENGTH], created_by=actor
@@ -60,7 +66,13 @@ def portalrb_token_revoke(*, instansi: Instansi, actor: User | None) -> PortalRB
         raise ConflictError(NO_ACTIVE_TOKEN)
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, verb="portalrb.token_revoke", obj=token, after={"revoked_at": token.revoked_at})
+    audit_record(
+        actor=actor,
+        verb="portalrb.token_revoke",
+        obj=token,
+        before={"revoked_at": None},  # the active token: not revoked until now
+        after={"revoked_at": token.revoked_at},
+    )
     return token
 
 

@@ -14,7 +14,7 @@ from apps.audit.verbs import VERB_LABELS, verb_label
 from tests.conftest import World
 
 APPS = Path(__file__).resolve().parents[2] / "apps"
-# A verb as the services write it: audit_record(verb="x.y"), the apps' _audit(actor, "x.y", …), or the
+# A verb as the services write it: audit_record(verb="x.y"), or the
 # guarded write's audit(actor, "x.y", …) and write.audit("x.y", …) (apps/audit/guarded.py).
 WRITTEN = re.compile(r'(?:verb=|audit\(\s*(?:[\w.]+,\s*)?)"([a-z_]+\.[a-z_]+)"')
 

@@ -52,6 +52,10 @@ def test_issue_shows_the_token_once_and_revokes_the_old_one(prb: PRBWorld, login
     with scope(prb.world.instansi_a.pk):
         assert AuditEvent.objects.filter(verb="portalrb.token_issue").count() == 2
         assert PortalRBToken.objects.filter(revoked_at__isnull=True).count() == 1
+        revoked = AuditEvent.objects.get(verb="portalrb.token_revoke")  # the old one, in the same step
+    assert revoked.before == {"revoked_at": None}
+    assert revoked.after is not None
+    assert revoked.after["revoked_at"]
 
 
 def test_revoke_then_revoke_again_is_refused(prb: PRBWorld, login) -> None:
@@ -64,7 +68,10 @@ def test_revoke_then_revoke_again_is_refused(prb: PRBWorld, login) -> None:
     assert str(NO_ACTIVE_TOKEN) in [str(m) for m in response.context["messages"]]
     with scope(prb.world.instansi_a.pk):
         assert PortalRBToken.objects.count() == 1
-        assert AuditEvent.objects.filter(verb="portalrb.token_revoke").count() == 1
+        revoked = AuditEvent.objects.get(verb="portalrb.token_revoke")
+        token = PortalRBToken.objects.get()
+    assert revoked.before == {"revoked_at": None}
+    assert revoked.after == {"revoked_at": token.revoked_at.isoformat()}
 
 
 def test_fetch_log_newest_first(prb: PRBWorld, login) -> None:

@@ -1,6 +1,7 @@
-"""What every rencana aksi service shares: the messages of more than one topic, the checks of
-capability and unit, the plan's lock, the audit row, the history and revision of a plan under
-change, and the notices of the workflow."""
+"""What every rencana aksi service shares: the messages of more than one topic, the checks of the
+unit and the pokja rule, the rows read with the locked plan, the history and revision of a plan
+under change, and the notices of the workflow. The capability check, the row lock and the audit row
+are :mod:`apps.audit.guarded`'s."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from apps.audit.services import audit_record
+from apps.audit.guarded import lock
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.notifications.services import notify
 from apps.rencana_aksi import selectors
@@ -36,15 +37,13 @@ WAITING_APPROVAL = _("The plan is waiting for approval: ask the pimpinan unit to
 NOTE_REQUIRED = _("Write a note saying what to fix.")
 NOT_YOUR_AREA = _("As a pokja member you edit only the kegiatan of your own area perubahan.")
 
+# Read with the locked plan (``lock(rencana, related=JOINED)``); only the plan row is locked.
+JOINED = ("unit", "cycle", "instansi")
+
 
 # -----------------------------------------------------------------------------
 # Helpers
 # -----------------------------------------------------------------------------
-
-
-def _require(actor: Membership, capability: str) -> None:
-    if actor.instansi_id is None or not actor.can(capability):
-        raise PermissionDeniedError
 
 
 def _require_kegiatan_edit(actor: Membership, rencana: RencanaAksi, current: int | None, wanted: int | None) -> None:
@@ -67,28 +66,6 @@ def _require_unit(actor: Membership, unit: UnitKerja) -> None:
         raise PermissionDeniedError
     if actor.is_unit_narrowed and actor.unit is not None and not unit.path.startswith(actor.unit.path):
         raise PermissionDeniedError(NOT_YOUR_UNIT)
-
-
-def _lock(rencana: RencanaAksi) -> RencanaAksi:
-    return (
-        RencanaAksi.objects.select_for_update(of=("self",))
-        .select_related("unit", "cycle", "instansi")
-        .get(pk=rencana.pk)
-    )
-
-
-def _audit(
-    actor: Membership | None, verb: str, obj: Any, *, before: dict[str, Any] | None = None, **after: Any
-) -> None:
-    """One audit row with the values before and after the write (README: rows keep both; issue 18).
-    ``before`` is None for a creation; ``after`` empty (None) for a removal."""
-    audit_record(
-        actor=actor.user if actor else None,
-        verb=verb,
-        obj=obj,
-        before=before or None,
-        after=after or None,
-    )
 
 
 def _plan_link(rencana: RencanaAksi) -> str:
@@ -142,7 +119,7 @@ def _check_editable(rencana: RencanaAksi, reason: str) -> str:
 def _prepare_change(actor: Membership, rencana: RencanaAksi, reason: str) -> RencanaAksi:
     """Lock the plan and make it editable: a draft is; a submitted plan is not; an approved plan
     opens revision n+1 when a reason is given. Call first in every kegiatan write."""
-    rencana = _lock(rencana)
+    rencana = lock(rencana, related=JOINED)
     reason = _check_editable(rencana, reason)
     if rencana.status == S.APPROVED:
         RENCANA_AKSI.apply(

@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from apps.audit.guarded import audit, require
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.rencana_aksi.imports import kegiatan_rows_read, rule_errors_add
 from apps.rencana_aksi.models import Kegiatan, RencanaAksi
-from apps.rencana_aksi.services.base import _audit, _check_editable, _prepare_change, _require, _require_unit
+from apps.rencana_aksi.services.base import _check_editable, _prepare_change, _require_unit
 from apps.rencana_aksi.services.kegiatan import KegiatanData, _apply, kegiatan_errors
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
@@ -34,7 +35,7 @@ def kegiatan_import(
     with any error nothing is saved and the errors come back by row. On an approved plan a reason
     opens a new revision.
     """
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    require(actor, Cap.RENCANA_AKSI_EDIT)
     _require_unit(actor, rencana.unit)
     rencana = RencanaAksi.objects.select_related("unit", "cycle").get(pk=rencana.pk)
     result, rows = kegiatan_rows_read(rencana=rencana, file=file)
@@ -51,7 +52,7 @@ def kegiatan_import(
         _apply(kegiatan, data)
         kegiatan.save()
         result.created += 1
-    _audit(actor, "kegiatan.import", rencana, created=result.created, revision=rencana.revision)
+    audit(actor, "kegiatan.import", rencana, created=result.created, revision=rencana.revision)
     return result
 
 
@@ -63,7 +64,7 @@ def kegiatan_import_queue(
     refused here, beside the form: the capability and the unit, the upload's size and virus scan, a
     plan waiting for approval, an approved plan without a reason. The job runs ``kegiatan_import``,
     which checks everything again."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    require(actor, Cap.RENCANA_AKSI_EDIT)
     _require_unit(actor, rencana.unit)
     reason = _check_editable(rencana, reason)
     params = {"rencana": str(rencana.public_id), "reason": reason}

@@ -14,15 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, guarded
 from apps.bukti_dukung.models import BuktiDukung
-from apps.core.concurrency import save_or_conflict, version_check
+from apps.core.concurrency import save_or_conflict
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.diagnosis.models import IsuStrategis, Risiko
 from apps.lke.models import Area, Soal
 from apps.penilaian.services.worksheet import jawaban_evidence_attach
 from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi, months_to_mask
-from apps.rencana_aksi.services.base import _audit, _prepare_change, _require_kegiatan_edit, _require_unit
+from apps.rencana_aksi.services.base import _prepare_change, _require_kegiatan_edit, _require_unit
 from apps.tenancy.models import Membership
 from apps.unit_kerja.models import Pegawai
 from apps.unit_kerja.services.imports import IMPORT_REQUIRED, IMPORT_TOO_LONG
@@ -166,13 +167,12 @@ def kegiatan_save(
     if kegiatan is None:
         kegiatan = Kegiatan(instansi_id=rencana.instansi_id, rencana=rencana)
     else:
-        kegiatan = Kegiatan.objects.select_for_update().get(pk=kegiatan.pk)
-        version_check(kegiatan, version)
+        kegiatan = guarded(actor, kegiatan, version=version).row
     before = None if created else kegiatan_snapshot_one(kegiatan)
     _apply(kegiatan, data)
     kegiatan.full_clean(exclude=["rencana", "instansi", "pic", "soal", "risiko", "isu", "version"])
     save_or_conflict(kegiatan)
-    _audit(
+    audit(
         actor,
         "kegiatan.create" if created else "kegiatan.update",
         kegiatan,
@@ -203,7 +203,7 @@ def kegiatan_delete(*, actor: Membership, kegiatan: Kegiatan, reason: str = "") 
     if Realisasi.objects.filter(instansi_id=kegiatan.instansi_id, kegiatan=kegiatan).exists():
         raise DomainError(KEGIATAN_HAS_REALISASI, code="has_realisasi")
     rencana = _prepare_change(actor, kegiatan.rencana, reason)
-    _audit(actor, "kegiatan.delete", rencana, before=kegiatan_snapshot_one(kegiatan))
+    audit(actor, "kegiatan.delete", rencana, before=kegiatan_snapshot_one(kegiatan))
     # Soft (apps.core.softdelete): it leaves the plan, its reports and exports, and can be restored.
     kegiatan.deleted_at = timezone.now()
     kegiatan.deleted_by = actor.user
@@ -222,7 +222,7 @@ def kegiatan_restore(*, actor: Membership, kegiatan: Kegiatan) -> Kegiatan:
     kegiatan.deleted_at = None
     kegiatan.deleted_by = None
     kegiatan.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    _audit(
+    audit(
         actor,
         "kegiatan.restore",
         rencana,
@@ -259,5 +259,5 @@ def kegiatan_evidence_to_lke(*, actor: Membership, kegiatan: Kegiatan, bukti: Bu
             raise DomainError(SOAL_TEMPLATE_MISMATCH, code="template_mismatch")
         soal = same
     jawaban = jawaban_evidence_attach(actor=actor, penilaian=penilaian, soal=soal, bukti=bukti)
-    _audit(actor, "kegiatan.evidence_to_lke", kegiatan, soal=soal.portalrb_soal_id, bukti=bukti.public_id)
+    audit(actor, "kegiatan.evidence_to_lke", kegiatan, soal=soal.portalrb_soal_id, bukti=bukti.public_id)
     return jawaban

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, guarded, lock, require
 from apps.core.errors import DomainError, PermissionDeniedError
 from apps.lke.models import Soal
 from apps.rencana_aksi import selectors
@@ -24,15 +25,13 @@ from apps.rencana_aksi.models import (
     RencanaAksiRevisi,
 )
 from apps.rencana_aksi.services.base import (
+    JOINED,
     NOTE_REQUIRED,
     _approvers,
-    _audit,
     _history,
-    _lock,
     _notify_all,
     _plan_link,
     _prepare_change,
-    _require,
     _require_unit,
 )
 from apps.rencana_aksi.workflows import RENCANA_AKSI
@@ -60,7 +59,7 @@ LEAD_NOT_IN_UNIT = _("The tim kerja lead must be a member of this unit's tim ker
 def pengaturan_monitoring_set(*, actor: Membership, cycle: Cycle, frekuensi: str) -> PengaturanMonitoring:
     """Monthly (default) or quarterly monitoring for the instansi's year. Refused once a realisasi
     of the year exists, because the periods would no longer match what was reported."""
-    _require(actor, Cap.CYCLE_MANAGE)
+    require(actor, Cap.CYCLE_MANAGE)
     if cycle.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
     if frekuensi not in Frekuensi.values:
@@ -81,7 +80,7 @@ def pengaturan_monitoring_set(*, actor: Membership, cycle: Cycle, frekuensi: str
     else:
         setting.frekuensi = frekuensi
         setting.save(update_fields=["frekuensi", "updated_at"])
-    _audit(
+    audit(
         actor,
         "rencana_aksi.frequency_set",
         setting,
@@ -100,14 +99,14 @@ def pengaturan_monitoring_set(*, actor: Membership, cycle: Cycle, frekuensi: str
 @transaction.atomic
 def rencana_aksi_create(*, actor: Membership, unit: UnitKerja, cycle: Cycle) -> RencanaAksi:
     """An empty draft plan for the unit and year."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    require(actor, Cap.RENCANA_AKSI_EDIT)
     _require_unit(actor, unit)
     if cycle.instansi_id != actor.instansi_id:
         raise PermissionDeniedError
     if RencanaAksi.objects.filter(instansi_id=actor.instansi_id, unit=unit, cycle=cycle).exists():
         raise DomainError(PLAN_EXISTS, code="plan_exists")
     rencana = RencanaAksi.objects.create(instansi_id=actor.instansi_id, unit=unit, cycle=cycle)
-    _audit(actor, "rencana_aksi.create", rencana, unit=unit.code, tahun=cycle.tahun)
+    audit(actor, "rencana_aksi.create", rencana, unit=unit.code, tahun=cycle.tahun)
     return rencana
 
 
@@ -133,7 +132,7 @@ def rencana_aksi_copy_previous(*, actor: Membership, unit: UnitKerja, cycle: Cyc
     and a PIC who left the unit is left blank (to be chosen before submitting)."""
     previous = selectors.rencana_for(unit=unit, tahun=cycle.tahun - 1)
     if previous is None:
-        _require(actor, Cap.RENCANA_AKSI_EDIT)
+        require(actor, Cap.RENCANA_AKSI_EDIT)
         raise DomainError(NO_PREVIOUS_PLAN % {"tahun": cycle.tahun - 1}, code="no_previous")
     rencana = rencana_aksi_create(actor=actor, unit=unit, cycle=cycle)
     copied = 0
@@ -157,16 +156,17 @@ def rencana_aksi_copy_previous(*, actor: Membership, unit: UnitKerja, cycle: Cyc
             soal=_soal_for_year(old.soal, cycle.tahun),
         )
         copied += 1
-    _audit(actor, "rencana_aksi.copy", rencana, source=previous.public_id, kegiatan=copied)
+    audit(actor, "rencana_aksi.copy", rencana, source=previous.public_id, kegiatan=copied)
     return rencana
 
 
 @transaction.atomic
 def rencana_aksi_set_lead(*, actor: Membership, rencana: RencanaAksi, lead: User | None) -> RencanaAksi:
     """Name the tim kerja lead, who may verify realisasi beside the pimpinan unit."""
-    _require(actor, Cap.RENCANA_AKSI_APPROVE)
+    require(actor, Cap.RENCANA_AKSI_APPROVE)
     _require_unit(actor, rencana.unit)
-    rencana = _lock(rencana)
+    write = guarded(actor, rencana, related=JOINED)
+    rencana = write.row
     if lead is not None and lead.pk not in {
         u.pk for u in selectors.unit_members_with(unit=rencana.unit, capability=Cap.RENCANA_AKSI_EDIT)
     }:
@@ -174,16 +174,16 @@ def rencana_aksi_set_lead(*, actor: Membership, rencana: RencanaAksi, lead: User
     before = rencana.ketua_tim.email if rencana.ketua_tim is not None else None
     rencana.ketua_tim = lead
     rencana.save(update_fields=["ketua_tim", "updated_at"])
-    _audit(actor, "rencana_aksi.set_lead", rencana, before={"lead": before}, lead=lead.email if lead else None)
+    write.audit("rencana_aksi.set_lead", before={"lead": before}, lead=lead.email if lead else None)
     return rencana
 
 
 @transaction.atomic
 def rencana_aksi_submit(*, actor: Membership, rencana: RencanaAksi) -> RencanaAksi:
     """draft → submitted; every kegiatan needs its PIC. The pimpinan unit is told."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    require(actor, Cap.RENCANA_AKSI_EDIT)
     _require_unit(actor, rencana.unit)
-    rencana = _lock(rencana)
+    rencana = lock(rencana, related=JOINED)
     RENCANA_AKSI.check(state=rencana.status, action="submit", actor=actor)
     kegiatan = list(Kegiatan.objects.filter(instansi_id=rencana.instansi_id, rencana=rencana))
     if not kegiatan:
@@ -215,9 +215,9 @@ def rencana_aksi_submit(*, actor: Membership, rencana: RencanaAksi) -> RencanaAk
 @transaction.atomic
 def rencana_aksi_approve(*, actor: Membership, rencana: RencanaAksi) -> RencanaAksi:
     """submitted → approved, by the pimpinan unit. The approved kegiatan are kept in the history."""
-    _require(actor, Cap.RENCANA_AKSI_APPROVE)
+    require(actor, Cap.RENCANA_AKSI_APPROVE)
     _require_unit(actor, rencana.unit)
-    rencana = _lock(rencana)
+    rencana = lock(rencana, related=JOINED)
     RENCANA_AKSI.apply(
         obj=rencana,
         action="approve",
@@ -242,12 +242,12 @@ def rencana_aksi_approve(*, actor: Membership, rencana: RencanaAksi) -> RencanaA
 @transaction.atomic
 def rencana_aksi_return(*, actor: Membership, rencana: RencanaAksi, note: str) -> RencanaAksi:
     """submitted → draft with the pimpinan's note (in the history)."""
-    _require(actor, Cap.RENCANA_AKSI_APPROVE)
+    require(actor, Cap.RENCANA_AKSI_APPROVE)
     _require_unit(actor, rencana.unit)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": ValidationError(NOTE_REQUIRED, code="note_required")})
-    rencana = _lock(rencana)
+    rencana = lock(rencana, related=JOINED)
     RENCANA_AKSI.apply(
         obj=rencana, action="return", actor=actor, after_extra={"note": note}, verb="rencana_aksi.return"
     )
@@ -268,8 +268,8 @@ def rencana_aksi_return(*, actor: Membership, rencana: RencanaAksi, note: str) -
 def rencana_aksi_revise(*, actor: Membership, rencana: RencanaAksi, reason: str) -> RencanaAksi:
     """approved → draft: open revision n+1 with the reason (the first kegiatan change of an approved
     plan does this itself)."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
+    require(actor, Cap.RENCANA_AKSI_EDIT)
     _require_unit(actor, rencana.unit)
-    rencana = _lock(rencana)
+    rencana = lock(rencana, related=JOINED)
     RENCANA_AKSI.check(state=rencana.status, action="revise", actor=actor)
     return _prepare_change(actor, rencana, reason)

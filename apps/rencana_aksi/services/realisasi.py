@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit, lock, require
 from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.services import bukti_dukung_upload
 from apps.core.concurrency import save_or_conflict, version_check
@@ -22,13 +23,11 @@ from apps.rencana_aksi import selectors
 from apps.rencana_aksi.models import Kegiatan, Realisasi, RencanaAksi
 from apps.rencana_aksi.periods import periods_for
 from apps.rencana_aksi.services.base import (
+    JOINED,
     NOTE_REQUIRED,
     R,
     _approvers,
-    _audit,
-    _lock,
     _notify_all,
-    _require,
     _require_unit,
 )
 from apps.rencana_aksi.workflows import REALISASI
@@ -90,8 +89,8 @@ def realisasi_save(
     """Record (or correct) the kegiatan's realisasi for a period, with new evidence files; with
     ``submit`` it goes to verification at once. A submitted or verified realisasi is locked; a
     returned one may be corrected and submitted again. A refused file saves nothing."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
-    rencana = _lock(kegiatan.rencana)
+    require(actor, Cap.RENCANA_AKSI_EDIT)
+    rencana = lock(kegiatan.rencana, related=JOINED)
     _require_unit(actor, rencana.unit)
     kegiatan.rencana = rencana
     if not rencana.was_approved:
@@ -133,7 +132,7 @@ def realisasi_save(
     bukti = _upload(actor, files, kegiatan)
     if bukti:
         realisasi.evidence.add(*bukti)
-    _audit(
+    audit(
         actor,
         "realisasi.create" if created else "realisasi.update",
         realisasi,
@@ -172,10 +171,10 @@ def _notify_verifiers(rencana: RencanaAksi, realisasi: Realisasi, actor: Members
 @transaction.atomic
 def realisasi_submit(*, actor: Membership, realisasi: Realisasi) -> Realisasi:
     """draft | returned → submitted."""
-    _require(actor, Cap.RENCANA_AKSI_EDIT)
-    rencana = _lock(realisasi.kegiatan.rencana)
+    require(actor, Cap.RENCANA_AKSI_EDIT)
+    rencana = lock(realisasi.kegiatan.rencana, related=JOINED)
     _require_unit(actor, rencana.unit)
-    realisasi = Realisasi.objects.select_for_update().select_related("kegiatan").get(pk=realisasi.pk)
+    realisasi = lock(realisasi, related=("kegiatan",))
     REALISASI.apply(
         obj=realisasi,
         action="submit",
@@ -198,13 +197,13 @@ def can_verify(actor: Membership, rencana: RencanaAksi) -> bool:
 
 
 def _verify_prepare(actor: Membership, realisasi: Realisasi, action: str) -> tuple[RencanaAksi, Realisasi]:
-    rencana = _lock(realisasi.kegiatan.rencana)
+    rencana = lock(realisasi.kegiatan.rencana, related=JOINED)
     if actor.instansi_id != rencana.instansi_id:
         raise PermissionDeniedError
     _require_unit(actor, rencana.unit)
     if not can_verify(actor, rencana):
         raise PermissionDeniedError(NOT_VERIFIER)
-    realisasi = Realisasi.objects.select_for_update().select_related("kegiatan").get(pk=realisasi.pk)
+    realisasi = lock(realisasi, related=("kegiatan",))
     REALISASI.check(state=realisasi.status, action=action, actor=actor)
     if realisasi.reported_by_id == actor.user_id:
         raise DomainError(OWN_REPORT, code="own_report")

@@ -1,14 +1,16 @@
 """Checks shared by the unit kerja services: capability, reach into the actor's subtree, field errors,
-the instansi lock."""
+the instansi lock, and the guarded write of a row of the actor's own instansi."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import Write, guarded
 from apps.core.errors import PermissionDeniedError
 from apps.tenancy.models import Instansi, Membership
 from apps.unit_kerja.models import (
@@ -77,3 +79,19 @@ def insert_unique(obj: Any, *, field_name: str, message: Any, code: str) -> None
 def lock_instansi(instansi_id: int) -> None:
     """Serialise tree moves and imports of one instansi (two concurrent moves could build a loop)."""
     list(Instansi.objects.select_for_update().filter(pk=instansi_id).values_list("pk", flat=True))
+
+
+def guarded_own[M: models.Model](
+    actor: Membership,
+    obj: M,
+    *,
+    related: Iterable[str] = (),
+    version: int | None = None,
+    fields: Iterable[str] = (),
+) -> Write[M]:
+    """:func:`apps.audit.guarded.guarded` for a row of the actor's own instansi: another instansi's
+    row is not found (``DoesNotExist``), as when the lock read it filtered by the actor's instansi."""
+    if getattr(obj, "instansi_id", None) != actor_instansi_id(actor):
+        model: Any = type(obj)  # every model has its DoesNotExist; the checker sees only models.Model
+        raise model.DoesNotExist
+    return guarded(actor, obj, related=related, version=version, fields=fields)

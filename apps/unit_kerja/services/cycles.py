@@ -12,10 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.guarded import audit
 from apps.audit.services import audit_record, changes_to_before_after, snapshot
 from apps.bukti_dukung.models import FileKind
 from apps.bukti_dukung.services import bukti_dukung_upload, validate_upload
-from apps.core.concurrency import version_check
 from apps.core.errors import ConflictError, TransitionNotAllowed, WindowClosed
 from apps.core.services import model_update
 from apps.tenancy.models import Instansi, InstansiKind, Membership
@@ -33,6 +33,7 @@ from apps.unit_kerja.services.common import (
     actor_instansi,
     actor_instansi_id,
     field_error,
+    guarded_own,
     insert_unique,
     require_capability,
     require_reach,
@@ -171,9 +172,8 @@ def cycle_open(*, actor: Membership, tahun: int, **windows: datetime.date | None
 def cycle_update(*, actor: Membership, cycle: Cycle, data: Mapping[str, Any]) -> Cycle:
     """Change a year's windows or close/reopen it (``is_open``). The year itself never changes."""
     require_capability(actor, Cap.CYCLE_MANAGE)
-    instansi_id = actor_instansi_id(actor)
-    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk, instansi_id=instansi_id)
-    version_check(cycle, data.get("version"))
+    write = guarded_own(actor, cycle, version=data.get("version"))
+    cycle = write.row
     dates = {name: data.get(name, getattr(cycle, name)) for name in CYCLE_DATE_FIELDS}
     cycle_validate_windows(tahun=cycle.tahun, dates=dates)
     values: dict[str, Any] = dict(dates)
@@ -182,7 +182,7 @@ def cycle_update(*, actor: Membership, cycle: Cycle, data: Mapping[str, Any]) ->
     cycle, changes = model_update(instance=cycle, fields=[*CYCLE_DATE_FIELDS, "is_open"], data=values)
     if changes:
         before, after = changes_to_before_after(changes)
-        audit_record(actor=actor.user, verb="cycle.update", obj=cycle, before=before, after=after)
+        write.audit("cycle.update", before=before, **after)
     return cycle
 
 
@@ -272,15 +272,11 @@ def penetapan_create(
 
 def _lock_penetapan(actor: Membership, penetapan: Penetapan, version: int) -> Penetapan:
     """Re-read under a row lock and compare the version the form was built from (optimistic lock)."""
-    instansi_id = actor_instansi_id(actor)
-    locked = (
-        Penetapan.objects.select_for_update(of=("self",))
-        .select_related("cycle", "unit", "sk_file")
-        .get(pk=penetapan.pk, instansi_id=instansi_id)
-    )
-    if locked.version != version:
+    # Its own conflict message (the form says what to do), not guarded()'s generic version check.
+    write = guarded_own(actor, penetapan, related=("cycle", "unit", "sk_file"))
+    if write.row.version != version:
         raise ConflictError(PENETAPAN_CONFLICT, code="conflict")
-    return locked
+    return write.row
 
 
 @transaction.atomic
@@ -307,12 +303,13 @@ def penetapan_update(*, actor: Membership, penetapan: Penetapan, version: int, d
     penetapan.version += 1
     penetapan.full_clean()
     penetapan.save(update_fields=[*PENETAPAN_EDIT_FIELDS, "version", "updated_at"])
-    audit_record(
-        actor=actor.user,
-        verb="penetapan.update",
-        obj=penetapan,
+    audit(
+        actor,
+        "penetapan.update",
+        penetapan,
         before={k: v for k, v in before.items() if after[k] != v},
-        after={**{k: v for k, v in after.items() if before[k] != v}, "version": penetapan.version},
+        **{k: v for k, v in after.items() if before[k] != v},
+        version=penetapan.version,
     )
     return penetapan
 
@@ -388,11 +385,11 @@ def penetapan_designate(
     penetapan.full_clean()
     penetapan.save()
     after = snapshot(penetapan, PENETAPAN_AUDIT_FIELDS)
-    audit_record(
-        actor=actor.user,
-        verb="penetapan.designate",
-        obj=penetapan,
+    audit(
+        actor,
+        "penetapan.designate",
+        penetapan,
         before={k: v for k, v in before.items() if after[k] != v},
-        after={k: v for k, v in after.items() if before[k] != v},
+        **{k: v for k, v in after.items() if before[k] != v},
     )
     return penetapan

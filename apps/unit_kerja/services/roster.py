@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record, changes_to_before_after, snapshot
-from apps.core.concurrency import version_check
 from apps.core.errors import TransitionNotAllowed
 from apps.core.services import model_update
 from apps.tenancy.models import Membership
@@ -23,6 +22,7 @@ from apps.unit_kerja.services.common import (
     UNIT_INACTIVE,
     actor_instansi_id,
     field_error,
+    guarded_own,
     insert_unique,
     require_capability,
     require_reach,
@@ -118,8 +118,8 @@ def pegawai_update(*, actor: Membership, pegawai: Pegawai, data: Mapping[str, An
     require_capability(actor, Cap.PEGAWAI_MANAGE)
     instansi_id = actor_instansi_id(actor)
     require_reach(actor, pegawai.unit)
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
-    version_check(pegawai, data.get("version"))
+    write = guarded_own(actor, pegawai, version=data.get("version"))
+    pegawai = write.row
     clean = {key: str(data[key]).strip() for key in PEGAWAI_UPDATE_FIELDS if key in data}
     if "nip" in clean:
         clean["nip"] = normalize_nip(clean["nip"])
@@ -128,7 +128,7 @@ def pegawai_update(*, actor: Membership, pegawai: Pegawai, data: Mapping[str, An
     pegawai, changes = model_update(instance=pegawai, fields=PEGAWAI_UPDATE_FIELDS, data=clean)
     if changes:
         before, after = changes_to_before_after(changes)
-        audit_record(actor=actor.user, verb="pegawai.update", obj=pegawai, before=before, after=after)
+        write.audit("pegawai.update", before=before, **after)
     return pegawai
 
 
@@ -143,7 +143,8 @@ def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> P
     require_capability(actor, Cap.PEGAWAI_MANAGE)
     instansi_id = actor_instansi_id(actor)
     require_reach(actor, pegawai.unit)
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
+    write = guarded_own(actor, pegawai)
+    pegawai = write.row
     if user is None or not Membership.objects.filter(user=user, instansi_id=instansi_id, is_active=True).exists():
         raise field_error("user", PEGAWAI_ACCOUNT_NOT_MEMBER, "not_member")
     if pegawai.user_id == user.pk:
@@ -167,10 +168,9 @@ def pegawai_account_link(*, actor: Membership, pegawai: Pegawai, user: Any) -> P
         raise ValidationError(
             {"user": ValidationError(PEGAWAI_ACCOUNT_TAKEN, code="taken", params={"other": str(other)})}
         )
-    before = {"user": None}
     pegawai.user = user
     pegawai.save(update_fields=["user", "updated_at"])
-    audit_record(actor=actor.user, verb="pegawai.account_link", obj=pegawai, before=before, after={"user": user.email})
+    write.audit("pegawai.account_link", before={"user": None}, user=user.email)
     return pegawai
 
 
@@ -179,19 +179,16 @@ def pegawai_account_unlink(*, actor: Membership, pegawai: Pegawai) -> Pegawai:
     """Undo a link (a wrong login, or the person's account replaced). What was signed stays signed:
     a pact records its pegawai, not the login. Audited with the account before."""
     require_capability(actor, Cap.PEGAWAI_MANAGE)
-    instansi_id = actor_instansi_id(actor)
+    actor_instansi_id(actor)  # a national membership: 403 before anything else
     require_reach(actor, pegawai.unit)
-    pegawai = (
-        Pegawai.objects.select_for_update(of=("self",))
-        .select_related("user")
-        .get(pk=pegawai.pk, instansi_id=instansi_id)
-    )
+    write = guarded_own(actor, pegawai, related=("user",))
+    pegawai = write.row
     if pegawai.user is None:
         raise TransitionNotAllowed(PEGAWAI_ACCOUNT_NONE)
     before = {"user": pegawai.user.email}
     pegawai.user = None
     pegawai.save(update_fields=["user", "updated_at"])
-    audit_record(actor=actor.user, verb="pegawai.account_unlink", obj=pegawai, before=before, after={"user": None})
+    write.audit("pegawai.account_unlink", before=before, user=None)
     return pegawai
 
 
@@ -200,17 +197,16 @@ def pegawai_deactivate(*, actor: Membership, pegawai: Pegawai) -> Pegawai:
     """Mark a pegawai as having left. The row stays (signatures and assignments keep their history);
     a unit they headed loses its head."""
     require_capability(actor, Cap.PEGAWAI_MANAGE)
-    instansi_id = actor_instansi_id(actor)
+    actor_instansi_id(actor)  # a national membership: 403 before anything else
     require_reach(actor, pegawai.unit)
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
+    write = guarded_own(actor, pegawai, fields=("is_active",))
+    pegawai = write.row
     if not pegawai.is_active:
         raise TransitionNotAllowed(PEGAWAI_ALREADY_LEFT)
     pegawai.is_active = False
     pegawai.save(update_fields=["is_active", "updated_at"])
     _clear_head_of(pegawai, actor=actor)
-    audit_record(
-        actor=actor.user, verb="pegawai.deactivate", obj=pegawai, before={"is_active": True}, after={"is_active": False}
-    )
+    write.audit("pegawai.deactivate")  # is_active: True before, False after
     return pegawai
 
 
@@ -222,25 +218,19 @@ def pegawai_transfer(*, actor: Membership, pegawai: Pegawai, unit: UnitKerja) ->
     The old unit loses its head if the pegawai headed it.
     """
     require_capability(actor, Cap.PEGAWAI_MANAGE)
-    instansi_id = actor_instansi_id(actor)
+    actor_instansi_id(actor)  # a national membership: 403 before anything else
     require_reach(actor, pegawai.unit)
     require_reach(actor, unit, field_name="unit")
-    pegawai = Pegawai.objects.select_for_update().get(pk=pegawai.pk, instansi_id=instansi_id)
+    write = guarded_own(actor, pegawai, fields=("unit",))
+    pegawai = write.row
     if not pegawai.is_active:
         raise TransitionNotAllowed(PEGAWAI_HAS_LEFT)
     if unit.pk == pegawai.unit_id:
         raise field_error("unit", PEGAWAI_SAME_UNIT, "same_unit")
     if not unit.is_active:
         raise field_error("unit", UNIT_INACTIVE, "unit_inactive")
-    old_unit = pegawai.unit
     pegawai.unit = unit
     pegawai.save(update_fields=["unit", "updated_at"])
     _clear_head_of(pegawai, actor=actor)
-    audit_record(
-        actor=actor.user,
-        verb="pegawai.transfer",
-        obj=pegawai,
-        before={"unit": str(old_unit.public_id)},
-        after={"unit": str(unit.public_id)},
-    )
+    write.audit("pegawai.transfer")  # unit: the old one's public_id before, the new one's after
     return pegawai

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.principal import principal_forget_units
 from apps.audit.services import audit_record, changes_to_before_after, snapshot
-from apps.core.concurrency import version_check
 from apps.core.errors import PermissionDeniedError
 from apps.core.services import model_update
 from apps.tenancy.models import Membership
@@ -27,6 +26,7 @@ from apps.unit_kerja.services.common import (
     UNIT_OUTSIDE_SUBTREE,
     actor_instansi_id,
     field_error,
+    guarded_own,
     insert_unique,
     lock_instansi,
     require_capability,
@@ -163,9 +163,8 @@ def unit_kerja_update(*, actor: Membership, unit: UnitKerja, data: Mapping[str, 
     if "parent" in data and data["parent"] != unit.parent:
         # Instansi first, then unit rows: the same order as imports, so the two never deadlock.
         lock_instansi(instansi_id)
-    unit = UnitKerja.objects.select_for_update().get(pk=unit.pk, instansi_id=instansi_id)
-    version_check(unit, data.get("version"))
-    before = snapshot(unit, UNIT_AUDIT_FIELDS)
+    write = guarded_own(actor, unit, version=data.get("version"), fields=UNIT_AUDIT_FIELDS)
+    unit, before = write.row, write.before
     clean = {key: data[key] for key in UNIT_UPDATE_FIELDS if key in data}
     for key in ("code", "name", "address"):
         if key in clean:
@@ -182,12 +181,10 @@ def unit_kerja_update(*, actor: Membership, unit: UnitKerja, data: Mapping[str, 
     _, changes = model_update(instance=unit, fields=UNIT_UPDATE_FIELDS, data=clean)
     if changes or moved:
         after = snapshot(unit, UNIT_AUDIT_FIELDS)
-        audit_record(
-            actor=actor.user,
-            verb="unit_kerja.update",
-            obj=unit,
+        write.audit(
+            "unit_kerja.update",
             before={k: v for k, v in before.items() if after[k] != v},
-            after={k: v for k, v in after.items() if before[k] != v},
+            **{k: v for k, v in after.items() if before[k] != v},
         )
     return unit
 
@@ -196,13 +193,14 @@ def unit_kerja_update(*, actor: Membership, unit: UnitKerja, data: Mapping[str, 
 def unit_kerja_set_head(*, actor: Membership, unit: UnitKerja, pegawai: Pegawai | None) -> UnitKerja:
     """Name the head of unit (an active pegawai of that very unit), or clear it with ``None``."""
     require_capability(actor, Cap.UNIT_MANAGE)
-    instansi_id = actor_instansi_id(actor)
+    actor_instansi_id(actor)  # a national membership: 403 before anything else
     require_reach(actor, unit)
-    unit = UnitKerja.objects.select_for_update().get(pk=unit.pk, instansi_id=instansi_id)
+    write = guarded_own(actor, unit)
+    unit = write.row
     if pegawai is not None and (pegawai.unit_id != unit.pk or not pegawai.is_active):
         raise field_error("head", UNIT_HEAD_NOT_MEMBER, "head_not_member")
     unit, changes = model_update(instance=unit, fields=["head"], data={"head": pegawai})
     if changes:
         before, after = changes_to_before_after(changes)
-        audit_record(actor=actor.user, verb="unit_kerja.set_head", obj=unit, before=before, after=after)
+        write.audit("unit_kerja.set_head", before=before, **after)
     return unit
