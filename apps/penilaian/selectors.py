@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from apps.bukti_dukung.holders import bukti_of_unit_q
 from apps.bukti_dukung.models import BuktiDukung
@@ -98,30 +99,49 @@ def jawaban_by_tier(
     return result
 
 
+# Every column of a Jawaban, with public_id read as text: the rows of a whole LKE are read for their
+# answers and only a section's few become objects, so the UUID is parsed for those alone (psycopg2
+# parses a uuid column in Python, the largest cost of reading 500 rows).
+_JAWABAN_FIELDS = [f.attname for f in Jawaban._meta.concrete_fields]
+_PUBLIC_ID_AT = _JAWABAN_FIELDS.index("public_id")
+_JAWABAN_COLUMNS = [name if name != "public_id" else "public_id_text" for name in _JAWABAN_FIELDS]
+
+
+def _jawaban_rows(query: QuerySet[Jawaban], *extra: str) -> QuerySet[Any]:
+    """``query`` as tuples of ``_JAWABAN_FIELDS`` (public_id as text) followed by ``extra``."""
+    return query.annotate(public_id_text=Cast("public_id", output_field=CharField())).values_list(
+        *_JAWABAN_COLUMNS, *extra
+    )
+
+
+def _jawaban_from(db: str, values: tuple[Any, ...]) -> Jawaban:
+    """A Jawaban from the first ``len(_JAWABAN_FIELDS)`` values of a ``_jawaban_rows`` tuple."""
+    row = list(values[: len(_JAWABAN_FIELDS)])
+    row[_PUBLIC_ID_AT] = uuid.UUID(str(row[_PUBLIC_ID_AT]))
+    return Jawaban.from_db(db, _JAWABAN_FIELDS, row)
+
+
 def jawaban_section(
     *, penilaian: Penilaian, soal_ids: Collection[int]
 ) -> tuple[dict[TierKey, dict[int, str | None]], dict[TierKey, dict[int, Jawaban]]]:
     """Every tier's answers (the scores need them all) and the whole rows of ``soal_ids`` only, with
     their files (``evidence_files``) — a section of the review page — in two queries: the answers
     come as plain tuples and only the section's rows become ``Jawaban`` objects (a dozen of ~500)."""
-    fields = [f.attname for f in Jawaban._meta.concrete_fields]
+    fields = _JAWABAN_FIELDS
     at = {name: fields.index(name) for name in ("tier", "level", "answer")}
-    rows = (
-        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian).order_by().values_list(*fields)
-    )
+    rows = _jawaban_rows(Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian).order_by())
     wanted = set(soal_ids)
     soal = template_soal(penilaian.template_id)
     number_of = template_soal_numbers(penilaian.template_id)  # the number without a join to the soal
     soal_at = fields.index("soal_id")
     answers: dict[TierKey, dict[int, str | None]] = defaultdict(dict)
     whole: dict[TierKey, dict[int, Jawaban]] = defaultdict(dict)
-    count = len(fields)
     for values in rows:
         number = number_of[values[soal_at]]
         key = (values[at["tier"]], values[at["level"]])
         answers[key][number] = values[at["answer"]]
         if number in wanted:
-            row = Jawaban.from_db(rows.db, fields, values[:count])
+            row = _jawaban_from(rows.db, values)
             row.soal_number = number  # type: ignore[attr-defined]
             Jawaban.soal.field.set_cached_value(row, soal[number])
             whole[key][number] = row
@@ -459,13 +479,12 @@ def unit_answers_and_rows(
     in one query: the rows come as plain tuples and only those asked for become ``Jawaban`` objects
     (a worksheet section shows a dozen of the LKE's 127), with ``updater_name``/``updater_email``
     and the template's cached soal as ``unit_rows`` gives them."""
-    fields = [f.attname for f in Jawaban._meta.concrete_fields]
+    fields = _JAWABAN_FIELDS
     answer_at = fields.index("answer")
-    rows = (
-        Jawaban.objects.filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0)
-        .order_by()
-        .values_list(*fields, "updated_by__name", "updated_by__email")
-    )
+    unit_tier = Jawaban.objects.filter(
+        instansi_id=penilaian.instansi_id, penilaian=penilaian, tier=Tier.UNIT, level=0
+    ).order_by()
+    rows = _jawaban_rows(unit_tier, "updated_by__name", "updated_by__email")
     wanted = set(soal_ids) if soal_ids is not None else None
     soal = template_soal(penilaian.template_id)
     number_of = template_soal_numbers(penilaian.template_id)  # the number without a join to the soal
@@ -478,7 +497,7 @@ def unit_answers_and_rows(
         answers[number] = values[answer_at]
         if wanted is not None and number not in wanted:
             continue
-        row = Jawaban.from_db(rows.db, fields, values[:count])
+        row = _jawaban_from(rows.db, values)
         row.soal_number = number  # type: ignore[attr-defined]
         row.updater_name, row.updater_email = values[count:]  # type: ignore[attr-defined]
         Jawaban.soal.field.set_cached_value(row, soal[number])
