@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from apps.pencanangan.models import PaktaIntegritas, Pencanangan
 from apps.pencanangan.services import pakta_setting_get
@@ -14,6 +14,13 @@ from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.rls import all_tenants
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import unit_kerja_visible
+
+
+def signed_pct(signed: int, total: int) -> Decimal:
+    """Signed among ``total`` in per cent, to one decimal (0.0 of none)."""
+    if total == 0:
+        return Decimal("0.0")
+    return (Decimal(100 * signed) / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -26,9 +33,7 @@ class Coverage:
 
     @property
     def pct(self) -> Decimal:
-        if self.total == 0:
-            return Decimal("0.0")
-        return (Decimal(100 * self.signed) / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return signed_pct(self.signed, self.total)
 
     @property
     def unsigned(self) -> int:
@@ -85,6 +90,45 @@ def coverage_per_unit(*, actor: Membership, cycle: Cycle) -> list[UnitCoverage]:
     """Every visible unit with its own pegawai's coverage (three queries in all)."""
     units = list(unit_kerja_visible(actor=actor).filter(is_active=True).order_by("path"))
     return coverage_of_units(cycle=cycle, units=units)
+
+
+@dataclass(frozen=True)
+class UnitSigned:
+    """A unit and how many of its own active pegawai signed this year: a bar of a chart."""
+
+    unit: UnitKerja
+    signed: int
+    total: int
+
+    @property
+    def pct(self) -> Decimal:
+        return signed_pct(self.signed, self.total)
+
+
+def signed_first_units(*, actor: Membership, cycle: Cycle, limit: int) -> list[UnitSigned]:
+    """The first ``limit`` visible active units (in path order) that have active pegawai, each with
+    its own pegawai's signatures: the rows of :func:`coverage_per_unit` a chart keeps (those with
+    pegawai, the first ``limit``), in ONE query. Issue 22: the dashboard's chart read every visible
+    unit (5,000 for the largest instansi's admin) with its pegawai grouped, its pencanangan and the
+    instansi's threshold, to draw twelve bars; now each unit's two counts are correlated subqueries
+    evaluated for the units shown only."""
+    active = (
+        Pegawai.objects.filter(instansi_id=cycle.instansi_id, unit_id=OuterRef("pk"), is_active=True)
+        .order_by()
+        .values("unit_id")
+    )
+    units = (
+        unit_kerja_visible(actor=actor)
+        .filter(Exists(active), is_active=True)
+        .annotate(
+            pegawai_total=Subquery(active.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            pegawai_signed=Subquery(
+                active.filter(_signed_subquery(cycle)).annotate(n=Count("pk")).values("n"), output_field=IntegerField()
+            ),
+        )
+        .order_by("path")[:limit]
+    )
+    return [UnitSigned(unit=unit, signed=unit.pegawai_signed or 0, total=unit.pegawai_total) for unit in units]
 
 
 def coverage_of_units(*, cycle: Cycle, units: list[UnitKerja]) -> list[UnitCoverage]:

@@ -8,14 +8,16 @@ from django.utils.translation import gettext as _
 
 from apps.core.charts import BarChart, Series
 from apps.core.dashboards import Panel, register
+from apps.core.memo import memoized
 from apps.lke.scoring import score
-from apps.pencanangan.selectors import coverage_per_unit
-from apps.penilaian.models import ItemReturn, ReturnStatus, Tier, TPITier
+from apps.pencanangan.selectors import signed_first_units
+from apps.penilaian.models import ItemReturn, Penilaian, ReturnStatus, Tier, TPITier
 from apps.penilaian.pages.detail import TierColumn, _score_rows, _tier_label, penilaian_rows
 from apps.penilaian.sections import section_of_soal
 from apps.penilaian.selectors import penilaian_list, penilaian_spec, review_queue, tier_answers
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.unit_kerja.models import Cycle
 from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
 
 # -----------------------------------------------------------------------------
@@ -23,6 +25,17 @@ from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
 # -----------------------------------------------------------------------------
 
 UNIT_PANEL_RETURNS = 5
+UNIT_PANEL_ROWS = 10
+CHART_CANDIDATES = 20
+
+
+def _visible_penilaian(membership: Membership, cycle: Cycle) -> list[Penilaian]:
+    """The first penilaian of the year the member may see: the unit panel lists the first ten, the
+    charts panel picks one of the first twenty. Read once per dashboard (``apps.core.memo``)."""
+    return memoized(
+        ("penilaian.dashboard_penilaian", membership.pk, cycle.pk),
+        lambda: list(penilaian_list(actor=membership, cycle=cycle)[:CHART_CANDIDATES]),
+    )
 
 
 @register
@@ -35,7 +48,7 @@ def unit_worksheet_panel(membership: Membership) -> Panel | None:
     cycle = cycle_current(instansi=membership.instansi_id)
     if cycle is None:
         return None
-    penilaian = list(penilaian_list(actor=membership, cycle=cycle)[:10])
+    penilaian = _visible_penilaian(membership, cycle)[:UNIT_PANEL_ROWS]
     open_returns = (
         ItemReturn.objects.filter(instansi_id=membership.instansi_id, penilaian__in=penilaian, status=ReturnStatus.OPEN)
         .select_related("soal", "penilaian")
@@ -124,7 +137,7 @@ def charts_panel(membership: Membership) -> Panel | None:
         return None
     charts = []
     if membership.can(Cap.PENILAIAN_VIEW):
-        candidates = list(penilaian_list(actor=membership, cycle=cycle)[:20])
+        candidates = _visible_penilaian(membership, cycle)
         if candidates:
             chosen = max(candidates, key=lambda p: (p.unit_id == membership.unit_id, p.status != "draft"))
             columns, score_rows = _tier_scores(chosen)
@@ -148,13 +161,13 @@ def charts_panel(membership: Membership) -> Panel | None:
                     unit=" %",
                 )
             )
-    coverage = [row for row in coverage_per_unit(actor=membership, cycle=cycle) if row.coverage.total][:CHART_UNITS]
+    coverage = signed_first_units(actor=membership, cycle=cycle, limit=CHART_UNITS)
     if coverage:
         charts.append(
             BarChart(
                 title=_("Pakta Integritas %(tahun)s: pegawai who signed, per unit") % {"tahun": cycle.tahun},
                 categories=[row.unit.name for row in coverage],
-                series=[Series(_("Signed"), [row.coverage.pct for row in coverage])],
+                series=[Series(_("Signed"), [row.pct for row in coverage])],
                 maximum=100,
                 unit=" %",
             )
