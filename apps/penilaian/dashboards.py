@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.core.charts import BarChart, Series
@@ -11,10 +12,10 @@ from apps.core.dashboards import Panel, register
 from apps.core.memo import memoized
 from apps.lke.scoring import score
 from apps.pencanangan.selectors import signed_first_units
-from apps.penilaian.models import ItemReturn, Penilaian, ReturnStatus, Tier, TPITier
+from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, ReturnStatus, Tier, TPITier
 from apps.penilaian.pages.detail import TierColumn, _score_rows, _tier_label, penilaian_rows
 from apps.penilaian.sections import section_of_soal
-from apps.penilaian.selectors import penilaian_list, penilaian_spec, review_queue, tier_answers
+from apps.penilaian.selectors import UNIT_TIER, TierKey, penilaian_list, penilaian_spec, review_queue, tier_answers
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
 from apps.unit_kerja.models import Cycle
@@ -29,6 +30,9 @@ UNIT_PANEL_ROWS = 10
 CHART_CANDIDATES = 20
 
 
+Answers = dict[int, str | None]  # PortalRB soal id → answer
+
+
 def _visible_penilaian(membership: Membership, cycle: Cycle) -> list[Penilaian]:
     """The first penilaian of the year the member may see: the unit panel lists the first ten, the
     charts panel picks one of the first twenty. Read once per dashboard (``apps.core.memo``)."""
@@ -38,12 +42,50 @@ def _visible_penilaian(membership: Membership, cycle: Cycle) -> list[Penilaian]:
     )
 
 
+def _unit_panel_applies(membership: Membership) -> bool:
+    return membership.instansi_id is not None and membership.is_unit_narrowed and membership.can(Cap.PENILAIAN_VIEW)
+
+
+def _chart_penilaian(membership: Membership, candidates: list[Penilaian]) -> Penilaian:
+    """The LKE the chart shows: the member's own unit's, the most advanced one they can see."""
+    return max(candidates, key=lambda p: (p.unit_id == membership.unit_id, p.status != "draft"))
+
+
+def _lke_answers(membership: Membership, cycle: Cycle) -> tuple[dict[int, Answers], dict[TierKey, Answers]]:
+    """The unit tier's answers of the unit panel's rows (their progress and total) and every tier's
+    answers of the chart's LKE, in ONE query read once per dashboard: the two panels read them
+    apart, and the chart's LKE is most often the first row (the member's own unit). Empty when the
+    member sees no LKE this year."""
+
+    def read() -> tuple[dict[int, Answers], dict[TierKey, Answers]]:
+        candidates = _visible_penilaian(membership, cycle)
+        rows: dict[int, Answers] = {}
+        chosen: dict[TierKey, Answers] = {UNIT_TIER: {}}
+        if not candidates:
+            return rows, chosen
+        row_ids = [p.pk for p in candidates[:UNIT_PANEL_ROWS]] if _unit_panel_applies(membership) else []
+        rows = {pk: {} for pk in row_ids}
+        chart = _chart_penilaian(membership, candidates)
+        answers = Jawaban.objects.filter(
+            Q(penilaian_id__in=row_ids, tier=Tier.UNIT, level=0) | Q(penilaian_id=chart.pk),
+            instansi_id=chart.instansi_id,
+        ).values_list("penilaian_id", "tier", "level", "soal__portalrb_soal_id", "answer")
+        for penilaian_id, tier, level, soal_id, answer in answers:
+            if penilaian_id in rows and (tier, level) == UNIT_TIER:
+                rows[penilaian_id][soal_id] = answer
+            if penilaian_id == chart.pk:
+                chosen.setdefault((tier, level), {})[soal_id] = answer
+        return rows, chosen
+
+    return memoized(("penilaian.dashboard_answers", membership.pk, cycle.pk), read)
+
+
 @register
 def unit_worksheet_panel(membership: Membership) -> Panel | None:
     """For a member narrowed to a unit who may see the LKE: the current year's penilaian of their
     unit (subtree) with progress, the returned items still to fix, and what is due next. A handful
     of queries, none per row."""
-    if membership.instansi_id is None or not membership.is_unit_narrowed or not membership.can(Cap.PENILAIAN_VIEW):
+    if not _unit_panel_applies(membership):
         return None
     cycle = cycle_current(instansi=membership.instansi_id)
     if cycle is None:
@@ -64,7 +106,7 @@ def unit_worksheet_panel(membership: Membership) -> Panel | None:
         template="penilaian/penilaian_panel_unit.html",
         context={
             "cycle": cycle,
-            "rows": penilaian_rows(penilaian_list=penilaian),
+            "rows": penilaian_rows(penilaian_list=penilaian, unit_answers=_lke_answers(membership, cycle)[0]),
             "returns": returns[:UNIT_PANEL_RETURNS],
             "more_returns": max(0, open_returns.count() - UNIT_PANEL_RETURNS)
             if len(returns) > UNIT_PANEL_RETURNS
@@ -110,12 +152,13 @@ def tpi_review_panel(membership: Membership) -> Panel | None:
 CHART_UNITS = 12
 
 
-def _tier_scores(penilaian):
+def _tier_scores(penilaian, by_tier=None):
     """Every tier's scores, and the score rows of the detail page, without what the chart does not
     show (predikat estimates and ranges, returns, assignments, progress): issue 22, the unit
-    dashboard spent half its time in the whole detail page for these bars."""
+    dashboard spent half its time in the whole detail page for these bars. ``by_tier``: the
+    answers, if already read."""
     spec = penilaian_spec(penilaian)
-    by_tier = tier_answers(penilaian=penilaian)
+    by_tier = by_tier if by_tier is not None else tier_answers(penilaian=penilaian)
     names = dict(TPITier.objects.filter(instansi_id=penilaian.instansi_id).values_list("level", "name"))
     order = [Tier.UNIT, Tier.TPI, Tier.TPN]
     columns = [
@@ -139,8 +182,8 @@ def charts_panel(membership: Membership) -> Panel | None:
     if membership.can(Cap.PENILAIAN_VIEW):
         candidates = _visible_penilaian(membership, cycle)
         if candidates:
-            chosen = max(candidates, key=lambda p: (p.unit_id == membership.unit_id, p.status != "draft"))
-            columns, score_rows = _tier_scores(chosen)
+            chosen = _chart_penilaian(membership, candidates)
+            columns, score_rows = _tier_scores(chosen, _lke_answers(membership, cycle)[1])
             areas = [row for row in score_rows if row.level == "area"]
             charts.append(
                 BarChart(
