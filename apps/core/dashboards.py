@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from apps.core.memo import memo_scope
 from apps.tenancy.models import Membership
 
 
@@ -28,7 +29,10 @@ def register(builder: PanelBuilder) -> PanelBuilder:
 
 
 def panels_for(membership: Membership | None) -> list[Panel]:
+    """The panels that apply, in order. The builders only read, and run inside one memo scope
+    (``apps.core.memo``): what several of them ask for (the current cycle) is read once."""
     if membership is None:
         return []
-    panels = [panel for builder in _BUILDERS if (panel := builder(membership)) is not None]
+    with memo_scope():
+        panels = [panel for builder in _BUILDERS if (panel := builder(membership)) is not None]
     return sorted(panels, key=lambda p: p.order)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTransform
 from django.utils.translation import gettext_lazy as _
 
@@ -181,7 +181,7 @@ class CountRow:
 @dataclass
 class NationalCounts:
     """The year's counts of visible proposals: in total, per national stage, province ("Pusat" for
-    K/L), instansi kind and kategori. Three queries, whatever the number of proposals."""
+    K/L), instansi kind and kategori. One query, whatever the number of proposals."""
 
     tahun: int | None
     total: int = 0
@@ -192,8 +192,7 @@ class NationalCounts:
 
 
 def national_counts(*, tahun: int | None) -> NationalCounts:
-    """Stage and province counts from ``apps.tpn.selectors.national_counts`` (one query), instansi
-    kind and kategori from two grouped queries of our own."""
+    """Every count from ``apps.tpn.selectors.national_counts``: one grouped query (issue 22)."""
     counts = NationalCounts(tahun=tahun)
     if tahun is None:
         return counts
@@ -203,15 +202,11 @@ def national_counts(*, tahun: int | None) -> NationalCounts:
     order = {code: i for i, (code, _label) in enumerate(PROVINCE_CHOICES)}
     provinces = sorted(((code or PUSAT, n) for code, n in shared["by_province"].items()), key=lambda kv: order[kv[0]])
     counts.by_province = [CountRow(code, province_label(code), n) for code, n in provinces]
-    base = Pengusulan.unscoped.filter(NATIONAL_VISIBLE, cycle__tahun=tahun).order_by()  # national read
     kind_labels = dict(InstansiKind.choices)
-    counts.by_kind = [
-        CountRow(row["instansi__kind"], kind_labels.get(row["instansi__kind"], row["instansi__kind"]), row["n"])
-        for row in base.values("instansi__kind").annotate(n=Count("pk")).order_by("instansi__kind")
-    ]
-    for row in base.values("predikat", "afirmasi").annotate(n=Count("pk")).order_by("predikat", "afirmasi"):
-        kategori = f"{row['predikat']}-AFIRMASI" if row["afirmasi"] else row["predikat"]
-        counts.by_kategori.append(CountRow(kategori, kategori, row["n"]))
+    counts.by_kind = [CountRow(kind, kind_labels.get(kind, kind), n) for kind, n in shared["by_kind"].items()]
+    for (predikat, afirmasi), n in shared["by_kategori"].items():
+        kategori = f"{predikat}-AFIRMASI" if afirmasi else predikat
+        counts.by_kategori.append(CountRow(kategori, kategori, n))
     return counts
 
 

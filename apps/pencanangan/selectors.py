@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from apps.pencanangan.models import PaktaIntegritas, Pencanangan
 from apps.pencanangan.services import pakta_setting_get
@@ -14,6 +15,13 @@ from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.rls import all_tenants
 from apps.unit_kerja.models import Cycle, Pegawai, UnitKerja
 from apps.unit_kerja.selectors import unit_kerja_visible
+
+
+def signed_pct(signed: int, total: int) -> Decimal:
+    """Signed among ``total`` in per cent, to one decimal (0.0 of none)."""
+    if total == 0:
+        return Decimal("0.0")
+    return (Decimal(100 * signed) / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -26,9 +34,7 @@ class Coverage:
 
     @property
     def pct(self) -> Decimal:
-        if self.total == 0:
-            return Decimal("0.0")
-        return (Decimal(100 * self.signed) / self.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return signed_pct(self.signed, self.total)
 
     @property
     def unsigned(self) -> int:
@@ -85,6 +91,53 @@ def coverage_per_unit(*, actor: Membership, cycle: Cycle) -> list[UnitCoverage]:
     """Every visible unit with its own pegawai's coverage (three queries in all)."""
     units = list(unit_kerja_visible(actor=actor).filter(is_active=True).order_by("path"))
     return coverage_of_units(cycle=cycle, units=units)
+
+
+@dataclass(frozen=True)
+class UnitSigned:
+    """A unit and how many of its own active pegawai signed this year: a bar of a chart."""
+
+    unit: UnitKerja
+    signed: int
+    total: int
+
+    @property
+    def pct(self) -> Decimal:
+        return signed_pct(self.signed, self.total)
+
+
+def _count_of(rows: QuerySet[Any]) -> Subquery:
+    """``COUNT(*)`` of a correlated queryset, as a subquery (0, never NULL, when it has no row)."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")  # no GROUP BY: one row
+    return Subquery(counted, output_field=IntegerField())
+
+
+def signed_first_units(*, actor: Membership, cycle: Cycle, limit: int) -> list[UnitSigned]:
+    """The first ``limit`` visible active units (in path order) that have active pegawai, each with
+    its own pegawai's signatures: the rows of :func:`coverage_per_unit` a chart keeps (those with
+    pegawai, the first ``limit``), in ONE query. Issue 22: the dashboard's chart read every visible
+    unit (5,000 for the largest instansi's admin) with its pegawai grouped, its pencanangan and the
+    instansi's threshold, to draw twelve bars; now each unit's two counts are correlated subqueries
+    evaluated for the units shown only."""
+    active = Pegawai.objects.filter(instansi_id=cycle.instansi_id, unit_id=OuterRef("pk"), is_active=True)
+    # A pegawai has at most one standing signature a year (the partial unique index of
+    # PaktaIntegritas), so counting them counts the active pegawai who signed — one join, no nested
+    # EXISTS, which was most of the query's building and planning time.
+    signed = PaktaIntegritas.objects.filter(
+        instansi_id=cycle.instansi_id,
+        cycle_id=cycle.pk,
+        revoked_at__isnull=True,
+        pegawai__instansi_id=cycle.instansi_id,
+        pegawai__unit_id=OuterRef("pk"),
+        pegawai__is_active=True,
+    )
+    units = (
+        unit_kerja_visible(actor=actor)
+        .filter(Exists(active), is_active=True)
+        .annotate(pegawai_total=_count_of(active), pegawai_signed=_count_of(signed))
+        .order_by("path")[:limit]
+    )
+    return [UnitSigned(unit=unit, signed=unit.pegawai_signed, total=unit.pegawai_total) for unit in units]
 
 
 def coverage_of_units(*, cycle: Cycle, units: list[UnitKerja]) -> list[UnitCoverage]:

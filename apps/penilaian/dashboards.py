@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from apps.core.charts import BarChart, Series
 from apps.core.dashboards import Panel, register
+from apps.core.memo import memoized
 from apps.lke.scoring import score
-from apps.pencanangan.selectors import coverage_per_unit
-from apps.penilaian.models import ItemReturn, ReturnStatus, Tier, TPITier
+from apps.pencanangan.selectors import signed_first_units
+from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, ReturnStatus, Tier, TPITier
 from apps.penilaian.pages.detail import TierColumn, _score_rows, _tier_label, penilaian_rows
 from apps.penilaian.sections import section_of_soal
-from apps.penilaian.selectors import penilaian_list, penilaian_spec, review_queue, tier_answers
+from apps.penilaian.selectors import UNIT_TIER, TierKey, penilaian_list, penilaian_spec, review_queue, tier_answers
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.unit_kerja.models import Cycle
 from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
 
 # -----------------------------------------------------------------------------
@@ -23,6 +26,58 @@ from apps.unit_kerja.selectors import cycle_current, cycle_next_deadline
 # -----------------------------------------------------------------------------
 
 UNIT_PANEL_RETURNS = 5
+UNIT_PANEL_ROWS = 10
+CHART_CANDIDATES = 20
+
+
+Answers = dict[int, str | None]  # PortalRB soal id → answer
+
+
+def _visible_penilaian(membership: Membership, cycle: Cycle) -> list[Penilaian]:
+    """The first penilaian of the year the member may see: the unit panel lists the first ten, the
+    charts panel picks one of the first twenty. Read once per dashboard (``apps.core.memo``)."""
+    return memoized(
+        ("penilaian.dashboard_penilaian", membership.pk, cycle.pk),
+        lambda: list(penilaian_list(actor=membership, cycle=cycle)[:CHART_CANDIDATES]),
+    )
+
+
+def _unit_panel_applies(membership: Membership) -> bool:
+    return membership.instansi_id is not None and membership.is_unit_narrowed and membership.can(Cap.PENILAIAN_VIEW)
+
+
+def _chart_penilaian(membership: Membership, candidates: list[Penilaian]) -> Penilaian:
+    """The LKE the chart shows: the member's own unit's, the most advanced one they can see."""
+    return max(candidates, key=lambda p: (p.unit_id == membership.unit_id, p.status != "draft"))
+
+
+def _lke_answers(membership: Membership, cycle: Cycle) -> tuple[dict[int, Answers], dict[TierKey, Answers]]:
+    """The unit tier's answers of the unit panel's rows (their progress and total) and every tier's
+    answers of the chart's LKE, in ONE query read once per dashboard: the two panels read them
+    apart, and the chart's LKE is most often the first row (the member's own unit). Empty when the
+    member sees no LKE this year."""
+
+    def read() -> tuple[dict[int, Answers], dict[TierKey, Answers]]:
+        candidates = _visible_penilaian(membership, cycle)
+        rows: dict[int, Answers] = {}
+        chosen: dict[TierKey, Answers] = {UNIT_TIER: {}}
+        if not candidates:
+            return rows, chosen
+        row_ids = [p.pk for p in candidates[:UNIT_PANEL_ROWS]] if _unit_panel_applies(membership) else []
+        rows = {pk: {} for pk in row_ids}
+        chart = _chart_penilaian(membership, candidates)
+        answers = Jawaban.objects.filter(
+            Q(penilaian_id__in=row_ids, tier=Tier.UNIT, level=0) | Q(penilaian_id=chart.pk),
+            instansi_id=chart.instansi_id,
+        ).values_list("penilaian_id", "tier", "level", "soal__portalrb_soal_id", "answer")
+        for penilaian_id, tier, level, soal_id, answer in answers:
+            if penilaian_id in rows and (tier, level) == UNIT_TIER:
+                rows[penilaian_id][soal_id] = answer
+            if penilaian_id == chart.pk:
+                chosen.setdefault((tier, level), {})[soal_id] = answer
+        return rows, chosen
+
+    return memoized(("penilaian.dashboard_answers", membership.pk, cycle.pk), read)
 
 
 @register
@@ -30,12 +85,12 @@ def unit_worksheet_panel(membership: Membership) -> Panel | None:
     """For a member narrowed to a unit who may see the LKE: the current year's penilaian of their
     unit (subtree) with progress, the returned items still to fix, and what is due next. A handful
     of queries, none per row."""
-    if membership.instansi_id is None or not membership.is_unit_narrowed or not membership.can(Cap.PENILAIAN_VIEW):
+    if not _unit_panel_applies(membership):
         return None
     cycle = cycle_current(instansi=membership.instansi_id)
     if cycle is None:
         return None
-    penilaian = list(penilaian_list(actor=membership, cycle=cycle)[:10])
+    penilaian = _visible_penilaian(membership, cycle)[:UNIT_PANEL_ROWS]
     open_returns = (
         ItemReturn.objects.filter(instansi_id=membership.instansi_id, penilaian__in=penilaian, status=ReturnStatus.OPEN)
         .select_related("soal", "penilaian")
@@ -51,7 +106,7 @@ def unit_worksheet_panel(membership: Membership) -> Panel | None:
         template="penilaian/penilaian_panel_unit.html",
         context={
             "cycle": cycle,
-            "rows": penilaian_rows(penilaian_list=penilaian),
+            "rows": penilaian_rows(penilaian_list=penilaian, unit_answers=_lke_answers(membership, cycle)[0]),
             "returns": returns[:UNIT_PANEL_RETURNS],
             "more_returns": max(0, open_returns.count() - UNIT_PANEL_RETURNS)
             if len(returns) > UNIT_PANEL_RETURNS
@@ -97,12 +152,13 @@ def tpi_review_panel(membership: Membership) -> Panel | None:
 CHART_UNITS = 12
 
 
-def _tier_scores(penilaian):
+def _tier_scores(penilaian, by_tier=None):
     """Every tier's scores, and the score rows of the detail page, without what the chart does not
     show (predikat estimates and ranges, returns, assignments, progress): issue 22, the unit
-    dashboard spent half its time in the whole detail page for these bars."""
+    dashboard spent half its time in the whole detail page for these bars. ``by_tier``: the
+    answers, if already read."""
     spec = penilaian_spec(penilaian)
-    by_tier = tier_answers(penilaian=penilaian)
+    by_tier = by_tier if by_tier is not None else tier_answers(penilaian=penilaian)
     names = dict(TPITier.objects.filter(instansi_id=penilaian.instansi_id).values_list("level", "name"))
     order = [Tier.UNIT, Tier.TPI, Tier.TPN]
     columns = [
@@ -124,10 +180,10 @@ def charts_panel(membership: Membership) -> Panel | None:
         return None
     charts = []
     if membership.can(Cap.PENILAIAN_VIEW):
-        candidates = list(penilaian_list(actor=membership, cycle=cycle)[:20])
+        candidates = _visible_penilaian(membership, cycle)
         if candidates:
-            chosen = max(candidates, key=lambda p: (p.unit_id == membership.unit_id, p.status != "draft"))
-            columns, score_rows = _tier_scores(chosen)
+            chosen = _chart_penilaian(membership, candidates)
+            columns, score_rows = _tier_scores(chosen, _lke_answers(membership, cycle)[1])
             areas = [row for row in score_rows if row.level == "area"]
             charts.append(
                 BarChart(
@@ -148,13 +204,13 @@ def charts_panel(membership: Membership) -> Panel | None:
                     unit=" %",
                 )
             )
-    coverage = [row for row in coverage_per_unit(actor=membership, cycle=cycle) if row.coverage.total][:CHART_UNITS]
+    coverage = signed_first_units(actor=membership, cycle=cycle, limit=CHART_UNITS)
     if coverage:
         charts.append(
             BarChart(
                 title=_("Pakta Integritas %(tahun)s: pegawai who signed, per unit") % {"tahun": cycle.tahun},
                 categories=[row.unit.name for row in coverage],
-                series=[Series(_("Signed"), [row.coverage.pct for row in coverage])],
+                series=[Series(_("Signed"), [row.pct for row in coverage])],
                 maximum=100,
                 unit=" %",
             )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.memo import memoized
 from apps.tenancy.models import Instansi, Membership
 from apps.unit_kerja.models import Cycle, Pegawai, Penetapan, PenetapanStatus, UnitKerja
 from apps.unit_kerja.validators import person_name_key, same_person_name
@@ -202,9 +203,14 @@ def cycle_list(*, instansi: Instansi) -> QuerySet[Cycle]:
 
 
 def cycle_current(*, instansi: Instansi | int, today: datetime.date | None = None) -> Cycle | None:
-    """The cycle of this calendar year if it is open, else the most recent open one, else None."""
+    """The cycle of this calendar year if it is open, else the most recent open one, else None.
+    Read once per memo scope (``apps.core.memo``: a dashboard's panels all ask for it)."""
     today = today or timezone.localdate()
     instansi_id = instansi if isinstance(instansi, int) else instansi.pk
+    return memoized(("unit_kerja.cycle_current", instansi_id, today), lambda: _cycle_current(instansi_id, today))
+
+
+def _cycle_current(instansi_id: int, today: datetime.date) -> Cycle | None:
     cycles = Cycle.objects.filter(instansi_id=instansi_id, is_open=True)
     return cycles.filter(tahun=today.year).first() or cycles.filter(tahun__lt=today.year).order_by("-tahun").first()
 

@@ -191,6 +191,25 @@ def test_national_selectors_filter_and_count(tpn: TPNWorld) -> None:
     assert counts["by_province"] == {"": 2, "32": 1}
 
 
+def test_national_counts_in_one_pass_agree_with_each_proposals_stage(tpn: TPNWorld) -> None:
+    """Issue 22: the counts come from one grouped query, the stage from the latest result's pair
+    mapped here. Each proposal counts once, under the stage its own latest result gives (the later
+    of two results wins), and instansi kind and kategori are summed from the same rows."""
+    to_desk(tpn)  # WBK: administrasi, then desk — the latest is desk
+    record(tpn, "administrasi", tpn.tina, pengusulan=tpn.prb.b1, outcome="tidak_lulus")
+    tahun = tpn.prb.lke.cycle.tahun
+    counts = national_counts(tahun=tahun)
+    expected: dict[str, int] = {}
+    for pengusulan in proposal_list_national(tahun=tahun):
+        expected[proposal_stage(pengusulan)] = expected.get(proposal_stage(pengusulan), 0) + 1
+    assert expected == {NationalStage.DESK: 1, NationalStage.ADMINISTRASI_TIDAK_LULUS: 1, NationalStage.PROPOSED: 1}
+    assert {stage: n for stage, n in counts["by_stage"].items() if n} == expected
+    assert counts["by_province_stage"] == {"": {"desk": 1, "proposed": 1}, "32": {"administrasi_tidak_lulus": 1}}
+    assert counts["by_kind"] == {"kementerian": 2, "kota": 1}
+    assert counts["by_kategori"] == {("WBBM", True): 1, ("WBK", False): 2}
+    assert national_counts(tahun=tahun - 1)["total"] == 0
+
+
 def test_api_token_issue_and_revoke(tpn: TPNWorld) -> None:
     with pytest.raises(PermissionDeniedError):
         services.api_token_issue(user=tpn.world.citra, name="x")

@@ -228,17 +228,24 @@ class ListRow:
     unit_total: Decimal
 
 
-def penilaian_rows(*, penilaian_list: Iterable[Penilaian]) -> list[ListRow]:
-    """Progress and the unit tier's total for each penilaian of a page, in one query."""
+def penilaian_rows(
+    *, penilaian_list: Iterable[Penilaian], unit_answers: Mapping[int, dict[int, str | None]] | None = None
+) -> list[ListRow]:
+    """Progress and the unit tier's total for each penilaian of a page, in one query (none when the
+    caller has read their unit tier's answers already: ``unit_answers``, penilaian id → answers)."""
     items = list(penilaian_list)
     if not items:
         return []
-    answers: dict[int, dict[int, str | None]] = defaultdict(dict)
-    rows = Jawaban.objects.filter(
-        instansi_id=items[0].instansi_id, penilaian__in=items, tier=Tier.UNIT, level=0
-    ).values_list("penilaian_id", "soal__portalrb_soal_id", "answer")
-    for penilaian_id, soal_id, answer in rows:
-        answers[penilaian_id][soal_id] = answer
+    answers: Mapping[int, dict[int, str | None]]
+    if unit_answers is None:
+        answers = defaultdict(dict)
+        rows = Jawaban.objects.filter(
+            instansi_id=items[0].instansi_id, penilaian__in=items, tier=Tier.UNIT, level=0
+        ).values_list("penilaian_id", "soal__portalrb_soal_id", "answer")
+        for penilaian_id, soal_id, answer in rows:
+            answers[penilaian_id][soal_id] = answer
+    else:
+        answers = unit_answers
     result = []
     for penilaian in items:
         spec = penilaian_spec(penilaian)
