@@ -29,7 +29,7 @@ def keep_the_test_connection() -> Iterator[None]:
 def api_operations(path_regex: str, *, expected: int) -> list[Any]:
     """The operations of our schema under ``path_regex``; their number is pinned so an endpoint
     missing from the schema fails loudly."""
-    from zi.wsgi import application
+    from zi.wsgi import application  # noqa: PLC0415  (settings-dependent: building the WSGI app sets Django up)
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
     operations = [result.ok() for result in schema.include(path_regex=path_regex).get_all_operations()]

@@ -11,13 +11,17 @@ Use ``world`` for the objects and ``login(persona)`` for a logged-in test client
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from apps.accounts.models import User
 from apps.tenancy.models import Instansi, InstansiKind, Membership
@@ -100,8 +104,6 @@ def login(world: World) -> Callable[[User], Client]:
 def english_ui(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Pages and the test itself in English, for tests that compare interface text with message
     constants or English msgids."""
-    from django.utils import translation
-
     monkeypatch.setattr("apps.core.middleware.chosen_language", lambda request: "en")
     with translation.override("en"):
         yield
@@ -128,13 +130,11 @@ def _clear_cache() -> None:
     """Rate-limit counters and cached values never leak from one test into the next."""
     # Only this run's keys (KEY_PREFIX is per process): ``cache.clear()`` would FLUSHDB the Redis
     # database that also holds the Celery queues, dropping the messages of a test run in parallel.
-    import redis
-    from django.conf import settings
+    import redis  # noqa: PLC0415  (Redis: a client only when the cache is Redis, never in the embedded mode)
+    from django.conf import settings  # noqa: PLC0415  (the name is pytest-django's settings fixture in this module)
 
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         # The embedded mode (zi.settings.test_embedded): a local-memory cache of this process only.
-        from django.core.cache import cache
-
         cache.clear()
         return
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
@@ -153,11 +153,6 @@ def totp_code(secret: str) -> str:
     A person reads the code with time to type it; near the end of a period the code may expire
     before it is checked, so this waits for the next period then (like a person would).
     """
-    import time
-
-    from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     period = app_settings.TOTP_PERIOD
     left = period - time.time() % period
     if left < 5:

@@ -8,18 +8,20 @@ from collections.abc import Callable
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from apps.accounts import views
+from apps.accounts.forms import PASSWORDS_DIFFER
 from apps.accounts.models import User
 from apps.accounts.tokens import InvitationTokenGenerator, invitation_path
 from apps.audit.models import AuditEvent
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
 from tests.accounts.conftest import invitation_path_from
-from tests.conftest import World
+from tests.conftest import PASSWORD, World
 
 NEW_PASSWORD = "Zona-Integritas-2026!"
 
@@ -140,8 +142,6 @@ def test_a_token_for_another_person_is_refused(world: World, login: Callable) ->
 
 
 def test_a_password_reset_token_is_not_an_invitation_token(world: World, login: Callable) -> None:
-    from django.contrib.auth.tokens import default_token_generator
-
     invite_through_the_page(world, login, email="fajar@alfa.go.id", role=Role.VIEWER)
     user = User.objects.get(email="fajar@alfa.go.id")
     path = reverse(
@@ -152,8 +152,6 @@ def test_a_password_reset_token_is_not_an_invitation_token(world: World, login: 
 
 
 def test_weak_or_mismatched_passwords_are_refused_and_the_link_stays_valid(world: World, login: Callable) -> None:
-    from apps.accounts.forms import PASSWORDS_DIFFER
-
     invite_through_the_page(world, login, email="fajar@alfa.go.id", role=Role.VIEWER)
     user = User.objects.get(email="fajar@alfa.go.id")
     path = invitation_path(user)
@@ -184,8 +182,6 @@ def test_invited_tpi_must_enrol_two_factor_after_first_login(
 def test_existing_user_added_to_an_instansi_logs_in_with_the_old_password(
     world: World, login: Callable, deliver_emails: Callable
 ) -> None:
-    from tests.conftest import PASSWORD
-
     invite_through_the_page(world, login, email=world.dodi.email, role=Role.VIEWER)
     deliver_emails(world.instansi_a)
     assert "/akun/undangan/" not in mail.outbox[0].body

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from apps.accounts.models import User
+from apps.accounts.security_log import identifier_digest
 from tests.conftest import PASSWORD, World, enrol_totp, totp_code
 from tests.factories import UserFactory
 from tests.ops.helpers import production_env, run_manage
@@ -117,8 +118,6 @@ def test_a_password_reset_ends_every_other_session(world: World) -> None:
 
 
 def test_authentication_events_are_logged_without_what_was_typed(world: World, caplog) -> None:
-    from apps.accounts.security_log import identifier_digest
-
     caplog.set_level("INFO", logger="zi.security")
     client = Client()
     client.post(reverse("account_login"), {"login": world.ani.email, "password": "salah-ketik-rahasia"})

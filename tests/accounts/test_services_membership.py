@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection, connections, transaction
 
 from apps.accounts import services
 from apps.accounts.models import User
@@ -331,11 +334,6 @@ def test_bootstrap_refuses_other_roles_and_national_with_instansi(world: World) 
 @pytest.mark.django_db(transaction=True)
 def test_two_admins_removing_each_other_at_once_leave_one(world: World) -> None:
     """The second removal waits for the first one's lock, then sees it and is refused."""
-    import threading
-    import time
-
-    from django.db import connection, connections, transaction
-
     second = Membership.objects.create(user=world.budi, instansi=world.instansi_a, role=Role.ADMIN_ZI)
     citra = actor_of(world, world.citra)
     ready = threading.Event()

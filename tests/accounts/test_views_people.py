@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts import services, views
@@ -66,9 +68,6 @@ def test_people_list_needs_people_manage(world: World, login: Callable) -> None:
 
 
 def test_people_list_query_count_does_not_grow_with_people(world: World, login: Callable) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = login(world.citra)
     client.get(reverse("accounts:people-list"))  # the signed-in principal is cached from here on
     with CaptureQueriesContext(connection) as few:

@@ -19,7 +19,9 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from apps.portalrb.models import PortalRBFetch
+from apps.portalrb.models import PortalRBFetch, PortalRBToken
+from apps.portalrb.services import portalrb_fetch_record
+from apps.tenancy.scope import scope
 from tests.api_support import keep_the_test_connection  # noqa: F401  (fixture)
 from tests.portalrb.conftest import lke, prb  # noqa: F401  (fixtures re-exported)
 from tests.tpn.conftest import TPNWorld, tpn  # noqa: F401  (fixture re-exported)
@@ -150,10 +152,6 @@ def test_the_edge_answers_carry_the_right_codes(tpn: TPNWorld) -> None:  # noqa:
 
 def test_the_fetch_log_never_stores_a_nul(tpn: TPNWorld) -> None:  # noqa: F811
     """The second line: even a path with a NUL that got past the edge is logged without it."""
-    from apps.portalrb.models import PortalRBToken
-    from apps.portalrb.services import portalrb_fetch_record
-    from apps.tenancy.scope import scope
-
     instansi = tpn.prb.world.instansi_a
     with scope(instansi.pk):
         token = PortalRBToken.objects.filter(revoked_at__isnull=True).get()

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+
+from apps.api.errors import exception_handler
+from apps.core.errors import ConflictError, WindowClosed
+from apps.core.views import server_error
 
 
 @pytest.mark.django_db
@@ -43,10 +51,6 @@ def test_html_404_stays_html() -> None:
 
 
 def test_unhandled_error_under_api_is_json_500(rf) -> None:
-    import json
-
-    from apps.core.views import server_error
-
     response = server_error(rf.get("/api/portalrb/pengusulan/unit-wbk"))
     assert response.status_code == 500
     body = json.loads(response.content)
@@ -55,11 +59,6 @@ def test_unhandled_error_under_api_is_json_500(rf) -> None:
 
 
 def test_exception_handler_maps_domain_errors() -> None:
-    from django.core.exceptions import ValidationError
-
-    from apps.api.errors import exception_handler
-    from apps.core.errors import ConflictError, WindowClosed
-
     response = exception_handler(ValidationError({"tahun": ["wajib"]}), {})
     assert response.status_code == 422
     assert response.data["fields"] == {"tahun": ["wajib"]}
@@ -69,8 +68,6 @@ def test_exception_handler_maps_domain_errors() -> None:
 
 
 def test_openapi_document_is_valid_without_warnings(tmp_path) -> None:
-    from django.core.management import call_command
-
     target = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()

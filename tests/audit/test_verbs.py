@@ -11,6 +11,7 @@ from django.utils import translation
 
 from apps.accounts.services import membership_invite
 from apps.audit.verbs import VERB_LABELS, verb_label
+from apps.tenancy.roles import Role
 from tests.conftest import World
 
 APPS = Path(__file__).resolve().parents[2] / "apps"
@@ -38,8 +39,6 @@ def test_each_label_is_indonesian_by_default_and_english_on_request() -> None:
 
 
 def test_the_audit_page_shows_words_not_codes(world: World, login) -> None:
-    from apps.tenancy.roles import Role
-
     membership_invite(
         actor=world.membership(world.citra),
         email="baru@alfa.go.id",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.urls import reverse
 
 from apps.audit.services import audit_record, changes_to_before_after
@@ -50,7 +51,5 @@ def test_outsider_admin_sees_nothing_of_a(world: World, login) -> None:
 
 
 def test_audit_record_needs_an_instansi_for_non_tenant_objects(world: World) -> None:
-    import pytest
-
     with pytest.raises(ValueError, match="needs instansi"):
         audit_record(actor=None, verb="x", obj=world.ani)

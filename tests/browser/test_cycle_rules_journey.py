@@ -10,16 +10,24 @@ Set-up goes through the services; what the issue names goes through the pages.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PengusulanStatus
+from apps.pemantauan.models import PeringatanDini
+from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PengusulanStatus, PredikatUnit
 from apps.penilaian.models import ItemReturn, PenilaianStatus
+from apps.penilaian.services.review import penilaian_submit
+from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
 from apps.tpn.models import TPNResult
 from tests.browser.test_login_journey import log_in_with_mfa
 from tests.browser.test_pengusulan_journey import _pimpinan
 from tests.browser_fixtures import screenshot
+from tests.conftest import enrol_totp
+from tests.factories import MembershipFactory, UserFactory
 from tests.pengusulan.test_thresholds import BELOW_REASON, failing_draft
 from tests.penilaian.conftest import PARTIAL, LKEWorld, lke
 from tests.penilaian.test_review_support import fill
@@ -72,8 +80,6 @@ def test_a_failing_unit_cannot_be_proposed_but_an_afirmasi_unit_can_with_its_rea
 
 
 def test_a_tpi_returns_every_blank_item_at_once(page: Page, live_server, lke: LKEWorld) -> None:
-    from apps.penilaian.services.review import penilaian_submit
-
     fill(lke, only=set(range(1, 23)))
     with scope(lke.world.instansi_a.pk):
         penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
@@ -91,10 +97,6 @@ def test_a_tpi_returns_every_blank_item_at_once(page: Page, live_server, lke: LK
 
 
 def test_a_tpn_evaluator_records_a_result_in_the_browser(page: Page, live_server, tpn: TPNWorld) -> None:
-    from apps.tenancy.roles import Role
-    from tests.conftest import enrol_totp
-    from tests.factories import MembershipFactory, UserFactory
-
     rani = UserFactory(email="rani@tpn.menpan.go.id", name="Rani Evaluator")
     MembershipFactory(user=rani, instansi=None, role=Role.TPN_EVALUATOR)
     secret = enrol_totp(rani)
@@ -130,13 +132,6 @@ def test_a_tpn_evaluator_records_a_result_in_the_browser(page: Page, live_server
 def test_a_public_complaint_raises_an_early_warning_on_a_predicated_unit(
     page: Page, phone_page: Page, live_server, world
 ) -> None:
-    import datetime
-
-    from django.utils import timezone
-
-    from apps.pemantauan.models import PeringatanDini
-    from apps.pengusulan.models import PredikatUnit
-
     tahun = timezone.localdate().year
     PredikatUnit.unscoped.create(
         instansi=world.instansi_a,

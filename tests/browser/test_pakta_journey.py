@@ -13,8 +13,11 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from apps.pencanangan.models import PaktaIntegritas, SignMethod
+from apps.tenancy.roles import Role
+from apps.unit_kerja.models import Pegawai
 from tests.browser_fixtures import screenshot
 from tests.conftest import PASSWORD, World
+from tests.factories import MembershipFactory, UserFactory
 from tests.pencanangan.conftest import make_roster
 from tests.penilaian.conftest import open_cycle_now
 
@@ -78,10 +81,6 @@ def test_pegawai_signs_through_a_one_time_link_on_a_phone(
 def test_a_pegawai_signs_in_their_own_name_from_the_dashboard(page: Page, live_server, world: World) -> None:
     """Issue 17: the pegawai's dashboard shows their own pact; they sign with their password, and the
     page, the PDF and the record name them (not another roster entry)."""
-    from apps.tenancy.roles import Role
-    from apps.unit_kerja.models import Pegawai
-    from tests.factories import MembershipFactory, UserFactory
-
     open_cycle_now(world.instansi_a)
     roster = make_roster(world)
     sari = UserFactory(email="sari@alfa.go.id", name="Sari Wulandari")

@@ -17,6 +17,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
+from apps.audit.models import AuditEvent
+from apps.notifications.models import Notification
 from apps.penilaian.models import Jawaban, Tier
 from apps.rencana_aksi.models import Kegiatan, PlanStatus, Realisasi, RealisasiStatus, RencanaAksi
 from apps.tenancy.roles import Role
@@ -128,9 +130,6 @@ def test_plan_approve_report_verify_and_reuse_the_evidence_in_the_lke(
     expect(page.get_by_test_id("realisasi-progress")).to_have_text("60 %")
     expect(page.locator("main")).not_to_contain_text("Pengguna lain")
     with scope(world.instansi_a.pk):
-        from apps.audit.models import AuditEvent
-        from apps.notifications.models import Notification
-
         assert Realisasi.objects.filter(kegiatan=kegiatan).count() == 1
         assert AuditEvent.objects.filter(verb__startswith="realisasi.").count() == 1
         told = Notification.objects.filter(kind="realisasi_submitted", recipient=hadi)

@@ -8,6 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from apps.diagnosis.models import Risiko
+from apps.rencana_aksi.models import Kegiatan
+from apps.rencana_aksi.services.kegiatan import kegiatan_save
+from apps.tenancy.scope import scope
 from tests.browser.test_lke_journey import log_in_with_password
 from tests.browser.test_pendampingan_journey import record_risk
 from tests.browser_fixtures import screenshot
@@ -70,10 +73,6 @@ def test_delete_and_undo_on_a_phone(phone_page: Page, live_server, pd: PDWorld) 
 def test_a_kegiatan_deleted_and_brought_back(page: Page, live_server, pd: PDWorld) -> None:
     """The same on the rencana aksi: the kegiatan page asks, the plan page says it was deleted and
     offers "Urungkan", which lands back on the kegiatan."""
-    from apps.rencana_aksi.models import Kegiatan
-    from apps.rencana_aksi.services.kegiatan import kegiatan_save
-    from apps.tenancy.scope import scope
-
     with scope(pd.world.instansi_a.pk):
         kegiatan = kegiatan_save(
             actor=pd.actor(pd.world.ani), rencana=pd.rencana, data=pd.kegiatan_data(description="Reviu SAKIP unit")

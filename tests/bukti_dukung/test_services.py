@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from apps.audit.models import AuditEvent
 from apps.bukti_dukung.models import BuktiDukung, FileKind
@@ -20,8 +21,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _xlsx_bytes() -> bytes:
-    from openpyxl import Workbook
-
     buffer = io.BytesIO()
     Workbook().save(buffer)
     return buffer.getvalue()

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django import forms
+from django.apps import apps as django_apps
 from django.utils import translation
 
 from apps.pencanangan.forms import PencananganEditForm
@@ -43,8 +44,6 @@ def test_a_saved_date_is_in_the_date_input_in_both_languages(form_class: type[fo
 
 def test_every_date_widget_of_every_form_renders_iso() -> None:
     """No form left with a locale-formatted date input."""
-    from django.apps import apps as django_apps
-
     checked = 0
     for config in django_apps.get_app_configs():
         if not config.name.startswith("apps."):

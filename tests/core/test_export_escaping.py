@@ -23,6 +23,7 @@ from apps.survei import services as survei_services
 from apps.tenancy.scope import scope
 from apps.unit_kerja.models import UnitKerja
 from tests.conftest import World
+from tests.isolation.routes.rencana_aksi import TAHUN, make_rencana
 from tests.isolation.test_isolation import all_route_names
 from tests.pencanangan.conftest import PaktaWorld, pakta  # noqa: F401  (fixture)
 from tests.penilaian.conftest import LKEWorld, lke  # noqa: F401  (fixture)
@@ -91,7 +92,6 @@ def test_lke_workbook_writes_notes_and_title_as_text(lke: LKEWorld, login) -> No
 
 def test_heatmap_escapes_unit_names_and_codes(world: World, login) -> None:
     UnitKerja.unscoped.filter(pk=world.unit_a1.pk).update(name=HOSTILE, code=HOSTILE_MINUS)
-    from tests.isolation.routes.rencana_aksi import TAHUN, make_rencana
 
     make_rencana(world)
     response = login(world.citra).get(f"{reverse('rencana_aksi:heatmap-export')}?tahun={TAHUN}")

@@ -13,15 +13,20 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.test import Client
 from django.urls import reverse
 
+from apps.accounts import services
 from apps.audit.models import AuditEvent
 from apps.bukti_dukung.models import BuktiDukung
 from apps.bukti_dukung.services import bukti_dukung_upload
+from apps.notifications.models import Notification
+from apps.pencanangan.public_views import download_token
 from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from tests.conftest import World
-from tests.isolation.registry import list_routes
+from tests.isolation.registry import exempt_routes, list_routes, object_routes, owner_user
+from tests.isolation.routes.pencanangan import make_pakta
+from tests.isolation.routes.rencana_aksi import TAHUN, make_rencana
 from tests.isolation.routes.reports import make_report
-from tests.penilaian.conftest import LKEWorld, lke  # noqa: F401  (fixture)
+from tests.penilaian.conftest import LKEWorld, lke, open_cycle_now  # noqa: F401  (fixture)
 from tests.portalrb.conftest import prb  # noqa: F401  (fixture)
 from tests.tpn.conftest import TPNWorld, bearer, tpn  # noqa: F401  (fixture)
 
@@ -76,16 +81,12 @@ def test_lke_workbook_export_is_audited(lke: LKEWorld, login) -> None:  # noqa: 
 
 
 def test_heatmap_export_is_audited(world: World, login) -> None:
-    from tests.isolation.routes.rencana_aksi import TAHUN, make_rencana
-
     make_rencana(world)
     assert login(world.citra).get(f"{reverse('rencana_aksi:heatmap-export')}?tahun={TAHUN}").status_code == 200
     assert "rencana_aksi.heatmap_export" in audit_verbs(world)
 
 
 def test_pakta_list_export_is_audited(world: World, login) -> None:
-    from tests.penilaian.conftest import open_cycle_now
-
     open_cycle_now(world.instansi_a)
     assert login(world.ani).get(reverse("pencanangan:unit-export", args=[world.unit_a1.public_id])).status_code == 200
     with scope(world.instansi_a.pk):
@@ -94,9 +95,6 @@ def test_pakta_list_export_is_audited(world: World, login) -> None:
 
 
 def test_public_pakta_download_is_audited(world: World) -> None:
-    from apps.pencanangan.public_views import download_token
-    from tests.isolation.routes.pencanangan import make_pakta
-
     pakta = make_pakta(world)
     response = Client().get(reverse("pakta-public:download", args=[download_token(pakta)]))
     assert response.status_code == 200
@@ -127,8 +125,6 @@ DOWNLOADS_ELSEWHERE = {
 
 
 def _routes_sending_files() -> list:
-    from tests.isolation.registry import object_routes
-
     return [route for route in [*object_routes(), *list_routes()] if "GET" in getattr(route, "methods", ("GET",))]
 
 
@@ -137,8 +133,6 @@ def test_every_download_writes_an_audit_row(route, world: World) -> None:
     """Issue 18: every download and export of personal data is audited. Every GET route of the
     isolation registry (which fails on an unregistered URL) is requested by its owner; whatever comes
     back as a file must have added an audit row by that owner about an object of the instansi."""
-    from tests.isolation.registry import owner_user
-
     built = route.build(world)
     kwargs = built[0] if isinstance(built, tuple) else built
     owner = owner_user(route, world)
@@ -171,8 +165,6 @@ FILE_ROUTES = {
 
 
 def test_downloads_elsewhere_are_real_exempt_routes() -> None:
-    from tests.isolation.registry import exempt_routes
-
     assert sorted(set(DOWNLOADS_ELSEWHERE) - set(exempt_routes())) == []
 
 
@@ -276,9 +268,6 @@ def test_reset_links_come_from_site_url(world: World, settings) -> None:
 
 
 def test_invitation_links_come_from_site_url(world: World, settings, in_scope) -> None:
-    from apps.accounts import services
-    from apps.notifications.models import Notification
-
     settings.SITE_URL = "https://zi.example.go.id"
     services.membership_invite(
         actor=Membership.objects.get(user=world.citra), email="baru@alfa.go.id", name="Baru", role="viewer"

@@ -11,12 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
+import apps.lke.excel.xlsx as lke_xlsx
 from apps.core.imports import duplicates
 from apps.rencana_aksi.imports import IMPORT_COLUMNS_REQUIRED
 from apps.rencana_aksi.models import Kegiatan
@@ -48,10 +50,6 @@ REFUSALS = ("kolom", "baris")  # the Indonesian messages name columns or rows
 @pytest.fixture
 def no_xml_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records every openpyxl ``load_workbook`` call: a refusal must come before any."""
-    import openpyxl
-
-    import apps.lke.excel.xlsx as lke_xlsx
-
     calls: list[str] = []
     original = openpyxl.load_workbook
 

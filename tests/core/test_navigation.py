@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable
 
 from django.test import Client
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
 
 from apps.accounts.models import User
+from apps.core import navigation
 from apps.core.navigation import Group, nav_for
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
@@ -91,11 +93,6 @@ def test_the_tpi_sees_the_monitoring_after_the_predikat_and_an_operator_does_not
 def test_a_built_menu_is_reused_only_for_what_decides_it(world: World) -> None:
     """The menus are kept per role, state, language and URL prefix (issue 22): the same role gets the
     same menu again, while another role, another language or a deactivated membership gets its own."""
-    from django.urls import set_script_prefix
-    from django.utils import translation
-
-    from apps.core import navigation
-
     navigation._MENUS.clear()
     admin = Membership.objects.get(user=world.citra, instansi=world.instansi_a)
     reader = Membership.objects.get(user=world.evi)

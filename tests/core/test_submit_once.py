@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
 from apps.audit.models import AuditEvent
+from apps.core.submissions import RUNNING, _key
 from apps.reports.models import Report
 from apps.tenancy.scope import scope
 from apps.unit_kerja.models import UnitKerja
@@ -74,10 +76,6 @@ def test_the_id_never_reaches_the_view(world: World, login) -> None:
 def test_a_double_click_racing_the_first_request_waits_for_it(world: World, login) -> None:
     """The second send arrives while the first still runs: it runs nothing, waits, and follows the
     first one's redirect."""
-    from django.core.cache import cache
-
-    from apps.core.submissions import RUNNING, _key
-
     client = login(world.citra)
     key = _key(type("R", (), {"user": world.citra})(), SUBMIT)
     cache.set(key, RUNNING, timeout=60)  # the first click's request, still at work

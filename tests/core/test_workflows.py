@@ -36,6 +36,7 @@ from apps.tenancy.models import Membership
 from apps.tenancy.roles import NATIONAL_ROLES, UNIT_ROLES, Role, capabilities_for
 from apps.tenancy.scope import scope
 from tests.factories import MembershipFactory, UserFactory
+from tests.pengusulan.helpers import actor, pimpinan, ready, top
 from tests.penilaian.conftest import LKEWorld
 from tests.penilaian.test_review_support import fill
 
@@ -103,14 +104,12 @@ def _compare(table: wf.Workflow, tried: dict[tuple[str, str, str], str]) -> None
 
 
 def test_pengusulan_every_state_action_and_role_gives_the_tables_answer(lke: LKEWorld) -> None:
-    from tests.pengusulan.helpers import ready
-
     pengusulan = ready(lke)
     members = _members(lke)
     calls = {
-        "submit": lambda actor, p: pg.pengusulan_submit(actor=actor, pengusulan=p),
-        "correct": lambda actor, p: pg.pengusulan_correct(actor=actor, pengusulan=p, reason="Perbaikan data"),
-        "withdraw": lambda actor, p: pg.pengusulan_withdraw(actor=actor, pengusulan=p),
+        "submit": lambda a, p: pg.pengusulan_submit(actor=a, pengusulan=p),
+        "correct": lambda a, p: pg.pengusulan_correct(actor=a, pengusulan=p, reason="Perbaikan data"),
+        "withdraw": lambda a, p: pg.pengusulan_withdraw(actor=a, pengusulan=p),
     }
     tried = {}
     with scope(lke.world.instansi_a.pk):
@@ -124,8 +123,6 @@ def test_pengusulan_every_state_action_and_role_gives_the_tables_answer(lke: LKE
 
 
 def test_a_pengusulan_transition_is_audited_with_before_and_after(lke: LKEWorld) -> None:
-    from tests.pengusulan.helpers import actor, pimpinan, ready
-
     pengusulan = ready(lke)
     with scope(lke.world.instansi_a.pk):
         pg.pengusulan_submit(actor=actor(pimpinan(lke)), pengusulan=pengusulan)
@@ -172,8 +169,6 @@ def _penilaian_setup(lke: LKEWorld, members: dict[str, Membership], state: str, 
 
 
 def _top(soal) -> str:
-    from tests.pengusulan.helpers import top
-
     return top(soal)
 
 

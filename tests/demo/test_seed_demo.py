@@ -12,10 +12,25 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.demo import data
+from apps.demo.management.commands.seed_demo import demo_site_url
+from apps.diagnosis.models import Diagnosis, IsuStrategis, LayananUtama, Risiko
+from apps.diagnosis.selectors import high_risks_unanswered
 from apps.lke.models import LKETemplate
+from apps.notifications.models import Notification
+from apps.pemantauan.models import PeringatanDini
+from apps.pencanangan.models import PaktaIntegritas, Pencanangan
+from apps.pendampingan.models import Asistensi, Konsultasi, TindakLanjut
+from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PredikatUnit, SuratPengusulan
+from apps.pengusulan.snapshot import snapshot_hash
+from apps.penilaian.models import Jawaban, Penilaian, PenilaianStatus
+from apps.penilaian.services.review import unanswered_soal
+from apps.survei.qr import public_url
 from apps.tenancy.models import Instansi, Membership
 from apps.tenancy.roles import Role
+from apps.tenancy.scope import scope
+from apps.timkerja.models import AgenPerubahan, AnggotaTim, Perubahan, TimKerja
 from apps.unit_kerja.models import Pegawai, Penetapan, PenetapanStatus, UnitKerja
+from apps.unit_kerja.validators import same_person_name
 
 
 def _counts() -> tuple[int, ...]:
@@ -48,8 +63,6 @@ def test_demo_world_has_two_instansi_units_pegawai_and_every_role(demo: None) ->
     assert all(p.sk_file_id for p in designated)
     # The year's LKE is open for every designated unit; DIT-IZIN's is fully answered and reviewed
     # (the unit and two TPI tiers: 127 soal each) and proposed.
-    from apps.penilaian.models import Jawaban, Penilaian
-
     assert Penilaian.unscoped.count() == 4
     assert Jawaban.unscoped.filter(penilaian__unit__code="RSUD", tier="unit").count() == 127
     assert Jawaban.unscoped.filter(penilaian__unit__code="DIT-IZIN", tier="unit").count() == 127
@@ -57,9 +70,6 @@ def test_demo_world_has_two_instansi_units_pegawai_and_every_role(demo: None) ->
 
 
 def test_demo_has_units_proposed_for_wbk_and_wbbm_with_frozen_snapshots(demo: None) -> None:
-    from apps.pengusulan.models import Pengusulan, PengusulanSnapshot, PredikatUnit, SuratPengusulan
-    from apps.pengusulan.snapshot import snapshot_hash
-
     proposed = {p.unit.code: p for p in Pengusulan.unscoped.filter(status="proposed").select_related("unit")}
     assert {code: p.kategori for code, p in proposed.items()} == {"DIT-IZIN": "WBK", "RSUD": "WBBM-AFIRMASI"}
     for pengusulan in proposed.values():
@@ -95,9 +105,6 @@ def test_refuses_outside_demo_mode(db: None, settings) -> None:
 
 
 def test_demo_units_have_a_pencanangan_and_most_pegawai_signed(demo: None) -> None:
-    from apps.pencanangan.models import PaktaIntegritas, Pencanangan
-    from apps.unit_kerja.models import Pegawai, UnitKerja
-
     assert Pencanangan.unscoped.count() == UnitKerja.unscoped.count()
     signed = PaktaIntegritas.unscoped.filter(revoked_at__isnull=True).count()
     roster = Pegawai.unscoped.filter(is_active=True).count()
@@ -105,12 +112,6 @@ def test_demo_units_have_a_pencanangan_and_most_pegawai_signed(demo: None) -> No
 
 
 def test_demo_first_unit_has_its_diagnosis_team_and_tpi_pendampingan(demo: None) -> None:
-    from apps.diagnosis.models import Diagnosis, IsuStrategis, LayananUtama, Risiko
-    from apps.diagnosis.selectors import high_risks_unanswered
-    from apps.pendampingan.models import Asistensi, Konsultasi, TindakLanjut
-    from apps.tenancy.scope import scope
-    from apps.timkerja.models import AgenPerubahan, AnggotaTim, Perubahan, TimKerja
-
     for code in ("kemen-contoh", "kota-contoh"):
         diagnosis = Diagnosis.unscoped.select_related("unit", "cycle").get(instansi__code=code)
         assert Risiko.unscoped.filter(diagnosis=diagnosis).count() == 3
@@ -139,9 +140,6 @@ def test_demo_first_unit_has_its_diagnosis_team_and_tpi_pendampingan(demo: None)
 def test_demo_accounts_sign_only_in_their_own_name(demo: None) -> None:
     """Issue 17: the demo linked Dewi's login to Dedi Lestari's roster entry. Every linked account is
     the person of its entry, every demo signature names its own pegawai, and Dewi signs as Dewi."""
-    from apps.pencanangan.models import PaktaIntegritas
-    from apps.unit_kerja.validators import same_person_name
-
     linked = list(Pegawai.unscoped.filter(user__isnull=False).select_related("user"))
     assert {p.user.email for p in linked} == {login[0] for login in data.LOGINS if login[3] == "pegawai"}
     for pegawai in linked:
@@ -168,11 +166,6 @@ def test_every_demo_login_opens_a_journey_that_can_be_walked_now(demo: None) -> 
     """Issue 17: the README names where each login starts. The unit operator of the second instansi
     has an LKE open to fill; the Kementerian's TPI has an incomplete LKE in review (blanks it can
     return at once); the admin ZI sees an early warning on a predicated unit; TPN has proposals."""
-    from apps.pemantauan.models import PeringatanDini
-    from apps.penilaian.models import Penilaian, PenilaianStatus
-    from apps.penilaian.services.review import unanswered_soal
-    from apps.tenancy.scope import scope
-
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for email, *_rest in data.LOGINS:
         assert f"`{email}`" in readme, email
@@ -211,15 +204,11 @@ def test_seeding_prints_the_logins_and_not_the_mails(db: None, settings, capsys)
     assert len(out.splitlines()) < 30
     assert "Subject:" not in out
     assert "admin@kemen-contoh.go.id" in out
-    from apps.notifications.models import Notification
 
     assert Notification.unscoped.filter(channel="email").count() > 5  # the mails exist all the same
 
 
 def test_links_follow_the_address_the_demo_is_served_on(db: None, settings, monkeypatch) -> None:
-    from apps.demo.management.commands.seed_demo import demo_site_url
-    from apps.survei.qr import public_url
-
     settings.SITE_URL = "http://127.0.0.1:8000"
     settings.ZI_SITE_URL_FROM_REQUEST = True
     monkeypatch.setenv("ZI_DEMO_ADDR", "0.0.0.0:8091")

@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import trans_real
 
 from apps.accounts.models import User
 from apps.demo import data
@@ -75,8 +76,6 @@ def english_catalogue() -> set[str]:
     """Every English msgid the Indonesian catalogue (ours, Django's, allauth's) translates into
     something else: seen on an Indonesian page (as a whole text, label or button), it is a string
     that escaped translation. Single words count too ("Delete", "Year"), from three letters up."""
-    from django.utils.translation import trans_real
-
     catalog = trans_real.translation("id")._catalog
     # items() walks every merged catalogue; the value a page gets is the first one's (ours before
     # Django's and allauth's): "Email" stays "Email" for us even where allauth says "Surel".

@@ -15,10 +15,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from apps.accounts.models import User
+from apps.rencana_aksi.models import Kegiatan, RencanaAksi
 from apps.reports.models import Report, ReportStatus
-from apps.unit_kerja.models import UnitKerja
+from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai, UnitKerja
 from tests.embedded.test_demo_walk import shape, walk
 
 # Every form that asks for a PDF report: the generic one and each app's own (rencana aksi, survei, pakta).
@@ -73,8 +75,6 @@ def test_every_pdf_report_offered_in_the_demo_is_ready_when_the_page_comes_back(
 
 @pytest.mark.parametrize("task", sorted(settings.CELERY_BEAT_SCHEDULE))
 def test_every_periodic_sweep_runs_in_process(demo: None, task: str) -> None:
-    from django.utils.module_loading import import_string
-
     result = import_string(settings.CELERY_BEAT_SCHEDULE[task]["task"]).delay()
     assert result.successful(), result.traceback
 
@@ -91,8 +91,6 @@ def test_a_unit_import_is_finished_when_its_job_page_comes_back(demo: None) -> N
 
 
 def test_a_roster_import_is_finished_when_its_job_page_comes_back(demo: None) -> None:
-    from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
-
     client = Client()
     client.force_login(User.objects.get(email="admin@kemen-contoh.go.id"))
     upload = SimpleUploadedFile("pegawai.csv", b"nip,nama,kode_unit\n198501012010011099,Pegawai Impor,DIT-IZIN\n")
@@ -108,9 +106,6 @@ def test_a_roster_import_is_finished_when_its_job_page_comes_back(demo: None) ->
 
 
 def test_a_kegiatan_import_is_finished_when_its_job_page_comes_back(demo: None) -> None:
-    from apps.rencana_aksi.models import Kegiatan, RencanaAksi
-    from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
-
     client = Client()
     client.force_login(User.objects.get(email="operator.izin@kemen-contoh.go.id"))
     rencana = RencanaAksi.unscoped.filter(unit__code="DIT-IZIN").order_by("-cycle__tahun").first()

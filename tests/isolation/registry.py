@@ -31,6 +31,10 @@ from typing import Any
 
 from django.db import models
 
+from apps.accounts.models import User
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import MFA_REQUIRED_ROLES
+from tests.conftest import enrol_totp
 from tests.isolation import routes as routes_package
 
 
@@ -81,11 +85,6 @@ def member_of_a(email: str, role: str, *, unit: str | None = "unit_a1") -> Calla
     world's ``unit``), created on first use, with a second factor when the role needs one."""
 
     def make(world: Any) -> Any:
-        from apps.accounts.models import User
-        from apps.tenancy.models import Membership
-        from apps.tenancy.roles import MFA_REQUIRED_ROLES
-        from tests.conftest import enrol_totp
-
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(email=email, password=None, name=email.split("@")[0].title())

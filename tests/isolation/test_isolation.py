@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.apps import apps
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import User
 from apps.tenancy.models import Membership, TenantModel
@@ -134,8 +134,6 @@ def test_tenant_rows_are_invisible_from_the_other_scope(model, world: World) -> 
 
 @pytest.fixture
 def reverse_route() -> Callable:
-    from django.urls import reverse
-
     def make(name: str, kwargs: dict) -> str:
         return reverse(name, kwargs=kwargs or None)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -31,9 +32,7 @@ def _raw_instansi_ids(sql: str = f"SELECT DISTINCT instansi_id FROM {UNIT_TABLE}
 
 
 def test_every_tenant_table_has_rls_forced_with_the_policy() -> None:
-    from django.apps import apps
-
-    models = [m for m in apps.get_models() if issubclass(m, TenantModel)]
+    models = [m for m in django_apps.get_models() if issubclass(m, TenantModel)]
     tables = rls.tenant_tables()
     assert len(tables) == len({m._meta.db_table for m in models}) >= 20
     report = rls.policy_report(connection, tables)

@@ -11,7 +11,8 @@ import time
 import pytest
 
 from apps.lke.excel import WorkbookError, parse_workbook, workbook_layout
-from tests.lke.corpus import MUTATIONS, generate
+from tests.lke.corpus import generate
+from tests.lke.corpus_mutations import MUTATIONS
 
 COUNT = int(os.environ.get("ZI_CORPUS_COUNT", "200"))
 BASE_SEED = int(os.environ.get("ZI_CORPUS_SEED", "16000"))

@@ -14,7 +14,9 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.lke.excel.layout import SumView
+from apps.lke.models import LKENode
 from apps.lke.scoring import WeightCheck, weight_checks
+from apps.lke.selectors import template_caches_clear
 from tests.conftest import World
 from tests.factories import UserFactory
 
@@ -100,9 +102,6 @@ def test_the_sum_checks_catch_weights_that_do_not_add_up(spec) -> None:
 
 
 def test_detail_marks_a_weight_that_does_not_add_up(world: World, login: Login, lke_template) -> None:
-    from apps.lke.models import LKENode
-    from apps.lke.selectors import template_caches_clear
-
     LKENode.objects.filter(template=lke_template, portalrb_node_id=4).update(weight="0.75")  # MP i: 0.5 → 0.75
     template_caches_clear()
     page = login(world.ani).get(_detail(lke_template)).content.decode()

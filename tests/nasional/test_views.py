@@ -17,7 +17,7 @@ from apps.tpn.models import Outcome, Stage
 from apps.tpn.services import tpn_result_record
 from tests.factories import UnitKerjaFactory
 from tests.nasional.conftest import national_membership
-from tests.portalrb.conftest import PRBWorld, answer, propose
+from tests.portalrb.conftest import PRBWorld, answer, freeze, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -240,8 +240,6 @@ def test_counts_of_another_year_are_empty(prb: PRBWorld, nadia, login) -> None:
 
 
 def test_detail_shows_scores_recommendation_and_history(prb: PRBWorld, nadia, login, english_ui) -> None:
-    from tests.portalrb.conftest import freeze
-
     second = freeze(prb.wbk, by=prb.world.citra, reason="Koreksi bukti area 1")
     response = login(nadia).get(reverse("nasional:pengusulan-detail", args=[prb.wbk.public_id]))
     assert response.status_code == 200

@@ -6,7 +6,13 @@ from django.core import mail
 
 from apps.accounts.models import User
 from apps.notifications.models import Channel, Notification, NotificationStatus
-from apps.notifications.services import notification_mark_read, notification_send_email, notify
+from apps.notifications.services import (
+    notification_digest_send,
+    notification_mark_read,
+    notification_preference_set,
+    notification_send_email,
+    notify,
+)
 from apps.outbox.models import OutboxMessage
 from apps.outbox.services import outbox_relay_one
 from tests.conftest import World
@@ -97,10 +103,6 @@ def test_mark_read_sets_the_time_once(world: World, in_scope) -> None:
 
 
 def test_preferences_choose_the_channels_and_a_digest_bundles_the_emails(world: World, in_scope) -> None:
-    from django.core import mail
-
-    from apps.notifications.services import notification_digest_send, notification_preference_set
-
     context, link = report_ready_context(world)
     with in_scope(world.instansi_a):
         # In the app only: no email row at all.

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from apps.notifications.models import Channel, Notification
+from apps.notifications.models import Channel, Notification, NotificationPreference
 from apps.notifications.services import notify
-from tests.conftest import World
+from apps.tenancy.roles import Role
+from tests.conftest import World, enrol_totp
+from tests.factories import MembershipFactory, UserFactory
 from tests.notifications.factories import REPORT_TITLE, report_ready_context
 
 LIST = reverse("notifications:list")
@@ -83,8 +85,6 @@ def test_malformed_id_is_404(world: World, login) -> None:
 
 
 def test_a_person_sets_how_they_are_told(world: World, login) -> None:
-    from apps.notifications.models import NotificationPreference
-
     client = login(world.ani)
     url = reverse("notifications:preferences")
     assert client.get(url).status_code == 200
@@ -101,11 +101,6 @@ def test_national_accounts_have_a_notification_page_not_a_403(world: World, logi
     """Issue 21: "Notifikasi" is in every top bar, so a KemenPANRB or TPN account gets the page
     (empty: in-app notices belong to an instansi) and its settings; a person with no membership at
     all is still refused."""
-    from apps.notifications.models import NotificationPreference
-    from apps.tenancy.roles import Role
-    from tests.conftest import enrol_totp
-    from tests.factories import MembershipFactory, UserFactory
-
     in_app_notice(world, in_scope)  # someone else's notice exists; the national page never shows it
     national = UserFactory(email="tpn@menpan.go.id")
     MembershipFactory(user=national, instansi=None, role=Role.TPN_EVALUATOR)

@@ -3,6 +3,7 @@ file that exists, and the tests that prove the ASVS items are linked."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 
 from tests.ops.helpers import ROOT
@@ -46,8 +47,6 @@ def _defined_tests(path: str) -> set[str]:
 def test_every_test_named_in_the_map_exists() -> None:
     """A test named in a row (`test_name`, or a pattern such as `test_*_is_audited`) is defined in one
     of the test files that row links: a renamed or deleted test cannot leave the map claiming it."""
-    import fnmatch
-
     rows = [line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("|")]
     named = 0
     for row in rows:

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from apps.bukti_dukung.models import BuktiDukung
+from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.demo.management.commands.seed_demo import minimal_pdf
 from apps.pencanangan import selectors, services
-from apps.pencanangan.models import PaktaIntegritas, PaktaText, SigningLink, SignMethod
+from apps.pencanangan.models import PaktaIntegritas, PaktaText, PencananganStatus, SigningLink, SignMethod
 from apps.pencanangan.services import (
     ALREADY_SIGNED,
     LINK_EXPIRED,
@@ -21,8 +23,10 @@ from apps.pencanangan.services import (
     LinkRefused,
 )
 from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
 from apps.unit_kerja.models import UnitKerja
 from tests.conftest import PASSWORD
+from tests.factories import MembershipFactory, UserFactory
 from tests.pencanangan.conftest import PaktaWorld
 
 pytestmark = pytest.mark.django_db
@@ -155,7 +159,6 @@ def test_scan_with_an_unknown_nip_or_a_disguised_file_records_nothing(
     if field:
         assert field in refused.value.error_dict
     assert _count(pakta) == 0
-    from apps.bukti_dukung.models import BuktiDukung
 
     assert BuktiDukung.unscoped.count() == 0
 
@@ -254,11 +257,6 @@ def test_revoked_signature_no_longer_stands_and_the_pegawai_may_sign_again(pakta
 
 
 def test_pencanangan_is_declared_only_after_the_head_signs_the_commitment(pakta: PaktaWorld, in_scope) -> None:
-    from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
-    from apps.pencanangan.models import PencananganStatus
-    from apps.tenancy.roles import Role
-    from tests.factories import MembershipFactory, UserFactory
-
     ani = Membership.objects.get(user=pakta.world.ani)
     head = MembershipFactory(
         user=UserFactory(email="kepala@alfa.go.id", name="Kepala A1"),

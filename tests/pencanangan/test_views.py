@@ -14,9 +14,13 @@ from pypdf import PdfReader
 
 from apps.demo.management.commands.seed_demo import minimal_pdf
 from apps.pencanangan import services
-from apps.pencanangan.models import PaktaIntegritas, PaktaText
+from apps.pencanangan.models import PaktaIntegritas, PaktaSetting, PaktaText
+from apps.reports.models import Report
+from apps.reports.services import report_render
 from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
 from tests.conftest import PASSWORD, enrol_totp
+from tests.factories import MembershipFactory, UserFactory
 from tests.pencanangan.conftest import PaktaWorld
 from tests.reports.factories import pdf_fill_colours
 
@@ -131,9 +135,6 @@ def test_operator_makes_a_link_uploads_a_scan_and_sees_coverage_move(pakta: Pakt
 
 
 def test_the_rekap_pdf_renders_through_the_reports_pipeline(pakta: PaktaWorld, in_scope, login) -> None:
-    from apps.reports.models import Report
-    from apps.reports.services import report_render
-
     with in_scope(pakta.world.instansi_a):
         services.pakta_sign_with_password(
             actor=pakta.sari_membership, cycle=pakta.cycle, password=PASSWORD, confirm=True
@@ -173,8 +174,6 @@ def test_admin_edits_the_text_and_the_threshold_bad_input_changes_nothing(pakta:
 
 
 def test_a_stale_text_or_threshold_form_is_a_conflict_that_keeps_the_input(pakta: PaktaWorld, login) -> None:
-    from apps.pencanangan.models import PaktaSetting
-
     client = login(pakta.world.citra)
     url = reverse("pencanangan:text")
     client.get(url)  # version 1 of the text exists
@@ -191,9 +190,6 @@ def test_a_stale_text_or_threshold_form_is_a_conflict_that_keeps_the_input(pakta
 
 
 def test_pencanangan_form_and_declaration_by_the_head(pakta: PaktaWorld, login) -> None:
-    from apps.tenancy.roles import Role
-    from tests.factories import MembershipFactory, UserFactory
-
     head = UserFactory(email="kepala@alfa.go.id", name="Kepala A1")
     enrol_totp(head)  # the head of a unit must use two-factor authentication
     MembershipFactory(user=head, instansi=pakta.world.instansi_a, unit=pakta.world.unit_a1, role=Role.PIMPINAN_UNIT)

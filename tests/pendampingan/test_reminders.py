@@ -11,6 +11,7 @@ from collections import Counter
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from apps.audit.models import AuditEvent
@@ -24,6 +25,7 @@ from apps.tenancy.scope import scope
 from apps.timkerja import services as timkerja_services
 from tests.notifications.worker import TaskLog
 from tests.pendampingan.conftest import PDWorld
+from tests.pendampingan.test_services import PDF
 
 D = datetime.date
 
@@ -130,10 +132,6 @@ def test_a_redelivered_sweep_on_the_real_worker_sends_once(pd: PDWorld, running_
 
 
 def test_the_worksheet_suggestions_come_from_the_team_records(pd: PDWorld) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.pendampingan.test_services import PDF
-
     ani = pd.actor(pd.world.ani)
     penilaian = pd.lke.penilaian
     with scope(pd.world.instansi_a.pk):

@@ -10,8 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.diagnosis.models import Risiko
+from apps.audit.models import AuditEvent
+from apps.diagnosis.models import IsuStrategis, LayananUtama, Risiko
 from apps.pendampingan.models import Konsultasi
+from apps.tenancy.scope import scope
 from tests.pendampingan.conftest import PDWorld
 
 
@@ -78,8 +80,6 @@ def test_a_refused_core_service_names_its_field_and_keeps_the_input(
     pd: PDWorld, login: Callable[[User], Client]
 ) -> None:
     """Issue 21: "Isian ini wajib diisi." twice above a cleared form, no field named."""
-    from apps.diagnosis.models import LayananUtama
-
     ani = login(pd.world.ani)
     url = reverse("pendampingan:layanan-add", kwargs={"public_id": pd.world.unit_a1.public_id, "tahun": pd.tahun})
     refused = ani.post(url, {"layanan-name": "", "layanan-volume": "120", "layanan-description": "Loket izin"})
@@ -110,10 +110,6 @@ def test_a_refused_core_service_names_its_field_and_keeps_the_input(
 def test_deleting_a_risk_or_an_issue_can_be_undone(pd: PDWorld, login: Callable[[User], Client]) -> None:
     """Issue 21: one click deleted for good. Now: a confirmation (data-confirm), a soft delete with
     an "Urungkan" button in the message, a restore, each step audited."""
-    from apps.audit.models import AuditEvent
-    from apps.diagnosis.models import IsuStrategis
-    from apps.tenancy.scope import scope
-
     ani = login(pd.world.ani)
     kwargs = {"public_id": pd.world.unit_a1.public_id, "tahun": pd.tahun}
     data = {"jenis": "korupsi", "title": "Pungli loket", "cause": "Tatap muka", "likelihood": "5", "impact": "4"}

@@ -5,6 +5,7 @@ withdrawal; letter PDF."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 
 import pytest
@@ -25,6 +26,7 @@ from apps.pengusulan.models import (
     UnitEligibility,
 )
 from apps.pengusulan.reports import SURAT_PENGUSULAN
+from apps.pengusulan.snapshot import snapshot_hash
 from apps.penilaian.models import Jawaban, Recommendation, Tier
 from apps.reports.models import ReportStatus
 from apps.reports.services import report_render
@@ -150,7 +152,6 @@ def test_later_edits_never_change_the_frozen_snapshot(lke: LKEWorld) -> None:
         frozen = PengusulanSnapshot.objects.get()
         Jawaban.objects.filter(tier=Tier.UNIT).update(note="diubah setelah diusulkan", answer="Tidak")
         frozen.refresh_from_db()
-        from apps.pengusulan.snapshot import snapshot_hash
 
         assert snapshot_hash(frozen.data) == frozen.sha256
         assert all(a["unit"]["note"] != "diubah setelah diusulkan" for a in frozen.data["answers"] if "unit" in a)
@@ -197,7 +198,6 @@ def test_sptjm_sign_needs_the_password_and_records_the_text_hash(lke: LKEWorld) 
         surat.refresh_from_db()
         assert surat.sptjm_signed_at is None
         signed = services.surat_sptjm_sign(actor=who, surat=surat, password=PASSWORD, confirm=True)
-    import hashlib
 
     assert signed.sptjm_sha256 == hashlib.sha256(signed.sptjm_text.encode()).hexdigest()
     assert "B/100/ZI/2026" in signed.sptjm_text

@@ -86,7 +86,7 @@ PARTIAL = "Uji: sebagian soal sengaja belum dijawab."
 def in_review(lke: LKEWorld) -> LKEWorld:
     """The unit answered everything with the lowest option, and submitted (the TPI review pages)."""
     # The filling helpers import this conftest: read them when the fixture runs.
-    from tests.penilaian.test_review_support import fill, submit, worst
+    from tests.penilaian.test_review_support import fill, submit, worst  # noqa: PLC0415  (cycle: they import this conftest)
 
     fill(lke, answer=worst, note=lambda s: f"Catatan unit {s.portalrb_soal_id}")
     submit(lke)

@@ -10,7 +10,16 @@ from django.core.exceptions import ValidationError
 
 from apps.audit.models import AuditEvent
 from apps.core.errors import ConflictError, PermissionDeniedError, TransitionNotAllowed, WindowClosed
-from apps.penilaian.models import ItemReturn, Jawaban, Penilaian, PenilaianStatus, Recommendation, ReturnStatus, Tier
+from apps.penilaian.models import (
+    ItemReturn,
+    Jawaban,
+    Penilaian,
+    PenilaianStatus,
+    Recommendation,
+    ReturnStatus,
+    Tier,
+    TPIAssignment,
+)
 from apps.penilaian.selectors import UNIT_TIER, jawaban_by_tier, penilaian_scores
 from apps.penilaian.services.answers import jawaban_review_save, jawaban_save
 from apps.penilaian.services.review import (
@@ -183,7 +192,6 @@ def test_whole_workflow_submit_return_fix_close_recommend(lke: LKEWorld) -> None
 
 def test_three_tiers_hand_over_in_order(lke: LKEWorld) -> None:
     tpi_tiers_set(actor=lke.actor(lke.world.citra), names=["Anggota tim", "Ketua tim", "Pengendali teknis"])
-    from apps.penilaian.models import TPIAssignment
 
     for level in (2, 3):
         TPIAssignment.objects.create(
@@ -210,7 +218,6 @@ def test_three_tiers_hand_over_in_order(lke: LKEWorld) -> None:
 
 def test_unassigned_reviewer_cannot_review(lke: LKEWorld) -> None:
     penilaian_submit(actor=lke.actor(lke.world.ani), penilaian=lke.penilaian, incomplete_reason=PARTIAL)
-    from apps.penilaian.models import TPIAssignment
 
     TPIAssignment.objects.all().delete()
     with pytest.raises(PermissionDeniedError):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +25,7 @@ from apps.tenancy.scope import scope
 from apps.unit_kerja.models import Pegawai, Penetapan, UnitKerja
 from tests.factories import UnitKerjaFactory
 from tests.penilaian.conftest import lke  # noqa: F401  (fixture re-exported)
+from tests.penilaian.test_worksheet_queries import fill
 from tests.portalrb.conftest import prb, propose  # noqa: F401  (fixture re-exported)
 from tests.tpn.conftest import TPNWorld, bearer, tpn  # noqa: F401  (fixture re-exported)
 
@@ -95,7 +97,6 @@ def queries(get: Callable[[], object]) -> int:
 def pages(tpn: TPNWorld, login) -> dict[str, Callable[[], object]]:  # noqa: F811
     world = tpn.world
     ani, citra, tina = login(world.ani), login(world.citra), login(tpn.tina)
-    from django.test import Client
 
     api = Client()
     unit_id = str(world.unit_a1.public_id)
@@ -140,7 +141,6 @@ def test_the_grown_rows_are_on_the_pages(tpn: TPNWorld, login, rows: int) -> Non
     client = login(tpn.world.citra)
     body = client.get(reverse("rencana_aksi:rencana-list")).content.decode()
     assert body.count("Unit Tumbuh") == rows
-    from django.test import Client
 
     listing = Client().get(reverse("api_v1:pengusulan-list") + "?limit=200", **bearer(tpn.token_tpn)).json()
     grown = [row for row in listing["results"] if "Unit Tumbuh" in str(row)]
@@ -151,8 +151,6 @@ def test_the_worksheet_of_an_editable_lke_stays_within_twelve_queries(lke, login
     """Issue 22: the LKE worksheet section in self-assessment — the items with their forms, the
     suggestions from ZI's records (Manajemen Perubahan holds six of them), evidence and returns —
     reads in at most 12 queries, the session and the membership included."""
-    from tests.penilaian.test_worksheet_queries import fill
-
     with scope(lke.world.instansi_a.pk):
         fill(lke, 127)
     client = login(lke.world.ani)

@@ -6,16 +6,19 @@ import datetime
 import json
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import reverse
 
 from apps.pengusulan.models import PengusulanStatus
-from apps.penilaian.models import Jawaban, Tier
+from apps.penilaian.models import Jawaban, Penilaian, Tier
 from apps.portalrb.auth import INVALID_TOKEN, MALFORMED_HEADER
 from apps.portalrb.models import PortalRBFetch, PortalRBToken
-from apps.portalrb.services import portalrb_token_revoke
+from apps.portalrb.services import portalrb_token_issue, portalrb_token_revoke
 from apps.portalrb.signing import evidence_url
 from apps.tenancy.scope import scope
+from apps.unit_kerja.models import UnitKerja
+from tests.factories import CycleFactory, UnitKerjaFactory
 from tests.portalrb.conftest import PRBWorld, bearer, freeze, master_soal_ids, propose
 
 WBK = "/api/portalrb/pengusulan/unit-wbk"
@@ -76,8 +79,6 @@ def test_revoked_and_rotated_tokens_are_401(prb: PRBWorld) -> None:
         portalrb_token_revoke(instansi=world.instansi_a, actor=world.citra)
     assert_contract_error(Client().get(WBK, **bearer(prb.token_a)), 401, "UNAUTHORIZED", str(INVALID_TOKEN))
     # B rotates: the old token stops, the new one works.
-    from apps.portalrb.services import portalrb_token_issue
-
     with scope(world.instansi_b.pk):
         new_b = portalrb_token_issue(instansi=world.instansi_b, actor=None).raw
         assert PortalRBToken.objects.filter(revoked_at__isnull=True).count() == 1
@@ -221,10 +222,6 @@ def test_withdrawn_and_draft_proposals_are_not_served(prb: PRBWorld) -> None:
 
 def test_a_draft_in_another_unit_stays_out_of_the_list(prb: PRBWorld) -> None:
     # A proposal that is only approved (not yet proposed) with a snapshot is not served.
-    from apps.penilaian.models import Penilaian
-    from apps.unit_kerja.models import UnitKerja
-    from tests.factories import UnitKerjaFactory
-
     unit = UnitKerjaFactory(instansi=prb.world.instansi_a, code="A3", name="Unit Draf A3")
     with scope(prb.world.instansi_a.pk):
         penilaian = Penilaian.objects.create(
@@ -239,9 +236,6 @@ def test_a_draft_in_another_unit_stays_out_of_the_list(prb: PRBWorld) -> None:
 def test_only_the_latest_rounds_units_are_served(prb: PRBWorld) -> None:
     """The round is the latest year with a proposed unit: once A2 is proposed for next year, A1's
     proposal of this year is no longer served (and the lists move to next year)."""
-    from apps.penilaian.models import Penilaian
-    from tests.factories import CycleFactory
-
     next_year = CycleFactory(instansi=prb.world.instansi_a, tahun=prb.lke.cycle.tahun + 1)
     with scope(prb.world.instansi_a.pk):
         penilaian = Penilaian.objects.create(
@@ -346,8 +340,6 @@ def test_schema_documents_the_three_endpoints() -> None:
     assert response.status_code == 200
     schema = json.loads(response.content) if response["Content-Type"].startswith("application/json") else None
     if schema is None:
-        import yaml
-
         schema = yaml.safe_load(response.content)
     paths = schema["paths"]
     for path in (

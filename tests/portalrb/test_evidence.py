@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from urllib.parse import urlsplit
 
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
+from apps.audit.models import AuditEvent
+from apps.audit.verify import ChainHead, verify_chain
 from apps.pengusulan.models import PengusulanSnapshot
 from apps.portalrb.signing import evidence_url, link_days
-from apps.portalrb.web_views import LINK_INVALID
+from apps.portalrb.web_views import LINK_ACTOR, LINK_INVALID
 from apps.tenancy.scope import scope
 from tests.portalrb.conftest import PDF, PRBWorld, bearer
 
@@ -75,8 +78,6 @@ def test_a_changed_file_is_not_served(prb: PRBWorld) -> None:
 
 
 def _downloads(prb: PRBWorld) -> list:
-    from apps.audit.models import AuditEvent
-
     with scope(prb.world.instansi_a.pk):
         return list(AuditEvent.objects.filter(verb="portalrb.bukti_download").order_by("seq"))
 
@@ -84,11 +85,6 @@ def _downloads(prb: PRBWorld) -> list:
 def test_a_download_through_the_link_writes_an_audit_row_in_the_instansis_chain(prb: PRBWorld) -> None:
     """Issue 18: every download of personal data is audited — also PortalRB's, which has no account.
     The row names the file, the frozen snapshot and soal, the link (by its hash) and the address."""
-    import hashlib
-
-    from apps.audit.verify import ChainHead, verify_chain
-    from apps.portalrb.web_views import LINK_ACTOR
-
     page = _path(_link(prb))
     token = page.rstrip("/").rsplit("/", 1)[1]
     assert Client().get(page).status_code == 200

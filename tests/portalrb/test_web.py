@@ -11,7 +11,11 @@ from apps.portalrb.models import PortalRBFetch, PortalRBToken
 from apps.portalrb.selectors import portalrb_answers
 from apps.portalrb.services import NO_ACTIVE_TOKEN
 from apps.portalrb.web_views import TOKEN_REVOKED
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
 from apps.tenancy.scope import scope
+from apps.unit_kerja.models import UnitKerja
+from tests.conftest import enrol_totp
 from tests.portalrb.conftest import PRBWorld, bearer
 
 OVERVIEW = "/portalrb/"
@@ -93,10 +97,6 @@ def test_outsider_gets_404_on_a_unit_preview(prb: PRBWorld, login) -> None:
 
 
 def test_b_admin_sees_only_b(prb: PRBWorld, login) -> None:
-    from apps.tenancy.models import Membership
-    from apps.tenancy.roles import Role
-    from tests.conftest import enrol_totp
-
     Membership.objects.filter(user=prb.world.dodi).update(role=Role.ADMIN_ZI, unit=None)
     enrol_totp(prb.world.dodi)  # the admin role requires MFA
     dodi = login(prb.world.dodi)
@@ -133,8 +133,6 @@ def test_wrong_methods_are_405(prb: PRBWorld, login) -> None:
 
 
 def test_preview_of_a_unit_not_proposed_is_404(prb: PRBWorld, login) -> None:
-    from apps.unit_kerja.models import UnitKerja
-
     with scope(prb.world.instansi_a.pk):
         assert portalrb_answers(snapshot=prb.wbk.snapshots.get(is_current=True))["answers"]
     other = UnitKerja.unscoped.get(code="A2")

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from apps.notifications.models import Channel, Notification, NotificationPreference
 from apps.outbox.models import OutboxMessage
+from apps.rencana_aksi import reminders
 from apps.rencana_aksi.models import Kegiatan, PengingatKlaim, Realisasi, RencanaAksi, RencanaAksiRevisi
 from apps.rencana_aksi.reminders import Delivery, rencana_aksi_deliver_claims, rencana_aksi_sweep
 from apps.rencana_aksi.tasks import rencana_aksi_deliver
@@ -334,8 +335,6 @@ def test_a_delivery_is_set_based_whatever_the_number_of_claims(ra: RAWorld) -> N
 
 
 def test_one_units_failure_does_not_hold_up_the_others_in_its_task(ra: RAWorld, monkeypatch) -> None:
-    from apps.rencana_aksi import reminders
-
     _prepare(ra, approved_on=D(TAHUN, 6, 15))
     _clone_plans(ra, n=1, kegiatan_per_plan=1)
     last = _last_outbox_id()

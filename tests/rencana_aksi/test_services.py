@@ -45,7 +45,7 @@ from apps.rencana_aksi.services.realisasi import (
     realisasi_verify,
 )
 from apps.tenancy.scope import scope
-from tests.factories import CycleFactory
+from tests.factories import CycleFactory, MembershipFactory, UserFactory
 from tests.rencana_aksi.conftest import TAHUN, RAWorld
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -206,8 +206,6 @@ def test_report_return_resubmit_verify_moves_the_dashboard(ra: RAWorld) -> None:
 
 
 def test_the_named_tim_kerja_lead_verifies_but_never_their_own_report(ra: RAWorld, world) -> None:
-    from tests.factories import MembershipFactory, UserFactory
-
     lead = UserFactory(email="lead@alfa.go.id", name="Lina Ketua Tim")
     MembershipFactory(user=lead, instansi=world.instansi_a, unit=world.unit_a1, role="tim_kerja")
     kegiatan = ra.add_kegiatan(months=[3])
@@ -267,8 +265,6 @@ def test_copy_last_years_plan(ra: RAWorld, world) -> None:
 
 
 def test_outsider_and_other_unit_cannot_touch_the_plan(ra: RAWorld, world) -> None:
-    from tests.factories import MembershipFactory, UserFactory
-
     a2_team = UserFactory(email="tim.a2@alfa.go.id")
     MembershipFactory(user=a2_team, instansi=world.instansi_a, unit=world.unit_a2, role="tim_kerja")
     with scope(world.instansi_a.pk), pytest.raises(PermissionDeniedError):

@@ -10,6 +10,8 @@ from openpyxl import load_workbook
 
 from apps.rencana_aksi.models import Kegiatan, PlanStatus, Realisasi, RencanaAksi
 from apps.tenancy.scope import scope
+from tests.conftest import enrol_totp
+from tests.factories import CycleFactory, MembershipFactory, UserFactory
 from tests.rencana_aksi.conftest import TAHUN, RAWorld
 
 
@@ -119,9 +121,6 @@ def test_heatmap_is_for_admin_and_tpi(ra: RAWorld, login) -> None:
 
 
 def test_heatmap_export_holds_only_own_units(ra: RAWorld, login, world) -> None:
-    from tests.conftest import enrol_totp
-    from tests.factories import CycleFactory, MembershipFactory, UserFactory
-
     ra.add_kegiatan()
     CycleFactory(instansi=world.instansi_b, tahun=TAHUN)
     admin_b = UserFactory(email="admin@beta.go.id")

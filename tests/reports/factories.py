@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader
@@ -79,8 +80,6 @@ def pdf_reader(data: bytes) -> PdfReader:
 def pdf_fill_colours(data: bytes) -> set[str]:
     """The fill colours painted in the PDF (``r g b rg`` operators of the pages and their form
     XObjects) as ``#rrggbb``: the bars of a chart drawn by apps/core/charts.py show up here."""
-    import re
-
     reader = PdfReader(io.BytesIO(data))
     streams: list[bytes] = []
     for page in reader.pages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
 
 from apps.reports.models import Report, ReportStatus
@@ -226,8 +227,6 @@ def test_post_on_list_is_405(world: World, login) -> None:
 
 
 def test_request_button_tag_renders_a_post_form_for_those_who_may_request(world: World) -> None:
-    from django.template import Context, Template
-
     template = Template('{% load report_tags %}{% report_request_button "unit_profile" unit=unit.public_id %}')
     html = template.render(Context({"membership": world.membership(world.ani), "unit": world.unit_a1}))
     assert f'action="{CREATE}"' in html

@@ -13,14 +13,17 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.audit.models import AuditEvent
-from apps.penilaian.models import Jawaban
+from apps.demo.seed.survei import seed_survei
+from apps.penilaian.models import Jawaban, Penilaian
 from apps.reports.models import Report, ReportStatus
 from apps.reports.services import report_render
 from apps.survei import services
 from apps.survei.models import Layanan, Survei, SurveiStatus
+from apps.survei.selectors import lke_suggestion
+from apps.tenancy.models import Membership
 from apps.tenancy.scope import scope
 from tests.penilaian.conftest import LKEWorld, lke
-from tests.survei.conftest import SurveiWorld, answers, make_layanan, post_answer
+from tests.survei.conftest import SurveiWorld, answers, make_layanan, make_survei, post_answer
 
 __all__ = ["lke"]  # fixture used by this module
 
@@ -191,8 +194,6 @@ def test_lke_worksheet_shows_the_suggestion_next_to_ipak_and_ipkp(lke: LKEWorld,
 
 
 def _survei_and_layanan(world):
-    from tests.survei.conftest import make_survei
-
     return make_survei(world), make_layanan(world)
 
 
@@ -203,11 +204,6 @@ def test_public_answer_changes_the_results(sv: SurveiWorld, login) -> None:
 
 
 def test_demo_data_gives_every_assessed_unit_a_survey_with_answers(lke: LKEWorld) -> None:
-    from apps.demo.seed.survei import seed_survei
-    from apps.penilaian.models import Penilaian
-    from apps.survei.selectors import lke_suggestion
-    from apps.tenancy.models import Membership
-
     admin = Membership.objects.select_related("unit").get(user=lke.world.citra)
     with scope(lke.world.instansi_a.pk):
         seed_survei(admin=admin, cycle=lke.cycle, respondents=12)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from allauth.mfa.models import Authenticator
 from django.test import Client
 
 from apps.audit.models import AuditEvent
@@ -37,8 +38,6 @@ def test_auth_cases(tpn: TPNWorld) -> None:
     body = assert_error(client.get(LIST, **bearer("zi_tpn_wrong")), 401, "UNAUTHORIZED")
     assert body["message"] == str(INVALID_TOKEN)
     # A national user without a second factor: 403.
-    from allauth.mfa.models import Authenticator
-
     Authenticator.objects.filter(user=tpn.tina).delete()
     body = assert_error(client.get(LIST, **bearer(tpn.token_tpn)), 403, "FORBIDDEN")
     assert body["message"] == str(NOT_NATIONAL)

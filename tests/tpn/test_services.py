@@ -12,7 +12,7 @@ from apps.audit.models import AuditEvent
 from apps.core.errors import PermissionDeniedError, TransitionNotAllowed
 from apps.notifications.models import Notification
 from apps.pengusulan.eligibility import eligibility_checks, eligibility_facts
-from apps.pengusulan.models import PredikatUnit
+from apps.pengusulan.models import Pengusulan, PredikatUnit
 from apps.penilaian.models import Jawaban, Tier
 from apps.tenancy.scope import scope
 from apps.tpn import services
@@ -143,7 +143,6 @@ def test_desk_answers_are_all_or_nothing(tpn: TPNWorld) -> None:
 
 def test_jawaban_tpn_save_only_on_a_proposed_penilaian(tpn: TPNWorld) -> None:
     lke = tpn.prb.lke
-    from apps.pengusulan.models import Pengusulan
 
     Pengusulan.unscoped.filter(pk=tpn.prb.wbk.pk).update(status="withdrawn")
     with pytest.raises(TransitionNotAllowed) as exc, scope(lke.penilaian.instansi_id):

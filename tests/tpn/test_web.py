@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from apps.tpn.models import ApiToken
@@ -52,11 +57,6 @@ def test_token_page_is_for_national_users_only(tpn: TPNWorld, login) -> None:
 
 
 def test_api_token_command_prints_a_working_token(tpn: TPNWorld) -> None:
-    from io import StringIO
-
-    from django.core.management import call_command
-    from django.test import Client
-
     out = StringIO()
     call_command("api_token", tpn.kemal.email, stdout=out)
     raw = out.getvalue().strip()
@@ -66,8 +66,6 @@ def test_api_token_command_prints_a_working_token(tpn: TPNWorld) -> None:
 
 def test_the_token_pages_show_how_to_use_a_token(tpn: TPNWorld, login) -> None:
     """Issue 21: the page read "Authorization: Bearer '" (the <token> swallowed as a tag)."""
-    import re
-
     client = login(tpn.tina)
     listing = client.get(TOKENS).content.decode()
     assert "Authorization: Bearer zi_…" in listing

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
 
 from apps.tenancy.models import Membership
 from tests.conftest import World
@@ -43,8 +44,6 @@ def csv_file(rows: Iterable[Sequence[Any]], *, name: str = "data.csv", delimiter
 
 
 def xlsx_file(rows: Iterable[Sequence[Any]], *, name: str = "data.xlsx") -> SimpleUploadedFile:
-    from openpyxl import Workbook
-
     workbook = Workbook()
     sheet = workbook.active
     for row in rows:

@@ -11,6 +11,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,13 +19,14 @@ from django.utils import timezone, translation
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
 from apps.unit_kerja import tabular, validators
 from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
 from apps.unit_kerja.services.import_jobs import IMPORT_JOB_NOT_ALLOWED
 from apps.unit_kerja.services.imports import IMPORT_UNIT_OUTSIDE
 from apps.unit_kerja.tasks import run_import_job
 from tests.conftest import World
-from tests.factories import PegawaiFactory
+from tests.factories import MembershipFactory, PegawaiFactory, UserFactory
 from tests.unit_kerja.conftest import NIP_1, NIP_2, csv_file
 
 Login = Callable[[User], Client]
@@ -127,8 +129,6 @@ def test_row_errors_are_listed_on_the_job_page_and_nothing_is_saved(world: World
 def test_a_file_that_is_not_a_roster_fails_with_an_indonesian_message(
     world: World, login: Login, in_scope, content: bytes, message: object
 ) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = login(world.citra)
     client.post(UPLOAD, {"file": SimpleUploadedFile("pegawai.csv", content)})
     job = the_job(world, in_scope)
@@ -143,8 +143,6 @@ def test_a_file_that_is_not_a_roster_fails_with_an_indonesian_message(
 
 
 def test_an_empty_or_oversize_upload_is_refused_on_the_form_without_a_job(world: World, login: Login, settings) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = login(world.ani)
     empty = client.post(UPLOAD, {"file": SimpleUploadedFile("kosong.csv", b"")})
     assert empty.status_code == 200
@@ -199,9 +197,6 @@ def test_a_task_for_another_instansi_finds_no_job(world: World, login: Login, in
 
 
 def test_job_page_access_both_sides(world: World, login: Login, in_scope) -> None:
-    from apps.tenancy.roles import Role
-    from tests.factories import MembershipFactory, UserFactory
-
     rina = UserFactory(email="rina@alfa.go.id", name="Rina Operator A2")
     MembershipFactory(user=rina, instansi=world.instansi_a, unit=world.unit_a2, role=Role.TIM_KERJA)
     login(world.ani).post(UPLOAD, {"file": csv_file(GOOD)})

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.tenancy.models import Membership
 from apps.unit_kerja.models import ImportJob, ImportJobStatus, Pegawai
 from apps.unit_kerja.services.import_jobs import import_jobs_reconcile
 from tests.conftest import World
@@ -52,10 +54,6 @@ def test_worker_imports_the_uploaded_roster(world: World, in_scope, running_work
 def test_the_reconciler_runs_a_job_whose_message_was_lost(world: World, in_scope, running_worker: TaskLog) -> None:
     """A job committed while its message was lost stays pending; the beat enqueues it again once it is
     older than two visibility timeouts, and leaves a fresh pending job alone."""
-    from django.core.files.base import ContentFile
-
-    from apps.tenancy.models import Membership
-
     membership = Membership.objects.get(user=world.citra)
     jobs = []
     for name in ("lost.csv", "fresh.csv"):

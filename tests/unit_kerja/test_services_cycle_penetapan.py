@@ -38,7 +38,7 @@ from apps.unit_kerja.services.cycles import (
 )
 from tests.conftest import World
 from tests.factories import CycleFactory, PenetapanFactory
-from tests.unit_kerja.conftest import csv_file, pdf_file
+from tests.unit_kerja.conftest import csv_file, pdf_file, xlsx_file
 
 D = datetime.date
 
@@ -308,8 +308,6 @@ def test_sk_date_in_the_future_is_refused(world: World, in_scope, citra_m: Membe
 
 
 def test_sk_must_be_pdf_or_image(world: World, in_scope, citra_m: Membership, cycle: Cycle) -> None:
-    from tests.unit_kerja.conftest import xlsx_file
-
     penetapan = PenetapanFactory(unit=world.unit_a1, cycle=cycle)
     with in_scope(world.instansi_a), pytest.raises(ValidationError) as excinfo:
         _designate(citra_m, penetapan, sk_file=xlsx_file([["x"]]))

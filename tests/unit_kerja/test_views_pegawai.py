@@ -8,6 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
+from apps.tenancy.models import Membership
+from apps.tenancy.roles import Role
 from apps.unit_kerja import validators
 from apps.unit_kerja.models import Pegawai
 from apps.unit_kerja.services.roster import PEGAWAI_ALREADY_LEFT, PEGAWAI_NIP_TAKEN
@@ -63,9 +65,6 @@ def test_list_with_foreign_unit_filter_shows_nothing_foreign(world: World, login
 
 
 def test_list_rejects_post_and_role_without_capability(world: World, login: Login) -> None:
-    from apps.tenancy.models import Membership
-    from apps.tenancy.roles import Role
-
     assert login(world.citra).post(reverse("unit_kerja:pegawai-list")).status_code == 405
     Membership.objects.filter(user=world.evi).update(role=Role.PEGAWAI)  # pegawai role: units only
     assert login(world.evi).get(reverse("unit_kerja:pegawai-list")).status_code == 403

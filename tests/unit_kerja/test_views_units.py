@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.unit_kerja import tabular
-from apps.unit_kerja.models import UnitKerja
+from apps.unit_kerja.models import ImportJob, UnitKerja
 from apps.unit_kerja.services.imports import IMPORT_UNKNOWN_PARENT
 from apps.unit_kerja.services.units import UNIT_CODE_TAKEN
+from apps.unit_kerja.tasks import run_import_job
 from tests.conftest import World
 from tests.factories import PegawaiFactory, UnitKerjaFactory
 from tests.unit_kerja.conftest import PDF, csv_file
@@ -235,9 +237,6 @@ def test_set_head_permissions_and_methods(world: World, login: Login) -> None:
 
 def _run_last_import(world: World):
     """What the worker does with the upload's message (the task opens the job's instansi scope)."""
-    from apps.unit_kerja.models import ImportJob
-    from apps.unit_kerja.tasks import run_import_job
-
     job = ImportJob.unscoped.filter(instansi=world.instansi_a).latest("created_at")
     run_import_job(instansi_id=job.instansi_id, job_id=job.pk)
     job.refresh_from_db()
@@ -275,8 +274,6 @@ def test_import_units_lists_row_errors_and_saves_nothing(world: World, login: Lo
 
 
 def test_import_wrong_file_type_fails_on_the_job_page(world: World, login: Login) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client = login(world.citra)
     response = client.post(reverse("unit_kerja:unit-import"), {"file": SimpleUploadedFile("u.csv", PDF)})
     job = _run_last_import(world)

@@ -6,8 +6,10 @@ TENANT_MODELS entry; its pages are covered as object routes addressed by the mem
 
 from __future__ import annotations
 
+from apps.accounts.models import User
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Role
+from tests.factories import UserFactory
 from tests.isolation.registry import ListRoute, ObjectRoute
 
 
@@ -17,8 +19,6 @@ def _membership_a(world) -> dict:
 
 def _pending_membership_a(world) -> dict:
     """A membership of A whose person has not set a password yet (the resend button applies)."""
-    from tests.factories import UserFactory
-
     invited = UserFactory(email="undangan-rahasia@alfa.go.id", name="Rahasia Undangan A", password=None)
     membership = Membership.objects.create(user=invited, instansi=world.instansi_a, role=Role.VIEWER)
     return {"public_id": membership.public_id}
@@ -26,8 +26,6 @@ def _pending_membership_a(world) -> dict:
 
 def _offer_a(world) -> dict:
     """A role of A offered to an existing account, waiting for that person's answer."""
-    from tests.factories import UserFactory
-
     invited = UserFactory(email="tawaran-rahasia@alfa.go.id", name="Rahasia Tawaran A")
     membership = Membership.objects.create(
         user=invited, instansi=world.instansi_a, role=Role.VIEWER, awaiting_consent=True
@@ -60,8 +58,6 @@ EXEMPT_ROUTES = {
 
 
 def _invited(world):
-    from apps.accounts.models import User
-
     return User.objects.get(email="tawaran-rahasia@alfa.go.id")
 
 

@@ -18,14 +18,13 @@ from apps.pencanangan.models import (
     SigningLink,
 )
 from apps.pencanangan.services import DEFAULT_PAKTA_TEXT, sha256_text
+from apps.unit_kerja.models import Cycle, Pegawai
 from tests.factories import PegawaiFactory
 from tests.isolation.registry import PIMPINAN_UNIT_A1, ListRoute, ObjectRoute, member_of_a
 from tests.penilaian.conftest import open_cycle_now
 
 
 def _cycle(world):
-    from apps.unit_kerja.models import Cycle
-
     return Cycle.unscoped.filter(instansi=world.instansi_a).first() or open_cycle_now(world.instansi_a)
 
 
@@ -175,8 +174,6 @@ OWNERS = {"pencanangan:komitmen-sign": PIMPINAN_UNIT_A1, "pencanangan:declare": 
 
 def _signer_of_a1(world):
     """A pegawai of unit A1 with an account, linked to the roster entry the list build created."""
-    from apps.unit_kerja.models import Pegawai
-
     user = member_of_a("pegawai.a1@alfa.go.id", "pegawai")(world)
     Pegawai.unscoped.filter(instansi=world.instansi_a, unit=world.unit_a1, user__isnull=True).update(user=user)
     return user

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
+
 from apps.diagnosis.models import Diagnosis, IsuStrategis, LayananUtama, Risiko
 from apps.pendampingan.models import Asistensi, Konsultasi, PengingatTindakLanjut, PesanKonsultasi, TindakLanjut
+from apps.penilaian.models import TPIAssignment
 from apps.timkerja.models import AgenPerubahan, AnggotaTim, Perubahan, TimKerja
+from apps.unit_kerja.models import Cycle
 from tests.factories import CycleFactory, PegawaiFactory
 from tests.isolation.registry import ListRoute, ObjectRoute
 
@@ -16,8 +20,6 @@ TAHUN = 2026
 
 
 def _cycle(world):
-    from apps.unit_kerja.models import Cycle
-
     return Cycle.unscoped.filter(instansi=world.instansi_a, tahun=TAHUN).first() or CycleFactory(
         instansi=world.instansi_a, tahun=TAHUN
     )
@@ -58,24 +60,18 @@ def make_risiko(world) -> Risiko:
 
 
 def make_deleted_risiko(world) -> Risiko:
-    from django.utils import timezone
-
     risiko = make_risiko(world)
     Risiko.unscoped.filter(pk=risiko.pk).update(deleted_at=timezone.now())
     return risiko
 
 
 def make_deleted_isu(world) -> IsuStrategis:
-    from django.utils import timezone
-
     isu = make_isu(world)
     IsuStrategis.unscoped.filter(pk=isu.pk).update(deleted_at=timezone.now())
     return isu
 
 
 def make_deleted_layanan(world) -> LayananUtama:
-    from django.utils import timezone
-
     layanan = make_layanan(world)
     LayananUtama.unscoped.filter(pk=layanan.pk).update(deleted_at=timezone.now())
     return layanan
@@ -103,8 +99,6 @@ def make_perubahan(world) -> Perubahan:
 
 
 def _soft_deleted(row):
-    from django.utils import timezone
-
     type(row).unscoped.filter(pk=row.pk).update(deleted_at=timezone.now())
     return row
 
@@ -263,8 +257,6 @@ _TPI_SIDE = {
 
 def assigned_tpi(world):
     """budi, assigned to unit A1 for the year (the TPI side of a unit is its assigned reviewers)."""
-    from apps.penilaian.models import TPIAssignment
-
     TPIAssignment.unscoped.get_or_create(
         instansi=world.instansi_a, cycle=_cycle(world), unit=world.unit_a1, reviewer=world.budi, level=1
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from apps.lke.services import DEFAULT_MASTER, lke_import_file
 from apps.pengusulan.models import (
     InstansiEligibility,
     Pengusulan,
@@ -113,8 +114,6 @@ def _list_with_surat(world):
 
 
 def _list_with_facts(world):
-    from apps.lke.services import DEFAULT_MASTER, lke_import_file
-
     facts = make_unit_facts(world)
     # The page lists the year's units that have a penilaian: without one nobody sees the unit.
     Penilaian.unscoped.create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from apps.lke.models import Soal
+from apps.lke.services import DEFAULT_MASTER, lke_import_file
 from apps.penilaian.models import (
     AreaAssignment,
     ItemReturn,
@@ -17,8 +18,6 @@ from tests.penilaian.conftest import open_cycle_now
 
 
 def make_penilaian(world) -> Penilaian:
-    from apps.lke.services import DEFAULT_MASTER, lke_import_file
-
     template = lke_import_file(DEFAULT_MASTER).template
     cycle = open_cycle_now(world.instansi_a)
     return Penilaian.unscoped.create(instansi=world.instansi_a, unit=world.unit_a1, cycle=cycle, template=template)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from apps.rencana_aksi.models import (
     Kegiatan,
     PengaturanMonitoring,
@@ -14,15 +16,15 @@ from apps.rencana_aksi.models import (
     RencanaAksi,
     RencanaAksiRevisi,
 )
+from apps.unit_kerja.models import Cycle, ImportKind
 from tests.factories import CycleFactory, PegawaiFactory
 from tests.isolation.registry import PIMPINAN_UNIT_A1, ListRoute, ObjectRoute
+from tests.isolation.routes.unit_kerja import _import_job
 
 TAHUN = 2026
 
 
 def _cycle(world):
-    from apps.unit_kerja.models import Cycle
-
     return Cycle.unscoped.filter(instansi=world.instansi_a, tahun=TAHUN).first() or CycleFactory(
         instansi=world.instansi_a, tahun=TAHUN
     )
@@ -54,8 +56,6 @@ def make_kegiatan(world) -> Kegiatan:
 
 
 def make_deleted_kegiatan(world) -> Kegiatan:
-    from django.utils import timezone
-
     kegiatan = make_kegiatan(world)
     Kegiatan.unscoped.filter(pk=kegiatan.pk).update(deleted_at=timezone.now())
     return kegiatan
@@ -86,9 +86,6 @@ def make_claim(world) -> PengingatKlaim:
 
 def make_import_job(world):
     """A kegiatan import into A1's plan by ani (tim kerja of A1): its row errors name A1's people."""
-    from apps.unit_kerja.models import ImportKind
-    from tests.isolation.routes.unit_kerja import _import_job
-
     job = _import_job(world)
     job.kind = ImportKind.KEGIATAN
     job.params = {"rencana": str(make_rencana(world).public_id), "reason": ""}
