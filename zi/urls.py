@@ -10,6 +10,10 @@ from apps.accounts.views import set_language
 admin.site.login = admin_login  # type: ignore[method-assign]  # the documented way to swap the admin login
 
 urlpatterns = [
+    # The machine clients first: the resolver tries patterns in order and descends every "" include,
+    # and PortalRB's pulls are the most frequent requests (issue 22).
+    path("api/portalrb/", include("apps.portalrb.urls")),
+    path("api/v1/", include("apps.tpn.api_urls")),
     path("", include("apps.core.urls")),
     path("akun/", include("allauth.urls")),
     path("akun/", include("apps.accounts.urls")),
@@ -32,8 +36,6 @@ urlpatterns = [
     path("rencana-aksi/", include("apps.rencana_aksi.urls")),
     path("pemantauan/", include("apps.pemantauan.urls")),
     path("aduan/", include("apps.pemantauan.public_urls")),
-    path("api/portalrb/", include("apps.portalrb.urls")),
-    path("api/v1/", include("apps.tpn.api_urls")),
     path("tpn/", include("apps.tpn.urls")),
     path("api/", include("apps.api.urls")),
     path("admin-platform/", admin.site.urls),

@@ -1,6 +1,7 @@
 """A fixed-window counter in Django's cache, for limits that are not tied to a login or a token
 (issue 18: NIP attempts on a public signing link). The same counting as the PortalRB throttle
-(``apps.portalrb.auth``): one atomic ``incr_window`` on ZI's Redis cache, ``add``/``incr`` elsewhere.
+(``apps.portalrb.auth``): ``apps.core.cache.count_window``, one atomic ``incr_window`` on ZI's Redis
+cache, ``add``/``incr`` elsewhere.
 
 Rates are ``"<count>/<period>"`` (``s``, ``m``, ``h``, ``d``). Keys hold hashes, never the raw
 token or address. A cache that cannot be reached does not block the page (the limit is a brake on
@@ -15,6 +16,8 @@ import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
+
+from apps.core.cache import count_window
 
 logger = logging.getLogger(__name__)
 
@@ -43,17 +46,7 @@ def window_hit(key: str, rate: str) -> Verdict:
     window = now // period
     counter = f"{key}:{window}"
     try:
-        incr_window = getattr(cache, "incr_window", None)
-        if incr_window is not None:
-            count = incr_window(counter, period + 1)
-        elif cache.add(counter, 1, period + 1):
-            count = 1
-        else:
-            try:
-                count = cache.incr(counter)
-            except ValueError:  # expired between the two calls
-                cache.add(counter, 1, period + 1)
-                count = 1
+        count = count_window(cache, counter, period + 1)
     except Exception:  # the cache is down: never a 500, never a locked-out signer
         logger.warning("rate limit %s not counted: the cache is unreachable", key.split(":")[0], exc_info=True)
         return Verdict(allowed=True, retry_after=0)

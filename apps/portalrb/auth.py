@@ -8,6 +8,7 @@ the found row's hash is compared again with ``hmac.compare_digest``.
 from __future__ import annotations
 
 import hmac
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 
 from apps.api.tokens import bearer_digest
-from apps.portalrb.fastpath import token_cached, token_remember
+from apps.core.cache import count_window
+from apps.portalrb.fastpath import pull, token_cached, token_remember
 from apps.portalrb.models import PortalRBToken
 from apps.portalrb.services import TOKEN_PREFIX
 from apps.tenancy.rls import all_tenants
@@ -40,6 +42,16 @@ class PortalRBClient:
         return f"PortalRB ({self.instansi})"
 
 
+def _unit_id(request: Request) -> uuid.UUID | None:
+    raw = (getattr(request, "parser_context", None) or {}).get("kwargs", {}).get("unit_id")
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(str(raw))
+    except ValueError:
+        return None
+
+
 class PortalRBTokenAuthentication(authentication.BaseAuthentication):
     keyword = "Bearer"
 
@@ -48,9 +60,12 @@ class PortalRBTokenAuthentication(authentication.BaseAuthentication):
         if digest is None:
             return None  # → NotAuthenticated (401) from the permission check
         # A valid token from the cache (apps/portalrb/fastpath.py: gone once revoked or its instansi
-        # changes); else authentication establishes the scope, so this one lookup is by the unique
-        # hash, unscoped.
-        token = token_cached(digest)
+        # changes), read with the unit's snapshot and the rate counter in one round trip when this
+        # process holds the token; else authentication establishes the scope, so this one lookup is
+        # by the unique hash, unscoped.
+        pulled = pull(digest, _unit_id(request), PortalRBRateThrottle().counter_for)
+        request.portalrb_pull = pulled  # the throttle and the view use what it brought
+        token = pulled.token if pulled is not None else token_cached(digest)
         if token is None:
             with all_tenants("the bearer token establishes the instansi"):
                 token = (
@@ -88,10 +103,11 @@ class PortalRBRateThrottle(throttling.SimpleRateThrottle):
         return str(getattr(settings, "ZI_PORTALRB_RATE", DEFAULT_RATE))
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        if not isinstance(request.auth, PortalRBToken):
-            return None
-        # Cache keys start with the instansi (DESIGN §4).
-        return f"instansi:{request.auth.instansi_id}:portalrb:throttle:{request.auth.pk}"
+        return _throttle_key(request.auth) if isinstance(request.auth, PortalRBToken) else None
+
+    def counter_for(self, token: PortalRBToken) -> tuple[str, int]:
+        """The counter of ``token``'s current window, and how long it lives."""
+        return f"{_throttle_key(token)}:{int(self.timer() // self.duration)}", self.duration + 1
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
@@ -102,20 +118,18 @@ class PortalRBRateThrottle(throttling.SimpleRateThrottle):
         now = self.timer()
         window = int(now // self.duration)
         counter = f"{key}:{window}"
-        # ``add`` creates the window's counter (expiring with it); otherwise count atomically.
-        incr_window = getattr(self.cache, "incr_window", None)  # ZI's Redis cache: one round trip
-        if incr_window is not None:
-            count = incr_window(counter, self.duration + 1)
-        elif self.cache.add(counter, 1, self.duration + 1):  # other caches (the embedded mode)
-            count = 1
+        pulled = getattr(request, "portalrb_pull", None)
+        if pulled is not None and pulled.counter == counter:
+            count = pulled.count  # counted in the authentication's round trip (apps/portalrb/fastpath.py)
         else:
-            try:
-                count = self.cache.incr(counter)
-            except ValueError:  # expired between the two calls: this call opens it again
-                count = 1
-                self.cache.add(counter, 1, self.duration + 1)
+            count = count_window(self.cache, counter, self.duration + 1)
         self.wait_seconds = (window + 1) * self.duration - now
         return count <= self.num_requests
 
     def wait(self) -> float:
         return max(1.0, self.wait_seconds)
+
+
+def _throttle_key(token: PortalRBToken) -> str:
+    # Cache keys start with the instansi (DESIGN §4).
+    return f"instansi:{token.instansi_id}:portalrb:throttle:{token.pk}"

@@ -5,12 +5,16 @@ Two lookups that cost a query each on every call move to the shared cache, each 
 invalidation:
 
 * **the token** (by the SHA-256 of the bearer secret, positive answers only: a wrong token always
-  asks the database): deleted when the token row is saved or deleted (revocation) and when its
-  instansi is saved (deactivation);
+  asks the database): the shared cache holds a stamp, deleted when the token row is saved or deleted
+  (revocation) and when its instansi is saved (deactivation); each process keeps the token object
+  under the stamp it saw and uses it only while the shared cache still holds that stamp;
 * **the unit's current snapshot** (its id and hash, which name the cached body): stored under a
   per-instansi generation, and the generation moves on whenever a proposal, a snapshot, a unit or
   a cycle of the instansi is saved or deleted — one ``MGET`` reads the generation and the entry
   together, so an entry of an older generation is never used.
+
+For a token this process holds, ``pull`` reads the stamp, the snapshot entry with its generation
+and counts the call's rate window in ONE round trip (``apps.core.cache.get_many_and_count``).
 
 Both are bypassed while Redis is unreachable (``apps.core.cache``): the local fallback of one
 process would not see another's invalidation. The database stays the truth: a miss reads it
@@ -20,13 +24,15 @@ exactly as before (``portalrb_snapshot_for_unit``), and the fetch log and rate l
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from apps.core.cache import cache_unavailable
+from apps.core.cache import cache_unavailable, get_many_and_count
 from apps.pengusulan.models import Pengusulan, PengusulanSnapshot
 from apps.portalrb.models import PortalRBToken
 from apps.tenancy.models import Instansi
@@ -40,15 +46,39 @@ def _token_key(digest: str) -> str:
     return f"portalrb:token:{digest}"
 
 
-def token_cached(digest: str) -> Any | None:
+# This process's tokens by digest, each with the stamp it was confirmed under. The shared cache holds
+# the stamp alone: a token is used from here only while the shared cache still holds the same stamp
+# (read in the pull's one round trip), so a revocation seen by any process is seen by all.
+_LOCAL_TOKENS: dict[str, tuple[str, PortalRBToken]] = {}
+_LOCAL_TOKENS_MAX = 4096
+
+
+def token_cached(digest: str) -> PortalRBToken | None:
+    """The token, when this process holds it under the stamp the shared cache holds (two round trips
+    are saved by ``pull`` instead, which reads the stamp with the rest)."""
     if cache_unavailable():
         return None
-    return cache.get(_token_key(digest))
+    local = _LOCAL_TOKENS.get(digest)
+    if local is None or cache.get(_token_key(digest)) != local[0]:
+        return None
+    return local[1]
 
 
-def token_remember(digest: str, token: Any) -> None:
-    if not cache_unavailable():
-        cache.set(_token_key(digest), token, TOKEN_SECONDS)
+def token_remember(digest: str, token: PortalRBToken) -> None:
+    """After the database found ``token`` valid: keep it here under the shared stamp (a new one when
+    none is set; the one another process set otherwise, so processes do not displace each other)."""
+    if cache_unavailable():
+        return
+    key = _token_key(digest)
+    stamp = uuid.uuid4().hex
+    if not cache.add(key, stamp, TOKEN_SECONDS):
+        current = cache.get(key)
+        if not isinstance(current, str):
+            return
+        stamp = current
+    if len(_LOCAL_TOKENS) >= _LOCAL_TOKENS_MAX:
+        _LOCAL_TOKENS.clear()
+    _LOCAL_TOKENS[digest] = (stamp, token)
 
 
 def _token_forget(digests: list[str]) -> None:
@@ -56,6 +86,40 @@ def _token_forget(digests: list[str]) -> None:
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+@dataclass(frozen=True)
+class Pull:
+    """What one round trip to the shared cache brought for a PortalRB call: the token (None: not
+    confirmed, ask the database), the unit's current snapshot (None: not cached), and the rate
+    counter already counted for this call with its count."""
+
+    token: PortalRBToken | None
+    snapshot: tuple[int, str] | None
+    counter: str
+    count: int
+
+
+def pull(
+    digest: str, unit_id: uuid.UUID | None, counter_for: Callable[[PortalRBToken], tuple[str, int]]
+) -> Pull | None:
+    """Token, snapshot and rate counter in ONE round trip (issue 22: three before), for a token this
+    process already holds. ``counter_for(token)`` names the rate counter and its lifetime. None when
+    this process holds no such token or the shared cache is unreachable: then the calls go one by one.
+
+    The counter counts even when the token turns out revoked: that call is refused (401) anyway."""
+    local = _LOCAL_TOKENS.get(digest)
+    if local is None or cache_unavailable():
+        return None
+    stamp, token = local
+    token_key = _token_key(digest)
+    keys = [token_key]
+    if unit_id is not None:
+        keys += [_generation_key(token.instansi_id), _snapshot_key(token.instansi_id, unit_id)]
+    counter, timeout = counter_for(token)
+    found, count = get_many_and_count(cache, keys, counter, timeout)
+    snapshot = _snapshot_of(found, keys[1], keys[2]) if unit_id is not None else None
+    return Pull(token=token if found.get(token_key) == stamp else None, snapshot=snapshot, counter=counter, count=count)
 
 
 def _generation_key(instansi_id: int) -> str:
@@ -71,7 +135,10 @@ def snapshot_cached(instansi_id: int, unit_id: uuid.UUID) -> tuple[int, str] | N
     if cache_unavailable():
         return None
     generation_key, key = _generation_key(instansi_id), _snapshot_key(instansi_id, unit_id)
-    found = cache.get_many([generation_key, key])
+    return _snapshot_of(cache.get_many([generation_key, key]), generation_key, key)
+
+
+def _snapshot_of(found: dict[str, Any], generation_key: str, key: str) -> tuple[int, str] | None:
     entry = found.get(key)
     if entry is None or generation_key not in found or entry[0] != found[generation_key]:
         return None

@@ -112,6 +112,10 @@ def portalrb_fetch_record(
     # The minute rule is the database's (the token may come from the cache, its last use as cached):
     # the UPDATE matches only a token not used for a minute, so it locks the row once a minute.
     stale_before = now - LAST_USED_EVERY
+    # A token object that saw its last use set less than a minute ago (read from the database, or
+    # set below by this process) needs no UPDATE: a last use only moves forward, so it would match
+    # nothing. The fetch row goes in alone.
+    recent = token.last_used_at is not None and token.last_used_at > stale_before
     if connection.vendor != "postgresql":
         # The embedded mode (SQLite): no data-modifying CTE there; two statements in one
         # transaction, through the ORM so every value takes the column's database form.
@@ -125,14 +129,23 @@ def portalrb_fetch_record(
                 remote_addr=remote_addr,
                 duration_ms=max(0, duration_ms),
             )
-            PortalRBToken.unscoped.filter(
-                Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale_before), pk=token.pk
-            ).update(last_used_at=now)
+            if not recent and (
+                PortalRBToken.unscoped.filter(
+                    Q(last_used_at__isnull=True) | Q(last_used_at__lte=stale_before), pk=token.pk
+                ).update(last_used_at=now)
+            ):
+                token.last_used_at = now
         return
     with connection.cursor() as cursor:
+        if recent:
+            cursor.execute(insert, params)
+            return
         cursor.execute(
             f"WITH logged AS ({insert} RETURNING created_at) "  # noqa: S608
             f"UPDATE {token_table} SET last_used_at = (SELECT created_at FROM logged) "
-            "WHERE id = %s AND (last_used_at IS NULL OR last_used_at <= %s)",
+            "WHERE id = %s AND (last_used_at IS NULL OR last_used_at <= %s) RETURNING last_used_at",
             [*params, token.pk, stale_before],
         )
+        updated = cursor.fetchone()
+    if updated is not None:
+        token.last_used_at = updated[0]  # the token may be this process's cached one (fastpath)

@@ -154,7 +154,11 @@ class JawabanUnitView(PortalRBView):
         # The unit's current snapshot from the cache, and its body already rendered: no query
         # (apps/portalrb/fastpath.py); otherwise the database, as before, and remembered.
         public_id = _parsed(unit_id)
-        cached = snapshot_cached(instansi.pk, public_id) if public_id is not None else None
+        pulled = getattr(request, "portalrb_pull", None)
+        if pulled is not None and pulled.token is not None:
+            cached = pulled.snapshot  # read with the token (apps/portalrb/auth.py)
+        else:
+            cached = snapshot_cached(instansi.pk, public_id) if public_id is not None else None
         if cached is not None:
             body = _body_cached(_body_key(instansi.pk, *cached))
             if body is not None:

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.pengusulan.models import PengusulanStatus
 from apps.penilaian.models import Jawaban, Penilaian, Tier
@@ -297,7 +298,7 @@ def test_retries_get_identical_bodies(prb: PRBWorld) -> None:
         assert client.get(path, **bearer(prb.token_a)).content == first
 
 
-def test_every_authenticated_fetch_is_logged(prb: PRBWorld) -> None:
+def test_every_authenticated_fetch_is_logged(prb: PRBWorld, monkeypatch) -> None:
     client = Client()
     client.get(WBK, **bearer(prb.token_a))
     client.get(jawaban("bukan-uuid"), **bearer(prb.token_a))
@@ -315,10 +316,13 @@ def test_every_authenticated_fetch_is_logged(prb: PRBWorld) -> None:
     with scope(prb.world.instansi_a.pk):
         assert PortalRBToken.objects.get(pk=token.pk).last_used_at == used
         assert PortalRBFetch.objects.count() == 3
-        PortalRBToken.objects.filter(pk=token.pk).update(last_used_at=used - datetime.timedelta(minutes=2))
+    # Two minutes later (the clock moves, not the stored value: a last use only moves forward).
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(minutes=2))
     client.get(WBK, **bearer(prb.token_a))
     with scope(prb.world.instansi_a.pk):
         assert PortalRBToken.objects.get(pk=token.pk).last_used_at > used
+        assert PortalRBFetch.objects.count() == 4
     with scope(prb.world.instansi_b.pk):
         assert not PortalRBFetch.objects.exists()
 

@@ -5,14 +5,18 @@ still count every call."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from apps.api.tokens import token_hash
 from apps.pengusulan.models import PengusulanStatus
 from apps.penilaian.models import Jawaban, Tier
-from apps.portalrb.models import PortalRBFetch
+from apps.portalrb import fastpath
+from apps.portalrb.auth import PortalRBRateThrottle
+from apps.portalrb.models import PortalRBFetch, PortalRBToken
 from apps.portalrb.services import portalrb_token_revoke
 from apps.tenancy.scope import scope
 from tests.portalrb.conftest import PRBWorld, bearer, freeze
@@ -82,3 +86,43 @@ def test_another_instansis_token_never_reads_the_cached_unit(prb: PRBWorld) -> N
     path = jawaban(prb.world.unit_a1.public_id)
     assert Client().get(path, **bearer(prb.token_a)).status_code == 200
     assert Client().get(path, **bearer(prb.token_b)).status_code == 404
+
+
+def test_one_round_trip_counts_each_call_once(prb: PRBWorld, settings) -> None:
+    # The second call on is served from the pull (token, snapshot and counter together): the rate
+    # counter still holds exactly one count per call, and the limit refuses the call beyond it.
+    settings.ZI_PORTALRB_RATE = "3/min"
+    client, path = Client(), jawaban(prb.world.unit_a1.public_id)
+    assert [client.get(path, **bearer(prb.token_a)).status_code for _ in range(3)] == [200, 200, 200]
+    token = PortalRBToken.unscoped.get(instansi=prb.world.instansi_a, revoked_at__isnull=True)
+    counter, _timeout = PortalRBRateThrottle().counter_for(token)
+    assert cache.get(counter) == 3
+    assert client.get(path, **bearer(prb.token_a)).status_code == 429
+    assert cache.get(counter) == 4
+
+
+def test_a_token_stamped_by_another_process_is_read_again(prb: PRBWorld) -> None:
+    # After an invalidation, another process read the token and stamped it anew: this process's copy
+    # (under the old stamp) is not used; the token is read from the database and takes that stamp.
+    client, path = Client(), jawaban(prb.world.unit_a1.public_id)
+    assert client.get(path, **bearer(prb.token_a)).status_code == 200
+    digest = token_hash(prb.token_a)
+    cache.set(f"portalrb:token:{digest}", "another-process", 300)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, **bearer(prb.token_a)).status_code == 200
+    assert any("portalrb_portalrbtoken" in q["sql"] and "key_hash" in q["sql"] for q in queries.captured_queries)
+    assert fastpath._LOCAL_TOKENS[digest][0] == "another-process"
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, **bearer(prb.token_a)).status_code == 200
+    assert not any("key_hash" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_recent_last_use_skips_the_token_update(prb: PRBWorld) -> None:
+    # The token object knows its last use is under a minute old: the fetch row goes in alone.
+    client, path = Client(), jawaban(prb.world.unit_a1.public_id)
+    assert client.get(path, **bearer(prb.token_a)).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, **bearer(prb.token_a)).status_code == 200
+    statements = [q["sql"].upper() for q in queries.captured_queries]
+    assert any("PORTALRB_PORTALRBFETCH" in sql for sql in statements)
+    assert not any("UPDATE" in sql for sql in statements)
