@@ -26,7 +26,8 @@ from django.db import models
 from apps.audit.services import audit_record, snapshot
 from apps.core.concurrency import version_check
 from apps.core.errors import PermissionDeniedError
-from apps.tenancy.models import Membership
+from apps.tenancy.models import Membership, TenantModel
+from apps.tenancy.shapes import QueryShape
 
 
 def require(actor: Membership, *capabilities: str) -> None:
@@ -39,10 +40,33 @@ def require(actor: Membership, *capabilities: str) -> None:
 
 
 def lock[M: models.Model](obj: M, *, related: Iterable[str] = ()) -> M:
-    """``obj``'s row read again under ``SELECT … FOR UPDATE`` of that row alone, ``related`` joined."""
-    query = type(obj)._default_manager.select_for_update(of=("self",))
+    """``obj``'s row read again under ``SELECT … FOR UPDATE`` of that row alone, ``related`` joined.
+    Compiled once per model and ``related`` (a query shape, apps/tenancy/shapes.py): every write
+    locks, and the ORM took longer to build the joined query than the database to run it."""
+    model = type(obj)
+    if type(obj.pk) is not int:
+        query = model._default_manager.select_for_update(of=("self",))
+        return (query.select_related(*related) if related else query).get(pk=obj.pk)
     names = tuple(related)
-    return (query.select_related(*names) if names else query).get(pk=obj.pk)
+    shape = _LOCKS.get((model, names)) or _LOCKS.setdefault((model, names), _lock_shape(model, names))
+    ids = {"instansi_id": obj.instansi_id, "pk": obj.pk} if isinstance(obj, TenantModel) else {"pk": obj.pk}
+    found = shape.run(**ids)
+    if not found:
+        raise model.DoesNotExist(f"{model.__name__} {obj.pk} is gone")  # type: ignore[attr-defined]
+    return found[0]  # type: ignore[no-any-return]
+
+
+_LOCKS: dict[tuple[type[models.Model], tuple[str, ...]], QueryShape] = {}
+
+
+def _lock_shape(model: type[models.Model], names: tuple[str, ...]) -> QueryShape:
+    def rows(pk: int) -> models.QuerySet[Any]:
+        query = model._default_manager.select_for_update(of=("self",)).filter(pk=pk)
+        return query.select_related(*names) if names else query
+
+    if issubclass(model, TenantModel):  # the scoped manager: bound to the open scope's instansi
+        return QueryShape(lambda instansi_id, pk: rows(pk))
+    return QueryShape(rows)
 
 
 def audit(

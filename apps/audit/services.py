@@ -98,9 +98,9 @@ def audit_record(
         after=_stored_json(after),
     )
     key = audit_key()  # before the lock: production without AUDIT_KEY fails here, loudly
-    with transaction.atomic():
-        _lock_chain(instansi.pk)
-        head = AuditEvent.unscoped.filter(instansi_id=instansi.pk).order_by("-seq").values_list("seq", "hash").first()
+    # Inside the service's transaction no savepoint is needed: a failure here fails the whole write.
+    with transaction.atomic(savepoint=False):
+        head = _lock_chain(instansi.pk)
         event.seq, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
         event.created_at = timezone.now()
         event.hash = row_mac(fields_of(event), key)
@@ -119,8 +119,7 @@ def audit_record_many(
     events: list[AuditEvent] = []
     key = audit_key()
     with transaction.atomic():
-        _lock_chain(instansi_id)
-        head = AuditEvent.unscoped.filter(instansi_id=instansi_id).order_by("-seq").values_list("seq", "hash").first()
+        head = _lock_chain(instansi_id)
         seq, prev = head if head else (0, GENESIS)
         now = timezone.now()
         for obj, values in zip(objs, after, strict=True):
@@ -152,11 +151,23 @@ def audit_record_many(
 CHAIN_LOCK_CLASS = 0x5A496175
 
 
-def _lock_chain(instansi_id: int) -> None:
-    """Serialise appends to one instansi's chain until the end of the current transaction."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, instansi_id % 2**31])
+def _lock_chain(instansi_id: int) -> tuple[int, str] | None:
+    """Serialise appends to one instansi's chain until the end of the current transaction, and read
+    the chain's last event (seq, hash) once the lock is held.
+
+    On PostgreSQL both go in one round trip: two statements in one string run one after the other,
+    and under READ COMMITTED the second takes its snapshot after the first returned (the lock held),
+    so it sees every event committed by the previous holder."""
+    if connection.vendor != "postgresql":  # the embedded mode: SQLite serialises writers itself
+        return AuditEvent.unscoped.filter(instansi_id=instansi_id).order_by("-seq").values_list("seq", "hash").first()
+    # ``zi_audit_head`` (migration 0008) keeps the index plan under row-level security.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s); SELECT seq, hash FROM zi_audit_head(%s)",
+            [CHAIN_LOCK_CLASS, instansi_id % 2**31, instansi_id],
+        )
+        head = cursor.fetchone()
+    return (int(head[0]), head[1]) if head is not None else None
 
 
 def _stored_json(values: Mapping[str, Any] | None) -> Any:

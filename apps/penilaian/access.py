@@ -15,6 +15,16 @@ from apps.penilaian.services.common import pokja_allows
 from apps.tenancy.access import get_in_scope_or_404, parse_public_id
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.tenancy.shapes import QueryShape
+
+# Every page and write of a penilaian starts here: compiled once (apps/tenancy/shapes.py).
+_IN_INSTANSI = QueryShape(
+    lambda instansi_id, public_id: (
+        Penilaian.objects.filter(instansi_id=instansi_id, public_id=public_id)
+        .select_related("unit", "cycle", "template")
+        .order_by()[:1]
+    )
+)
 
 
 def _require_unit_in_reach(actor: Membership, penilaian: Penilaian) -> None:
@@ -28,13 +38,10 @@ def _penilaian_in_reach(actor: Membership, public_id: object) -> Penilaian:
     if actor.instansi_id is None:
         raise Http404
     parsed = parse_public_id(public_id)
-    penilaian = (
-        Penilaian.objects.filter(instansi_id=actor.instansi_id, public_id=parsed)
-        .select_related("unit", "cycle", "template")
-        .first()
-    )
-    if penilaian is None:
+    found = _IN_INSTANSI.run(instansi_id=actor.instansi_id, public_id=parsed)
+    if not found:
         raise Http404
+    penilaian: Penilaian = found[0]
     if penilaian.instansi_id != actor.instansi_id:
         raise AssertionError(f"Penilaian {parsed} of another instansi passed the scoped lookup")
     _require_unit_in_reach(actor, penilaian)

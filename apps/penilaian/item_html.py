@@ -9,7 +9,9 @@ strings are the catalogue's, with the same msgids), and the rare parts keep thei
 "what to fix" note of a returned item, the conflict box, the suggestions, the file picker.
 
 ``item_html`` is the item (``<article id="soal-N">``), ``evidence_html`` its evidence box (also the
-HTMX answer to an upload, attach or removal). Context: the penilaian, the item (``ItemView``), its
+HTMX answer to an upload, attach or removal), ``item_response_html`` the answer to an autosave (the
+item and its out-of-band scores and progress; ``done_html`` and ``answered_html`` are the templates
+of the same names, which the pages still include). Context: the penilaian, the item (``ItemView``), its
 group (``GroupView``) and the request (for the CSRF token and the preview link).
 """
 
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template.defaultfilters import filesizeformat, linebreaksbr
+from django.template.defaultfilters import filesizeformat, floatformat, linebreaksbr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -275,4 +277,50 @@ def evidence_html(*, request: HttpRequest, penilaian: Penilaian, item: Any) -> S
             f'<div id="evidence-pick-{number}">{picker}</div></details>'
         )
     out.append("</div>")
+    return mark_safe("\n".join(out))
+
+
+def done_html(answered: int, total: int) -> str:
+    """``penilaian/partials/done.html`` in Python (the autosave answer shows it twice)."""
+    incomplete = answered < total
+    title = _("%(answered)s of %(total)s soal answered") % {"answered": esc(answered), "total": esc(total)}
+    mark = f' <abbr title="{esc(_("incomplete"))}">*</abbr>' if incomplete else ""
+    return (
+        f'<small class="zi-done{" zi-incomplete" if incomplete else ""}" data-testid="done" title="{title}">'
+        f"{esc(answered)}/{esc(total)}{mark}</small>\n"
+    )
+
+
+def answered_html(progress: Any, *, oob: bool = False) -> str:
+    """``penilaian/partials/ws_answered.html`` in Python."""
+    text = _("%(answered)s of %(total)s answered") % {
+        "answered": esc(progress.answered),
+        "total": esc(progress.total),
+    }
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return f'<span id="answered-{esc(progress.section.slug)}"{swap}>{text}</span>\n'
+
+
+def item_response_html(*, request: HttpRequest, penilaian: Penilaian, item: Any, group: Any, reply: Any) -> SafeString:
+    """The HTMX answer to a per-item save: the item, plus (out of band) its sub-area score, the
+    section score, the computed percentages and every section's progress."""
+    node_id = group.node.node_id
+    section_score = reply.section_score
+    out = [
+        item_html(request=request, penilaian=penilaian, item=item, group=group),
+        f'<span id="score-node-{node_id}" hx-swap-oob="true">{floatformat(group.score.points, 2)}</span>',
+        f'<span id="done-node-{node_id}" hx-swap-oob="true">'
+        f"{done_html(group.score.answered, group.score.soal_total)}</span>",
+        f'<span id="score-section" hx-swap-oob="true">{floatformat(section_score.points, 2)}</span>',
+        f'<span id="done-section" hx-swap-oob="true">'
+        f"{done_html(section_score.answered, section_score.soal_total)}</span>",
+    ]
+    if group.derived:
+        context = {"node": group.node, "derived": group.derived, "oob": True}
+        out.append(render_to_string("penilaian/partials/ws_derived.html", context, request))
+    for progress in reply.sections:
+        slug = esc(progress.section.slug)
+        out.append(f'<span id="progress-{slug}" hx-swap-oob="true">{progress.answered}/{progress.total}</span>')
+        if progress.section.slug == reply.section.slug:
+            out.append(answered_html(progress, oob=True))
     return mark_safe("\n".join(out))

@@ -55,8 +55,28 @@ class Section:
         return re.sub(r"^\s*\d+\.\s*", "", self.node.name) if self.half else ""
 
 
+# Per template spec (the per-process template cache hands out one spec per template): the sections
+# are derived from the spec alone, and every worksheet request and autosave asks for them.
+_BY_SPEC: dict[int, tuple[TemplateSpec, tuple[Section, ...], dict[int, Section]]] = {}
+
+
+def _of_spec(spec: TemplateSpec) -> tuple[tuple[Section, ...], dict[int, Section]]:
+    cached = _BY_SPEC.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        sections = tuple(_section_list(spec))
+        by_soal = {soal_id: section for section in sections for soal_id in section.soal_ids}
+        if len(_BY_SPEC) > 32:
+            _BY_SPEC.clear()
+        cached = _BY_SPEC[id(spec)] = (spec, sections, by_soal)
+    return cached[1], cached[2]
+
+
 def section_list(spec: TemplateSpec) -> list[Section]:
     """The worksheet's parts in the order of the official workbook."""
+    return list(_of_spec(spec)[0])
+
+
+def _section_list(spec: TemplateSpec) -> list[Section]:
     found: list[Section] = []
     hasil: list[Section] = []
     for node in spec.nodes():
@@ -80,7 +100,7 @@ def section_get_or_404(spec: TemplateSpec, slug: str) -> Section:
 
 
 def section_of_soal(spec: TemplateSpec) -> dict[int, Section]:
-    return {soal_id: section for section in section_list(spec) for soal_id in section.soal_ids}
+    return dict(_of_spec(spec)[1])
 
 
 def section_slug_of(soal: Soal) -> str:

@@ -1,6 +1,7 @@
 from celery.signals import task_postrun, task_prerun
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db import connections
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,6 +15,14 @@ class TenancyConfig(AppConfig):
 
         # After every migrate (and test flush): row privileges and the RLS policy on every tenant table.
         post_migrate.connect(rls.post_migrate, sender=self, dispatch_uid="zi_tenancy_rls")
+        # A schema change invalidates the query shapes prepared on the migrating connection.
+        pre_migrate.connect(_forget_prepared, sender=self, dispatch_uid="zi_tenancy_shapes")
         # Every Celery task is application runtime: without a scope it sees no tenant row.
         task_prerun.connect(rls.task_prerun, weak=False, dispatch_uid="zi_rls_task_prerun")
         task_postrun.connect(rls.task_postrun, weak=False, dispatch_uid="zi_rls_task_postrun")
+
+
+def _forget_prepared(using: str = "default", **_: object) -> None:
+    from apps.tenancy.shapes import forget_prepared
+
+    forget_prepared(connections[using])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from io import StringIO
 
@@ -168,3 +169,20 @@ def test_concurrent_writers_keep_one_unbroken_chain() -> None:
     assert verify_chain(instansi.pk) == ChainHead(
         instansi.pk, writers * per_writer, AuditEvent.unscoped.get(instansi=instansi, seq=writers * per_writer).hash
     )
+
+
+def test_each_append_reads_the_head_of_its_own_chain(world: World) -> None:
+    # Two instansi's chains interleaved: every new event follows the last one of its own chain
+    # (the head read: zi_audit_head on PostgreSQL, the ORM on SQLite).
+    for round_ in range(5):
+        for instansi in (world.instansi_a, world.instansi_b):
+            audit_record(actor=None, verb="uji.head", obj=instansi, after={"round": round_})
+    for instansi in (world.instansi_a, world.instansi_b):
+        events = list(AuditEvent.unscoped.filter(instansi=instansi).order_by("seq"))
+        assert [e.seq for e in events] == list(range(1, len(events) + 1))
+        assert all(e.prev_hash == before.hash for before, e in itertools.pairwise(events))
+    if connection.vendor == "postgresql":
+        # The function keeps the index plan under row-level security (migration 0008).
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT proconfig FROM pg_proc WHERE proname = 'zi_audit_head'")
+            assert set(cursor.fetchone()[0]) == {"enable_bitmapscan=off", "enable_sort=off"}

@@ -12,6 +12,7 @@ from apps.core.concurrency import VersionConflict
 from apps.core.errors import PermissionDeniedError
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap
+from apps.tenancy.shapes import statement_text
 from apps.unit_kerja.models import UnitKerja
 from tests.conftest import World
 
@@ -67,6 +68,6 @@ def test_the_lock_is_the_row_alone(world: World, in_scope) -> None:
     with in_scope(world.instansi_a), transaction.atomic(), CaptureQueriesContext(connection) as ctx:
         row = guarded(None, world.unit_a1, related=("instansi",)).row
     assert row.instansi.code == "kemen-a"  # joined: no further query
-    sql = ctx.captured_queries[-1]["sql"].upper()
+    sql = statement_text(ctx.captured_queries[-1]["sql"]).upper()
     if connection.vendor == "postgresql":
         assert 'FOR UPDATE OF "UNIT_KERJA_UNITKERJA"' in sql

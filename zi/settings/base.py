@@ -131,7 +131,8 @@ if DATABASE_URL:
     # Django's PostgreSQL backend plus the row-level-security switch (apps/tenancy/rls.py).
     DATABASES["default"]["ENGINE"] = "zi.db.postgresql"
     # Behind a transaction-pooling pgbouncer (docs/scale.md): RLS state is per transaction already;
-    # server-side cursors cannot outlive a pooled transaction, so iterator() fetches client-side.
+    # server-side cursors cannot outlive a pooled transaction, so iterator() fetches client-side, and
+    # query shapes are sent as SQL rather than prepared per session (apps/tenancy/shapes.py).
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("ZI_DB_TRANSACTION_POOLING", default=False)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -149,6 +150,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {**parse_database_url(DATABASE_REPLICA_URL), "ENGINE": "zi.db.postgresql"}
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 3)  # down: the primary answers, soon
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"]
 DATABASE_ROUTERS = ["zi.db.replica.ReplicaRouter"]
 ZI_REPLICA_MAX_LAG_SECONDS = env_int("ZI_REPLICA_MAX_LAG_SECONDS", 5)
 ZI_REPLICA_CHECK_SECONDS = env_int("ZI_REPLICA_CHECK_SECONDS", 2)

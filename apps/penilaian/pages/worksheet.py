@@ -559,10 +559,12 @@ def item_response(
     penilaian: Penilaian,
     soal: Soal,
     today: datetime.date | None = None,
+    saved: Jawaban | None = None,
 ) -> ItemResponse:
+    """``saved``: the unit's row as the write that just committed it returned it (not read again)."""
     spec = penilaian_spec(penilaian)
     section = section_of_soal(spec)[soal.portalrb_soal_id]
-    state = unit_state(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id])
+    state = unit_state(penilaian=penilaian, soal_ids=[soal.portalrb_soal_id], saved=saved)
     number = soal.portalrb_soal_id
     item = item_view(
         actor=actor,

@@ -6,12 +6,13 @@ from the tier below, and TPN's answers (recorded for the desk evaluation of ``ap
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,7 @@ from apps.penilaian.services.common import (
 )
 from apps.tenancy.models import Membership
 from apps.tenancy.roles import Cap, Role
+from apps.tenancy.shapes import QueryShape
 
 S = PenilaianStatus
 
@@ -95,6 +97,23 @@ def _check_contradictions(penilaian: Penilaian, soal: Soal, answer: str | None, 
             )
 
 
+# Query shapes (apps/tenancy/shapes.py) of every answer save: compiled once, bound per save.
+def _row_for_update(instansi_id: int, penilaian_id: int, soal_id: int, level: int, tier: str = "") -> QuerySet[Jawaban]:
+    return (
+        Jawaban.objects.select_for_update()
+        .filter(instansi_id=instansi_id, penilaian_id=penilaian_id, soal_id=soal_id, tier=tier, level=level)
+        .order_by("pk")[:1]
+    )
+
+
+_ROW_FOR_UPDATE = {tier: QueryShape(functools.partial(_row_for_update, tier=tier)) for tier in Tier.values}
+_AREA_ASSIGNEES = QueryShape(
+    lambda instansi_id, penilaian_id, area: AreaAssignment.objects.filter(
+        instansi_id=instansi_id, penilaian_id=penilaian_id, area=area
+    ).values_list("assignee_id", flat=True)
+)
+
+
 def _save_row(
     *,
     actor: Membership,
@@ -107,11 +126,10 @@ def _save_row(
     evidence_link: str | None,
     version: int,
 ) -> tuple[Jawaban, dict[str, Any]]:
-    row = (
-        Jawaban.objects.select_for_update()
-        .filter(instansi_id=penilaian.instansi_id, penilaian=penilaian, soal=soal, tier=tier, level=level)
-        .first()
+    found = _ROW_FOR_UPDATE[tier].run(
+        instansi_id=penilaian.instansi_id, penilaian_id=penilaian.pk, soal_id=soal.pk, level=level
     )
+    row = found[0] if found else None
     current_version = row.version if row else 0
     if version != current_version:
         raise ConflictError(STALE_VERSION)
@@ -127,9 +145,12 @@ def _save_row(
     row.version = current_version + 1
     row.updated_by = actor.user
     # The actor's own user needs no existence check (a query); the foreign key still holds it.
-    row.full_clean(exclude=["penilaian", "soal", "instansi", "updated_by"])
+    # Both constraints of the row (unique per instansi) include ``instansi``, which is excluded: their
+    # validation would build two scoped querysets only to skip them (the database enforces them).
+    row.full_clean(exclude=["penilaian", "soal", "instansi", "updated_by"], validate_constraints=False)
     if not row._state.adding:
-        row.save()  # the row is locked above: an update cannot collide
+        # The row is locked above: an update cannot collide. Only what a save changes is written.
+        row.save(update_fields=["answer", "note", "evidence_link", "version", "updated_by", "updated_at"])
         return row, before
     try:
         with transaction.atomic():
@@ -234,9 +255,7 @@ def jawaban_save(
             .first()
         )
     assignees = set(
-        AreaAssignment.objects.filter(
-            instansi_id=penilaian.instansi_id, penilaian=penilaian, area=soal_area(soal)
-        ).values_list("assignee_id", flat=True)
+        _AREA_ASSIGNEES.run(instansi_id=penilaian.instansi_id, penilaian_id=penilaian.pk, area=soal_area(soal))
     )
     refusal = jawaban_unit_edit_refusal(
         actor=actor,

@@ -42,7 +42,8 @@ from apps.penilaian.forms.worksheet import (
     WorkbookConfirmForm,
     WorkbookUploadForm,
 )
-from apps.penilaian.models import AreaAssignment, Penilaian, PenilaianStatus
+from apps.penilaian.item_html import item_response_html
+from apps.penilaian.models import AreaAssignment, Jawaban, Penilaian, PenilaianStatus
 from apps.penilaian.pages import detail, worksheet
 from apps.penilaian.sections import Section, section_get_or_404, section_of_soal
 from apps.penilaian.services import answers, setup
@@ -293,11 +294,12 @@ def _item_reply(
     saved: bool = False,
     error: str | None = None,
     fragment: str = "item",
+    row: Jawaban | None = None,
 ) -> HttpResponse:
     """The item after a write or a refused one: the fragment for HTMX, else the whole section with
-    this item as it was typed."""
+    this item as it was typed. ``row``: the unit's row as the save returned it (not read again)."""
     actor = request_actor(request)
-    reply = worksheet.item_response(actor=actor, penilaian=penilaian, soal=soal)
+    reply = worksheet.item_response(actor=actor, penilaian=penilaian, soal=soal, saved=row)
     item = reply.item
     item.saved = saved
     item.error = error
@@ -315,12 +317,11 @@ def _item_reply(
         item.error = " ".join(refused) or item.error
     if not request.htmx:
         return _render_worksheet(request, penilaian, reply.section, overrides={item.number: item})
+    if fragment == "item":
+        html = item_response_html(request=request, penilaian=penilaian, item=item, group=reply.group, reply=reply)
+        return HttpResponse(html)
     context = {"penilaian": penilaian, "item": item, "group": reply.group, "reply": reply}
-    template = {
-        "item": "penilaian/partials/ws_item_response.html",
-        "evidence": "penilaian/partials/ws_evidence.html",
-    }[fragment]
-    return render(request, template, context)
+    return render(request, "penilaian/partials/ws_evidence.html", context)
 
 
 @instansi_member_required
@@ -333,7 +334,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
     if not form.is_valid():
         return _item_reply(request, penilaian, soal, form=form)
     try:
-        answers.jawaban_save(
+        saved = answers.jawaban_save(
             actor=actor,
             penilaian=penilaian,
             soal=soal,
@@ -356,7 +357,7 @@ def jawaban_save(request: HttpRequest, public_id: uuid.UUID, soal_id: int) -> Ht
         apply_service_error(form, exc)
         return _item_reply(request, penilaian, soal, form=form)
     if request.htmx:
-        return _item_reply(request, penilaian, soal, saved=True)
+        return _item_reply(request, penilaian, soal, saved=True, row=saved)
     messages.success(request, _("Soal %(number)s was saved.") % {"number": soal.portalrb_soal_id})
     return redirect(_section_url(penilaian, _slug_of(penilaian, soal), soal.portalrb_soal_id))
 
